@@ -1,0 +1,217 @@
+//! Configuration as plain data, with presets.
+//!
+//! A [`CleanConfig`] says which passes run and how. Each pass has its own
+//! config struct with public fields, `Default`, and chained by-value
+//! setters; a pass set to `None` does not run. Presets are named starting
+//! points; change fields on top of them.
+//!
+//! ```
+//! use zhclean::{CleanConfig, OutputMode};
+//!
+//! let mut cfg = CleanConfig::preset("web").unwrap();
+//! cfg.output = OutputMode::Lines;
+//! cfg.punct = None; // no punctuation or spacing changes
+//! assert!(cfg.unicode.is_some());
+//! ```
+
+use crate::error::Error;
+
+/// The names [`CleanConfig::preset`] accepts.
+pub const PRESETS: &[&str] = &["default", "ocr-news", "web", "minimal"];
+
+/// The smallest accepted [`CleanConfig::max_line_bytes`].
+pub const MIN_LINE_BYTES: usize = 16;
+
+/// Which passes run, their settings, and how input and output are framed.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CleanConfig {
+    /// Unicode cleanup ([`crate::passes::unicode`]); `None` to skip.
+    pub unicode: Option<UnicodeConfig>,
+    /// Punctuation and spacing ([`crate::passes::punct`]); `None` to skip.
+    pub punct: Option<PunctConfig>,
+    /// How paragraphs are laid out in the output.
+    pub output: OutputMode,
+    /// Lines longer than this many bytes are cut into pieces at a safe
+    /// point (see [`crate::stream`]); memory use is bounded by it. Default
+    /// 1 MiB, minimum [`MIN_LINE_BYTES`].
+    pub max_line_bytes: usize,
+    /// Replace invalid UTF-8 with U+FFFD (and count it) instead of failing.
+    pub lossy: bool,
+}
+
+/// How paragraphs come out.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputMode {
+    /// One paragraph per line: blank lines dropped, each line trimmed,
+    /// every line ends in `'\n'`.
+    Paragraphs,
+    /// Lines as the passes left them (blank lines and indentation kept).
+    Lines,
+}
+
+impl Default for CleanConfig {
+    fn default() -> CleanConfig {
+        CleanConfig {
+            unicode: Some(UnicodeConfig::default()),
+            punct: Some(PunctConfig::default()),
+            output: OutputMode::Paragraphs,
+            max_line_bytes: 1 << 20,
+            lossy: false,
+        }
+    }
+}
+
+impl CleanConfig {
+    /// A named preset: `default`, `ocr-news` (newspaper and magazine OCR),
+    /// `web` (crawled pages) or `minimal` (Unicode cleanup only, lines kept).
+    ///
+    /// # Errors
+    /// An unknown name is an [`ErrorKind::Config`](crate::ErrorKind) error
+    /// that lists the valid ones.
+    ///
+    /// ```
+    /// let cfg = zhclean::CleanConfig::preset("ocr-news").unwrap();
+    /// assert!(cfg.punct.is_some());
+    /// assert!(zhclean::CleanConfig::preset("nope").unwrap_err().to_string().contains("minimal"));
+    /// ```
+    pub fn preset(name: &str) -> Result<CleanConfig, Error> {
+        match name {
+            // The OCR and web presets differ once layout and chrome passes
+            // land; today both run Unicode cleanup and punctuation.
+            "default" | "ocr-news" | "web" => Ok(CleanConfig::default()),
+            "minimal" => Ok(CleanConfig::minimal()),
+            _ => Err(Error::config(format!("unknown preset {name:?}; valid presets: {}", PRESETS.join(", ")))),
+        }
+    }
+
+    /// Unicode cleanup only, lines kept as they are.
+    pub fn minimal() -> CleanConfig {
+        CleanConfig { punct: None, output: OutputMode::Lines, ..CleanConfig::default() }
+    }
+
+    /// No pass at all and lines kept: output equals input. The baseline the
+    /// benches measure framing and copying with.
+    pub fn identity() -> CleanConfig {
+        CleanConfig { unicode: None, punct: None, output: OutputMode::Lines, ..CleanConfig::default() }
+    }
+
+    /// Checks values that cannot be expressed in the types.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Config`](crate::ErrorKind) naming the bad field.
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.max_line_bytes < MIN_LINE_BYTES {
+            return Err(Error::config(format!(
+                "max_line_bytes is {}, below the minimum of {MIN_LINE_BYTES}",
+                self.max_line_bytes
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Settings of the Unicode cleanup pass. Every step is on by default.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnicodeConfig {
+    /// Normalize to NFC (also maps CJK compatibility ideographs, which
+    /// have canonical decompositions, to unified ones).
+    pub nfc: bool,
+    /// Map Kangxi radicals and CJK Radicals Supplement characters to the
+    /// equivalent unified ideograph (Unicode's EquivalentUnifiedIdeograph).
+    pub radicals: bool,
+    /// Map full-width ASCII letters, digits and symbols to ASCII, keeping
+    /// the full-width punctuation Chinese uses (`，；：？！（）`).
+    pub fullwidth: bool,
+    /// Remove zero-width characters, BOM, bidi controls, soft hyphens and
+    /// C0/C1 controls other than tab and newline.
+    pub invisible: bool,
+    /// Map NBSP, U+3000 and the other space characters to ASCII space.
+    pub spaces: bool,
+    /// Map CRLF and lone CR to LF.
+    pub newlines: bool,
+}
+
+impl Default for UnicodeConfig {
+    fn default() -> UnicodeConfig {
+        UnicodeConfig { nfc: true, radicals: true, fullwidth: true, invisible: true, spaces: true, newlines: true }
+    }
+}
+
+impl UnicodeConfig {
+    /// Sets [`UnicodeConfig::nfc`].
+    pub fn nfc(mut self, on: bool) -> Self {
+        self.nfc = on;
+        self
+    }
+    /// Sets [`UnicodeConfig::fullwidth`].
+    pub fn fullwidth(mut self, on: bool) -> Self {
+        self.fullwidth = on;
+        self
+    }
+}
+
+/// Settings of the punctuation and spacing pass.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PunctConfig {
+    /// ASCII `, ; : ? ! ( )` next to Chinese become full width.
+    pub fullwidth_punct: bool,
+    /// ASCII quotes in Chinese text become paired curly quotes.
+    pub quotes: bool,
+    /// Remove whitespace next to Han characters and CJK punctuation inside
+    /// body paragraphs; collapse runs elsewhere.
+    pub spacing: bool,
+    /// A line with sentence punctuation and at least this many characters
+    /// is a body paragraph (shorter ones are headline-like and keep the
+    /// spaces between their phrases).
+    pub body_min_chars: usize,
+    /// A line with no sentence punctuation but at least this many
+    /// characters is still a body paragraph.
+    pub body_min_chars_unpunctuated: usize,
+}
+
+impl Default for PunctConfig {
+    fn default() -> PunctConfig {
+        PunctConfig {
+            fullwidth_punct: true,
+            quotes: true,
+            spacing: true,
+            body_min_chars: 12,
+            body_min_chars_unpunctuated: 50,
+        }
+    }
+}
+
+impl PunctConfig {
+    /// Sets [`PunctConfig::spacing`].
+    pub fn spacing(mut self, on: bool) -> Self {
+        self.spacing = on;
+        self
+    }
+    /// Sets [`PunctConfig::quotes`].
+    pub fn quotes(mut self, on: bool) -> Self {
+        self.quotes = on;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_preset_builds_and_validates() {
+        for name in PRESETS {
+            CleanConfig::preset(name).unwrap().validate().unwrap();
+        }
+    }
+
+    #[test]
+    fn tiny_line_cap_is_rejected_with_its_name() {
+        let cfg = CleanConfig { max_line_bytes: 3, ..CleanConfig::default() };
+        assert!(cfg.validate().unwrap_err().to_string().contains("max_line_bytes"));
+    }
+}

@@ -1,0 +1,143 @@
+//! The one error type of the crate.
+//!
+//! An [`Error`] is opaque: match on [`Error::kind`], read the
+//! [`Location`] it carries, and print it with `Display`, which names the
+//! source, line and byte. New kinds can be added without breaking callers
+//! because [`ErrorKind`] is `#[non_exhaustive]`.
+
+use std::fmt;
+use std::io;
+
+/// Where in the input an error happened.
+///
+/// `line` is 1-based; `byte` is the 0-based offset of the offending byte
+/// from the start of the document (or file) that was being read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Location {
+    /// The file path or document id, when the caller named one.
+    pub source: Option<String>,
+    /// 1-based line number.
+    pub line: u64,
+    /// 0-based byte offset from the start of the input.
+    pub byte: u64,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(src) = &self.source {
+            write!(f, "{src}: ")?;
+        }
+        write!(f, "line {}, byte {}", self.line, self.byte)
+    }
+}
+
+/// What went wrong.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Reading or writing failed.
+    Io,
+    /// The input is not valid UTF-8 (and the lossy policy was not chosen).
+    InvalidUtf8,
+    /// A line is longer than the configured cap and has no point at which
+    /// it can be cut without changing the result (see
+    /// [`CleanConfig::max_line_bytes`](crate::CleanConfig::max_line_bytes)).
+    LineTooLong,
+    /// The configuration is invalid (unknown preset, bad value).
+    Config,
+}
+
+/// The error returned by every fallible operation in this crate.
+#[derive(Debug)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    location: Option<Location>,
+    source: Option<io::Error>,
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error { kind, message: message.into(), location: None, source: None }
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Config, message)
+    }
+
+    pub(crate) fn at(mut self, location: Location) -> Error {
+        self.location = Some(location);
+        self
+    }
+
+    /// Names the file or document the error happened in, keeping the line
+    /// and byte already recorded. Used by callers that know the path.
+    #[must_use]
+    pub fn with_source(mut self, source: impl Into<String>) -> Error {
+        let loc = self.location.get_or_insert_with(Location::default);
+        loc.source = Some(source.into());
+        self
+    }
+
+    /// The kind of error.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// Where it happened, when the error is tied to a place in the input.
+    pub fn location(&self) -> Option<&Location> {
+        self.location.as_ref()
+    }
+
+    /// The underlying I/O error, for [`ErrorKind::Io`].
+    pub fn io_error(&self) -> Option<&io::Error> {
+        self.source.as_ref()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(loc) = &self.location {
+            write!(f, "{loc}: ")?;
+        }
+        f.write_str(&self.message)?;
+        if let Some(e) = &self.source {
+            write!(f, ": {e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Error {
+        Error { kind: ErrorKind::Io, message: "I/O error".into(), location: None, source: Some(e) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_source_line_and_byte() {
+        let e = Error::new(ErrorKind::InvalidUtf8, "invalid UTF-8")
+            .at(Location { source: None, line: 3, byte: 17 })
+            .with_source("a.txt");
+        assert_eq!(e.to_string(), "a.txt: line 3, byte 17: invalid UTF-8");
+        assert_eq!(e.kind(), ErrorKind::InvalidUtf8);
+    }
+
+    #[test]
+    fn io_error_keeps_its_source() {
+        let e: Error = io::Error::new(io::ErrorKind::NotFound, "gone").into();
+        assert_eq!(e.kind(), ErrorKind::Io);
+        assert!(std::error::Error::source(&e).is_some());
+        assert!(e.to_string().contains("gone"));
+    }
+}

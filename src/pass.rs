@@ -1,0 +1,184 @@
+//! The [`Pass`] trait every cleaning step implements, the [`Out`] sink it
+//! writes into, and the [`Audit`] interface that receives its [`Edit`]s.
+//!
+//! # The line contract
+//!
+//! The driver (see [`Stream`](crate::Stream)) turns bytes into UTF-8 text
+//! and hands each pass *lines*: every `push` receives zero or more lines,
+//! each ending in `'\n'`. Only two kinds of push may end without `'\n'`:
+//!
+//! * the last push of a document (a final line with no terminator), and
+//! * a *piece* of a line longer than
+//!   [`CleanConfig::max_line_bytes`](crate::CleanConfig::max_line_bytes),
+//!   which the driver cut at a safe point; the line continues in the next
+//!   push.
+//!
+//! So a pass never sees a partial character, and never sees a partial line
+//! unless the line is longer than the cap. This is what lets eight passes
+//! stay simple: the chunk-boundary problem is solved once, in the framer.
+
+use crate::error::Error;
+
+/// One cleaning step over a stream of lines.
+///
+/// A pass writes every byte whose fate is decided to `out` and holds back
+/// the rest; [`Pass::held_bytes`] says how much it holds, and each pass
+/// documents its bound (tests assert it after every push).
+pub trait Pass: Send {
+    /// Stable snake_case name, shared by config, CLI and audit records.
+    fn name(&self) -> &'static str;
+
+    /// Takes zero or more lines (see the module docs); may be empty.
+    ///
+    /// # Errors
+    /// A pass may fail when a configured cap is reached.
+    fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error>;
+
+    /// End of document: flush everything held, then return to the
+    /// fresh-document state so the instance can be reused.
+    ///
+    /// # Errors
+    /// As for [`Pass::push`].
+    fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error>;
+
+    /// Bytes held back right now.
+    fn held_bytes(&self) -> usize;
+}
+
+/// One change a pass made, as reported to an [`Audit`].
+///
+/// `byte` is the offset, in the pass's own input for the current document,
+/// of the first byte of `before`. Replacing `after` by `before` at that
+/// place, for every edit of a pass in reverse order, rebuilds the pass's
+/// input from its output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Edit<'a> {
+    /// The pass that made the change.
+    pub pass: &'static str,
+    /// Byte offset of `before` in the pass's input for this document.
+    pub byte: u64,
+    /// The text that was there.
+    pub before: &'a str,
+    /// The text that replaced it (empty for a removal).
+    pub after: &'a str,
+    /// Why, as a stable snake_case reason code (`"fullwidth_ascii"`,
+    /// `"space_in_body"`, …).
+    pub reason: &'static str,
+}
+
+/// Receives edits, push-model (as grep-searcher's `Sink` receives matches).
+pub trait Audit {
+    /// Called once per edit, in input order within a pass.
+    fn edit(&mut self, edit: &Edit<'_>);
+    /// Called when a document ends.
+    fn end_document(&mut self) {}
+    /// Whether edits are wanted at all. Passes skip building edit strings
+    /// when this is false, so a disabled audit costs nothing.
+    fn enabled(&self) -> bool {
+        true
+    }
+}
+
+/// The audit that wants nothing: what [`Stream::push`](crate::Stream::push)
+/// uses.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoAudit;
+
+impl Audit for NoAudit {
+    fn edit(&mut self, _edit: &Edit<'_>) {}
+    fn enabled(&self) -> bool {
+        false
+    }
+}
+
+/// An [`Audit`] that keeps every edit, owned. Meant for tests and for
+/// small documents.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EditLog {
+    /// The edits received so far, in arrival order.
+    pub edits: Vec<OwnedEdit>,
+}
+
+/// An owned copy of an [`Edit`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnedEdit {
+    /// See [`Edit::pass`].
+    pub pass: &'static str,
+    /// See [`Edit::byte`].
+    pub byte: u64,
+    /// See [`Edit::before`].
+    pub before: String,
+    /// See [`Edit::after`].
+    pub after: String,
+    /// See [`Edit::reason`].
+    pub reason: &'static str,
+}
+
+impl Audit for EditLog {
+    fn edit(&mut self, e: &Edit<'_>) {
+        self.edits.push(OwnedEdit {
+            pass: e.pass,
+            byte: e.byte,
+            before: e.before.to_string(),
+            after: e.after.to_string(),
+            reason: e.reason,
+        });
+    }
+}
+
+/// Where a pass writes: the text it decided on, and (when auditing) the
+/// edits that explain it.
+pub struct Out<'a> {
+    text: &'a mut String,
+    audit: &'a mut dyn Audit,
+    /// Cached `audit.enabled()`.
+    auditing: bool,
+    pass: &'static str,
+    /// Offset of the current push's input in the pass's document input.
+    base: u64,
+}
+
+impl<'a> Out<'a> {
+    /// A sink over `text`, with an optional audit. `base` is the offset of
+    /// the input about to be pushed, in the pass's input for the document.
+    pub fn new(text: &'a mut String, audit: &'a mut dyn Audit, pass: &'static str, base: u64) -> Out<'a> {
+        let auditing = audit.enabled();
+        Out { text, audit, auditing, pass, base }
+    }
+
+    /// The output text buffer; append to it.
+    #[inline]
+    pub fn text(&mut self) -> &mut String {
+        self.text
+    }
+
+    /// Whether edits are being recorded. Passes check this before building
+    /// the strings of an edit, so auditing costs nothing when it is off.
+    #[inline]
+    pub fn auditing(&self) -> bool {
+        self.auditing
+    }
+
+    /// Offset of the current push's input in the pass's input for the
+    /// document (for passes that report edits in text they held back).
+    #[inline]
+    pub fn base(&self) -> u64 {
+        self.base
+    }
+
+    /// Records an edit at `rel_byte`, an offset into the input of the
+    /// current push.
+    #[inline]
+    pub fn edit(&mut self, rel_byte: usize, before: &str, after: &str, reason: &'static str) {
+        self.edit_abs(self.base + rel_byte as u64, before, after, reason);
+    }
+
+    /// Records an edit at `byte`, an offset into the pass's input for the
+    /// whole document.
+    #[inline]
+    pub fn edit_abs(&mut self, byte: u64, before: &str, after: &str, reason: &'static str) {
+        if self.auditing {
+            self.audit.edit(&Edit { pass: self.pass, byte, before, after, reason });
+        }
+    }
+}

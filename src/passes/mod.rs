@@ -1,0 +1,11 @@
+//! The cleaning passes, one module each, in pipeline order.
+//!
+//! | pass | what it does | held bytes |
+//! |---|---|---|
+//! | [`unicode`] | NFC, radicals, full-width ASCII, invisibles, spaces, newlines | 0 |
+//! | [`punct`] | full-width punctuation, paired quotes, body/headline spacing | one line piece (≤ line cap) |
+//! | [`paragraphs`] | one paragraph per line (output stage) | ≤ 1 KiB of whitespace |
+
+pub mod paragraphs;
+pub mod punct;
+pub mod unicode;

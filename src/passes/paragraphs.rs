@@ -1,0 +1,173 @@
+//! `paragraphs`: the output stage that writes one paragraph per line.
+//!
+//! It removes blank (whitespace-only) lines, trims whitespace at both ends
+//! of every line, and ends the last line with `'\n'`. Runs last, when
+//! [`OutputMode::Paragraphs`](crate::OutputMode) is chosen: earlier passes
+//! still see blank lines, which are evidence of layout (a paragraph end, a
+//! column gap).
+//!
+//! Held bytes: trailing whitespace of a piece of an over-long line, whose
+//! fate depends on what follows; a run longer than [`MAX_HELD_WS`] is
+//! collapsed to one space.
+//!
+//! ```
+//! use zhclean::{CleanConfig, Cleaner};
+//! let c = Cleaner::new(CleanConfig { unicode: None, punct: None, ..CleanConfig::default() }).unwrap();
+//! assert_eq!(c.clean("\u{a0}\u{a0}第一段\n\n \n  第二段  "), "\u{a0}\u{a0}第一段\n第二段\n".replace('\u{a0}', ""));
+//! ```
+
+use crate::error::Error;
+use crate::pass::{Out, Pass};
+
+/// Trailing whitespace held between pieces of one long line, at most.
+pub const MAX_HELD_WS: usize = 1024;
+
+/// See the module docs.
+#[derive(Debug, Default)]
+pub struct ParagraphsPass {
+    /// No content of the current line has been written yet.
+    at_line_start: bool,
+    /// Whitespace after the last content written on this line; written
+    /// only if more content follows. Invariant: `len() <= MAX_HELD_WS`.
+    held_ws: String,
+    /// Offset of `held_ws` in the pass's input (for the audit).
+    held_at: u64,
+}
+
+impl ParagraphsPass {
+    /// A fresh pass.
+    pub fn new() -> ParagraphsPass {
+        ParagraphsPass { at_line_start: true, held_ws: String::new(), held_at: 0 }
+    }
+}
+
+impl Pass for ParagraphsPass {
+    fn name(&self) -> &'static str {
+        "paragraphs"
+    }
+
+    fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
+        let mut rel = 0usize;
+        for seg in input.split_inclusive('\n') {
+            let at = out.base() + rel as u64;
+            rel += seg.len();
+            let (content, terminated) = match seg.strip_suffix('\n') {
+                Some(c) => (c, true),
+                None => (seg, false),
+            };
+            let mut body = content;
+            let mut body_at = at;
+            if self.at_line_start {
+                body = content.trim_start();
+                body_at += (content.len() - body.len()) as u64;
+                if !body.is_empty() && body.len() < content.len() && out.auditing() {
+                    out.edit_abs(at, &content[..content.len() - body.len()], "", "trim");
+                }
+            }
+            let trimmed = body.trim_end();
+            if !trimmed.is_empty() {
+                if !self.held_ws.is_empty() {
+                    out.text().push_str(&self.held_ws);
+                    self.held_ws.clear();
+                }
+                out.text().push_str(trimmed);
+                self.at_line_start = false;
+            }
+            let tail = &body[trimmed.len()..];
+            let tail_at = body_at + trimmed.len() as u64;
+            if terminated {
+                if self.at_line_start {
+                    if out.auditing() {
+                        out.edit_abs(at, seg, "", "blank_line");
+                    }
+                } else {
+                    if out.auditing() && !(self.held_ws.is_empty() && tail.is_empty()) {
+                        let (from, text) = if self.held_ws.is_empty() {
+                            (tail_at, tail.to_string())
+                        } else {
+                            (self.held_at, format!("{}{tail}", self.held_ws))
+                        };
+                        out.edit_abs(from, &text, "", "trim");
+                    }
+                    out.text().push('\n');
+                }
+                self.held_ws.clear();
+                self.at_line_start = true;
+            } else if !self.at_line_start && !tail.is_empty() {
+                if self.held_ws.is_empty() {
+                    self.held_at = tail_at;
+                }
+                self.held_ws.push_str(tail);
+                if self.held_ws.len() > MAX_HELD_WS {
+                    if out.auditing() {
+                        let at = self.held_at;
+                        out.edit_abs(at, &self.held_ws.clone(), " ", "collapse_spaces");
+                    }
+                    self.held_ws.clear();
+                    self.held_ws.push(' ');
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
+        if !self.at_line_start {
+            if out.auditing() {
+                let at = out.base();
+                out.edit_abs(at, "", "\n", "final_newline");
+            }
+            out.text().push('\n');
+        }
+        *self = ParagraphsPass::new();
+        Ok(())
+    }
+
+    fn held_bytes(&self) -> usize {
+        self.held_ws.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pass::EditLog;
+
+    fn run(pushes: &[&str]) -> (String, EditLog) {
+        let mut p = ParagraphsPass::new();
+        let mut text = String::new();
+        let mut log = EditLog::default();
+        let mut base = 0u64;
+        for s in pushes {
+            let mut out = Out::new(&mut text, &mut log, "paragraphs", base);
+            p.push(s, &mut out).unwrap();
+            base += s.len() as u64;
+        }
+        let mut out = Out::new(&mut text, &mut log, "paragraphs", base);
+        p.finish(&mut out).unwrap();
+        (text, log)
+    }
+
+    #[test]
+    fn paragraphs_drop_blank_lines_and_trim() {
+        assert_eq!(run(&[" a \n\n\t\nb"]).0, "a\nb\n");
+        assert_eq!(run(&["\n\n"]).0, "");
+        assert_eq!(run(&[""]).0, "");
+    }
+
+    #[test]
+    fn paragraphs_join_pieces_of_a_long_line() {
+        // Pieces of one line: interior whitespace between pieces is kept.
+        assert_eq!(run(&["  ab  ", "  ", "cd  ", "\n"]).0, "ab    cd\n");
+        assert_eq!(run(&["ab  ", "\n"]).0, "ab\n");
+    }
+
+    #[test]
+    fn paragraphs_audit_rebuilds_the_input() {
+        let input = "  甲 \n\n乙";
+        let (out, log) = run(&[input]);
+        assert_eq!(out, "甲\n乙\n");
+        let rebuilt = crate::testing::rebuild_input(&out, &log.edits).unwrap();
+        assert_eq!(rebuilt, input);
+    }
+}

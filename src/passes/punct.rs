@@ -1,0 +1,554 @@
+//! `punct`: ASCII punctuation inside Chinese text to full width, quotes
+//! paired, and spaces left by OCR line wraps removed from body paragraphs.
+//!
+//! What it changes, per line:
+//!
+//! * **Punctuation** (`fullwidth_punct`): ASCII `, ; : ? ! ( )` whose
+//!   nearest non-space neighbour on either side is Chinese (a Han character,
+//!   kana, or CJK punctuation) becomes `，；：？！（）`. It stays ASCII
+//!   between two Latin letters or digits (`18:00`, `1,000`), in Latin text,
+//!   and inside URLs. A matched pair of parentheses is converted together.
+//! * **Quotes** (`quotes`): ASCII `"` pair up left to right (an existing
+//!   `“` or `”` takes part in the pairing), and a pair with Chinese next to
+//!   either quote becomes `“…”`. ASCII `'` takes part only where it has a
+//!   Chinese neighbour, so apostrophes in English (`don't`) never do; such
+//!   pairs become `‘…’`. An unpaired quote in Chinese text becomes an
+//!   opening quote when text follows it and a closing one otherwise.
+//! * **Spacing** (`spacing`): a line is a *body paragraph* when it carries
+//!   sentence punctuation and has at least
+//!   [`PunctConfig::body_min_chars`] characters (or is very long). In a
+//!   body paragraph every whitespace run next to a Han character or CJK
+//!   punctuation is removed (they are OCR wrap artifacts), except that a
+//!   paragraph which consistently spaces Han from Latin and digits
+//!   (`使用 Rust 编写`, four in five such boundaries spaced) keeps those
+//!   spaces. Other runs collapse to one space. Headline-like lines keep the
+//!   spaces between their phrases (`强化人才驱动 增强发展动能`), collapsed
+//!   to one, except after a function word that cannot end a phrase
+//!   (`形势和 我国`).
+//!
+//! Leading and trailing whitespace is left to the output stage.
+//!
+//! What it never touches: digits, Latin runs, URLs, other punctuation.
+//!
+//! Held bytes: at most one unterminated line segment, so at most
+//! [`CleanConfig::max_line_bytes`](crate::CleanConfig::max_line_bytes). A
+//! line longer than that cap reaches the pass in pieces; each piece is
+//! treated as a body paragraph and quote pairing does not cross pieces.
+//!
+//! ```
+//! use zhclean::{CleanConfig, Cleaner};
+//! let c = Cleaner::new(CleanConfig::default()).unwrap();
+//! assert_eq!(
+//!     c.clean("\"洛阳探索实施'百名科技人才入企 计划',为企业 创新提供支持。\"会议于18:00结束。\n"),
+//!     "“洛阳探索实施‘百名科技人才入企计划’，为企业创新提供支持。”会议于18:00结束。\n"
+//! );
+//! ```
+
+use crate::config::PunctConfig;
+use crate::error::Error;
+use crate::pass::{Out, Pass};
+use crate::stream::framer::is_han;
+
+/// The punctuation and spacing pass. See the module docs.
+#[derive(Debug)]
+pub struct PunctPass {
+    cfg: PunctConfig,
+    /// Scratch buffers reused across lines.
+    chars: Vec<char>,
+    offs: Vec<usize>,
+    orig: Vec<char>,
+    protected: Vec<bool>,
+    /// An unterminated line segment from the end of the last push: either
+    /// the document's last line (known at `finish`) or a piece of a line
+    /// longer than the framer's cap (known when more of it arrives).
+    /// Invariant: no `'\n'`; at most `max_line_bytes` long.
+    pending: String,
+    /// The line being processed continues a piece already written out.
+    continued: bool,
+}
+
+/// Function words that cannot end a headline phrase, so a space after
+/// them is a wrap artifact.
+const FUNCTION_WORDS: &[char] = &['和', '与', '及', '的', '之', '或', '并', '把', '被', '对'];
+
+impl PunctPass {
+    /// A pass with these settings.
+    pub fn new(cfg: PunctConfig) -> PunctPass {
+        PunctPass {
+            cfg,
+            chars: Vec::new(),
+            offs: Vec::new(),
+            orig: Vec::new(),
+            protected: Vec::new(),
+            pending: String::new(),
+            continued: false,
+        }
+    }
+
+    /// Converts one line (or piece of a cut line) starting at byte `at` of
+    /// the pass's input.
+    fn line(&mut self, line: &str, at: u64, partial: bool, out: &mut Out<'_>) {
+        let (content, nl) = match line.strip_suffix('\n') {
+            Some(c) => (c, "\n"),
+            None => (line, ""),
+        };
+        if !needs_work(content.as_bytes()) {
+            out.text().push_str(line);
+            return;
+        }
+        self.chars.clear();
+        self.offs.clear();
+        for (i, c) in content.char_indices() {
+            self.chars.push(c);
+            self.offs.push(i);
+        }
+        self.offs.push(content.len());
+        self.orig.clear();
+        self.orig.extend_from_slice(&self.chars);
+        protect_urls(&self.chars, &mut self.protected);
+        if self.cfg.fullwidth_punct {
+            convert_punct(&mut self.chars, &self.protected);
+        }
+        if self.cfg.quotes {
+            pair_quotes(&mut self.chars, &self.protected, '"', '“', '”', false);
+            pair_quotes(&mut self.chars, &self.protected, '\'', '‘', '’', true);
+        }
+        let body = partial || self.is_body();
+        let pangu = body && spaces_han_from_latin(&self.chars);
+        self.emit(content, at, body, pangu, out);
+        out.text().push_str(nl);
+    }
+
+    /// Whether the current line is a body paragraph (see module docs).
+    fn is_body(&self) -> bool {
+        let n = self.chars.iter().filter(|c| !c.is_whitespace()).count();
+        if n >= self.cfg.body_min_chars_unpunctuated {
+            return true;
+        }
+        n >= self.cfg.body_min_chars && self.chars.iter().any(|&c| is_sentence_punct(c))
+    }
+
+    /// Writes the converted line, deciding each interior whitespace run.
+    fn emit(&self, content: &str, at: u64, body: bool, pangu: bool, out: &mut Out<'_>) {
+        let chars = &self.chars;
+        let n = chars.len();
+        let first = chars.iter().position(|c| !is_ws(*c)).unwrap_or(n);
+        let last = chars.iter().rposition(|c| !is_ws(*c)).map_or(0, |p| p + 1);
+        let auditing = out.auditing();
+        let mut i = 0;
+        while i < n {
+            let c = chars[i];
+            if is_ws(c) && self.cfg.spacing && i > first && i < last {
+                let start = i;
+                while i < n && is_ws(chars[i]) {
+                    i += 1;
+                }
+                let run = &content[self.offs[start]..self.offs[i]];
+                let (p, q) = (chars[start - 1], chars[i]);
+                let keep = if body {
+                    !joins_in_body(chars, start - 1, i, pangu)
+                } else {
+                    !(FUNCTION_WORDS.contains(&p) && is_han(q))
+                };
+                if keep {
+                    out.text().push(' ');
+                    if auditing && run != " " {
+                        out.edit_abs(at + self.offs[start] as u64, run, " ", "collapse_spaces");
+                    }
+                } else if auditing {
+                    let why = if body { "space_in_body" } else { "space_after_function_word" };
+                    out.edit_abs(at + self.offs[start] as u64, run, "", why);
+                }
+                continue;
+            }
+            out.text().push(c);
+            if auditing && c != self.orig[i] {
+                let before = &content[self.offs[i]..self.offs[i + 1]];
+                let mut buf = [0u8; 4];
+                let why = if matches!(c, '“' | '”' | '‘' | '’') { "quote" } else { "fullwidth_punct" };
+                out.edit_abs(at + self.offs[i] as u64, before, c.encode_utf8(&mut buf), why);
+            }
+            i += 1;
+        }
+    }
+}
+
+impl Pass for PunctPass {
+    fn name(&self) -> &'static str {
+        "punct"
+    }
+
+    fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
+        if input.is_empty() {
+            return Ok(());
+        }
+        if !self.pending.is_empty() {
+            // More of the held line arrived, so the held text was a piece
+            // of a line longer than the framer's cap.
+            let held = std::mem::take(&mut self.pending);
+            let at = out.base() - held.len() as u64;
+            self.line(&held, at, true, out);
+            self.pending = held;
+            self.pending.clear();
+            self.continued = true;
+        }
+        let mut rel = 0;
+        for line in input.split_inclusive('\n') {
+            if !line.ends_with('\n') {
+                self.pending.push_str(line);
+                break;
+            }
+            let at = out.base() + rel as u64;
+            self.line(line, at, self.continued, out);
+            self.continued = false;
+            rel += line.len();
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
+        if !self.pending.is_empty() {
+            let held = std::mem::take(&mut self.pending);
+            let at = out.base() - held.len() as u64;
+            self.line(&held, at, self.continued, out);
+        }
+        self.continued = false;
+        Ok(())
+    }
+
+    fn held_bytes(&self) -> usize {
+        self.pending.len()
+    }
+}
+
+/// Cheap pre-check: only lines with a byte this pass may act on go through
+/// the character-level path.
+#[inline]
+fn needs_work(b: &[u8]) -> bool {
+    b.iter().any(|&x| matches!(x, b',' | b';' | b':' | b'?' | b'!' | b'(' | b')' | b'"' | b'\'' | b' ' | b'\t'))
+}
+
+#[inline]
+fn is_ws(c: char) -> bool {
+    c == ' ' || c == '\t'
+}
+
+/// CJK punctuation that only Chinese/Japanese text uses.
+#[inline]
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c as u32, 0x3001..=0x303F | 0xFE30..=0xFE4F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
+}
+
+/// Punctuation Western text uses too: Chinese only when the text on its far
+/// side is.
+#[inline]
+fn is_shared_punct(c: char) -> bool {
+    matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
+}
+
+#[inline]
+fn is_kana(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x31F0..=0x31FF)
+}
+
+/// Chinese context: Han, kana or CJK-only punctuation.
+#[inline]
+fn is_cjk(c: char) -> bool {
+    is_han(c) || is_kana(c) || is_cjk_punct(c)
+}
+
+fn is_sentence_punct(c: char) -> bool {
+    matches!(c, '，' | '。' | '；' | '！' | '？' | '、' | ',' | ';' | '!' | '?')
+}
+
+fn prev_ns_idx(chars: &[char], i: usize) -> Option<usize> {
+    chars[..i].iter().rposition(|c| !is_ws(*c))
+}
+
+fn next_ns_idx(chars: &[char], i: usize) -> Option<usize> {
+    chars[i + 1..].iter().position(|c| !is_ws(*c)).map(|k| i + 1 + k)
+}
+
+fn prev_ns(chars: &[char], i: usize) -> Option<char> {
+    prev_ns_idx(chars, i).map(|j| chars[j])
+}
+
+fn next_ns(chars: &[char], i: usize) -> Option<char> {
+    next_ns_idx(chars, i).map(|j| chars[j])
+}
+
+/// Whether `chars[j]` is Chinese context seen from the side `toward_right`
+/// points away from: Chinese itself, or shared punctuation (curly quotes,
+/// dashes) with Chinese beyond it.
+fn chinese_at(chars: &[char], j: usize, toward_right: bool) -> bool {
+    let c = chars[j];
+    if is_cjk(c) {
+        return true;
+    }
+    if !is_shared_punct(c) {
+        return false;
+    }
+    let beyond = if toward_right { next_ns_idx(chars, j) } else { prev_ns_idx(chars, j) };
+    beyond.is_some_and(|k| is_cjk(chars[k]) || (is_shared_punct(chars[k]) && chinese_at(chars, k, toward_right)))
+}
+
+/// Chinese on either side of `chars[i]`.
+fn cjk_near(chars: &[char], i: usize) -> bool {
+    prev_ns_idx(chars, i).is_some_and(|j| chinese_at(chars, j, false))
+        || next_ns_idx(chars, i).is_some_and(|j| chinese_at(chars, j, true))
+}
+
+/// Marks the characters of URLs, whose `?`, `:` and parentheses are not
+/// sentence punctuation.
+fn protect_urls(chars: &[char], protected: &mut Vec<bool>) {
+    protected.clear();
+    protected.resize(chars.len(), false);
+    let lower = |c: char| c.to_ascii_lowercase();
+    let starts_with = |i: usize, pat: &str| {
+        let mut k = i;
+        for p in pat.chars() {
+            if k >= chars.len() || lower(chars[k]) != p {
+                return false;
+            }
+            k += 1;
+        }
+        true
+    };
+    let mut i = 0;
+    while i < chars.len() {
+        if starts_with(i, "http://") || starts_with(i, "https://") || starts_with(i, "www.") {
+            let mut end = i;
+            while end < chars.len() && chars[end].is_ascii_graphic() {
+                end += 1;
+            }
+            // Trailing sentence punctuation belongs to the sentence.
+            while end > i && matches!(chars[end - 1], '.' | ',' | ';' | ':' | '!' | '?' | ')' | '"' | '\'') {
+                if chars[end - 1] == ')' && chars[i..end].contains(&'(') {
+                    break;
+                }
+                end -= 1;
+            }
+            for p in &mut protected[i..end] {
+                *p = true;
+            }
+            i = end.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+}
+
+fn convert_punct(chars: &mut [char], protected: &[bool]) {
+    let full = |c: char| match c {
+        ',' => '，',
+        ';' => '；',
+        ':' => '：',
+        '?' => '？',
+        '!' => '！',
+        '(' => '（',
+        ')' => '）',
+        _ => c,
+    };
+    // Decide on the original neighbours, so that the result does not depend
+    // on the order of conversion.
+    let decide = |chars: &[char], i: usize| -> bool {
+        let (p, n) = (prev_ns(chars, i), next_ns(chars, i));
+        if p.is_some_and(|c| c.is_ascii_alphanumeric()) && n.is_some_and(|c| c.is_ascii_alphanumeric()) {
+            return false;
+        }
+        cjk_near(chars, i)
+    };
+    let mut convert = vec![false; chars.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for i in 0..chars.len() {
+        if protected[i] {
+            continue;
+        }
+        match chars[i] {
+            ',' | ';' | ':' | '?' | '!' => convert[i] = decide(chars, i),
+            '(' => {
+                convert[i] = decide(chars, i);
+                open.push(i);
+            }
+            ')' => {
+                convert[i] = decide(chars, i);
+                if let Some(j) = open.pop() {
+                    let both = convert[i] || convert[j];
+                    convert[i] = both;
+                    convert[j] = both;
+                }
+            }
+            _ => {}
+        }
+    }
+    for (c, &conv) in chars.iter_mut().zip(&convert) {
+        if conv {
+            *c = full(*c);
+        }
+    }
+}
+
+/// Pairs ASCII `ascii` quotes (with existing curly `open`/`close` ones)
+/// left to right and converts those in Chinese context. With
+/// `need_cjk_neighbour`, an ASCII quote takes part only when it has a
+/// Chinese neighbour (apostrophes in English never do).
+fn pair_quotes(chars: &mut [char], protected: &[bool], ascii: char, open: char, close: char, need_cjk_neighbour: bool) {
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut unpaired: Vec<usize> = Vec::new();
+    let mut cur: Option<usize> = None;
+    for i in 0..chars.len() {
+        let c = chars[i];
+        if protected[i] {
+            continue;
+        }
+        if c == ascii {
+            if need_cjk_neighbour && !cjk_near(chars, i) {
+                continue;
+            }
+            match cur.take() {
+                Some(j) => pairs.push((j, i)),
+                None => cur = Some(i),
+            }
+        } else if c == open {
+            if let Some(j) = cur.replace(i) {
+                unpaired.push(j);
+            }
+        } else if c == close {
+            if let Some(j) = cur.take() {
+                pairs.push((j, i));
+            }
+        }
+    }
+    unpaired.extend(cur);
+    for (a, b) in pairs {
+        let (aa, ba) = (chars[a] == ascii, chars[b] == ascii);
+        let convert = match (aa, ba) {
+            (true, true) => cjk_near(chars, a) || cjk_near(chars, b),
+            _ => true, // the text already uses curly quotes here
+        };
+        if convert {
+            chars[a] = open;
+            chars[b] = close;
+        }
+    }
+    for j in unpaired {
+        if chars[j] == ascii && cjk_near(chars, j) {
+            let opens =
+                next_ns(chars, j).is_some_and(|c| !is_sentence_punct(c) && !matches!(c, '）' | ')' | '”' | '’'));
+            chars[j] = if opens { open } else { close };
+        }
+    }
+}
+
+/// Whether a whitespace run between `chars[p]` and `chars[n]` goes in a
+/// body paragraph.
+fn joins_in_body(chars: &[char], p: usize, n: usize, pangu: bool) -> bool {
+    let (a, b) = (chars[p], chars[n]);
+    let (ca, cb) = (chinese_at(chars, p, false), chinese_at(chars, n, true));
+    if !(ca || cb) {
+        return false;
+    }
+    if pangu {
+        // Keep the document's own Han–Latin spacing.
+        let latin = |c: char| c.is_ascii_alphanumeric();
+        if (is_han(a) && latin(b)) || (latin(a) && is_han(b)) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether the line spaces Han from Latin letters and digits on purpose:
+/// at least two such boundaries, four in five of them spaced.
+fn spaces_han_from_latin(chars: &[char]) -> bool {
+    let (mut total, mut spaced) = (0usize, 0usize);
+    let mut prev: Option<char> = None;
+    let mut gap = false;
+    for &c in chars {
+        if is_ws(c) {
+            gap = true;
+            continue;
+        }
+        if let Some(p) = prev {
+            let latin = |c: char| c.is_ascii_alphanumeric();
+            if (is_han(p) && latin(c)) || (latin(p) && is_han(c)) {
+                total += 1;
+                spaced += usize::from(gap);
+            }
+        }
+        prev = Some(c);
+        gap = false;
+    }
+    total >= 2 && spaced * 5 >= total * 4
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pass::EditLog;
+
+    fn run_cfg(input: &str, cfg: PunctConfig) -> (String, EditLog) {
+        let mut p = PunctPass::new(cfg);
+        let mut text = String::new();
+        let mut log = EditLog::default();
+        p.push(input, &mut Out::new(&mut text, &mut log, "punct", 0)).unwrap();
+        p.finish(&mut Out::new(&mut text, &mut log, "punct", input.len() as u64)).unwrap();
+        (text, log)
+    }
+
+    fn clean(input: &str) -> String {
+        run_cfg(input, PunctConfig::default()).0
+    }
+
+    macro_rules! table {
+        ($($name:ident: $input:expr => $want:expr;)*) => {$(
+            #[test]
+            fn $name() {
+                assert_eq!(clean($input), $want);
+            }
+        )*};
+    }
+
+    table! {
+        punct_converts_next_to_han: "3月30日上午,人才驱动;研讨:交流?好!" => "3月30日上午，人才驱动；研讨：交流？好！";
+        punct_keeps_between_digits: "会议于18:00开始,共1,000人" => "会议于18:00开始，共1,000人";
+        punct_keeps_latin_runs: "Hello, world: a(b)?" => "Hello, world: a(b)?";
+        punct_pairs_parentheses: "中科慧远视觉技术(洛阳)有限公司(ABC)成立" => "中科慧远视觉技术（洛阳）有限公司（ABC）成立";
+        punct_keeps_urls: "访问https://a.cn/x?y=1(2)了解" => "访问https://a.cn/x?y=1(2)了解";
+        punct_url_trailing_comma_is_sentence: "见http://a.cn/x,谢谢" => "见http://a.cn/x，谢谢";
+        quotes_pair_in_chinese: "汇\"智\"聚\"才\"尽展其能" => "汇“智”聚“才”尽展其能";
+        quotes_stay_in_english: "He said \"hi\" to me" => "He said \"hi\" to me";
+        quotes_english_word_in_chinese: "他说\"hello\"就走了。" => "他说“hello”就走了。";
+        quotes_single_inside_double: "\"实施'百名人才入企计划',为企业\"" => "“实施‘百名人才入企计划’，为企业”";
+        quotes_apostrophe_untouched: "他读了Don't Panic这本书" => "他读了Don't Panic这本书";
+        quotes_mixed_with_curly: "“洛阳\"发布" => "“洛阳”发布";
+        quotes_unpaired_opens_before_text: "他说:\"我们出发" => "他说：“我们出发";
+        quotes_unpaired_closes_at_end: "出发吧\"。" => "出发吧”。";
+        spacing_removes_wrap_spaces_in_body: "活动在 洛阳开幕。国内科创领域的权威专家、领军人物齐聚洛阳, 开展工作。" => "活动在洛阳开幕。国内科创领域的权威专家、领军人物齐聚洛阳，开展工作。";
+        spacing_removes_space_between_han_and_digit_in_body: "洛阳科技领军人才创新驱动中心于2021年10 月正式启动建设。" => "洛阳科技领军人才创新驱动中心于2021年10月正式启动建设。";
+        spacing_keeps_latin_spaces: "版权所有，违者必究。Copyright  2013-2020 洛阳大学科技园发展有限公司" => "版权所有，违者必究。Copyright 2013-2020洛阳大学科技园发展有限公司";
+        spacing_keeps_headline_spaces: "强化人才驱动 增强发展动能" => "强化人才驱动 增强发展动能";
+        spacing_collapses_headline_runs: "学深悟透  实干笃行" => "学深悟透 实干笃行";
+        spacing_drops_space_after_function_word_in_headline: "当前国际形势和 我国意识形态面临的风险" => "当前国际形势和我国意识形态面临的风险";
+        spacing_keeps_pangu_style: "我们使用 Rust 编写了 3 个工具，效果很好。" => "我们使用 Rust 编写了 3 个工具，效果很好。";
+        spacing_quote_space_in_body: "要健全机制,实行重大科技专项 “揭榜挂帅”,构建分配机制。" => "要健全机制，实行重大科技专项“揭榜挂帅”，构建分配机制。";
+        spacing_english_curly_quotes_keep_spaces: "He said, “hi there” and left; she stayed, quietly." => "He said, “hi there” and left; she stayed, quietly.";
+        spacing_keeps_leading_and_trailing: "  强化 增强  \n" => "  强化 增强  \n";
+    }
+
+    #[test]
+    fn punct_reports_edits() {
+        let input = "活动在 洛阳,国内专家\"齐聚\"洛阳。\n";
+        let (out, log) = run_cfg(input, PunctConfig::default());
+        assert_eq!(out, "活动在洛阳，国内专家“齐聚”洛阳。\n");
+        let reasons: Vec<_> = log.edits.iter().map(|e| (e.byte, e.reason)).collect();
+        assert_eq!(reasons, vec![(9, "space_in_body"), (16, "fullwidth_punct"), (29, "quote"), (36, "quote")]);
+        assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), input);
+    }
+
+    #[test]
+    fn punct_switches_are_honoured() {
+        let cfg = PunctConfig::default().spacing(false).quotes(false);
+        assert_eq!(run_cfg("活动在 洛阳,国内专家\"齐聚\"洛阳。", cfg).0, "活动在 洛阳，国内专家\"齐聚\"洛阳。");
+    }
+}

@@ -1,0 +1,318 @@
+//! `unicode`: the code-point cleanup every later pass relies on.
+//!
+//! What it changes, per character (each step can be turned off in
+//! [`UnicodeConfig`]):
+//!
+//! * CRLF and lone CR become LF (`crlf`, `lone_cr`);
+//! * C0/C1 controls other than tab and newline, zero-width characters
+//!   (U+200B–U+200D, U+2060, U+180E), BOM/ZWNBSP, soft hyphen and bidi
+//!   controls are removed (`control`, `invisible`);
+//! * NBSP, U+3000 and the other space characters become ASCII space
+//!   (`space`);
+//! * full-width ASCII letters, digits and symbols (`Ａ１％＋／`) become
+//!   ASCII, except the full-width punctuation Chinese text uses, which
+//!   stays: `，；：？！（）` (`fullwidth_ascii`);
+//! * Kangxi radicals and CJK Radicals Supplement characters, which OCR and
+//!   PDF extraction emit in place of ordinary characters, become the
+//!   equivalent unified ideograph from Unicode's
+//!   `EquivalentUnifiedIdeograph.txt` (`radical`);
+//! * the line is normalized to NFC, which also maps CJK compatibility
+//!   ideographs to unified ones (`nfc`).
+//!
+//! What it never touches: any other character. ZWJ is removed too, which
+//! breaks emoji ZWJ sequences into their parts; corpus text rarely needs
+//! them.
+//!
+//! Held bytes: 0. The pass is line-local; a CR at the end of a push is
+//! always a line end because the framer never cuts a line after a CR that
+//! precedes a LF.
+//!
+//! ```
+//! use zhclean::{CleanConfig, Cleaner};
+//! let cleaner = Cleaner::new(CleanConfig::minimal()).unwrap();
+//! assert_eq!(cleaner.clean("⾦融\u{200b}ＡＢＣ１２３，\u{3000}好！\r\n"), "金融ABC123， 好！\n");
+//! ```
+
+use std::sync::LazyLock;
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+use crate::config::UnicodeConfig;
+use crate::error::Error;
+use crate::pass::{Out, Pass};
+
+/// The radical table, from `data/unicode/EquivalentUnifiedIdeograph.txt`.
+static RADICALS: LazyLock<Vec<u32>> =
+    LazyLock::new(|| parse_radicals(include_str!("../../data/unicode/EquivalentUnifiedIdeograph.txt")));
+
+const RADICALS_START: u32 = 0x2E80;
+const RADICALS_END: u32 = 0x2FDF;
+
+/// Parses the Unicode data file into a table indexed by `cp - 0x2E80`
+/// (0 = no equivalent). Strokes (U+31C0…) are left out on purpose: a
+/// stroke is not a character a reader wrote.
+fn parse_radicals(data: &str) -> Vec<u32> {
+    let mut table = vec![0u32; (RADICALS_END - RADICALS_START + 1) as usize];
+    for (n, line) in data.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (range, target) = line.split_once(';').unwrap_or_else(|| panic!("line {}: no ';'", n + 1));
+        let hex = |s: &str| u32::from_str_radix(s.trim(), 16).unwrap_or_else(|_| panic!("line {}: bad hex", n + 1));
+        let (lo, hi) = match range.split_once("..") {
+            Some((a, b)) => (hex(a), hex(b)),
+            None => (hex(range), hex(range)),
+        };
+        let target = hex(target);
+        for cp in lo..=hi {
+            if (RADICALS_START..=RADICALS_END).contains(&cp) {
+                table[(cp - RADICALS_START) as usize] = target;
+            }
+        }
+    }
+    table
+}
+
+/// What to do with one character.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Action {
+    Keep,
+    Drop(&'static str),
+    Replace(char, &'static str),
+}
+
+/// The Unicode cleanup pass. See the module docs.
+#[derive(Debug)]
+pub struct UnicodePass {
+    cfg: UnicodeConfig,
+    /// Scratch for the NFC rewrite of a line.
+    scratch: String,
+    /// Edits of the current line, kept so that a line that also needs NFC
+    /// can report one whole-line edit instead (offsets stay meaningful).
+    line_edits: Vec<(usize, usize, String, &'static str)>,
+}
+
+impl UnicodePass {
+    /// A pass with these settings.
+    pub fn new(cfg: UnicodeConfig) -> UnicodePass {
+        if cfg.radicals {
+            LazyLock::force(&RADICALS);
+        }
+        UnicodePass { cfg, scratch: String::new(), line_edits: Vec::new() }
+    }
+
+    #[inline]
+    fn action(&self, c: char, next: Option<char>) -> Action {
+        let cp = c as u32;
+        if cp < 0x80 {
+            return match c {
+                '\r' if self.cfg.newlines => {
+                    if next == Some('\n') {
+                        Action::Drop("crlf")
+                    } else {
+                        Action::Replace('\n', "lone_cr")
+                    }
+                }
+                '\t' | '\n' | '\r' => Action::Keep,
+                c if (c < ' ' || c == '\x7f') && self.cfg.invisible => Action::Drop("control"),
+                _ => Action::Keep,
+            };
+        }
+        match cp {
+            0x80..=0x9F if self.cfg.invisible => Action::Drop("control"),
+            0xAD | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x2069 | 0x061C | 0xFEFF
+                if self.cfg.invisible =>
+            {
+                Action::Drop("invisible")
+            }
+            0xA0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000 if self.cfg.spaces => {
+                Action::Replace(' ', "space")
+            }
+            0xFF01..=0xFF5E if self.cfg.fullwidth => match c {
+                '！' | '（' | '）' | '，' | '：' | '；' | '？' => Action::Keep,
+                _ => Action::Replace(char::from_u32(cp - 0xFEE0).expect("ASCII"), "fullwidth_ascii"),
+            },
+            RADICALS_START..=RADICALS_END if self.cfg.radicals => match RADICALS[(cp - RADICALS_START) as usize] {
+                0 => Action::Keep,
+                t => Action::Replace(char::from_u32(t).expect("table holds valid code points"), "radical"),
+            },
+            _ => Action::Keep,
+        }
+    }
+
+    /// Cleans `line` (one line or line piece) at offset `rel` of the push.
+    fn clean_line(&mut self, line: &str, rel: usize, out: &mut Out<'_>) {
+        let auditing = out.auditing();
+        let start = out.text().len();
+        let mut flushed = 0; // `line[flushed..i]` is unchanged and not yet copied
+        let mut maybe_denormal = false;
+        let mut chars = line.char_indices().peekable();
+        self.line_edits.clear();
+        while let Some((i, c)) = chars.next() {
+            if (c as u32) < 0x80 && c >= ' ' && c != '\x7f' {
+                continue;
+            }
+            if self.cfg.nfc && !nfc_stable(c) {
+                maybe_denormal = true;
+            }
+            let next = chars.peek().map(|&(_, n)| n);
+            let action = self.action(c, next);
+            if action == Action::Keep {
+                continue;
+            }
+            let text = out.text();
+            text.push_str(&line[flushed..i]);
+            flushed = i + c.len_utf8();
+            let (after, reason) = match action {
+                Action::Drop(r) => (None, r),
+                Action::Replace(r, why) => {
+                    text.push(r);
+                    (Some(r), why)
+                }
+                Action::Keep => unreachable!(),
+            };
+            if auditing {
+                self.line_edits.push((i, c.len_utf8(), after.map(String::from).unwrap_or_default(), reason));
+            }
+        }
+        out.text().push_str(&line[flushed..]);
+        if maybe_denormal {
+            let done = &out.text()[start..];
+            if is_nfc_quick(done.chars()) != IsNormalized::Yes {
+                self.scratch.clear();
+                self.scratch.extend(done.nfc());
+                if self.scratch != done {
+                    out.text().truncate(start);
+                    out.text().push_str(&self.scratch);
+                    if auditing {
+                        // One edit for the whole line: its offsets cannot be
+                        // mapped through normalization char by char.
+                        let after = std::mem::take(&mut self.scratch);
+                        out.edit(rel, line, &after, "nfc");
+                        self.scratch = after;
+                        self.line_edits.clear();
+                    }
+                }
+            }
+        }
+        for (i, len, after, reason) in self.line_edits.drain(..) {
+            out.edit(rel + i, &line[i..i + len], &after, reason);
+        }
+    }
+}
+
+/// Characters that NFC leaves alone whatever surrounds them: the common
+/// CJK ranges, Hangul syllables and full-width forms. Anything else sends
+/// the line through the (slower) normalization check.
+#[inline]
+fn nfc_stable(c: char) -> bool {
+    matches!(c as u32,
+        0..=0x2FF | 0x2010..=0x2027 | 0x2030..=0x205E | 0x3000..=0x3029 | 0x3030..=0x3098
+        | 0x309B..=0x9FFF | 0xAC00..=0xD7A3 | 0xFF00..=0xFFEF)
+}
+
+impl Pass for UnicodePass {
+    fn name(&self) -> &'static str {
+        "unicode"
+    }
+
+    fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
+        // Line by line, so that NFC and CR handling never look across a
+        // line (NFC never composes across '\n').
+        let mut rel = 0;
+        for line in input.split_inclusive('\n') {
+            self.clean_line(line, rel, out);
+            rel += line.len();
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _out: &mut Out<'_>) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn held_bytes(&self) -> usize {
+        0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pass::EditLog;
+
+    fn run(input: &str) -> (String, EditLog) {
+        let mut p = UnicodePass::new(UnicodeConfig::default());
+        let mut text = String::new();
+        let mut log = EditLog::default();
+        let mut out = Out::new(&mut text, &mut log, "unicode", 0);
+        p.push(input, &mut out).unwrap();
+        p.finish(&mut out).unwrap();
+        (text, log)
+    }
+
+    fn clean(input: &str) -> String {
+        run(input).0
+    }
+
+    #[test]
+    fn unicode_maps_kangxi_and_supplement_radicals() {
+        // ⾦ U+2FA6 KANGXI RADICAL GOLD, ⻘ U+2EC4 CJK RADICAL BLUE
+        assert_eq!(clean("⾦融⻘年"), "金融青年");
+    }
+
+    #[test]
+    fn unicode_maps_compatibility_ideographs_through_nfc() {
+        // U+F900 is a compatibility ideograph for U+8C48.
+        assert_eq!(clean("\u{F900}"), "\u{8C48}");
+        assert_eq!(clean("e\u{301}"), "é");
+    }
+
+    #[test]
+    fn unicode_fullwidth_ascii_but_not_cjk_punctuation() {
+        assert_eq!(clean("ＡＢｃ１２３％＋／．"), "ABc123%+/.");
+        assert_eq!(clean("，；：？！（）"), "，；：？！（）");
+        // The curly quotes and ideographic full stop are not in the block.
+        assert_eq!(clean("“好”。"), "“好”。");
+    }
+
+    #[test]
+    fn unicode_removes_invisibles_and_controls() {
+        assert_eq!(clean("a\u{200B}b\u{FEFF}c\u{202E}d\u{0007}e\u{0085}f\u{00AD}g"), "abcdefg");
+        assert_eq!(clean("a\tb\n"), "a\tb\n");
+    }
+
+    #[test]
+    fn unicode_maps_spaces_and_newlines() {
+        assert_eq!(clean("a\u{A0}b\u{3000}c\u{2003}d"), "a b c d");
+        assert_eq!(clean("a\r\nb\rc\r"), "a\nb\nc\n");
+    }
+
+    #[test]
+    fn unicode_reports_each_edit_with_its_offset() {
+        let (out, log) = run("ab\u{3000}Ａ\n");
+        assert_eq!(out, "ab A\n");
+        let e = &log.edits;
+        assert_eq!(e.len(), 2);
+        assert_eq!((e[0].byte, e[0].before.as_str(), e[0].after.as_str(), e[0].reason), (2, "\u{3000}", " ", "space"));
+        assert_eq!((e[1].byte, e[1].reason), (5, "fullwidth_ascii"));
+    }
+
+    #[test]
+    fn unicode_reports_nfc_as_one_line_edit() {
+        let (out, log) = run("x\nＡe\u{301}\n");
+        assert_eq!(out, "x\nAé\n");
+        assert_eq!(log.edits.len(), 1);
+        assert_eq!(log.edits[0].byte, 2);
+        assert_eq!(log.edits[0].before, "Ａe\u{301}\n");
+        assert_eq!(log.edits[0].after, "Aé\n");
+    }
+
+    #[test]
+    fn radical_table_covers_the_kangxi_block() {
+        let kangxi = (0x2F00..=0x2FD5).filter(|cp| RADICALS[(cp - RADICALS_START) as usize] != 0).count();
+        assert_eq!(kangxi, 214, "every Kangxi radical has an equivalent");
+        assert!(RADICALS.iter().all(|&t| t == 0 || (0x3400..=0x2FFFF).contains(&t)));
+    }
+}

@@ -1,0 +1,362 @@
+//! [`Cleaner`] (compiled, shared) and [`Stream`] (one document's state).
+
+use std::io::{self, Read, Write};
+use std::sync::Arc;
+
+use crate::config::{CleanConfig, OutputMode};
+use crate::error::Error;
+use crate::pass::{Audit, NoAudit, Out, Pass};
+use crate::passes;
+use crate::stream::framer::Framer;
+
+/// Input is read in blocks of this size by [`Cleaner::clean_reader`].
+const READ_BLOCK: usize = 64 * 1024;
+
+/// A compiled cleaning pipeline. Build it once, share it (it is `Clone`,
+/// `Send` and `Sync`; clones share the compiled data), and make a
+/// [`Stream`] per document or per thread.
+///
+/// ```
+/// use zhclean::Cleaner;
+///
+/// let cleaner = Cleaner::new(zhclean::CleanConfig::default()).unwrap();
+/// let out = cleaner.clean("本报讯 3月30日上午,活动在 洛阳开幕。\n\n强化人才驱动 增强发展动能\n");
+/// assert_eq!(out, "本报讯3月30日上午，活动在洛阳开幕。\n强化人才驱动 增强发展动能\n");
+/// ```
+#[derive(Clone, Debug)]
+pub struct Cleaner {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: CleanConfig,
+}
+
+/// Builds a [`Cleaner`] from a preset plus changes.
+///
+/// ```
+/// let cleaner = zhclean::Cleaner::builder().preset("minimal").unwrap().lossy(true).build().unwrap();
+/// assert_eq!(cleaner.clean("ＡＢＣ１２３"), "ABC123");
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct CleanerBuilder {
+    config: CleanConfig,
+}
+
+impl CleanerBuilder {
+    /// Starts from the named preset (see [`CleanConfig::preset`]).
+    ///
+    /// # Errors
+    /// An unknown preset name.
+    pub fn preset(mut self, name: &str) -> Result<Self, Error> {
+        self.config = CleanConfig::preset(name)?;
+        Ok(self)
+    }
+    /// Replaces the whole configuration.
+    pub fn config(mut self, config: CleanConfig) -> Self {
+        self.config = config;
+        self
+    }
+    /// Sets [`CleanConfig::lossy`].
+    pub fn lossy(mut self, on: bool) -> Self {
+        self.config.lossy = on;
+        self
+    }
+    /// Sets [`CleanConfig::max_line_bytes`].
+    pub fn max_line_bytes(mut self, n: usize) -> Self {
+        self.config.max_line_bytes = n;
+        self
+    }
+    /// Sets [`CleanConfig::output`].
+    pub fn output(mut self, mode: OutputMode) -> Self {
+        self.config.output = mode;
+        self
+    }
+    /// Validates the configuration and compiles the passes' data.
+    ///
+    /// # Errors
+    /// An invalid configuration ([`CleanConfig::validate`]).
+    pub fn build(self) -> Result<Cleaner, Error> {
+        Cleaner::new(self.config)
+    }
+}
+
+/// What [`Cleaner::clean_reader`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Bytes read.
+    pub bytes_in: u64,
+    /// Bytes written.
+    pub bytes_out: u64,
+    /// Invalid UTF-8 sequences replaced by U+FFFD (lossy policy only).
+    pub replaced: u64,
+}
+
+impl Cleaner {
+    /// Compiles a cleaner from a configuration.
+    ///
+    /// # Errors
+    /// An invalid configuration ([`CleanConfig::validate`]).
+    pub fn new(config: CleanConfig) -> Result<Cleaner, Error> {
+        config.validate()?;
+        Ok(Cleaner { inner: Arc::new(Inner { config }) })
+    }
+
+    /// A builder starting from the default preset.
+    pub fn builder() -> CleanerBuilder {
+        CleanerBuilder::default()
+    }
+
+    /// The configuration this cleaner was built from.
+    pub fn config(&self) -> &CleanConfig {
+        &self.inner.config
+    }
+
+    /// Fresh per-document state. Cheap: no dictionary is rebuilt.
+    pub fn stream(&self) -> Stream {
+        let cfg = &self.inner.config;
+        let mut chain: Vec<Box<dyn Pass>> = Vec::new();
+        if let Some(c) = &cfg.unicode {
+            chain.push(Box::new(passes::unicode::UnicodePass::new(c.clone())));
+        }
+        if let Some(c) = &cfg.punct {
+            chain.push(Box::new(passes::punct::PunctPass::new(c.clone())));
+        }
+        if cfg.output == OutputMode::Paragraphs {
+            chain.push(Box::new(passes::paragraphs::ParagraphsPass::new()));
+        }
+        Stream::from_passes(chain, cfg.max_line_bytes, cfg.lossy)
+    }
+
+    /// Cleans one document held in memory.
+    ///
+    /// # Panics
+    /// When [`Cleaner::try_clean`] would return an error. A `&str` is valid
+    /// UTF-8 and no pass in this version has a cap that text can hit, so
+    /// this does not happen today; use `try_clean` to be safe from passes
+    /// that gain caps.
+    pub fn clean(&self, text: &str) -> String {
+        self.try_clean(text).expect("cleaning a &str cannot fail with the current passes")
+    }
+
+    /// Cleans one document held in memory. Runs exactly the streaming code
+    /// path, over the whole text as one push.
+    ///
+    /// # Errors
+    /// When a pass reaches a configured cap.
+    pub fn try_clean(&self, text: &str) -> Result<String, Error> {
+        let mut out = String::with_capacity(text.len() + text.len() / 8);
+        self.clean_to(text, &mut out)?;
+        Ok(out)
+    }
+
+    /// Cleans `text` and appends the result to `out`.
+    ///
+    /// # Errors
+    /// As [`Cleaner::try_clean`].
+    pub fn clean_to(&self, text: &str, out: &mut String) -> Result<(), Error> {
+        let mut s = self.stream();
+        s.push(text.as_bytes(), out)?;
+        s.finish(out)
+    }
+
+    /// Cleans one document read from `reader` into `writer`, in bounded
+    /// memory: the read block, the line cap and what each pass holds.
+    ///
+    /// # Errors
+    /// I/O errors, invalid UTF-8 (unless lossy) with its byte offset and
+    /// line, and pass caps.
+    ///
+    /// ```
+    /// let cleaner = zhclean::Cleaner::new(Default::default()).unwrap();
+    /// let mut out = Vec::new();
+    /// cleaner.clean_reader("汇\"智\"聚\"才\"\n".as_bytes(), &mut out).unwrap();
+    /// assert_eq!(String::from_utf8(out).unwrap(), "汇“智”聚“才”\n");
+    /// ```
+    pub fn clean_reader<R: Read, W: Write>(&self, mut reader: R, mut writer: W) -> Result<Summary, Error> {
+        let mut s = self.stream();
+        let mut buf = vec![0u8; READ_BLOCK];
+        let mut out = String::new();
+        let mut sum = Summary::default();
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            };
+            sum.bytes_in += n as u64;
+            s.push(&buf[..n], &mut out)?;
+            sum.replaced = s.replaced();
+            writer.write_all(out.as_bytes())?;
+            sum.bytes_out += out.len() as u64;
+            out.clear();
+        }
+        sum.replaced = s.replaced();
+        s.finish(&mut out)?;
+        writer.write_all(out.as_bytes())?;
+        writer.flush()?;
+        sum.bytes_out += out.len() as u64;
+        Ok(sum)
+    }
+}
+
+/// One document's worth of pipeline state: the framer and one instance of
+/// each pass. Push bytes in any chunking (including empty pushes and one
+/// byte at a time); the output is identical for every chunking.
+///
+/// After [`Stream::finish`] the stream is ready for the next document.
+///
+/// ```
+/// let cleaner = zhclean::Cleaner::new(Default::default()).unwrap();
+/// let mut s = cleaner.stream();
+/// let mut out = String::new();
+/// let text = "在 洛阳开幕,国内\n".as_bytes();
+/// for b in text.chunks(1) {
+///     s.push(b, &mut out).unwrap();
+/// }
+/// s.finish(&mut out).unwrap();
+/// assert_eq!(out, "在洛阳开幕，国内\n");
+/// ```
+pub struct Stream {
+    framer: Framer,
+    chain: Chain,
+}
+
+impl Stream {
+    /// A stream running the given passes in order (for custom pipelines and
+    /// for testing a pass on its own).
+    pub fn from_passes(passes: Vec<Box<dyn Pass>>, max_line_bytes: usize, lossy: bool) -> Stream {
+        let n = passes.len();
+        Stream {
+            framer: Framer::new(max_line_bytes.max(crate::config::MIN_LINE_BYTES), lossy),
+            chain: Chain { passes, bufs: vec![String::new(); n], bases: vec![0; n] },
+        }
+    }
+
+    /// Feeds bytes; appends whatever output is decided to `out`.
+    ///
+    /// # Errors
+    /// Invalid UTF-8 (unless lossy), naming byte offset and line; pass caps.
+    pub fn push(&mut self, bytes: &[u8], out: &mut String) -> Result<(), Error> {
+        self.push_inner(bytes, out, &mut NoAudit)
+    }
+
+    /// [`Stream::push`], reporting every edit to `audit`.
+    ///
+    /// # Errors
+    /// As [`Stream::push`].
+    pub fn push_audited(&mut self, bytes: &[u8], out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        self.push_inner(bytes, out, audit)
+    }
+
+    /// Ends the document: flushes everything held into `out` and resets.
+    ///
+    /// # Errors
+    /// Input that ended inside a UTF-8 character (unless lossy).
+    pub fn finish(&mut self, out: &mut String) -> Result<(), Error> {
+        self.finish_inner(out, &mut NoAudit)
+    }
+
+    /// [`Stream::finish`], reporting edits to `audit`.
+    ///
+    /// # Errors
+    /// As [`Stream::finish`].
+    pub fn finish_audited(&mut self, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        self.finish_inner(out, audit)
+    }
+
+    /// Bytes held back by the framer and all passes right now.
+    pub fn held_bytes(&self) -> usize {
+        self.framer.held_bytes() + self.chain.passes.iter().map(|p| p.held_bytes()).sum::<usize>()
+    }
+
+    /// Invalid UTF-8 sequences replaced so far in this document.
+    pub fn replaced(&self) -> u64 {
+        self.framer.replaced()
+    }
+
+    fn push_inner(&mut self, bytes: &[u8], out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        let chain = &mut self.chain;
+        self.framer.push(bytes, &mut |text| chain.push(text, out, &mut *audit))
+    }
+
+    fn finish_inner(&mut self, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        let chain = &mut self.chain;
+        let framed = self.framer.finish(&mut |text| chain.push(text, out, &mut *audit));
+        if let Err(e) = framed {
+            chain.reset();
+            return Err(e);
+        }
+        chain.finish(out, &mut *audit)?;
+        audit.end_document();
+        Ok(())
+    }
+}
+
+/// The passes and the buffers between them.
+struct Chain {
+    passes: Vec<Box<dyn Pass>>,
+    /// `bufs[i]` holds pass `i`'s output between calls (the last pass
+    /// writes straight into the caller's buffer and leaves its own empty).
+    bufs: Vec<String>,
+    /// Bytes each pass has received in this document (audit offsets).
+    bases: Vec<u64>,
+}
+
+impl Chain {
+    fn push(&mut self, input: &str, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        let n = self.passes.len();
+        if n == 0 {
+            out.push_str(input);
+            return Ok(());
+        }
+        for i in 0..n {
+            let (done, rest) = self.bufs.split_at_mut(i);
+            let inp: &str = if i == 0 { input } else { &done[i - 1] };
+            let dst: &mut String = if i + 1 == n { &mut *out } else { &mut rest[0] };
+            let pass = &mut self.passes[i];
+            let mut o = Out::new(dst, &mut *audit, pass.name(), self.bases[i]);
+            pass.push(inp, &mut o)?;
+            self.bases[i] += inp.len() as u64;
+            if i > 0 {
+                done[i - 1].clear();
+            }
+        }
+        Ok(())
+    }
+
+    /// Finishes pass `i`, pushes what it flushed into pass `i + 1`, then
+    /// finishes that one (finishing every pass first would lose the
+    /// flushed text of the earlier ones).
+    fn finish(&mut self, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        let n = self.passes.len();
+        for i in 0..n {
+            let (done, rest) = self.bufs.split_at_mut(i);
+            let dst: &mut String = if i + 1 == n { &mut *out } else { &mut rest[0] };
+            let pass = &mut self.passes[i];
+            if i > 0 {
+                let inp = &done[i - 1];
+                let mut o = Out::new(dst, &mut *audit, pass.name(), self.bases[i]);
+                pass.push(inp, &mut o)?;
+                self.bases[i] += inp.len() as u64;
+                done[i - 1].clear();
+            }
+            // Edits made while flushing refer to input already pushed.
+            let mut o = Out::new(dst, &mut *audit, pass.name(), self.bases[i]);
+            pass.finish(&mut o)?;
+        }
+        self.reset();
+        Ok(())
+    }
+
+    fn reset(&mut self) {
+        for b in &mut self.bufs {
+            b.clear();
+        }
+        for b in &mut self.bases {
+            *b = 0;
+        }
+    }
+}

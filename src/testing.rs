@@ -1,0 +1,214 @@
+//! Helpers to check a pipeline or a pass of your own against the streaming
+//! contract. The crate's own tests use them for every pass.
+//!
+//! * [`ChunkTester`] runs one input through every chunking that matters
+//!   (whole, one line per push, every split point of a small input, random
+//!   splits with empty pushes between, reads of 1, 2, 3 and 7 bytes) and
+//!   checks that the output is the same every time and that the stream
+//!   never holds more than a stated bound.
+//! * [`rebuild_input`] undoes one pass's [`OwnedEdit`]s on its output, to
+//!   check that nothing was lost outside what the pass reported.
+//!
+//! ```
+//! use zhclean::{testing::ChunkTester, Cleaner};
+//! let cleaner = Cleaner::new(Default::default()).unwrap();
+//! let out = ChunkTester::new(|| cleaner.stream()).run("在 洛阳开幕,\n\n国内\n".as_bytes());
+//! assert_eq!(out, "在洛阳开幕，\n国内\n");
+//! ```
+
+use std::io::Read;
+
+use crate::pass::OwnedEdit;
+use crate::pipeline::Stream;
+
+/// Runs an input through every chunking; see the module docs.
+pub struct ChunkTester<F: Fn() -> Stream> {
+    make: F,
+    held_bound: Option<usize>,
+    random_rounds: u64,
+    /// Inputs up to this size are tried at every split point.
+    exhaustive_up_to: usize,
+}
+
+impl<F: Fn() -> Stream> ChunkTester<F> {
+    /// A tester making a fresh [`Stream`] with `make` for every chunking.
+    pub fn new(make: F) -> Self {
+        ChunkTester { make, held_bound: None, random_rounds: 8, exhaustive_up_to: 400 }
+    }
+
+    /// Also assert that `Stream::held_bytes() <= bound` after every push.
+    pub fn held_bound(mut self, bound: usize) -> Self {
+        self.held_bound = Some(bound);
+        self
+    }
+
+    /// How many random chunkings to try (default 8).
+    pub fn random_rounds(mut self, n: u64) -> Self {
+        self.random_rounds = n;
+        self
+    }
+
+    /// Runs every chunking and returns the output.
+    ///
+    /// # Panics
+    /// When two chunkings disagree, a bound is exceeded, or a push fails;
+    /// the message names the chunking.
+    pub fn run(&self, input: &[u8]) -> String {
+        let whole = self.chunked("whole", &[input]);
+        let check = |label: &str, got: String| {
+            if got != whole {
+                panic!("chunking {label:?} differs from whole input:\n  whole: {whole:?}\n  got:   {got:?}");
+            }
+        };
+        // One line per push.
+        let lines: Vec<&[u8]> = input.split_inclusive(|&b| b == b'\n').collect();
+        check("line-per-push", self.chunked("line-per-push", &lines));
+        // Every split point (small inputs), with an empty push between.
+        if input.len() <= self.exhaustive_up_to {
+            for k in 0..=input.len() {
+                let label = format!("split-at-{k}");
+                check(&label, self.chunked(&label, &[&input[..k], b"", &input[k..]]));
+            }
+        }
+        // Random splits with empty pushes interleaved.
+        let mut rng = SplitMix(0x5eed ^ input.len() as u64);
+        for round in 0..self.random_rounds {
+            let mut chunks: Vec<&[u8]> = Vec::new();
+            let mut i = 0;
+            while i < input.len() {
+                if rng.next() % 4 == 0 {
+                    chunks.push(b"");
+                }
+                let max = 1 + (rng.next() % 17) as usize;
+                let n = max.min(input.len() - i);
+                chunks.push(&input[i..i + n]);
+                i += n;
+            }
+            let label = format!("random-{round}");
+            check(&label, self.chunked(&label, &chunks));
+        }
+        // Reader with tiny reads.
+        for n in [1, 2, 3, 7] {
+            let label = format!("read-{n}");
+            check(&label, self.read_by(&label, input, n));
+        }
+        whole
+    }
+
+    /// Asserts the output of every chunking equals `expected`.
+    ///
+    /// # Panics
+    /// As [`ChunkTester::run`], or when the output differs from `expected`.
+    pub fn check(&self, input: &[u8], expected: &str) {
+        let got = self.run(input);
+        assert_eq!(got, expected, "output differs from expected");
+    }
+
+    fn chunked(&self, label: &str, chunks: &[&[u8]]) -> String {
+        let mut s = (self.make)();
+        let mut out = String::new();
+        for c in chunks {
+            s.push(c, &mut out).unwrap_or_else(|e| panic!("{label}: push failed: {e}"));
+            self.check_held(label, &s);
+        }
+        s.finish(&mut out).unwrap_or_else(|e| panic!("{label}: finish failed: {e}"));
+        assert_eq!(s.held_bytes(), 0, "{label}: bytes held after finish");
+        out
+    }
+
+    fn read_by(&self, label: &str, input: &[u8], n: usize) -> String {
+        let mut r = Trickle { data: input, step: n };
+        let mut s = (self.make)();
+        let mut out = String::new();
+        let mut buf = vec![0u8; 64];
+        loop {
+            let got = r.read(&mut buf).expect("in-memory read");
+            if got == 0 {
+                break;
+            }
+            s.push(&buf[..got], &mut out).unwrap_or_else(|e| panic!("{label}: push failed: {e}"));
+            self.check_held(label, &s);
+        }
+        s.finish(&mut out).unwrap_or_else(|e| panic!("{label}: finish failed: {e}"));
+        out
+    }
+
+    fn check_held(&self, label: &str, s: &Stream) {
+        if let Some(b) = self.held_bound {
+            let h = s.held_bytes();
+            assert!(h <= b, "{label}: stream holds {h} bytes, bound is {b}");
+        }
+    }
+}
+
+/// A reader returning at most `step` bytes per read.
+struct Trickle<'a> {
+    data: &'a [u8],
+    step: usize,
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.step.min(buf.len()).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+/// A tiny deterministic PRNG, so failures reproduce.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+/// Rebuilds a pass's input for one document from its output and its edits
+/// (all from that one pass, in any order).
+///
+/// # Errors
+/// A description of the first edit whose `after` text is not where the
+/// edit says, or edits that overlap: the audit does not explain the output.
+///
+/// ```
+/// use zhclean::pass::OwnedEdit;
+/// let edits = vec![OwnedEdit { pass: "punct", byte: 3, before: " ".into(), after: "".into(), reason: "space_in_body" }];
+/// assert_eq!(zhclean::testing::rebuild_input("在洛阳", &edits).unwrap(), "在 洛阳");
+/// ```
+pub fn rebuild_input(output: &str, edits: &[OwnedEdit]) -> Result<String, String> {
+    let mut edits: Vec<&OwnedEdit> = edits.iter().collect();
+    edits.sort_by_key(|e| e.byte);
+    let mut rebuilt = String::with_capacity(output.len());
+    let (mut in_pos, mut out_pos) = (0u64, 0usize);
+    for e in edits {
+        if e.byte < in_pos {
+            return Err(format!("edit at byte {} overlaps the previous one (ends at {in_pos})", e.byte));
+        }
+        let same = (e.byte - in_pos) as usize;
+        let end = out_pos + same;
+        let Some(unchanged) = output.get(out_pos..end) else {
+            return Err(format!("edit at byte {}: output too short", e.byte));
+        };
+        rebuilt.push_str(unchanged);
+        if output.get(end..end + e.after.len()) != Some(e.after.as_str()) {
+            return Err(format!(
+                "edit at byte {} ({}): expected {:?} in the output at {end}, found {:?}",
+                e.byte,
+                e.reason,
+                e.after,
+                output.get(end..(end + e.after.len()).min(output.len()))
+            ));
+        }
+        rebuilt.push_str(&e.before);
+        out_pos = end + e.after.len();
+        in_pos = e.byte + e.before.len() as u64;
+    }
+    rebuilt.push_str(output.get(out_pos..).ok_or("edits run past the output")?);
+    Ok(rebuilt)
+}
