@@ -164,9 +164,10 @@ pub struct PunctConfig {
     /// Remove whitespace next to Han characters and CJK punctuation inside
     /// body paragraphs; collapse runs elsewhere.
     pub spacing: bool,
-    /// A line with sentence punctuation and at least this many characters
-    /// is a body paragraph (shorter ones are headline-like and keep the
-    /// spaces between their phrases).
+    /// A line with sentence punctuation (other than `、`) and at least this
+    /// many characters, or one that ends a sentence, is a body paragraph.
+    /// Other lines are headline-like and keep the spaces between their
+    /// phrases.
     pub body_min_chars: usize,
     /// A line with no sentence punctuation but at least this many
     /// characters is still a body paragraph.
@@ -179,7 +180,7 @@ impl Default for PunctConfig {
             fullwidth_punct: true,
             quotes: true,
             spacing: true,
-            body_min_chars: 12,
+            body_min_chars: 20,
             body_min_chars_unpunctuated: 50,
         }
     }

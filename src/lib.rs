@@ -68,3 +68,8 @@ pub use config::{CleanConfig, OutputMode, PunctConfig, UnicodeConfig, MIN_LINE_B
 pub use error::{Error, ErrorKind, Location};
 pub use pass::{Audit, Edit, EditLog, NoAudit, Out, OwnedEdit, Pass};
 pub use pipeline::{Cleaner, CleanerBuilder, Stream, Summary};
+
+/// The README's examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

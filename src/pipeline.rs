@@ -212,12 +212,12 @@ impl Cleaner {
 /// let cleaner = zhclean::Cleaner::new(Default::default()).unwrap();
 /// let mut s = cleaner.stream();
 /// let mut out = String::new();
-/// let text = "在 洛阳开幕,国内\n".as_bytes();
+/// let text = "3月30日上午,人才驱动创新发展工作研讨交流活动在 洛阳开幕。\n".as_bytes();
 /// for b in text.chunks(1) {
 ///     s.push(b, &mut out).unwrap();
 /// }
 /// s.finish(&mut out).unwrap();
-/// assert_eq!(out, "在洛阳开幕，国内\n");
+/// assert_eq!(out, "3月30日上午，人才驱动创新发展工作研讨交流活动在洛阳开幕。\n");
 /// ```
 pub struct Stream {
     framer: Framer,

@@ -12,8 +12,8 @@
 //! ```
 //! use zhclean::{testing::ChunkTester, Cleaner};
 //! let cleaner = Cleaner::new(Default::default()).unwrap();
-//! let out = ChunkTester::new(|| cleaner.stream()).run("在 洛阳开幕,\n\n国内\n".as_bytes());
-//! assert_eq!(out, "在洛阳开幕，\n国内\n");
+//! let out = ChunkTester::new(|| cleaner.stream()).run("强化 增强\n\n活动在 洛阳开幕,专家齐聚洛阳。\n".as_bytes());
+//! assert_eq!(out, "强化 增强\n活动在洛阳开幕，专家齐聚洛阳。\n");
 //! ```
 
 use std::io::Read;

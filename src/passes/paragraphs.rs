@@ -7,13 +7,15 @@
 //! column gap).
 //!
 //! Held bytes: trailing whitespace of a piece of an over-long line, whose
-//! fate depends on what follows; a run longer than [`MAX_HELD_WS`] is
-//! collapsed to one space.
+//! fate depends on what follows, up to [`MAX_HELD_WS`]; a longer run is
+//! written out (and so not trimmed if the line ends right after it).
 //!
 //! ```
 //! use zhclean::{CleanConfig, Cleaner};
-//! let c = Cleaner::new(CleanConfig { unicode: None, punct: None, ..CleanConfig::default() }).unwrap();
-//! assert_eq!(c.clean("\u{a0}\u{a0}第一段\n\n \n  第二段  "), "\u{a0}\u{a0}第一段\n第二段\n".replace('\u{a0}', ""));
+//! let mut cfg = CleanConfig::default();
+//! cfg.punct = None;
+//! let c = Cleaner::new(cfg).unwrap();
+//! assert_eq!(c.clean("\u{a0}\u{a0}第一段\n\n \n  第二段  "), "第一段\n第二段\n");
 //! ```
 
 use crate::error::Error;
@@ -59,8 +61,16 @@ impl Pass for ParagraphsPass {
             let mut body_at = at;
             if self.at_line_start {
                 body = content.trim_start();
+                if terminated && body.is_empty() {
+                    // A blank line (or the blank end of a line whose
+                    // leading pieces were all whitespace).
+                    if out.auditing() {
+                        out.edit_abs(at, seg, "", "blank_line");
+                    }
+                    continue;
+                }
                 body_at += (content.len() - body.len()) as u64;
-                if !body.is_empty() && body.len() < content.len() && out.auditing() {
+                if body.len() < content.len() && out.auditing() {
                     out.edit_abs(at, &content[..content.len() - body.len()], "", "trim");
                 }
             }
@@ -76,21 +86,16 @@ impl Pass for ParagraphsPass {
             let tail = &body[trimmed.len()..];
             let tail_at = body_at + trimmed.len() as u64;
             if terminated {
-                if self.at_line_start {
-                    if out.auditing() {
-                        out.edit_abs(at, seg, "", "blank_line");
-                    }
-                } else {
-                    if out.auditing() && !(self.held_ws.is_empty() && tail.is_empty()) {
-                        let (from, text) = if self.held_ws.is_empty() {
-                            (tail_at, tail.to_string())
-                        } else {
-                            (self.held_at, format!("{}{tail}", self.held_ws))
-                        };
-                        out.edit_abs(from, &text, "", "trim");
-                    }
-                    out.text().push('\n');
+                // Not at line start here: blank lines were handled above.
+                if out.auditing() && !(self.held_ws.is_empty() && tail.is_empty()) {
+                    let (from, text) = if self.held_ws.is_empty() {
+                        (tail_at, tail.to_string())
+                    } else {
+                        (self.held_at, format!("{}{tail}", self.held_ws))
+                    };
+                    out.edit_abs(from, &text, "", "trim");
                 }
+                out.text().push('\n');
                 self.held_ws.clear();
                 self.at_line_start = true;
             } else if !self.at_line_start && !tail.is_empty() {
@@ -99,12 +104,10 @@ impl Pass for ParagraphsPass {
                 }
                 self.held_ws.push_str(tail);
                 if self.held_ws.len() > MAX_HELD_WS {
-                    if out.auditing() {
-                        let at = self.held_at;
-                        out.edit_abs(at, &self.held_ws.clone(), " ", "collapse_spaces");
-                    }
+                    // Too much to hold: write it. If the line ends right
+                    // after it, that trailing run stays untrimmed.
+                    out.text().push_str(&self.held_ws);
                     self.held_ws.clear();
-                    self.held_ws.push(' ');
                 }
             }
         }
@@ -112,6 +115,10 @@ impl Pass for ParagraphsPass {
     }
 
     fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
+        if !self.held_ws.is_empty() && out.auditing() {
+            let (at, ws) = (self.held_at, std::mem::take(&mut self.held_ws));
+            out.edit_abs(at, &ws, "", "trim");
+        }
         if !self.at_line_start {
             if out.auditing() {
                 let at = out.base();

@@ -106,12 +106,23 @@ impl PunctPass {
         self.orig.clear();
         self.orig.extend_from_slice(&self.chars);
         protect_urls(&self.chars, &mut self.protected);
-        if self.cfg.fullwidth_punct {
-            convert_punct(&mut self.chars, &self.protected);
-        }
-        if self.cfg.quotes {
-            pair_quotes(&mut self.chars, &self.protected, '"', '“', '”', false);
-            pair_quotes(&mut self.chars, &self.protected, '\'', '‘', '’', true);
+        // Converting a quote can make its neighbour's context Chinese and
+        // the other way round, so repeat until nothing changes: the result
+        // is then a fixed point, which is what makes the pass idempotent.
+        // Conversions only go from ASCII to full width, so this ends; the
+        // bound is a guard.
+        for _ in 0..8 {
+            let mut changed = false;
+            if self.cfg.quotes {
+                changed |= pair_quotes(&mut self.chars, &self.protected, '"', '“', '”', false);
+                changed |= pair_quotes(&mut self.chars, &self.protected, '\'', '‘', '’', true);
+            }
+            if self.cfg.fullwidth_punct {
+                changed |= convert_punct(&mut self.chars, &self.protected);
+            }
+            if !changed {
+                break;
+            }
         }
         let body = partial || self.is_body();
         let pangu = body && spaces_han_from_latin(&self.chars);
@@ -125,7 +136,16 @@ impl PunctPass {
         if n >= self.cfg.body_min_chars_unpunctuated {
             return true;
         }
-        n >= self.cfg.body_min_chars && self.chars.iter().any(|&c| is_sentence_punct(c))
+        // A sentence end closes body text; headlines do not end in one.
+        let last = self.chars.iter().rev().copied().find(|&c| !is_ws(c) && !is_closing(c));
+        if last.is_some_and(|c| matches!(c, '。' | '！' | '？' | '…' | '.' | '!' | '?')) {
+            return true;
+        }
+        // Enumeration commas (`、`) are common in short headlines, so they
+        // count only in lines half again as long.
+        let punct = self.chars.iter().any(|&c| is_sentence_punct(c) && c != '、');
+        let enumeration = self.chars.contains(&'、');
+        (punct && n >= self.cfg.body_min_chars) || (enumeration && 2 * n >= 3 * self.cfg.body_min_chars)
     }
 
     /// Writes the converted line, deciding each interior whitespace run.
@@ -257,6 +277,11 @@ fn is_cjk(c: char) -> bool {
     is_han(c) || is_kana(c) || is_cjk_punct(c)
 }
 
+/// Closing quotes and brackets, which may follow a sentence end.
+fn is_closing(c: char) -> bool {
+    matches!(c, '”' | '’' | '）' | ')' | '」' | '』' | '》' | '"' | '\'')
+}
+
 fn is_sentence_punct(c: char) -> bool {
     matches!(c, '，' | '。' | '；' | '！' | '？' | '、' | ',' | ';' | '!' | '?')
 }
@@ -304,16 +329,8 @@ fn protect_urls(chars: &[char], protected: &mut Vec<bool>) {
     protected.clear();
     protected.resize(chars.len(), false);
     let lower = |c: char| c.to_ascii_lowercase();
-    let starts_with = |i: usize, pat: &str| {
-        let mut k = i;
-        for p in pat.chars() {
-            if k >= chars.len() || lower(chars[k]) != p {
-                return false;
-            }
-            k += 1;
-        }
-        true
-    };
+    let starts_with =
+        |i: usize, pat: &str| pat.chars().enumerate().all(|(k, p)| chars.get(i + k).is_some_and(|&c| lower(c) == p));
     let mut i = 0;
     while i < chars.len() {
         if starts_with(i, "http://") || starts_with(i, "https://") || starts_with(i, "www.") {
@@ -338,7 +355,8 @@ fn protect_urls(chars: &[char], protected: &mut Vec<bool>) {
     }
 }
 
-fn convert_punct(chars: &mut [char], protected: &[bool]) {
+/// Converts ASCII punctuation in Chinese context; true if anything changed.
+fn convert_punct(chars: &mut [char], protected: &[bool]) -> bool {
     let full = |c: char| match c {
         ',' => '，',
         ';' => '；',
@@ -381,18 +399,30 @@ fn convert_punct(chars: &mut [char], protected: &[bool]) {
             _ => {}
         }
     }
+    let mut changed = false;
     for (c, &conv) in chars.iter_mut().zip(&convert) {
         if conv {
             *c = full(*c);
+            changed = true;
         }
     }
+    changed
 }
 
 /// Pairs ASCII `ascii` quotes (with existing curly `open`/`close` ones)
 /// left to right and converts those in Chinese context. With
 /// `need_cjk_neighbour`, an ASCII quote takes part only when it has a
-/// Chinese neighbour (apostrophes in English never do).
-fn pair_quotes(chars: &mut [char], protected: &[bool], ascii: char, open: char, close: char, need_cjk_neighbour: bool) {
+/// Chinese neighbour (apostrophes in English never do). True if anything
+/// changed.
+fn pair_quotes(
+    chars: &mut [char],
+    protected: &[bool],
+    ascii: char,
+    open: char,
+    close: char,
+    need_cjk_neighbour: bool,
+) -> bool {
+    let before = chars.iter().filter(|&&c| c == ascii).count();
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     let mut unpaired: Vec<usize> = Vec::new();
     let mut cur: Option<usize> = None;
@@ -438,6 +468,7 @@ fn pair_quotes(chars: &mut [char], protected: &[bool], ascii: char, open: char, 
             chars[j] = if opens { open } else { close };
         }
     }
+    chars.iter().filter(|&&c| c == ascii).count() != before
 }
 
 /// Whether a whitespace run between `chars[p]` and `chars[n]` goes in a

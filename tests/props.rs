@@ -1,0 +1,230 @@
+//! Invariants every pass and the pipeline keep, on generated text that
+//! looks like the real thing: Han phrases, ASCII and CJK punctuation,
+//! quotes, every kind of whitespace, newlines and CRs, Latin words, digits,
+//! URLs, full-width forms, radicals, combining marks, controls.
+//!
+//! * identical output for any chunking (random split points and empty
+//!   pushes, and one byte at a time);
+//! * idempotence: cleaning the output again changes nothing;
+//! * no panic, on generated text and on arbitrary bytes;
+//! * nothing lost: each pass's input is rebuilt from its output and its
+//!   audit edits.
+//!
+//! `PROPTEST_CASES` sets the number of cases (CI keeps it modest).
+
+use proptest::prelude::*;
+use zhclean::{passes, testing::rebuild_input, CleanConfig, Cleaner, EditLog, OutputMode, Pass, Stream};
+
+const FRAGMENTS: &[&str] = &[
+    "洛阳",
+    "人才驱动",
+    "创新发展",
+    "工作研讨交流活动",
+    "科技部",
+    "的",
+    "和",
+    "在",
+    "开幕",
+    "记者",
+    "本报讯",
+    "當前位置",
+    "首頁",
+    "新聞",
+    "国家大学科技园",
+    "强化人才驱动",
+    "增强发展动能",
+    ",",
+    ";",
+    ":",
+    "?",
+    "!",
+    "(",
+    ")",
+    "\"",
+    "'",
+    "，",
+    "。",
+    "、",
+    "；",
+    "：",
+    "？",
+    "！",
+    "（",
+    "）",
+    "“",
+    "”",
+    "‘",
+    "’",
+    "——",
+    "…",
+    "·",
+    "《",
+    "》",
+    " ",
+    "  ",
+    "\t",
+    "\u{a0}",
+    "\u{3000}",
+    "\u{2003}",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\r",
+    "Rust",
+    "Copyright",
+    "don't",
+    "TOP10",
+    "2021",
+    "18:00",
+    "1,000",
+    "3月30日",
+    "https://a.cn/x?y=1",
+    "www.b.com",
+    "ＡＢＣ",
+    "１２３",
+    "％",
+    "⾦",
+    "⻘",
+    "\u{F900}",
+    "e\u{301}",
+    "\u{301}",
+    "\u{200b}",
+    "\u{feff}",
+    "\u{202e}",
+    "\u{7}",
+    "\u{85}",
+    "\u{fffd}",
+    "\0",
+    "(上接01版)",
+    "倪睿/摄",
+    "ǎ",
+    "(dāng)",
+];
+
+fn doc() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(FRAGMENTS), 0..60).prop_map(|v| v.concat())
+}
+
+fn splits(len: usize) -> impl Strategy<Value = Vec<usize>> {
+    prop::collection::vec(0..=len, 0..8).prop_map(|mut v| {
+        v.sort_unstable();
+        v
+    })
+}
+
+fn run_chunks(mut s: Stream, input: &[u8], cuts: &[usize]) -> String {
+    let mut out = String::new();
+    let mut last = 0;
+    for &c in cuts {
+        s.push(&input[last..c], &mut out).unwrap();
+        s.push(b"", &mut out).unwrap();
+        last = c;
+    }
+    s.push(&input[last..], &mut out).unwrap();
+    s.finish(&mut out).unwrap();
+    out
+}
+
+/// Every pass on its own, as a factory, plus the whole presets.
+type PassFactory = Box<dyn Fn() -> Box<dyn Pass>>;
+
+fn single_passes() -> Vec<(&'static str, PassFactory)> {
+    vec![
+        ("unicode", Box::new(|| Box::new(passes::unicode::UnicodePass::new(Default::default())))),
+        ("punct", Box::new(|| Box::new(passes::punct::PunctPass::new(Default::default())))),
+        ("paragraphs", Box::new(|| Box::new(passes::paragraphs::ParagraphsPass::new()))),
+    ]
+}
+
+fn cleaners() -> Vec<Cleaner> {
+    let mut v: Vec<Cleaner> =
+        zhclean::PRESETS.iter().map(|p| Cleaner::new(CleanConfig::preset(p).unwrap()).unwrap()).collect();
+    // A tiny line cap forces long-line cuts on generated text.
+    v.push(Cleaner::builder().max_line_bytes(zhclean::MIN_LINE_BYTES).build().unwrap());
+    v
+}
+
+proptest! {
+    #[test]
+    fn pipeline_output_is_the_same_for_any_chunking((text, cuts) in doc().prop_flat_map(|d| { let n = d.len(); (Just(d), splits(n)) })) {
+        for c in cleaners() {
+            let whole = run_chunks(c.stream(), text.as_bytes(), &[]);
+            let chunked = run_chunks(c.stream(), text.as_bytes(), &cuts);
+            prop_assert_eq!(&chunked, &whole);
+            let mut bytewise = c.stream();
+            let mut out = String::new();
+            for b in text.as_bytes() {
+                bytewise.push(std::slice::from_ref(b), &mut out).unwrap();
+            }
+            bytewise.finish(&mut out).unwrap();
+            prop_assert_eq!(&out, &whole);
+        }
+    }
+
+    #[test]
+    fn each_pass_is_the_same_for_any_chunking((text, cuts) in doc().prop_flat_map(|d| { let n = d.len(); (Just(d), splits(n)) })) {
+        for (name, make) in single_passes() {
+            for cap in [1 << 20, zhclean::MIN_LINE_BYTES] {
+                let whole = run_chunks(Stream::from_passes(vec![make()], cap, false), text.as_bytes(), &[]);
+                let chunked = run_chunks(Stream::from_passes(vec![make()], cap, false), text.as_bytes(), &cuts);
+                prop_assert_eq!(&chunked, &whole, "pass {} cap {}", name, cap);
+            }
+        }
+    }
+
+    #[test]
+    fn pipeline_is_idempotent(text in doc()) {
+        for preset in zhclean::PRESETS {
+            let c = Cleaner::new(CleanConfig::preset(preset).unwrap()).unwrap();
+            let once = c.clean(&text);
+            let twice = c.clean(&once);
+            prop_assert_eq!(&twice, &once, "preset {}", preset);
+        }
+    }
+
+    #[test]
+    fn nothing_is_lost_outside_reported_edits(text in doc()) {
+        for (name, make) in single_passes() {
+            // Feed the pass what it sees in the pipeline: the unicode pass
+            // guarantees LF line ends to the passes after it.
+            let input = if name == "unicode" {
+                text.clone()
+            } else {
+                Cleaner::new(CleanConfig::minimal()).unwrap().clean(&text)
+            };
+            let mut s = Stream::from_passes(vec![make()], 1 << 20, false);
+            let mut out = String::new();
+            let mut log = EditLog::default();
+            s.push_audited(input.as_bytes(), &mut out, &mut log).unwrap();
+            s.finish_audited(&mut out, &mut log).unwrap();
+            let rebuilt = rebuild_input(&out, &log.edits);
+            prop_assert_eq!(rebuilt.as_deref(), Ok(input.as_str()), "pass {}", name);
+        }
+    }
+
+    #[test]
+    fn no_panic_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        for lossy in [false, true] {
+            let c = Cleaner::builder().lossy(lossy).max_line_bytes(zhclean::MIN_LINE_BYTES).build().unwrap();
+            let mut s = c.stream();
+            let mut out = String::new();
+            let r = s.push(&bytes, &mut out).and_then(|()| s.finish(&mut out));
+            // Valid UTF-8 always succeeds; lossy always succeeds.
+            if lossy || std::str::from_utf8(&bytes).is_ok() {
+                prop_assert!(r.is_ok());
+            } else {
+                prop_assert!(r.is_err());
+            }
+        }
+    }
+
+    #[test]
+    fn lines_mode_keeps_line_count(text in doc()) {
+        // With Lines output, no pass joins or drops lines (the unicode pass
+        // may split at a lone CR, which counts as a line end).
+        let c = Cleaner::builder().output(OutputMode::Lines).build().unwrap();
+        let out = c.clean(&text);
+        let want = text.replace("\r\n", "\n").chars().filter(|&c| c == '\n' || c == '\r').count();
+        prop_assert_eq!(out.matches('\n').count(), want);
+    }
+}
