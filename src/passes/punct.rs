@@ -58,6 +58,12 @@ pub struct PunctPass {
     offs: Vec<usize>,
     orig: Vec<char>,
     protected: Vec<bool>,
+    /// Positions of the marks the rounds work on: unprotected ASCII
+    /// punctuation and quotes, and curly quotes (which take part in
+    /// pairing). Sparse, so the rounds cost little on long lines.
+    marks: Vec<usize>,
+    /// Per-mark scratch for `convert_punct`.
+    decisions: Vec<bool>,
     /// An unterminated line segment from the end of the last push: either
     /// the document's last line (known at `finish`) or a piece of a line
     /// longer than the framer's cap (known when more of it arrives).
@@ -80,6 +86,8 @@ impl PunctPass {
             offs: Vec::new(),
             orig: Vec::new(),
             protected: Vec::new(),
+            marks: Vec::new(),
+            decisions: Vec::new(),
             pending: String::new(),
             continued: false,
         }
@@ -106,6 +114,12 @@ impl PunctPass {
         self.orig.clear();
         self.orig.extend_from_slice(&self.chars);
         protect_urls(&self.chars, &mut self.protected);
+        self.marks.clear();
+        for (i, &c) in self.chars.iter().enumerate() {
+            if (is_convertible(c) || matches!(c, '“' | '”' | '‘' | '’')) && !self.protected[i] {
+                self.marks.push(i);
+            }
+        }
         // Converting a quote can make its neighbour's context Chinese and
         // the other way round, so repeat until nothing changes: the result
         // is then a fixed point, which is what makes the pass idempotent.
@@ -113,14 +127,16 @@ impl PunctPass {
         // bound is a guard.
         for _ in 0..8 {
             let mut changed = false;
+            let chars = &mut self.chars;
             if self.cfg.quotes {
-                changed |= pair_quotes(&mut self.chars, &self.protected, '"', '“', '”', false);
-                changed |= pair_quotes(&mut self.chars, &self.protected, '\'', '‘', '’', true);
+                changed |= pair_quotes(chars, &self.marks, '"', '“', '”', false);
+                changed |= pair_quotes(chars, &self.marks, '\'', '‘', '’', true);
             }
             if self.cfg.fullwidth_punct {
-                changed |= convert_punct(&mut self.chars, &self.protected);
+                changed |= convert_punct(chars, &self.marks, &mut self.decisions);
             }
-            if !changed {
+            // Another round can only matter while an ASCII mark is left.
+            if !changed || !self.marks.iter().any(|&i| is_convertible(chars[i])) {
                 break;
             }
         }
@@ -155,14 +171,19 @@ impl PunctPass {
         let first = chars.iter().position(|c| !is_ws(*c)).unwrap_or(n);
         let last = chars.iter().rposition(|c| !is_ws(*c)).map_or(0, |p| p + 1);
         let auditing = out.auditing();
+        // `content[self.offs[copied]..]` is not yet written; unchanged
+        // stretches are copied as slices.
+        let mut copied = 0;
         let mut i = 0;
         while i < n {
             let c = chars[i];
             if is_ws(c) && self.cfg.spacing && i > first && i < last {
+                out.text().push_str(&content[self.offs[copied]..self.offs[i]]);
                 let start = i;
                 while i < n && is_ws(chars[i]) {
                     i += 1;
                 }
+                copied = i;
                 let run = &content[self.offs[start]..self.offs[i]];
                 let (p, q) = (chars[start - 1], chars[i]);
                 let keep = if body {
@@ -181,15 +202,20 @@ impl PunctPass {
                 }
                 continue;
             }
-            out.text().push(c);
-            if auditing && c != self.orig[i] {
-                let before = &content[self.offs[i]..self.offs[i + 1]];
-                let mut buf = [0u8; 4];
-                let why = if matches!(c, '“' | '”' | '‘' | '’') { "quote" } else { "fullwidth_punct" };
-                out.edit_abs(at + self.offs[i] as u64, before, c.encode_utf8(&mut buf), why);
+            if c != self.orig[i] {
+                out.text().push_str(&content[self.offs[copied]..self.offs[i]]);
+                out.text().push(c);
+                copied = i + 1;
+                if auditing {
+                    let before = &content[self.offs[i]..self.offs[i + 1]];
+                    let mut buf = [0u8; 4];
+                    let why = if matches!(c, '“' | '”' | '‘' | '’') { "quote" } else { "fullwidth_punct" };
+                    out.edit_abs(at + self.offs[i] as u64, before, c.encode_utf8(&mut buf), why);
+                }
             }
             i += 1;
         }
+        out.text().push_str(&content[self.offs[copied]..]);
     }
 }
 
@@ -246,6 +272,12 @@ impl Pass for PunctPass {
 #[inline]
 fn needs_work(b: &[u8]) -> bool {
     b.iter().any(|&x| matches!(x, b',' | b';' | b':' | b'?' | b'!' | b'(' | b')' | b'"' | b'\'' | b' ' | b'\t'))
+}
+
+/// The ASCII marks this pass may convert.
+#[inline]
+fn is_convertible(c: char) -> bool {
+    matches!(c, ',' | ';' | ':' | '?' | '!' | '(' | ')' | '"' | '\'')
 }
 
 #[inline]
@@ -328,6 +360,10 @@ fn cjk_near(chars: &[char], i: usize) -> bool {
 fn protect_urls(chars: &[char], protected: &mut Vec<bool>) {
     protected.clear();
     protected.resize(chars.len(), false);
+    // Cheap gate: every URL start has a '/' or a "www." dot after it.
+    if !chars.iter().any(|&c| c == '/' || c == '.') {
+        return;
+    }
     let lower = |c: char| c.to_ascii_lowercase();
     let starts_with =
         |i: usize, pat: &str| pat.chars().enumerate().all(|(k, p)| chars.get(i + k).is_some_and(|&c| lower(c) == p));
@@ -356,7 +392,8 @@ fn protect_urls(chars: &[char], protected: &mut Vec<bool>) {
 }
 
 /// Converts ASCII punctuation in Chinese context; true if anything changed.
-fn convert_punct(chars: &mut [char], protected: &[bool]) -> bool {
+/// `marks` are the candidate positions (see [`PunctPass`]).
+fn convert_punct(chars: &mut [char], marks: &[usize], decisions: &mut Vec<bool>) -> bool {
     let full = |c: char| match c {
         ',' => '，',
         ';' => '；',
@@ -367,8 +404,8 @@ fn convert_punct(chars: &mut [char], protected: &[bool]) -> bool {
         ')' => '）',
         _ => c,
     };
-    // Decide on the original neighbours, so that the result does not depend
-    // on the order of conversion.
+    // Decide on the neighbours as they are before this round, so that the
+    // result does not depend on the order of conversion.
     let decide = |chars: &[char], i: usize| -> bool {
         let (p, n) = (prev_ns(chars, i), next_ns(chars, i));
         if p.is_some_and(|c| c.is_ascii_alphanumeric()) && n.is_some_and(|c| c.is_ascii_alphanumeric()) {
@@ -376,33 +413,32 @@ fn convert_punct(chars: &mut [char], protected: &[bool]) -> bool {
         }
         cjk_near(chars, i)
     };
-    let mut convert = vec![false; chars.len()];
+    decisions.clear();
+    decisions.resize(marks.len(), false);
+    // Open parentheses, as indices into `marks`.
     let mut open: Vec<usize> = Vec::new();
-    for i in 0..chars.len() {
-        if protected[i] {
-            continue;
-        }
+    for (k, &i) in marks.iter().enumerate() {
         match chars[i] {
-            ',' | ';' | ':' | '?' | '!' => convert[i] = decide(chars, i),
+            ',' | ';' | ':' | '?' | '!' => decisions[k] = decide(chars, i),
             '(' => {
-                convert[i] = decide(chars, i);
-                open.push(i);
+                decisions[k] = decide(chars, i);
+                open.push(k);
             }
             ')' => {
-                convert[i] = decide(chars, i);
+                decisions[k] = decide(chars, i);
                 if let Some(j) = open.pop() {
-                    let both = convert[i] || convert[j];
-                    convert[i] = both;
-                    convert[j] = both;
+                    let both = decisions[k] || decisions[j];
+                    decisions[k] = both;
+                    decisions[j] = both;
                 }
             }
             _ => {}
         }
     }
     let mut changed = false;
-    for (c, &conv) in chars.iter_mut().zip(&convert) {
+    for (&i, &conv) in marks.iter().zip(decisions.iter()) {
         if conv {
-            *c = full(*c);
+            chars[i] = full(chars[i]);
             changed = true;
         }
     }
@@ -412,25 +448,21 @@ fn convert_punct(chars: &mut [char], protected: &[bool]) -> bool {
 /// Pairs ASCII `ascii` quotes (with existing curly `open`/`close` ones)
 /// left to right and converts those in Chinese context. With
 /// `need_cjk_neighbour`, an ASCII quote takes part only when it has a
-/// Chinese neighbour (apostrophes in English never do). True if anything
-/// changed.
+/// Chinese neighbour (apostrophes in English never do). `marks` are the
+/// candidate positions (see [`PunctPass`]). True if anything changed.
 fn pair_quotes(
     chars: &mut [char],
-    protected: &[bool],
+    marks: &[usize],
     ascii: char,
     open: char,
     close: char,
     need_cjk_neighbour: bool,
 ) -> bool {
-    let before = chars.iter().filter(|&&c| c == ascii).count();
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     let mut unpaired: Vec<usize> = Vec::new();
     let mut cur: Option<usize> = None;
-    for i in 0..chars.len() {
+    for &i in marks {
         let c = chars[i];
-        if protected[i] {
-            continue;
-        }
         if c == ascii {
             if need_cjk_neighbour && !cjk_near(chars, i) {
                 continue;
@@ -450,15 +482,18 @@ fn pair_quotes(
         }
     }
     unpaired.extend(cur);
+    let mut changed = false;
     for (a, b) in pairs {
         let (aa, ba) = (chars[a] == ascii, chars[b] == ascii);
         let convert = match (aa, ba) {
+            (false, false) => false,
             (true, true) => cjk_near(chars, a) || cjk_near(chars, b),
             _ => true, // the text already uses curly quotes here
         };
         if convert {
             chars[a] = open;
             chars[b] = close;
+            changed = true;
         }
     }
     for j in unpaired {
@@ -466,9 +501,10 @@ fn pair_quotes(
             let opens =
                 next_ns(chars, j).is_some_and(|c| !is_sentence_punct(c) && !matches!(c, '）' | ')' | '”' | '’'));
             chars[j] = if opens { open } else { close };
+            changed = true;
         }
     }
-    chars.iter().filter(|&&c| c == ascii).count() != before
+    changed
 }
 
 /// Whether a whitespace run between `chars[p]` and `chars[n]` goes in a

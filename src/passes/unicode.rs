@@ -147,23 +147,36 @@ impl UnicodePass {
         let start = out.text().len();
         let mut flushed = 0; // `line[flushed..i]` is unchanged and not yet copied
         let mut maybe_denormal = false;
-        let mut chars = line.char_indices().peekable();
+        let bytes = line.as_bytes();
         self.line_edits.clear();
-        while let Some((i, c)) = chars.next() {
-            if (c as u32) < 0x80 && c >= ' ' && c != '\x7f' {
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            // Fast skip: printable ASCII, tab and newline, and the 3-byte
+            // block U+4000–U+9FFF (lead bytes E4–E9: Han, never changed,
+            // NFC-stable) are the bulk of the text.
+            if (0x20..0x7f).contains(&b) || b == b'\t' || b == b'\n' {
+                i += 1;
                 continue;
             }
+            if (0xE4..=0xE9).contains(&b) {
+                i += 3;
+                continue;
+            }
+            let c = line[i..].chars().next().expect("i is on a char boundary");
+            let len = c.len_utf8();
             if self.cfg.nfc && !nfc_stable(c) {
                 maybe_denormal = true;
             }
-            let next = chars.peek().map(|&(_, n)| n);
+            let next = line[i + len..].chars().next();
             let action = self.action(c, next);
             if action == Action::Keep {
+                i += len;
                 continue;
             }
             let text = out.text();
             text.push_str(&line[flushed..i]);
-            flushed = i + c.len_utf8();
+            flushed = i + len;
             let (after, reason) = match action {
                 Action::Drop(r) => (None, r),
                 Action::Replace(r, why) => {
@@ -173,8 +186,9 @@ impl UnicodePass {
                 Action::Keep => unreachable!(),
             };
             if auditing {
-                self.line_edits.push((i, c.len_utf8(), after.map(String::from).unwrap_or_default(), reason));
+                self.line_edits.push((i, len, after.map(String::from).unwrap_or_default(), reason));
             }
+            i += len;
         }
         out.text().push_str(&line[flushed..]);
         if maybe_denormal {
