@@ -14,8 +14,9 @@
 //! point is the last one within `cap` of, in order of preference:
 //!
 //! 1. just after sentence-final punctuation (`。！？；!?;`),
-//! 2. just after a space or tab,
-//! 3. between two Han characters,
+//! 2. between two Han characters (no whitespace at the edge, whose fate
+//!    depends on both neighbours),
+//! 3. just after a space or tab,
 //! 4. any character boundary where Unicode normalization cannot join the
 //!    two sides (the second character is a starter that does not compose
 //!    with the first),
@@ -299,8 +300,10 @@ pub(crate) fn find_cut(w: &str, cap: usize) -> usize {
     let starter = |a: char, b: char| canonical_combining_class(b) == 0 && compose(a, b).is_none();
     let tiers: [&dyn Fn(char, char) -> bool; 4] = [
         &|a, b| SENTENCE_END.contains(&a) && starter(a, b),
-        &|a, b| (a == ' ' || a == '\t') && b != ' ' && b != '\t' && starter(a, b),
+        // Between two Han characters rather than after a space: a space at a
+        // piece edge is one whose neighbours a line-local pass cannot see.
         &|a, b| is_han(a) && is_han(b),
+        &|a, b| (a == ' ' || a == '\t') && b != ' ' && b != '\t' && starter(a, b),
         &starter,
     ];
     for tier in tiers {
@@ -441,8 +444,9 @@ mod tests {
     }
 
     #[test]
-    fn cut_prefers_space_then_han_pair() {
+    fn cut_prefers_han_pair_then_space() {
         assert_eq!(find_cut("ab cdefghij", 8), 3);
         assert_eq!(find_cut("ab中文xyzw", 8), 5);
+        assert_eq!(find_cut("中文 xyzwvu", 8), 3);
     }
 }

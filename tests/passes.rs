@@ -1,0 +1,132 @@
+//! Every pass on its own, through every chunking (`ChunkTester`): whole
+//! input, line per push, every split point with an empty push between,
+//! random splits, and reads of 1, 2, 3 and 7 bytes. The stream's held bytes
+//! are checked against the framer's bound plus the pass's documented one
+//! after every push.
+
+use zhclean::passes::{paragraphs::ParagraphsPass, punct::PunctPass, unicode::UnicodePass};
+use zhclean::stream::LOOKAHEAD;
+use zhclean::testing::ChunkTester;
+use zhclean::{Pass, Stream};
+
+/// What the framer may hold: the unterminated line up to the cut lookahead,
+/// plus an incomplete UTF-8 character.
+fn framer_bound(cap: usize) -> usize {
+    cap + LOOKAHEAD + 3
+}
+
+fn tester<P: Pass + 'static>(make: impl Fn() -> P, cap: usize) -> ChunkTester<impl Fn() -> Stream> {
+    ChunkTester::new(move || Stream::from_passes(vec![Box::new(make())], cap, false))
+}
+
+const CAP: usize = 1 << 20;
+
+#[test]
+fn unicode_pass_under_every_chunking() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "⾦融\u{200b}ＡＢＣ１２３，\u{3000}好！\r\n第二行\r第三\u{F900}行\r",
+            "金融ABC123， 好！\n第二行\n第三\u{8C48}行\n",
+        ),
+        ("e\u{301}\u{feff}\u{202e}x\u{7}\n\n", "éx\n\n"),
+        ("", ""),
+        ("\r", "\n"),
+    ];
+    for (input, want) in cases {
+        tester(|| UnicodePass::new(Default::default()), CAP)
+            .held_bound(framer_bound(CAP))
+            .check(input.as_bytes(), want);
+    }
+}
+
+#[test]
+fn punct_pass_under_every_chunking() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "强化人才驱动 增强发展动能\n\"洛阳探索实施'百名科技人才入企 计划',为企业创新提供智力支持。\"\n会议于18:00开始, 共1,000人参加。",
+            "强化人才驱动 增强发展动能\n“洛阳探索实施‘百名科技人才入企计划’，为企业创新提供智力支持。”\n会议于18:00开始，共1,000人参加。",
+        ),
+        ("He said, \"hi\" (twice).\n", "He said, \"hi\" (twice).\n"),
+        // Both Han–Latin boundaries spaced: the paragraph's own style, kept.
+        ("访问 https://a.cn/x?y=1 了解详情,或者拨打电话咨询相关工作人员。\n", "访问 https://a.cn/x?y=1 了解详情，或者拨打电话咨询相关工作人员。\n"),
+    ];
+    for (input, want) in cases {
+        tester(|| PunctPass::new(Default::default()), CAP)
+            .held_bound(framer_bound(CAP) + CAP)
+            .check(input.as_bytes(), want);
+    }
+}
+
+#[test]
+fn paragraphs_pass_under_every_chunking() {
+    let cases: &[(&str, &str)] = &[("  第一段  \n\n\t\n第二段\n\n", "第一段\n第二段\n"), ("\n\n", ""), ("x", "x\n")];
+    for (input, want) in cases {
+        tester(ParagraphsPass::new, CAP)
+            .held_bound(framer_bound(CAP) + zhclean::passes::paragraphs::MAX_HELD_WS)
+            .check(input.as_bytes(), want);
+    }
+}
+
+/// A line far longer than a tiny cap is cut into pieces; every pass and
+/// the whole pipeline still give one output for every chunking, hold no
+/// more than their bounds, and lose no text.
+#[test]
+fn long_lines_under_a_tiny_cap() {
+    let cap = 64;
+    let sentence = "科技部人才中心联合地方科技管理部门, 在全国范围内搭建服务平台。Copyright 2013-2020 ";
+    let line = sentence.repeat(40);
+    let input = format!("标题 一\n{line}\n短行\n{line}");
+    // unicode: clean text passes through unchanged, cut or not.
+    let out = tester(|| UnicodePass::new(Default::default()), cap).held_bound(framer_bound(cap)).run(input.as_bytes());
+    assert_eq!(out, input);
+    // punct: pieces are body text; the result is deterministic.
+    let out = tester(|| PunctPass::new(Default::default()), cap)
+        .held_bound(framer_bound(cap) + cap)
+        .random_rounds(3)
+        .run(input.as_bytes());
+    assert!(out.contains("科技部人才中心联合地方科技管理部门，在全国范围内"), "{out}");
+    assert_eq!(out.lines().count(), 4);
+    // paragraphs
+    let out = tester(ParagraphsPass::new, cap)
+        .held_bound(framer_bound(cap) + zhclean::passes::paragraphs::MAX_HELD_WS)
+        .random_rounds(3)
+        .run(input.as_bytes());
+    assert_eq!(out, format!("标题 一\n{}\n短行\n{}\n", line.trim_end(), line.trim_end()));
+    // The whole pipeline.
+    let cleaner = zhclean::Cleaner::builder().max_line_bytes(cap).build().unwrap();
+    let bound = framer_bound(cap) + cap + zhclean::passes::paragraphs::MAX_HELD_WS;
+    let out = ChunkTester::new(|| cleaner.stream()).held_bound(bound).random_rounds(3).run(input.as_bytes());
+    assert_eq!(out.lines().count(), 4);
+}
+
+/// A line of nothing but combining marks has no safe cut point; it is cut
+/// anyway (never an error) and nothing is lost.
+#[test]
+fn unsplittable_line_is_cut_without_loss() {
+    let cap = 16;
+    let input = "\u{301}".repeat(100);
+    let out =
+        tester(|| UnicodePass::new(UnicodeConfigNoNfc::get()), cap).held_bound(framer_bound(cap)).run(input.as_bytes());
+    assert_eq!(out, input);
+}
+
+/// NFC off, so the combining marks survive for the no-loss check above.
+struct UnicodeConfigNoNfc;
+impl UnicodeConfigNoNfc {
+    fn get() -> zhclean::UnicodeConfig {
+        zhclean::UnicodeConfig::default().nfc(false)
+    }
+}
+
+/// `Cleaner::clean` (one push) and `Cleaner::clean_reader` run the same
+/// code and agree.
+#[test]
+fn clean_and_clean_reader_agree() {
+    let cleaner = zhclean::Cleaner::new(Default::default()).unwrap();
+    let input = "强化人才驱动 增强发展动能\n\n活动在 洛阳开幕,专家\"齐聚\"洛阳。\r\n";
+    let mut out = Vec::new();
+    let sum = cleaner.clean_reader(input.as_bytes(), &mut out).unwrap();
+    assert_eq!(String::from_utf8(out.clone()).unwrap(), cleaner.clean(input));
+    assert_eq!(sum.bytes_in, input.len() as u64);
+    assert_eq!(sum.bytes_out, out.len() as u64);
+}
