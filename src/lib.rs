@@ -57,6 +57,7 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 
 mod config;
+pub mod dict;
 mod error;
 pub mod pass;
 pub mod passes;
@@ -65,6 +66,7 @@ pub mod stream;
 pub mod testing;
 
 pub use config::{CleanConfig, OutputMode, PunctConfig, UnicodeConfig, MIN_LINE_BYTES, PRESETS};
+pub use dict::opencc::{Opencc, OpenccStream, CONFIG_NAMES};
 pub use error::{Error, ErrorKind, Location};
 pub use pass::{Audit, Edit, EditLog, NoAudit, Out, OwnedEdit, Pass};
 pub use pipeline::{Cleaner, CleanerBuilder, Stream, Summary};

@@ -1,0 +1,198 @@
+//! OpenCC's text dictionary format, and the dictionaries OpenCC derives at
+//! build time.
+//!
+//! A line is `key<TAB>value value …`; lines that are empty or start with
+//! `#` are skipped; a BOM and CR line ends are ignored. The first value is
+//! the one conversion uses. This follows OpenCC 1.4.2's
+//! `Lexicon::ParseLexiconFromBuffer` and `ParseKeyValues`.
+
+use std::collections::HashMap;
+
+use crate::error::Error;
+
+/// One dictionary entry: a key and its values (the first is the default).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub key: String,
+    pub values: Vec<String>,
+}
+
+/// Parses a text dictionary. `name` is used in error messages.
+///
+/// # Errors
+/// A line without a tab, or a duplicated key, naming the file and line.
+pub(crate) fn parse(name: &str, text: &str) -> Result<Vec<Entry>, Error> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut entries = Vec::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let bad = |what: &str| Error::config(format!("{name}: line {}: {what}", i + 1));
+        let (key, rest) = line.split_once('\t').ok_or_else(|| bad("no tab between key and values"))?;
+        if let Some(first) = seen.insert(key, i + 1) {
+            return Err(bad(&format!("duplicate key {key:?} (first at line {first})")));
+        }
+        let values: Vec<String> = rest.split(' ').map(String::from).collect();
+        entries.push(Entry { key: key.to_string(), values });
+    }
+    Ok(entries)
+}
+
+/// `extract_tofu_risk.py`: the mapping after each `# @tofu-risk:` line,
+/// minus the identity value.
+///
+/// # Errors
+/// A marker not followed by a mapping with a non-identity value.
+pub(crate) fn extract_tofu_risk(name: &str, text: &str) -> Result<Vec<Entry>, Error> {
+    const PREFIX: &str = "# @tofu-risk:";
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if !line.starts_with(PREFIX) {
+            continue;
+        }
+        let bad = || Error::config(format!("{name}: line {}: {PREFIX} without a mapping after it", i + 1));
+        let mapping = lines.get(i + 1).ok_or_else(bad)?;
+        if mapping.trim().is_empty() || mapping.starts_with('#') {
+            return Err(bad());
+        }
+        let (key, values) = mapping.trim_end_matches('\n').split_once('\t').ok_or_else(bad)?;
+        let mut values: Vec<String> = values.split_whitespace().map(String::from).collect();
+        if values.first().map(String::as_str) == Some(key) {
+            values.remove(0);
+        }
+        if values.is_empty() {
+            return Err(bad());
+        }
+        out.push(Entry { key: key.to_string(), values });
+    }
+    Ok(out)
+}
+
+/// `reverse.py`: values become keys (with every key that had them as
+/// values, in file order), `# @reverse-prefer: KEY VALUE` lines move a
+/// preferred value first, and the result is sorted by key (code point
+/// order, as Python sorts strings).
+///
+/// # Errors
+/// A reverse preference that names no existing mapping.
+pub(crate) fn reverse(name: &str, text: &str) -> Result<Vec<Entry>, Error> {
+    const PREFER: &str = "# @reverse-prefer:";
+    let mut prefs: Vec<(String, String, usize)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some(rest) = line.strip_prefix(PREFER) {
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            if f.is_empty() || f.len() > 2 {
+                return Err(Error::config(format!("{name}: line {}: invalid reverse preference", i + 1)));
+            }
+            prefs.push((f[0].to_string(), f[f.len() - 1].to_string(), i + 1));
+        }
+    }
+    let mut order: Vec<String> = Vec::new();
+    let mut swapped: HashMap<String, Vec<String>> = HashMap::new();
+    for e in parse(name, text)? {
+        for v in e.values {
+            swapped
+                .entry(v.clone())
+                .or_insert_with(|| {
+                    order.push(v);
+                    Vec::new()
+                })
+                .push(e.key.clone());
+        }
+    }
+    for (key, preferred, line) in prefs {
+        let values = swapped.get_mut(&key);
+        let pos = values.as_ref().and_then(|v| v.iter().position(|x| *x == preferred));
+        match (values, pos) {
+            (Some(values), Some(p)) => {
+                let v = values.remove(p);
+                values.insert(0, v);
+            }
+            _ => {
+                return Err(Error::config(format!(
+                    "{name}: line {line}: reverse preference {key} -> {preferred} has no matching mapping"
+                )))
+            }
+        }
+    }
+    let mut out: Vec<Entry> =
+        order.into_iter().map(|k| Entry { values: swapped.remove(&k).unwrap_or_default(), key: k }).collect();
+    out.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(out)
+}
+
+/// `generate_st_phrases_from_regional_phrases.py`: the keys of the
+/// regional phrase dictionaries, converted with `t2s` (tofu-risk
+/// dictionaries included), mapped back to the original key when the
+/// converted key has at least 3 characters.
+///
+/// # Errors
+/// Two different original keys projecting onto the same converted key.
+pub(crate) fn st_phrases_from_regional(
+    inputs: &[(&str, &str)],
+    t2s: &dyn Fn(&str) -> String,
+) -> Result<Vec<Entry>, Error> {
+    let mut order: Vec<String> = Vec::new();
+    let mut collisions: HashMap<String, Vec<String>> = HashMap::new();
+    for (name, text) in inputs {
+        for e in parse(name, text)? {
+            let converted = t2s(&e.key);
+            if converted.chars().count() < 3 {
+                continue;
+            }
+            collisions
+                .entry(converted.clone())
+                .or_insert_with(|| {
+                    order.push(converted);
+                    Vec::new()
+                })
+                .push(e.key);
+        }
+    }
+    let mut out = Vec::new();
+    for key in order {
+        let values = collisions.remove(&key).unwrap_or_default();
+        if values.iter().any(|v| *v != values[0]) {
+            return Err(Error::config(format!(
+                "conflicting regional phrase projections for {key}: {}",
+                values.join(" ")
+            )));
+        }
+        out.push(Entry { key, values: vec![values[0].clone()] });
+    }
+    out.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_follows_opencc_rules() {
+        let e = parse("t", "\u{feff}# comment\n\na\tb c\r\nd\te  f\n").unwrap();
+        assert_eq!(e[0], Entry { key: "a".into(), values: vec!["b".into(), "c".into()] });
+        assert_eq!(e[1].values, vec!["e", "", "f"]);
+        assert!(parse("t", "a b\n").unwrap_err().to_string().contains("t: line 1"));
+        assert!(parse("t", "a\tb\na\tc\n").unwrap_err().to_string().contains("duplicate"));
+    }
+
+    #[test]
+    fn tofu_risk_extraction_drops_the_identity() {
+        let src = "# @tofu-risk: note\n㑮\t㑮 𫝈\n㑯\t㑔\n";
+        let e = extract_tofu_risk("t", src).unwrap();
+        assert_eq!(e, vec![Entry { key: "㑮".into(), values: vec!["𫝈".into()] }]);
+    }
+
+    #[test]
+    fn reverse_swaps_sorts_and_honours_preferences() {
+        let src = "# @reverse-prefer: x b\na\tx\nb\tx y\n";
+        let e = reverse("t", src).unwrap();
+        assert_eq!(e[0], Entry { key: "x".into(), values: vec!["b".into(), "a".into()] });
+        assert_eq!(e[1], Entry { key: "y".into(), values: vec!["b".into()] });
+    }
+}

@@ -1,0 +1,8 @@
+//! Dictionary data compiled into the crate, and what is built from it.
+//!
+//! * [`opencc`]: OpenCC 1.4.2's dictionaries and configs, and the exact
+//!   converter built from them.
+
+mod lexicon;
+pub mod opencc;
+mod trie;

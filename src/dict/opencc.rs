@@ -1,0 +1,631 @@
+//! OpenCC 1.4.2 conversion, reproduced exactly from OpenCC's own data.
+//!
+//! A config (`t2s`, `s2twp`, …) is read from OpenCC's JSON and runs, as
+//! OpenCC's `ConfigBasedConverter` does:
+//!
+//! 1. the **normalization** chain over the whole text;
+//! 2. optional **segmentation** (`mmseg`): a leftmost prefix-match walk
+//!    over the segmentation dictionary; each matched key is a segment, and
+//!    each run of unmatched text between them is one segment;
+//! 3. the **conversion chain**, every stage applied to each segment on its
+//!    own (a stage never matches across a segment boundary).
+//!
+//! Each stage is OpenCC's `Conversion::AppendConverted` loop: at each
+//! position take the group's prefix match (see [`super::trie`]) and output
+//! its first value; where nothing matches, copy a complete Ideographic
+//! Description Sequence as one unit, or else one character.
+//!
+//! The five dictionaries OpenCC generates at build time are derived here
+//! the way its scripts do (see [`super::lexicon`]).
+//!
+//! # Streaming
+//!
+//! [`OpenccStream`] gives the same output as [`Opencc::convert`] for any
+//! split of the input. A stage holds back only what it cannot decide yet:
+//! text within `max_key_chars − 1` characters of the end, or an IDS that
+//! may continue. At a line end it flushes everything: no dictionary key
+//! contains a newline (a test checks this on the data), so no match spans
+//! one, and an IDS cannot span one unless an IDS operator lies in the last
+//! 64 code points, in which case the stream keeps holding.
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
+use serde_json::Value;
+
+use super::lexicon::{self, Entry};
+use super::trie::{Trie, TrieBuilder};
+use crate::error::Error;
+
+macro_rules! dictionaries {
+    ($($name:literal),* $(,)?) => {
+        /// OpenCC's text dictionaries, verbatim from `data/opencc/dictionary`.
+        const DICTIONARIES: &[(&str, &str)] = &[
+            $(($name, include_str!(concat!("../../data/opencc/dictionary/", $name, ".txt"))),)*
+        ];
+    };
+}
+
+dictionaries!(
+    "CJK_Compatibility_Ideographs",
+    "HKPhrases",
+    "HKPhrasesRev",
+    "HKVariants",
+    "HKVariantsPhrases",
+    "HKVariantsRevPhrases",
+    "JPShinjitaiCharacters",
+    "JPShinjitaiPhrases",
+    "STCharacters",
+    "STPhrases",
+    "TSCharacters",
+    "TSPhrases",
+    "TWPhrases",
+    "TWPhrasesRev",
+    "TWVariants",
+    "TWVariantsPhrases",
+    "TWVariantsRevPhrases",
+);
+
+macro_rules! configs {
+    ($($name:literal),* $(,)?) => {
+        /// OpenCC's config files, verbatim from `data/opencc/config`.
+        const CONFIGS: &[(&str, &str)] = &[
+            $(($name, include_str!(concat!("../../data/opencc/config/", $name, ".json"))),)*
+        ];
+    };
+}
+
+configs!(
+    "hk2s", "hk2sp", "hk2t", "jp2t", "s2hk", "s2hkp", "s2t", "s2tw", "s2twp", "t2hk", "t2jp", "t2s", "t2tw", "tw2s",
+    "tw2sp", "tw2t",
+);
+
+/// The names of OpenCC's configs, as accepted by [`Opencc::new`].
+pub const CONFIG_NAMES: &[&str] = &[
+    "s2t", "t2s", "s2tw", "tw2s", "s2twp", "tw2sp", "s2hk", "hk2s", "s2hkp", "hk2sp", "t2tw", "tw2t", "t2hk", "hk2t",
+    "t2jp", "jp2t",
+];
+
+fn raw(name: &str) -> Option<&'static str> {
+    DICTIONARIES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
+/// A leaf dictionary's entries: a raw file, or one OpenCC generates.
+fn leaf_entries(name: &str) -> Result<Arc<Vec<Entry>>, Error> {
+    static CACHE: LazyLock<Mutex<HashMap<String, Arc<Vec<Entry>>>>> = LazyLock::new(Default::default);
+    if let Some(e) = CACHE.lock().expect("dictionary cache").get(name) {
+        return Ok(e.clone());
+    }
+    let raw_of = |n: &str| raw(n).ok_or_else(|| Error::config(format!("missing dictionary {n}")));
+    let entries = match name {
+        "TSCharactersExt" => lexicon::extract_tofu_risk("TSCharacters.txt", raw_of("TSCharacters")?)?,
+        "TWVariantsRev" => lexicon::reverse("TWVariants.txt", raw_of("TWVariants")?)?,
+        "HKVariantsRev" => lexicon::reverse("HKVariants.txt", raw_of("HKVariants")?)?,
+        "JPShinjitaiCharactersRev" => lexicon::reverse("JPShinjitaiCharacters.txt", raw_of("JPShinjitaiCharacters")?)?,
+        "STPhrases_GeneratedFromRegionalPhrases" => {
+            // OpenCC runs its own t2s over the regional phrase keys, with
+            // the tofu-risk dictionaries included.
+            let t2s = Opencc::with_options("t2s", true)?;
+            lexicon::st_phrases_from_regional(
+                &[("HKPhrases.txt", raw_of("HKPhrases")?), ("TWPhrases.txt", raw_of("TWPhrases")?)],
+                &|k| t2s.convert(k),
+            )?
+        }
+        n => lexicon::parse(&format!("{n}.txt"), raw_of(n)?)?,
+    };
+    let entries = Arc::new(entries);
+    CACHE.lock().expect("dictionary cache").insert(name.to_string(), entries.clone());
+    Ok(entries)
+}
+
+/// The entries of a generated dictionary, in OpenCC's file order (for the
+/// data tests and for inspection).
+///
+/// # Errors
+/// An unknown name or malformed data.
+#[doc(hidden)]
+pub fn dictionary_entries(name: &str) -> Result<Vec<(String, Vec<String>)>, Error> {
+    Ok(leaf_entries(name)?.iter().map(|e| (e.key.clone(), e.values.clone())).collect())
+}
+
+/// Flattens a dict spec into ranked leaves (see [`super::trie`]).
+fn flatten(spec: &Value, tofu: bool, rank: &mut u32, leaves: &mut Vec<(String, u32)>) -> Result<(), Error> {
+    let bad = |what: &str| Error::config(format!("OpenCC config: {what}"));
+    if spec.get("may_output_tofu").and_then(Value::as_bool) == Some(true) && !tofu {
+        return Ok(());
+    }
+    match spec.get("type").and_then(Value::as_str) {
+        Some("group") => {
+            let dicts = spec.get("dicts").and_then(Value::as_array).ok_or_else(|| bad("group without dicts"))?;
+            match spec.get("match_policy").and_then(Value::as_str).unwrap_or("short_circuit") {
+                "short_circuit" => {
+                    for d in dicts {
+                        let before = leaves.len();
+                        flatten(d, tofu, rank, leaves)?;
+                        if leaves.len() > before {
+                            *rank += 1;
+                        }
+                    }
+                }
+                "union" => {
+                    // Members share one rank: only leaves may sit under a
+                    // union (a short-circuit group inside one would not
+                    // flatten), which holds for every OpenCC config.
+                    for d in dicts {
+                        if d.get("type").and_then(Value::as_str) == Some("group")
+                            && d.get("match_policy").and_then(Value::as_str) != Some("union")
+                        {
+                            return Err(bad("short_circuit group inside a union group"));
+                        }
+                        let mut same = *rank;
+                        flatten(d, tofu, &mut same, leaves)?;
+                    }
+                }
+                p => return Err(bad(&format!("unknown match_policy {p}"))),
+            }
+            Ok(())
+        }
+        Some(_) => {
+            let file = spec.get("file").and_then(Value::as_str).ok_or_else(|| bad("dict without file"))?;
+            let name = file.trim_end_matches(".ocd2").trim_end_matches(".ocd").trim_end_matches(".txt");
+            leaves.push((name.to_string(), *rank));
+            Ok(())
+        }
+        None => Err(bad("dict without type")),
+    }
+}
+
+/// Builds (or reuses) the trie of a dict spec.
+fn trie_for(spec: &Value, tofu: bool) -> Result<Option<Arc<Trie>>, Error> {
+    static CACHE: LazyLock<Mutex<HashMap<String, Arc<Trie>>>> = LazyLock::new(Default::default);
+    let mut leaves = Vec::new();
+    flatten(spec, tofu, &mut 0, &mut leaves)?;
+    if leaves.is_empty() {
+        return Ok(None);
+    }
+    let key = format!("{leaves:?}");
+    if let Some(t) = CACHE.lock().expect("trie cache").get(&key) {
+        return Ok(Some(t.clone()));
+    }
+    let mut b = TrieBuilder::default();
+    for (name, rank) in &leaves {
+        for e in leaf_entries(name)?.iter() {
+            b.insert(&e.key, &e.values[0], *rank);
+        }
+    }
+    let t = Arc::new(b.build());
+    CACHE.lock().expect("trie cache").insert(key, t.clone());
+    Ok(Some(t))
+}
+
+fn chain(doc: &Value, field: &str, tofu: bool) -> Result<Vec<Arc<Trie>>, Error> {
+    let mut out = Vec::new();
+    if let Some(stages) = doc.get(field).and_then(Value::as_array) {
+        for s in stages {
+            let spec =
+                s.get("dict").ok_or_else(|| Error::config(format!("OpenCC config: {field} stage without dict")))?;
+            out.extend(trie_for(spec, tofu)?);
+        }
+    }
+    Ok(out)
+}
+
+/// A compiled OpenCC config. Cheap to clone; `Send + Sync`.
+#[derive(Clone, Debug)]
+pub struct Opencc {
+    name: &'static str,
+    norm: Vec<Arc<Trie>>,
+    seg: Option<Arc<Trie>>,
+    chain: Vec<Arc<Trie>>,
+}
+
+impl Opencc {
+    /// Compiles the named config (see [`CONFIG_NAMES`]) the way OpenCC's
+    /// library and Python API do, and as OpenCC's official test cases
+    /// expect: with the dictionaries marked `may_output_tofu` (the rare
+    /// Simplified forms of a few hundred characters that common fonts lack).
+    /// OpenCC's `opencc` command leaves those out unless asked; for its
+    /// output use [`Opencc::with_options`] with `false`.
+    ///
+    /// # Errors
+    /// An unknown name, listing the valid ones.
+    ///
+    /// ```
+    /// let t2s = zhclean::Opencc::new("t2s").unwrap();
+    /// assert_eq!(t2s.convert("當前位置：首頁 > 新聞中心"), "当前位置：首页 > 新闻中心");
+    /// assert!(zhclean::Opencc::new("x2y").unwrap_err().to_string().contains("s2twp"));
+    /// ```
+    pub fn new(name: &str) -> Result<Opencc, Error> {
+        Opencc::with_options(name, true)
+    }
+
+    /// As [`Opencc::new`], choosing whether the `may_output_tofu`
+    /// dictionaries take part (OpenCC's Python API includes them by
+    /// default, its command line does not).
+    ///
+    /// # Errors
+    /// An unknown name, listing the valid ones.
+    pub fn with_options(name: &str, include_tofu_risk: bool) -> Result<Opencc, Error> {
+        let (name, json) = CONFIGS.iter().find(|(n, _)| *n == name).ok_or_else(|| {
+            Error::config(format!("unknown OpenCC config {name:?}; valid configs: {}", CONFIG_NAMES.join(", ")))
+        })?;
+        let doc: Value = serde_json::from_str(json).map_err(|e| Error::config(format!("{name}.json: {e}")))?;
+        let seg = match doc.get("segmentation") {
+            Some(s) => {
+                if s.get("type").and_then(Value::as_str) != Some("mmseg") {
+                    return Err(Error::config(format!("{name}.json: unsupported segmentation")));
+                }
+                let spec = s.get("dict").ok_or_else(|| Error::config(format!("{name}.json: segmentation dict")))?;
+                // OpenCC loads the segmentation dictionary with tofu-risk
+                // dictionaries always included.
+                trie_for(spec, true)?
+            }
+            None => None,
+        };
+        Ok(Opencc {
+            name,
+            norm: chain(&doc, "normalization", include_tofu_risk)?,
+            seg,
+            chain: chain(&doc, "conversion_chain", include_tofu_risk)?,
+        })
+    }
+
+    /// The config's name.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Converts a whole text at once, exactly as OpenCC 1.4.2 does.
+    pub fn convert(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + text.len() / 8);
+        self.convert_to(text, &mut out);
+        out
+    }
+
+    /// [`Opencc::convert`], appending to `out`.
+    pub fn convert_to(&self, text: &str, out: &mut String) {
+        let mut s = self.stream();
+        s.push(text, true, out);
+    }
+
+    /// Streaming state for this config.
+    pub fn stream(&self) -> OpenccStream {
+        OpenccStream {
+            norm: self.norm.iter().map(|t| StageBuf::new(t.clone())).collect(),
+            seg: self.seg.clone().map(StageBuf::new),
+            seg_open: false,
+            chain: self.chain.iter().map(|t| StageBuf::new(t.clone())).collect(),
+            bufs: Vec::new(),
+        }
+    }
+
+    /// Every trie this config uses, for the data checks.
+    #[doc(hidden)]
+    pub fn max_key_chars(&self) -> usize {
+        self.norm.iter().chain(&self.seg).chain(&self.chain).map(|t| t.max_key_chars()).max().unwrap_or(0)
+    }
+}
+
+/// IDS operator arity (OpenCC's `IdeographicDescriptionOperatorArity`).
+#[inline]
+fn ids_arity(c: char) -> usize {
+    match c as u32 {
+        0x2FF2 | 0x2FF3 => 3,
+        0x2FFE | 0x2FFF => 1,
+        0x2FF0..=0x2FFD => 2,
+        _ => 0,
+    }
+}
+
+/// Whether `c` is an Ideographic Description operator.
+#[inline]
+pub(crate) fn is_ids_operator(c: char) -> bool {
+    ids_arity(c) > 0
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Ids {
+    Complete(usize),
+    Incomplete,
+    Invalid,
+}
+
+/// OpenCC's `ConsumeIdeographicDescriptionSequence`: depth at most 16, at
+/// most 64 code points in all.
+fn parse_ids(s: &str, depth_left: usize, code_points: &mut usize) -> Ids {
+    let Some(c) = s.chars().next() else { return Ids::Incomplete };
+    if depth_left == 0 || *code_points >= 64 {
+        return Ids::Invalid;
+    }
+    *code_points += 1;
+    let arity = ids_arity(c);
+    if arity == 0 {
+        return Ids::Complete(c.len_utf8());
+    }
+    let mut off = c.len_utf8();
+    for _ in 0..arity {
+        if off >= s.len() {
+            return Ids::Incomplete;
+        }
+        match parse_ids(&s[off..], depth_left - 1, code_points) {
+            Ids::Complete(n) => off += n,
+            other => return other,
+        }
+    }
+    Ids::Complete(off)
+}
+
+fn ids(s: &str) -> Ids {
+    parse_ids(s, 16, &mut 0)
+}
+
+/// One stage's pending input (see the module docs on streaming).
+#[derive(Debug)]
+struct StageBuf {
+    trie: Arc<Trie>,
+    /// Input not yet converted. Invariant: shorter than `max_key_chars`
+    /// characters, or starting with an IDS operator whose sequence may
+    /// still complete (at most 64 code points).
+    pending: String,
+}
+
+impl StageBuf {
+    fn new(trie: Arc<Trie>) -> StageBuf {
+        StageBuf { trie, pending: String::new() }
+    }
+
+    /// Converts `input` (after anything pending) into `out`; with `last`,
+    /// everything, as at the end of a text or segment.
+    fn feed(&mut self, input: &str, last: bool, out: &mut String) {
+        if self.pending.is_empty() {
+            let done = convert_run(&self.trie, input, last, out);
+            self.pending.push_str(&input[done..]);
+        } else {
+            let mut text = std::mem::take(&mut self.pending);
+            text.push_str(input);
+            let done = convert_run(&self.trie, &text, last, out);
+            text.drain(..done);
+            self.pending = text;
+        }
+    }
+}
+
+/// The stage loop over `text`. Returns how many bytes were decided; with
+/// `last` that is all of them.
+fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String) -> usize {
+    // Positions before `sure` have at least max_key_chars characters after
+    // them, so a match there cannot grow with more input.
+    let sure = if last { text.len() } else { start_of_last_chars(text, trie.max_key_chars().saturating_sub(1)) };
+    let mut p = 0;
+    let mut run = 0; // start of the unmatched text not yet copied
+    while p < text.len() {
+        if p >= sure && !last {
+            break;
+        }
+        let c = text[p..].chars().next().expect("char boundary");
+        if trie.starts_key(c) {
+            if let Some((len, value)) = trie.match_prefix(&text[p..]) {
+                out.push_str(&text[run..p]);
+                out.push_str(value);
+                p += len;
+                run = p;
+                continue;
+            }
+        }
+        if is_ids_operator(c) {
+            match ids(&text[p..]) {
+                Ids::Complete(n) => {
+                    p += n;
+                    continue;
+                }
+                Ids::Incomplete if !last => break,
+                _ => {}
+            }
+        }
+        p += c.len_utf8();
+    }
+    out.push_str(&text[run..p]);
+    p
+}
+
+/// Byte offset where the last `n` characters of `s` start.
+fn start_of_last_chars(s: &str, n: usize) -> usize {
+    if n == 0 {
+        return s.len();
+    }
+    s.char_indices().rev().nth(n - 1).map_or(0, |(i, _)| i)
+}
+
+/// The segmentation walk: matched keys are segments, unmatched runs
+/// between them are segments. Calls `emit(text, ends_segment)`; returns
+/// how many bytes were decided.
+///
+/// `open` says whether an unmatched run was emitted without being ended
+/// (it continues into `text`); it is updated for the next call.
+fn segment_run(trie: &Trie, text: &str, last: bool, open: &mut bool, emit: &mut dyn FnMut(&str, bool)) -> usize {
+    let sure = if last { text.len() } else { start_of_last_chars(text, trie.max_key_chars().saturating_sub(1)) };
+    let mut p = 0;
+    let mut run = 0;
+    while p < text.len() {
+        if p >= sure && !last {
+            break;
+        }
+        let c = text[p..].chars().next().expect("char boundary");
+        if trie.starts_key(c) {
+            if let Some((len, _)) = trie.match_prefix(&text[p..]) {
+                if run < p || *open {
+                    emit(&text[run..p], true);
+                    *open = false;
+                }
+                emit(&text[p..p + len], true);
+                p += len;
+                run = p;
+                continue;
+            }
+        }
+        if is_ids_operator(c) {
+            match ids(&text[p..]) {
+                Ids::Complete(n) => {
+                    p += n;
+                    continue;
+                }
+                Ids::Incomplete if !last => break,
+                _ => {}
+            }
+        }
+        p += c.len_utf8();
+    }
+    // The unmatched run so far continues unless this is the end.
+    if run < p || (*open && last) {
+        emit(&text[run..p], last);
+        *open = !last;
+    }
+    p
+}
+
+/// Streaming conversion for one document. See the module docs.
+#[derive(Debug)]
+pub struct OpenccStream {
+    norm: Vec<StageBuf>,
+    seg: Option<StageBuf>,
+    /// An unmatched segmentation run has been passed to the chain and not
+    /// yet ended.
+    seg_open: bool,
+    chain: Vec<StageBuf>,
+    /// Scratch buffers between stages.
+    bufs: Vec<String>,
+}
+
+impl OpenccStream {
+    /// Converts `input`; with `last`, flushes everything (end of text).
+    /// Appends what is decided to `out`.
+    pub fn push(&mut self, input: &str, last: bool, out: &mut String) {
+        let mut bufs = std::mem::take(&mut self.bufs);
+        bufs.resize_with(2, String::new);
+        let (a, b) = bufs.split_at_mut(1);
+        let normed = run_chain(&mut self.norm, input, last, &mut a[0], &mut b[0]);
+        let normed: &str = match normed {
+            Some(0) => &a[0],
+            Some(_) => &b[0],
+            None => input,
+        };
+        match &mut self.seg {
+            None => {
+                chain_into(&mut self.chain, normed, last, out);
+            }
+            Some(seg) => {
+                let chain = &mut self.chain;
+                let mut text = std::mem::take(&mut seg.pending);
+                text.push_str(normed);
+                let open = &mut self.seg_open;
+                let done = segment_run(&seg.trie, &text, last, open, &mut |s, ends| chain_into(chain, s, ends, out));
+                text.drain(..done);
+                seg.pending = text;
+            }
+        }
+        a[0].clear();
+        b[0].clear();
+        self.bufs = bufs;
+    }
+
+    /// Bytes held back across all stages.
+    pub fn held_bytes(&self) -> usize {
+        self.norm.iter().chain(&self.seg).chain(&self.chain).map(|s| s.pending.len()).sum()
+    }
+}
+
+/// Runs `stages` over `input`, ping-ponging between `x` and `y`. Returns
+/// which buffer holds the result (0 = x, 1 = y), or None when there are no
+/// stages (the result is the input).
+fn run_chain(stages: &mut [StageBuf], input: &str, last: bool, x: &mut String, y: &mut String) -> Option<usize> {
+    let mut which = None;
+    for st in stages.iter_mut() {
+        match which {
+            None => {
+                x.clear();
+                st.feed(input, last, x);
+                which = Some(0);
+            }
+            Some(0) => {
+                y.clear();
+                st.feed(x, last, y);
+                which = Some(1);
+            }
+            Some(_) => {
+                x.clear();
+                st.feed(y, last, x);
+                which = Some(0);
+            }
+        }
+    }
+    which
+}
+
+/// Runs the conversion chain over one segment's text into `out`.
+fn chain_into(stages: &mut [StageBuf], input: &str, last: bool, out: &mut String) {
+    match stages.len() {
+        0 => out.push_str(input),
+        1 => stages[0].feed(input, last, out),
+        _ => {
+            let (mut x, mut y) = (String::new(), String::new());
+            let n = stages.len();
+            let (init, tail) = stages.split_at_mut(n - 1);
+            match run_chain(init, input, last, &mut x, &mut y) {
+                Some(0) => tail[0].feed(&x, last, out),
+                Some(_) => tail[0].feed(&y, last, out),
+                None => tail[0].feed(input, last, out),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_parsing_follows_opencc() {
+        assert_eq!(ids("⿰木木x"), Ids::Complete(9));
+        assert_eq!(ids("⿰木"), Ids::Incomplete);
+        assert_eq!(ids("⿲木木木"), Ids::Complete(12));
+        assert_eq!(ids("x"), Ids::Complete(1));
+    }
+
+    #[test]
+    fn every_config_compiles() {
+        for name in CONFIG_NAMES {
+            Opencc::new(name).unwrap();
+            Opencc::with_options(name, true).unwrap();
+        }
+    }
+
+    #[test]
+    fn t2s_converts_phrases_and_characters() {
+        let c = Opencc::new("t2s").unwrap();
+        assert_eq!(c.convert("省委常委、市委書記江凌蒞臨洛陽"), "省委常委、市委书记江凌莅临洛阳");
+    }
+
+    #[test]
+    fn ids_sequences_are_copied_unconverted() {
+        let c = Opencc::new("t2s").unwrap();
+        assert_eq!(c.convert("⿰書書書"), "⿰書書书");
+    }
+
+    #[test]
+    fn streaming_equals_one_shot_at_every_split() {
+        for name in ["t2s", "s2twp", "tw2sp"] {
+            let c = Opencc::new(name).unwrap();
+            let text = "香港特別行政區的軟件工程師在計程車上用滑鼠。⿰木\n木頭人头发";
+            let want = c.convert(text);
+            let cuts: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            for &k in &cuts {
+                let mut s = c.stream();
+                let mut out = String::new();
+                s.push(&text[..k], false, &mut out);
+                s.push(&text[k..], true, &mut out);
+                assert_eq!(out, want, "{name} split at {k}");
+                assert_eq!(s.held_bytes(), 0);
+            }
+        }
+    }
+}
