@@ -28,6 +28,8 @@ pub const MIN_LINE_BYTES: usize = 16;
 pub struct CleanConfig {
     /// Unicode cleanup ([`crate::passes::unicode`]); `None` to skip.
     pub unicode: Option<UnicodeConfig>,
+    /// Script conversion ([`crate::passes::script`]); `None` to skip.
+    pub script: Option<ScriptConfig>,
     /// Punctuation and spacing ([`crate::passes::punct`]); `None` to skip.
     pub punct: Option<PunctConfig>,
     /// How paragraphs are laid out in the output.
@@ -55,6 +57,7 @@ impl Default for CleanConfig {
     fn default() -> CleanConfig {
         CleanConfig {
             unicode: Some(UnicodeConfig::default()),
+            script: Some(ScriptConfig::default()),
             punct: Some(PunctConfig::default()),
             output: OutputMode::Paragraphs,
             max_line_bytes: 1 << 20,
@@ -88,13 +91,13 @@ impl CleanConfig {
 
     /// Unicode cleanup only, lines kept as they are.
     pub fn minimal() -> CleanConfig {
-        CleanConfig { punct: None, output: OutputMode::Lines, ..CleanConfig::default() }
+        CleanConfig { script: None, punct: None, output: OutputMode::Lines, ..CleanConfig::default() }
     }
 
     /// No pass at all and lines kept: output equals input. The baseline the
     /// benches measure framing and copying with.
     pub fn identity() -> CleanConfig {
-        CleanConfig { unicode: None, punct: None, output: OutputMode::Lines, ..CleanConfig::default() }
+        CleanConfig { unicode: None, script: None, punct: None, output: OutputMode::Lines, ..CleanConfig::default() }
     }
 
     /// Checks values that cannot be expressed in the types.
@@ -102,6 +105,15 @@ impl CleanConfig {
     /// # Errors
     /// [`ErrorKind::Config`](crate::ErrorKind) naming the bad field.
     pub fn validate(&self) -> Result<(), Error> {
+        if let Some(s) = &self.script {
+            if !crate::dict::opencc::CONFIG_NAMES.contains(&s.config.as_str()) {
+                return Err(Error::config(format!(
+                    "unknown conversion {:?}; valid: {}",
+                    s.config,
+                    crate::dict::opencc::CONFIG_NAMES.join(", ")
+                )));
+            }
+        }
         if self.max_line_bytes < MIN_LINE_BYTES {
             return Err(Error::config(format!(
                 "max_line_bytes is {}, below the minimum of {MIN_LINE_BYTES}",
@@ -109,6 +121,38 @@ impl CleanConfig {
             )));
         }
         Ok(())
+    }
+}
+
+/// Settings of the script conversion pass.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScriptConfig {
+    /// An OpenCC config name (`t2s`, `s2t`, `s2twp`, …; see
+    /// [`CONFIG_NAMES`](crate::CONFIG_NAMES)). Default `t2s`: corpora are
+    /// usually built in Simplified script, and later passes match
+    /// Simplified patterns.
+    pub config: String,
+    /// Include OpenCC's `may_output_tofu` dictionaries (rare Simplified
+    /// forms common fonts lack), as OpenCC's library does. Default on.
+    pub include_tofu_risk: bool,
+}
+
+impl Default for ScriptConfig {
+    fn default() -> ScriptConfig {
+        ScriptConfig::new("t2s")
+    }
+}
+
+impl ScriptConfig {
+    /// Conversion with the named OpenCC config.
+    pub fn new(config: &str) -> ScriptConfig {
+        ScriptConfig { config: config.to_string(), include_tofu_risk: true }
+    }
+    /// Sets [`ScriptConfig::include_tofu_risk`].
+    pub fn include_tofu_risk(mut self, on: bool) -> Self {
+        self.include_tofu_risk = on;
+        self
     }
 }
 

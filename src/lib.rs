@@ -65,7 +65,7 @@ mod pipeline;
 pub mod stream;
 pub mod testing;
 
-pub use config::{CleanConfig, OutputMode, PunctConfig, UnicodeConfig, MIN_LINE_BYTES, PRESETS};
+pub use config::{CleanConfig, OutputMode, PunctConfig, ScriptConfig, UnicodeConfig, MIN_LINE_BYTES, PRESETS};
 pub use dict::opencc::{Opencc, OpenccStream, CONFIG_NAMES};
 pub use error::{Error, ErrorKind, Location};
 pub use pass::{Audit, Edit, EditLog, NoAudit, Out, OwnedEdit, Pass};

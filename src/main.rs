@@ -7,13 +7,14 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use zhclean::{CleanConfig, Cleaner, ErrorKind};
+use zhclean::{CleanConfig, Cleaner, ErrorKind, ScriptConfig};
 
 const HELP: &str = "\
 zhclean: repair Chinese text from newspaper/magazine OCR and web crawls
 
 USAGE:
     zhclean [OPTIONS] [FILE...]
+    zhclean convert -c CONFIG [OPTIONS] [FILE...]   (script conversion only)
 
 Each FILE (or stdin when none is given, or for '-') is one document.
 Output goes to stdout, or to -o FILE, one paragraph per line.
@@ -23,6 +24,12 @@ OPTIONS:
                              temporary file that is renamed on success, so
                              an error never leaves a partial FILE.
     -p, --preset NAME        default, ocr-news, web or minimal [default: default]
+    -c, --to CONFIG          Script conversion, an OpenCC config name (t2s, s2t,
+                             s2tw, tw2s, s2twp, tw2sp, s2hk, hk2s, s2hkp, hk2sp,
+                             t2tw, tw2t, t2hk, hk2t, t2jp, jp2t) or none
+                             [default: t2s]. Output is exactly OpenCC 1.4.2's.
+        --no-tofu-risk       Leave out OpenCC's may_output_tofu dictionaries,
+                             as OpenCC's own `opencc` command does by default
         --lossy              Replace invalid UTF-8 with U+FFFD instead of
                              failing; the count is reported on stderr.
         --max-line-bytes N   Cut lines longer than N bytes at a safe point
@@ -32,6 +39,7 @@ OPTIONS:
 
 EXAMPLES:
     zhclean page.txt                      clean one file to stdout
+    zhclean convert -c s2twp < in.txt     OpenCC conversion only
     zhclean -p web -o clean.txt a.txt b.txt
     cat scan.txt | zhclean --lossy > out.txt
 
@@ -62,6 +70,9 @@ fn parse_args() -> Result<Option<Args>, Failure> {
     let mut preset = "default".to_string();
     let mut lossy = false;
     let mut max_line = None;
+    let mut to: Option<String> = None;
+    let mut no_tofu = false;
+    let mut convert_only = false;
     let usage = |e: lexopt::Error| Failure::Usage(e.to_string());
     while let Some(arg) = p.next().map_err(usage)? {
         match arg {
@@ -76,12 +87,30 @@ fn parse_args() -> Result<Option<Args>, Failure> {
             Short('o') | Long("output") => output = Some(PathBuf::from(p.value().map_err(usage)?)),
             Short('p') | Long("preset") => preset = p.value().map_err(usage)?.string().map_err(usage)?,
             Long("lossy") => lossy = true,
+            Short('c') | Long("to") => to = Some(p.value().map_err(usage)?.string().map_err(usage)?),
+            Long("no-tofu-risk") => no_tofu = true,
+            Value(v) if v == "convert" && files.is_empty() && !convert_only => convert_only = true,
             Long("max-line-bytes") => max_line = Some(p.value().map_err(usage)?.parse::<usize>().map_err(usage)?),
             Value(v) => files.push(PathBuf::from(v)),
             _ => return Err(Failure::Usage(arg.unexpected().to_string())),
         }
     }
-    let mut config = CleanConfig::preset(&preset).map_err(|e| Failure::Usage(e.to_string()))?;
+    let mut config = if convert_only {
+        if to.is_none() {
+            return Err(Failure::Usage("convert needs -c CONFIG (for example -c t2s)".into()));
+        }
+        CleanConfig::identity()
+    } else {
+        CleanConfig::preset(&preset).map_err(|e| Failure::Usage(e.to_string()))?
+    };
+    match to.as_deref() {
+        Some("none") => config.script = None,
+        Some(name) => config.script = Some(ScriptConfig::new(name)),
+        None => {}
+    }
+    if let Some(s) = &mut config.script {
+        s.include_tofu_risk = !no_tofu;
+    }
     config.lossy = lossy;
     if let Some(n) = max_line {
         config.max_line_bytes = n;

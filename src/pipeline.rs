@@ -31,6 +31,8 @@ pub struct Cleaner {
 #[derive(Debug)]
 struct Inner {
     config: CleanConfig,
+    /// The compiled converter of the `script` pass.
+    opencc: Option<crate::Opencc>,
 }
 
 /// Builds a [`Cleaner`] from a preset plus changes.
@@ -100,7 +102,11 @@ impl Cleaner {
     /// An invalid configuration ([`CleanConfig::validate`]).
     pub fn new(config: CleanConfig) -> Result<Cleaner, Error> {
         config.validate()?;
-        Ok(Cleaner { inner: Arc::new(Inner { config }) })
+        let opencc = match &config.script {
+            Some(s) => Some(crate::Opencc::with_options(&s.config, s.include_tofu_risk)?),
+            None => None,
+        };
+        Ok(Cleaner { inner: Arc::new(Inner { config, opencc }) })
     }
 
     /// A builder starting from the default preset.
@@ -119,6 +125,9 @@ impl Cleaner {
         let mut chain: Vec<Box<dyn Pass>> = Vec::new();
         if let Some(c) = &cfg.unicode {
             chain.push(Box::new(passes::unicode::UnicodePass::new(c.clone())));
+        }
+        if let Some(o) = &self.inner.opencc {
+            chain.push(Box::new(passes::script::ScriptPass::new(o)));
         }
         if let Some(c) = &cfg.punct {
             chain.push(Box::new(passes::punct::PunctPass::new(c.clone())));

@@ -151,3 +151,33 @@ fn cli_closed_pipe_exits_quietly_with_success() {
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn cli_convert_gives_opencc_output_and_lists_configs_on_a_bad_name() {
+    let (code, out, err) = run(&["convert", "-c", "s2twp"], "软件工程师坐出租车\n".as_bytes());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(String::from_utf8(out).unwrap(), "軟體工程師坐計程車\n");
+    let (code, _, err) = run(&["convert", "-c", "x2y"], b"");
+    assert_eq!(code, 2);
+    assert!(err.contains("s2twp") && err.contains("jp2t"), "{err}");
+    let (code, _, err) = run(&["convert"], b"");
+    assert_eq!(code, 2);
+    assert!(err.contains("-c"), "{err}");
+}
+
+#[test]
+fn cli_to_none_keeps_the_script() {
+    let (code, out, _) = run(&["--to", "none"], "當前位置\n".as_bytes());
+    assert_eq!(code, 0);
+    assert_eq!(String::from_utf8(out).unwrap(), "當前位置\n");
+    let (_, out, _) = run(&[], "當前位置\n".as_bytes());
+    assert_eq!(String::from_utf8(out).unwrap(), "当前位置\n");
+}
+
+#[test]
+fn cli_no_tofu_risk_matches_the_opencc_command() {
+    let (_, out, _) = run(&["convert", "-c", "t2s"], "㑮\n".as_bytes());
+    assert_eq!(String::from_utf8(out).unwrap(), "𫝈\n");
+    let (_, out, _) = run(&["convert", "-c", "t2s", "--no-tofu-risk"], "㑮\n".as_bytes());
+    assert_eq!(String::from_utf8(out).unwrap(), "㑮\n");
+}

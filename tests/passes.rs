@@ -58,6 +58,30 @@ fn punct_pass_under_every_chunking() {
 }
 
 #[test]
+fn script_pass_under_every_chunking() {
+    let t2s = zhclean::Opencc::new("t2s").unwrap();
+    let s2twp = zhclean::Opencc::new("s2twp").unwrap();
+    let cases: &[(&zhclean::Opencc, &str, &str)] = &[
+        (
+            &t2s,
+            "省委常委、市委書記江凌蒞臨洛陽\n發佈時間:2021-08-04\n",
+            "省委常委、市委书记江凌莅临洛阳\n发布时间:2021-08-04\n",
+        ),
+        (&s2twp, "软件工程师坐出租车\n用鼠标", "軟體工程師坐計程車\n用滑鼠"),
+        // An IDS operator at a line end: its sequence spans the newline.
+        (&t2s, "⿰\n書書\n", "⿰\n書书\n"),
+    ];
+    for (conv, input, want) in cases {
+        assert_eq!(conv.convert(input), *want, "one-shot");
+        for cap in [CAP, 16] {
+            tester(|| zhclean::passes::script::ScriptPass::new(conv), cap)
+                .held_bound(framer_bound(cap) + cap + 16 * 4 * 3)
+                .check(input.as_bytes(), want);
+        }
+    }
+}
+
+#[test]
 fn paragraphs_pass_under_every_chunking() {
     let cases: &[(&str, &str)] = &[("  第一段  \n\n\t\n第二段\n\n", "第一段\n第二段\n"), ("\n\n", ""), ("x", "x\n")];
     for (input, want) in cases {

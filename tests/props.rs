@@ -132,6 +132,7 @@ fn single_passes() -> Vec<(&'static str, PassFactory)> {
     vec![
         ("unicode", Box::new(|| Box::new(passes::unicode::UnicodePass::new(Default::default())))),
         ("punct", Box::new(|| Box::new(passes::punct::PunctPass::new(Default::default())))),
+        ("script", Box::new(|| Box::new(passes::script::ScriptPass::new(&zhclean::Opencc::new("s2twp").unwrap())))),
         ("paragraphs", Box::new(|| Box::new(passes::paragraphs::ParagraphsPass::new()))),
     ]
 }
@@ -199,6 +200,24 @@ proptest! {
             s.finish_audited(&mut out, &mut log).unwrap();
             let rebuilt = rebuild_input(&out, &log.edits);
             prop_assert_eq!(rebuilt.as_deref(), Ok(input.as_str()), "pass {}", name);
+        }
+    }
+
+    #[test]
+    fn script_pass_streams_exactly_like_one_shot_conversion(
+        (text, cuts) in doc().prop_flat_map(|d| { let n = d.len(); (Just(d), splits(n)) })
+    ) {
+        for name in ["t2s", "s2twp", "tw2sp", "hk2s"] {
+            let conv = zhclean::Opencc::new(name).unwrap();
+            let want = conv.convert(&text);
+            for cap in [1 << 20, zhclean::MIN_LINE_BYTES] {
+                let s = Stream::from_passes(vec![Box::new(passes::script::ScriptPass::new(&conv))], cap, false);
+                prop_assert_eq!(&run_chunks(s, text.as_bytes(), &cuts), &want, "{} cap {}", name, cap);
+            }
+            // Conversion maps Han characters and phrases only: the ASCII
+            // text is left exactly as it was.
+            let ascii = |s: &str| s.chars().filter(char::is_ascii).collect::<String>();
+            prop_assert_eq!(ascii(&want), ascii(&text));
         }
     }
 

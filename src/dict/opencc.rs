@@ -528,6 +528,12 @@ impl OpenccStream {
         self.bufs = bufs;
     }
 
+    /// Whether any stage holds an IDS operator (whose sequence may still
+    /// be completed by what comes next).
+    pub fn holds_ids_operator(&self) -> bool {
+        self.norm.iter().chain(&self.seg).chain(&self.chain).any(|s| s.pending.chars().any(is_ids_operator))
+    }
+
     /// Bytes held back across all stages.
     pub fn held_bytes(&self) -> usize {
         self.norm.iter().chain(&self.seg).chain(&self.chain).map(|s| s.pending.len()).sum()

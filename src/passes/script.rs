@@ -1,0 +1,180 @@
+//! `script`: Traditional ↔ Simplified (and regional) conversion, giving
+//! exactly OpenCC 1.4.2's result (see [`crate::dict::opencc`]).
+//!
+//! What it changes: the characters and phrases OpenCC's dictionaries map
+//! for the configured conversion. Nothing else.
+//!
+//! Streaming: the output is identical to converting the whole document at
+//! once, for any chunking. At every line end the converter flushes (no
+//! dictionary key contains a newline). Within a piece of a line longer
+//! than the line cap it holds back fewer than the longest key's characters.
+//! The one exception to flushing at a line end is an Ideographic
+//! Description Sequence operator (U+2FF0–U+2FFF) among the last 64 code
+//! points, whose sequence could continue on the next line: then whole lines
+//! are held until it is settled, up to [`MAX_IDS_HOLD`] bytes.
+//!
+//! Held bytes: one unterminated push (at most the line cap), fewer than 16
+//! characters per conversion stage, plus held lines in the IDS case (at
+//! most [`MAX_IDS_HOLD`]).
+//!
+//! ```
+//! use zhclean::{CleanConfig, Cleaner, ScriptConfig};
+//! let mut cfg = CleanConfig::minimal();
+//! cfg.script = Some(ScriptConfig::new("t2s"));
+//! let c = Cleaner::new(cfg).unwrap();
+//! assert_eq!(c.clean("省委常委、市委書記江凌蒞臨洛陽\n"), "省委常委、市委书记江凌莅临洛阳\n");
+//! ```
+
+use crate::dict::opencc::{is_ids_operator, Opencc, OpenccStream};
+use crate::error::Error;
+use crate::pass::{Out, Pass};
+
+/// Lines held while an IDS may span a line end, at most (then converted as
+/// if the text ended there).
+pub const MAX_IDS_HOLD: usize = 1 << 20;
+
+/// See the module docs.
+#[derive(Debug)]
+pub struct ScriptPass {
+    stream: OpenccStream,
+    /// Complete lines held because an IDS operator lies near their end.
+    held_lines: String,
+    /// An unterminated push: the document's last line (known at `finish`)
+    /// or a piece of a line longer than the line cap (known when more
+    /// input arrives). Held whole so that the output is only unterminated
+    /// where the line really continues. At most the line cap.
+    held_piece: String,
+    /// Auditing only: input and output since the stream last flushed, when
+    /// that did not happen at the end of every push (pieces of a long line,
+    /// held IDS lines). One edit covers them. `audit_at` is where
+    /// `audit_in` starts in the pass's input.
+    audit_in: String,
+    audit_out: String,
+    audit_at: u64,
+    /// Bytes of input received in this document.
+    received: u64,
+}
+
+impl ScriptPass {
+    /// A pass running `converter`.
+    pub fn new(converter: &Opencc) -> ScriptPass {
+        ScriptPass {
+            stream: converter.stream(),
+            held_lines: String::new(),
+            held_piece: String::new(),
+            audit_in: String::new(),
+            audit_out: String::new(),
+            audit_at: 0,
+            received: 0,
+        }
+    }
+
+    /// Converts `input` (which starts at byte `at` of the pass's input)
+    /// into `out`; with `last`, flushes the stream.
+    fn convert(&mut self, input: &str, at: u64, last: bool, out: &mut Out<'_>) {
+        if !out.auditing() {
+            self.stream.push(input, last, out.text());
+            return;
+        }
+        if last && self.audit_in.is_empty() && self.stream.held_bytes() == 0 && !input.chars().any(is_ids_operator) {
+            // The common case: whole lines. Conversion maps lines to lines,
+            // so report one edit per changed line.
+            let mut rel = 0u64;
+            for line in input.split_inclusive('\n') {
+                let start = out.text().len();
+                self.stream.push(line, true, out.text());
+                if out.text()[start..] != *line {
+                    let after = out.text()[start..].to_string();
+                    out.edit_abs(at + rel, line, &after, "convert");
+                }
+                rel += line.len() as u64;
+            }
+            return;
+        }
+        if self.audit_in.is_empty() {
+            self.audit_at = at;
+        }
+        self.audit_in.push_str(input);
+        let start = out.text().len();
+        self.stream.push(input, last, out.text());
+        self.audit_out.push_str(&out.text()[start..]);
+        if last {
+            if self.audit_in != self.audit_out {
+                let (i, o) = (std::mem::take(&mut self.audit_in), std::mem::take(&mut self.audit_out));
+                out.edit_abs(self.audit_at, &i, &o, "convert");
+            }
+            self.audit_in.clear();
+            self.audit_out.clear();
+        }
+    }
+}
+
+impl ScriptPass {
+    /// A piece of a long line: convert what can be decided.
+    fn convert_piece(&mut self, piece: &str, at: u64, out: &mut Out<'_>) {
+        if !self.held_lines.is_empty() {
+            let held = std::mem::take(&mut self.held_lines);
+            self.convert(&held, at - held.len() as u64, false, out);
+        }
+        self.convert(piece, at, false, out);
+    }
+
+    /// Complete lines: flush at their end unless an IDS may span it.
+    fn convert_lines(&mut self, lines: &str, at: u64, out: &mut Out<'_>) {
+        if self.held_lines.is_empty() && !ids_operator_near_end(lines) && !self.stream.holds_ids_operator() {
+            self.convert(lines, at, true, out);
+            return;
+        }
+        self.held_lines.push_str(lines);
+        if !ids_operator_near_end(&self.held_lines) || self.held_lines.len() > MAX_IDS_HOLD {
+            let held = std::mem::take(&mut self.held_lines);
+            let start = at + lines.len() as u64 - held.len() as u64;
+            self.convert(&held, start, true, out);
+        }
+    }
+}
+
+fn ids_operator_near_end(s: &str) -> bool {
+    s.chars().rev().take(64).any(is_ids_operator)
+}
+
+impl Pass for ScriptPass {
+    fn name(&self) -> &'static str {
+        "script"
+    }
+
+    fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
+        if input.is_empty() {
+            return Ok(());
+        }
+        let at = self.received;
+        self.received += input.len() as u64;
+        if !self.held_piece.is_empty() {
+            // More input: the held text was a piece of a long line.
+            let piece = std::mem::take(&mut self.held_piece);
+            self.convert_piece(&piece, at - piece.len() as u64, out);
+        }
+        let (lines, tail) = match input.rfind('\n') {
+            Some(i) => input.split_at(i + 1),
+            None => ("", input),
+        };
+        if !lines.is_empty() {
+            self.convert_lines(lines, at, out);
+        }
+        self.held_piece.push_str(tail);
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
+        let mut rest = std::mem::take(&mut self.held_lines);
+        rest.push_str(&std::mem::take(&mut self.held_piece));
+        let start = self.received - rest.len() as u64;
+        self.convert(&rest, start, true, out);
+        self.received = 0;
+        Ok(())
+    }
+
+    fn held_bytes(&self) -> usize {
+        self.held_lines.len() + self.held_piece.len() + self.stream.held_bytes()
+    }
+}
