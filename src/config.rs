@@ -28,6 +28,8 @@ pub const MIN_LINE_BYTES: usize = 16;
 pub struct CleanConfig {
     /// Unicode cleanup ([`crate::passes::unicode`]); `None` to skip.
     pub unicode: Option<UnicodeConfig>,
+    /// Pinyin-annotation stripping ([`crate::passes::pinyin`]).
+    pub pinyin: bool,
     /// Script conversion ([`crate::passes::script`]); `None` to skip.
     pub script: Option<ScriptConfig>,
     /// Punctuation and spacing ([`crate::passes::punct`]); `None` to skip.
@@ -57,6 +59,7 @@ impl Default for CleanConfig {
     fn default() -> CleanConfig {
         CleanConfig {
             unicode: Some(UnicodeConfig::default()),
+            pinyin: true,
             script: Some(ScriptConfig::default()),
             punct: Some(PunctConfig::default()),
             output: OutputMode::Paragraphs,
@@ -91,13 +94,20 @@ impl CleanConfig {
 
     /// Unicode cleanup only, lines kept as they are.
     pub fn minimal() -> CleanConfig {
-        CleanConfig { script: None, punct: None, output: OutputMode::Lines, ..CleanConfig::default() }
+        CleanConfig { pinyin: false, script: None, punct: None, output: OutputMode::Lines, ..CleanConfig::default() }
     }
 
     /// No pass at all and lines kept: output equals input. The baseline the
     /// benches measure framing and copying with.
     pub fn identity() -> CleanConfig {
-        CleanConfig { unicode: None, script: None, punct: None, output: OutputMode::Lines, ..CleanConfig::default() }
+        CleanConfig {
+            unicode: None,
+            pinyin: false,
+            script: None,
+            punct: None,
+            output: OutputMode::Lines,
+            ..CleanConfig::default()
+        }
     }
 
     /// Checks values that cannot be expressed in the types.

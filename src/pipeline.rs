@@ -126,6 +126,9 @@ impl Cleaner {
         if let Some(c) = &cfg.unicode {
             chain.push(Box::new(passes::unicode::UnicodePass::new(c.clone())));
         }
+        if cfg.pinyin {
+            chain.push(Box::new(passes::pinyin::PinyinPass::new()));
+        }
         if let Some(o) = &self.inner.opencc {
             chain.push(Box::new(passes::script::ScriptPass::new(o)));
         }

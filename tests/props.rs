@@ -132,6 +132,7 @@ fn single_passes() -> Vec<(&'static str, PassFactory)> {
     vec![
         ("unicode", Box::new(|| Box::new(passes::unicode::UnicodePass::new(Default::default())))),
         ("punct", Box::new(|| Box::new(passes::punct::PunctPass::new(Default::default())))),
+        ("pinyin", Box::new(|| Box::new(passes::pinyin::PinyinPass::new()))),
         ("script", Box::new(|| Box::new(passes::script::ScriptPass::new(&zhclean::Opencc::new("s2twp").unwrap())))),
         ("paragraphs", Box::new(|| Box::new(passes::paragraphs::ParagraphsPass::new()))),
     ]

@@ -3,11 +3,13 @@
 //! | pass | what it does | held bytes |
 //! |---|---|---|
 //! | [`unicode`] | NFC, radicals, full-width ASCII, invisibles, spaces, newlines | 0 |
+//! | [`pinyin`] | pinyin annotations after characters, mangled ones too | 0 |
 //! | [`script`] | Traditional ↔ Simplified, exactly OpenCC 1.4.2 | < 16 chars per stage |
 //! | [`punct`] | full-width punctuation, paired quotes, body/headline spacing | one line piece (≤ line cap) |
 //! | [`paragraphs`] | one paragraph per line (output stage) | ≤ 1 KiB of whitespace |
 
 pub mod paragraphs;
+pub mod pinyin;
 pub mod punct;
 pub mod script;
 pub mod unicode;

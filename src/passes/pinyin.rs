@@ -1,0 +1,312 @@
+//! `pinyin`: removes pinyin annotations that some converted web pages put
+//! after characters: `當(dāng)前位置` → `當前位置`.
+//!
+//! What it changes:
+//!
+//! * `(syllable)` or `（syllable）` after a Han character (spaces between
+//!   are allowed, and kept), where the
+//!   syllable is a Mandarin syllable with a tone mark (`dāng`) or tone
+//!   number (`dang1`), goes (`annotation`). A toneless one (`個(ge)`) goes
+//!   too when the same line has a toned annotation elsewhere: alone, `(a)`
+//!   or `(an)` after a character is more likely a list label or a word.
+//! * The mangled form, where a character and the opening parenthesis were
+//!   lost to `?` or U+FFFD (`日?bào)`): the lost character is put back when
+//!   exactly the context allows it, i.e. some character read that way makes
+//!   a known word with the character before or after it (the most frequent
+//!   such word wins; `日` + `bào` → `日报`) (`lost_char_recovered`);
+//!   otherwise the fragment goes (`lost_char_dropped`), since the character
+//!   cannot be known. A recovered character comes from the word list,
+//!   which is mostly Simplified.
+//!
+//! Never touched: parentheses holding anything else (`(上接01版)`,
+//! `(2021)`, `(ABC)`, English words), annotations not after a Han
+//! character.
+//!
+//! Held bytes: 0 (line-local). Pieces of a line longer than the line cap
+//! are handled on their own.
+//!
+//! ```
+//! use zhclean::{CleanConfig, Cleaner};
+//! let mut cfg = CleanConfig::minimal();
+//! cfg.pinyin = true;
+//! let c = Cleaner::new(cfg).unwrap();
+//! assert_eq!(c.clean("當(dāng)前位置: 首頁(yè) (上接01版)\n"), "當前位置: 首頁 (上接01版)\n");
+//! ```
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::dict::words;
+use crate::error::Error;
+use crate::pass::{Out, Pass};
+use crate::stream::framer::is_han;
+
+/// The longest annotation looked at, in characters (`zhuāng` plus a digit).
+const MAX_SYLLABLE_CHARS: usize = 7;
+
+/// See the module docs.
+#[derive(Debug, Default)]
+pub struct PinyinPass {
+    /// Scratch: (byte start, byte end, replacement, reason) of the line.
+    cuts: Vec<(usize, usize, String, &'static str)>,
+}
+
+/// A parsed syllable: whether it carried a tone.
+struct Syllable {
+    toned: bool,
+}
+
+/// Parses `s` as one pinyin syllable (lower case, tone marks or a final
+/// tone digit, `v` for `ü`).
+fn syllable(s: &str) -> Option<Syllable> {
+    if s.is_empty() || s.chars().count() > MAX_SYLLABLE_CHARS {
+        return None;
+    }
+    let (body, digit) = match s.char_indices().last() {
+        Some((i, d @ '1'..='5')) => (&s[..i], Some(d)),
+        _ => (s, None),
+    };
+    let mut toned = digit.is_some();
+    let mut base = String::with_capacity(body.len());
+    for c in body.nfd() {
+        match c {
+            'a'..='z' => base.push(if c == 'v' { 'ü' } else { c }),
+            '\u{308}' => {
+                // ü decomposes to u + diaeresis
+                if base.pop() != Some('u') {
+                    return None;
+                }
+                base.push('ü');
+            }
+            '\u{304}' | '\u{301}' | '\u{30C}' | '\u{300}' if digit.is_none() => toned = true,
+            _ => return None,
+        }
+    }
+    words::is_syllable(&base).then_some(Syllable { toned })
+}
+
+fn is_open(c: char) -> bool {
+    c == '(' || c == '（'
+}
+
+fn is_close(c: char) -> bool {
+    c == ')' || c == '）'
+}
+
+impl PinyinPass {
+    /// A fresh pass.
+    pub fn new() -> PinyinPass {
+        PinyinPass::default()
+    }
+
+    /// Finds what to cut in one line; fills `self.cuts`.
+    fn scan(&mut self, line: &str) {
+        self.cuts.clear();
+        let chars: Vec<(usize, char)> = line.char_indices().collect();
+        let mut toned_seen = false;
+        let mut toneless: Vec<(usize, usize)> = Vec::new();
+        // The last non-space character that stays (cut spans skipped):
+        // consecutive annotations `陽(yáng)(yáng)` must both see the Han
+        // character, or cleaning the output again would change it.
+        let mut prev_kept: Option<char> = None;
+        let mut i = 0;
+        while i < chars.len() {
+            let (pos, c) = chars[i];
+            let lost = c == '?' || c == '\u{FFFD}';
+            // Spaces between are allowed: later passes remove them, and the
+            // result must not change when cleaned again.
+            let after_han = prev_kept.is_some_and(is_han);
+            if (is_open(c) && after_han) || lost {
+                // Find the closing parenthesis within reach.
+                let close = (i + 1..chars.len().min(i + 2 + MAX_SYLLABLE_CHARS)).find(|&k| is_close(chars[k].1));
+                if let Some(k) = close {
+                    let inner = &line[chars[i + 1].0..chars[k].0];
+                    let end = chars[k].0 + chars[k].1.len_utf8();
+                    if let Some(syl) = syllable(inner) {
+                        if lost {
+                            if syl.toned {
+                                self.cuts.push((pos, end, String::new(), "lost_char"));
+                                i = k + 1;
+                                continue;
+                            }
+                        } else if syl.toned {
+                            toned_seen = true;
+                            self.cuts.push((pos, end, String::new(), "annotation"));
+                            i = k + 1;
+                            continue;
+                        } else {
+                            toneless.push((pos, end));
+                        }
+                    }
+                }
+            }
+            if c != ' ' && c != '\t' {
+                prev_kept = Some(c);
+            }
+            i += 1;
+        }
+        if toned_seen {
+            for (s, e) in toneless {
+                self.cuts.push((s, e, String::new(), "annotation"));
+            }
+            self.cuts.sort_by_key(|c| c.0);
+        }
+        self.recover_lost(line);
+    }
+
+    /// Decides each lost character from its reading and the neighbours
+    /// left after the other cuts.
+    fn recover_lost(&mut self, line: &str) {
+        for k in 0..self.cuts.len() {
+            if self.cuts[k].3 != "lost_char" {
+                continue;
+            }
+            let (s, e) = (self.cuts[k].0, self.cuts[k].1);
+            // The reading: between the '?' and the ')'.
+            let q = line[s..].chars().next().map_or(1, char::len_utf8);
+            let close = line[..e].chars().next_back().map_or(1, char::len_utf8);
+            let reading: String = line[s + q..e - close].nfc().collect();
+            let prev = self.char_before(line, k);
+            let next = self.char_after(line, k);
+            let mut best: Option<(u32, char)> = None;
+            for &cand in words::chars_with_reading(&reading) {
+                let mut buf = [0u8; 8];
+                for word in [prev.map(|p| (p, cand)), next.map(|n| (cand, n))].into_iter().flatten() {
+                    let w = {
+                        let a = word.0.encode_utf8(&mut buf).len();
+                        word.1.encode_utf8(&mut buf[a..]);
+                        std::str::from_utf8(&buf[..a + word.1.len_utf8()]).expect("utf-8").to_string()
+                    };
+                    if let Some(f) = words::word_frequency(&w) {
+                        if best.is_none_or(|(bf, _)| f > bf) {
+                            best = Some((f, cand));
+                        }
+                    }
+                }
+            }
+            self.cuts[k].2 = best.map(|(_, c)| c.to_string()).unwrap_or_default();
+            self.cuts[k].3 = if best.is_some() { "lost_char_recovered" } else { "lost_char_dropped" };
+        }
+    }
+
+    /// The character that will precede cut `k` in the output.
+    fn char_before(&self, line: &str, k: usize) -> Option<char> {
+        let mut end = self.cuts[k].0;
+        for j in (0..k).rev() {
+            let (s, e, repl, _) = &self.cuts[j];
+            if *e == end {
+                if let Some(c) = repl.chars().next_back() {
+                    return Some(c);
+                }
+                end = *s;
+            }
+        }
+        line[..end].chars().next_back().filter(|c| is_han(*c))
+    }
+
+    /// The character that will follow cut `k` in the output (only plain
+    /// text: a following cut is not looked through).
+    fn char_after(&self, line: &str, k: usize) -> Option<char> {
+        let e = self.cuts[k].1;
+        if self.cuts.get(k + 1).is_some_and(|c| c.0 == e) {
+            return None;
+        }
+        line[e..].chars().next().filter(|c| is_han(*c))
+    }
+}
+
+impl Pass for PinyinPass {
+    fn name(&self) -> &'static str {
+        "pinyin"
+    }
+
+    fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
+        let mut rel = 0;
+        for line in input.split_inclusive('\n') {
+            let b = line.as_bytes();
+            // Fast path: no closing parenthesis, nothing to do.
+            if memchr::memchr(b')', b).is_none() && !line.contains('）') {
+                out.text().push_str(line);
+                rel += line.len();
+                continue;
+            }
+            self.scan(line);
+            let mut last = 0;
+            for (s, e, repl, reason) in &self.cuts {
+                out.text().push_str(&line[last..*s]);
+                out.text().push_str(repl);
+                out.edit(rel + s, &line[*s..*e], repl, reason);
+                last = *e;
+            }
+            out.text().push_str(&line[last..]);
+            rel += line.len();
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _out: &mut Out<'_>) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn held_bytes(&self) -> usize {
+        0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pass::EditLog;
+
+    fn run(input: &str) -> (String, EditLog) {
+        let mut p = PinyinPass::new();
+        let mut text = String::new();
+        let mut log = EditLog::default();
+        p.push(input, &mut Out::new(&mut text, &mut log, "pinyin", 0)).unwrap();
+        (text, log)
+    }
+
+    fn clean(input: &str) -> String {
+        run(input).0
+    }
+
+    #[test]
+    fn pinyin_strips_toned_annotations_after_han() {
+        assert_eq!(clean("當(dāng)前位置: 首頁(yè) > 新聞(wén)中心"), "當前位置: 首頁 > 新聞中心");
+        assert_eq!(clean("發（fā）展"), "發展");
+        assert_eq!(clean("綠(lǜ)色 略(lve4)"), "綠色 略");
+        assert_eq!(clean("本报讯 (dāng)"), "本报讯 ");
+    }
+
+    #[test]
+    fn pinyin_keeps_other_parentheses() {
+        for s in ["(上接01版)", "年报(2021)显示", "公司(ABC)成立", "方案(a)和方案(b)", "见(see)", "A(dāng)"]
+        {
+            assert_eq!(clean(s), s);
+        }
+    }
+
+    #[test]
+    fn pinyin_toneless_needs_toned_company() {
+        assert_eq!(clean("一個(ge)人"), "一個(ge)人");
+        assert_eq!(clean("一個(ge)人在(zài)家"), "一個人在家");
+    }
+
+    #[test]
+    fn pinyin_recovers_or_drops_a_lost_character() {
+        // Seed 003: `日?qǐng)?bào)` – no word `日`+qǐng, so that one goes;
+        // `日报` is a word, so bào comes back as 报.
+        let (out, log) = run("綜合洛陽日?qǐng)?bào)、洛陽發布\n");
+        assert_eq!(out, "綜合洛陽日报、洛陽發布\n");
+        let reasons: Vec<_> = log.edits.iter().map(|e| e.reason).collect();
+        assert_eq!(reasons, vec!["lost_char_dropped", "lost_char_recovered"]);
+        // A `?` before something that is not a syllable stays.
+        assert_eq!(clean("为什么?abc)"), "为什么?abc)");
+    }
+
+    #[test]
+    fn pinyin_edits_rebuild_the_input() {
+        let input = "當(dāng)前位置日?qǐng)?bào)\n";
+        let (out, log) = run(input);
+        assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), input);
+    }
+}
