@@ -34,7 +34,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 use serde_json::Value;
 
 use super::lexicon::{self, Entry};
-use super::trie::{Trie, TrieBuilder};
+use super::trie::{Hit, Trie, TrieBuilder, SPECIAL};
 use crate::error::Error;
 
 macro_rules! dictionaries {
@@ -405,28 +405,46 @@ impl StageBuf {
 /// The stage loop over `text`. Returns how many bytes were decided; with
 /// `last` that is all of them.
 fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String) -> usize {
+    // IDS operators are U+2FF0..U+2FFF: E2 BF B0..BF in UTF-8.
+    let has_ids = || memchr::memmem::find(text.as_bytes(), b"\xE2\xBF").is_some();
+    if last && !trie.may_match(text) && !has_ids() {
+        out.push_str(text);
+        return text.len();
+    }
     // Positions before `sure` have at least max_key_chars characters after
     // them, so a match there cannot grow with more input.
     let sure = if last { text.len() } else { start_of_last_chars(text, trie.max_key_chars().saturating_sub(1)) };
+    let b = text.as_bytes();
     let mut p = 0;
-    let mut run = 0; // start of the unmatched text not yet copied
-    while p < text.len() {
+    while p < b.len() {
         if p >= sure && !last {
             break;
         }
-        let c = text[p..].chars().next().expect("char boundary");
-        if trie.starts_key(c) {
-            if let Some((len, value)) = trie.match_prefix(&text[p..]) {
-                out.push_str(&text[run..p]);
-                out.push_str(value);
-                p += len;
-                run = p;
+        let (c, clen) = decode(b, p);
+        if (c as u32) < 0x10000 {
+            let entry = trie.root_entry(c as u32);
+            if entry & SPECIAL == 0 {
+                // Unmapped (outputs itself) or a one-character mapping.
+                out.push(Trie::entry_char(entry));
+                p += clen;
+                continue;
+            }
+            if let Some(node) = Trie::entry_node(entry) {
+                if let Some(hit) = trie.walk(&text[p..], c, node) {
+                    p += push_hit(hit, clen, out);
+                    continue;
+                }
+            }
+        } else if let Some(node) = trie.astral_node(c) {
+            if let Some(hit) = trie.walk(&text[p..], c, node) {
+                p += push_hit(hit, clen, out);
                 continue;
             }
         }
         if is_ids_operator(c) {
             match ids(&text[p..]) {
                 Ids::Complete(n) => {
+                    out.push_str(&text[p..p + n]);
                     p += n;
                     continue;
                 }
@@ -434,10 +452,47 @@ fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String) -> usize {
                 _ => {}
             }
         }
-        p += c.len_utf8();
+        out.push(c);
+        p += clen;
     }
-    out.push_str(&text[run..p]);
     p
+}
+
+/// Writes a match; returns the bytes of input it covers.
+#[inline]
+fn push_hit(hit: Hit<'_>, clen: usize, out: &mut String) -> usize {
+    match hit {
+        Hit::Char(v) => {
+            out.push(v);
+            clen
+        }
+        Hit::Str(len, value) => {
+            out.push_str(value);
+            len
+        }
+    }
+}
+
+/// The character starting at byte `p` of valid UTF-8 `b`, and its length.
+#[inline(always)]
+fn decode(b: &[u8], p: usize) -> (char, usize) {
+    let x = b[p];
+    let (cp, len) = match x {
+        0..=0x7F => (u32::from(x), 1),
+        0xC0..=0xDF => ((u32::from(x & 0x1F) << 6) | u32::from(b[p + 1] & 0x3F), 2),
+        0xE0..=0xEF => {
+            ((u32::from(x & 0x0F) << 12) | (u32::from(b[p + 1] & 0x3F) << 6) | u32::from(b[p + 2] & 0x3F), 3)
+        }
+        _ => (
+            (u32::from(x & 0x07) << 18)
+                | (u32::from(b[p + 1] & 0x3F) << 12)
+                | (u32::from(b[p + 2] & 0x3F) << 6)
+                | u32::from(b[p + 3] & 0x3F),
+            4,
+        ),
+    };
+    // The input is a &str, so this is a valid scalar value.
+    (char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER), len)
 }
 
 /// Byte offset where the last `n` characters of `s` start.
@@ -462,9 +517,13 @@ fn segment_run(trie: &Trie, text: &str, last: bool, open: &mut bool, emit: &mut 
         if p >= sure && !last {
             break;
         }
-        let c = text[p..].chars().next().expect("char boundary");
+        let (c, _) = decode(text.as_bytes(), p);
         if trie.starts_key(c) {
-            if let Some((len, _)) = trie.match_prefix(&text[p..]) {
+            if let Some(hit) = trie.match_at(&text[p..], c) {
+                let len = match hit {
+                    Hit::Char(_) => c.len_utf8(),
+                    Hit::Str(len, _) => len,
+                };
                 if run < p || *open {
                     emit(&text[run..p], true);
                     *open = false;

@@ -17,30 +17,81 @@ use std::collections::HashMap;
 
 const NONE: u32 = u32::MAX;
 
+/// Root entries (BMP): bits 0..21 hold the character to output. For a
+/// character no key starts with, that is the character itself; for a
+/// one-character key that no longer key extends and that maps to one
+/// character, its value (then [`IS_KEY`] is set). Either way the stage loop
+/// just outputs it: one table load and no unpredictable branch for the bulk
+/// of the text.
+const CHAR_BITS: u32 = 0x1F_FFFF;
+/// The character is a key on its own (a match, for segmentation).
+pub(crate) const IS_KEY: u32 = 1 << 30;
+/// Anything else: the low bits are a node to [`Trie::walk`] from, or
+/// [`NO_NODE`] for an IDS operator that starts no key.
+pub(crate) const SPECIAL: u32 = 1 << 31;
+const NO_NODE: u32 = (1 << 30) - 1;
+
 /// A frozen ranked trie. See the module docs.
 #[derive(Debug)]
 pub(crate) struct Trie {
-    /// First-character lookup for the BMP: node index or `NONE`.
+    /// First-character lookup for the BMP (see [`SPECIAL`]).
     root_bmp: Vec<u32>,
-    /// First-character lookup outside the BMP.
+    /// First-character lookup outside the BMP (node index).
     root_astral: HashMap<char, u32>,
     nodes: Vec<Node>,
-    /// Children of all nodes, each node's run sorted by char.
-    edges: Vec<(char, u32)>,
+    /// Children: open addressing over `(node << 21) | char`, a power of
+    /// two in size, empty slots have `node == NONE`.
+    edges: Vec<Edge>,
+    edge_shift: u32,
     /// Values, concatenated; a node's value is `values[start..end]`.
     values: String,
     /// Longest key, in characters.
     max_key_chars: usize,
+    /// The smallest UTF-8 lead byte of any key's first character: text
+    /// with no byte at or above it cannot match (see [`Trie::may_match`]).
+    min_lead: u8,
 }
 
 #[derive(Clone, Copy, Debug)]
 struct Node {
-    edges_start: u32,
-    edges_len: u32,
     /// `NONE` when no key ends here.
     value_start: u32,
     value_end: u32,
     rank: u32,
+    /// One bit per child character (`mask_bit`); 0 when no children. Most
+    /// failed steps stop here without touching the edge table.
+    child_mask: u64,
+}
+
+#[inline]
+fn mask_bit(c: char) -> u64 {
+    1u64 << ((c as u32).wrapping_mul(0x9E37_79B9) >> 26)
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Edge {
+    key: u64,
+    node: u32,
+    child: u32,
+}
+
+#[inline]
+fn edge_key(node: u32, c: char) -> u64 {
+    (u64::from(node) << 21) | u64::from(c as u32)
+}
+
+#[inline]
+fn edge_hash(key: u64, shift: u32) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize
+}
+
+/// What a match found: where the key ends and its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Hit<'a> {
+    /// A one-character key mapping to one character.
+    Char(char),
+    /// A key of `len` bytes and its value.
+    Str(usize, &'a str),
 }
 
 /// Builds a [`Trie`]: insert keys by rank, then [`TrieBuilder::build`].
@@ -91,44 +142,22 @@ impl TrieBuilder {
         }
     }
 
-    /// Freezes the trie into flat arrays.
+    /// Freezes the trie.
     pub(crate) fn build(self) -> Trie {
+        let n_edges: usize = self.nodes.iter().map(|n| n.children.len()).sum();
+        let slots = (n_edges * 2).next_power_of_two().max(2);
         let mut t = Trie {
             root_bmp: vec![NONE; 0x10000],
             root_astral: HashMap::new(),
             nodes: Vec::with_capacity(self.nodes.len()),
-            edges: Vec::new(),
+            edges: vec![Edge { key: 0, node: NONE, child: NONE }; slots],
+            edge_shift: 64 - slots.trailing_zeros(),
             values: String::new(),
             max_key_chars: self.max_key_chars,
+            min_lead: self.roots.keys().map(|c| c.encode_utf8(&mut [0; 4]).as_bytes()[0]).min().unwrap_or(0xFF),
         };
-        // Breadth-first renumbering keeps each node's children together.
-        let mut order: Vec<usize> = Vec::with_capacity(self.nodes.len());
-        let mut index = vec![NONE; self.nodes.len()];
-        let mut roots: Vec<(char, usize)> = self.roots.into_iter().collect();
-        roots.sort_unstable();
-        for &(c, n) in &roots {
-            index[n] = order.len() as u32;
-            order.push(n);
-            let id = index[n];
-            if (c as u32) < 0x10000 {
-                t.root_bmp[c as usize] = id;
-            } else {
-                t.root_astral.insert(c, id);
-            }
-        }
-        let mut head = 0;
-        while head < order.len() {
-            let n = order[head];
-            head += 1;
-            let mut kids: Vec<(char, usize)> = self.nodes[n].children.iter().map(|(&c, &m)| (c, m)).collect();
-            kids.sort_unstable();
-            let edges_start = t.edges.len() as u32;
-            for (c, m) in &kids {
-                index[*m] = order.len() as u32;
-                order.push(*m);
-                t.edges.push((*c, index[*m]));
-            }
-            let (value_start, value_end, rank) = match &self.nodes[n].value {
+        for n in &self.nodes {
+            let (value_start, value_end, rank) = match &n.value {
                 Some((r, v)) => {
                     let s = t.values.len() as u32;
                     t.values.push_str(v);
@@ -136,7 +165,37 @@ impl TrieBuilder {
                 }
                 None => (NONE, NONE, NONE),
             };
-            t.nodes.push(Node { edges_start, edges_len: kids.len() as u32, value_start, value_end, rank });
+            let child_mask = n.children.keys().fold(0u64, |m, &c| m | mask_bit(c));
+            t.nodes.push(Node { value_start, value_end, rank, child_mask });
+        }
+        let mask = slots - 1;
+        for (i, n) in self.nodes.iter().enumerate() {
+            for (&c, &m) in &n.children {
+                let key = edge_key(i as u32, c);
+                let mut h = edge_hash(key, t.edge_shift);
+                while t.edges[h].node != NONE {
+                    h = (h + 1) & mask;
+                }
+                t.edges[h] = Edge { key, node: i as u32, child: m as u32 };
+            }
+        }
+        for (i, e) in t.root_bmp.iter_mut().enumerate() {
+            *e = if (0x2FF0..=0x2FFF).contains(&i) { SPECIAL | NO_NODE } else { i as u32 };
+        }
+        for (&c, &n) in &self.roots {
+            let node = &self.nodes[n];
+            let direct = match &node.value {
+                Some((_, v)) if node.children.is_empty() && v.chars().count() == 1 => v.chars().next(),
+                _ => None,
+            };
+            if (c as u32) < 0x10000 {
+                t.root_bmp[c as usize] = match direct {
+                    Some(v) => IS_KEY | v as u32,
+                    None => SPECIAL | n as u32,
+                };
+            } else {
+                t.root_astral.insert(c, n as u32);
+            }
         }
         t
     }
@@ -151,52 +210,135 @@ impl Trie {
     /// Whether some key starts with `c`.
     #[inline]
     pub(crate) fn starts_key(&self, c: char) -> bool {
-        self.root(c) != NONE
-    }
-
-    #[inline]
-    fn root(&self, c: char) -> u32 {
         if (c as u32) < 0x10000 {
-            self.root_bmp[c as usize]
+            let e = self.root_bmp[c as usize];
+            e & IS_KEY != 0 || (e & SPECIAL != 0 && e & !SPECIAL != NO_NODE)
         } else {
-            self.root_astral.get(&c).copied().unwrap_or(NONE)
+            self.root_astral.contains_key(&c)
         }
     }
 
-    /// OpenCC's group prefix match at the start of `text`: the byte length
-    /// of the chosen key and its value, or `None`.
+    /// The root entry of a BMP character (see [`SPECIAL`]).
+    #[inline(always)]
+    pub(crate) fn root_entry(&self, c: u32) -> u32 {
+        self.root_bmp[c as usize]
+    }
+
+    /// The character a non-special root entry outputs.
+    #[inline(always)]
+    pub(crate) fn entry_char(entry: u32) -> char {
+        char::from_u32(entry & CHAR_BITS).unwrap_or(char::REPLACEMENT_CHARACTER)
+    }
+
+    /// The node of a special root entry, if it has one.
+    #[inline(always)]
+    pub(crate) fn entry_node(entry: u32) -> Option<u32> {
+        let n = entry & !SPECIAL;
+        (n != NO_NODE).then_some(n)
+    }
+
+    /// The node of an astral character, if a key starts with it.
+    pub(crate) fn astral_node(&self, c: char) -> Option<u32> {
+        self.root_astral.get(&c).copied()
+    }
+
     #[inline]
-    pub(crate) fn match_prefix<'a>(&'a self, text: &str) -> Option<(usize, &'a str)> {
-        let mut chars = text.char_indices();
-        let (_, first) = chars.next()?;
-        let mut n = self.root(first);
-        if n == NONE {
-            return None;
+    fn child(&self, node: u32, c: char) -> Option<u32> {
+        let key = edge_key(node, c);
+        let mask = self.edges.len() - 1;
+        let mut h = edge_hash(key, self.edge_shift);
+        loop {
+            let e = &self.edges[h];
+            if e.node == NONE {
+                return None;
+            }
+            if e.key == key {
+                return Some(e.child);
+            }
+            h = (h + 1) & mask;
         }
+    }
+
+    /// OpenCC's group prefix match at the start of `text`, whose first
+    /// character is `first`.
+    pub(crate) fn match_at<'a>(&'a self, text: &str, first: char) -> Option<Hit<'a>> {
+        if (first as u32) >= 0x10000 {
+            return self.walk(text, first, self.astral_node(first)?);
+        }
+        let e = self.root_entry(first as u32);
+        if e & SPECIAL != 0 {
+            return self.walk(text, first, Trie::entry_node(e)?);
+        }
+        (e & IS_KEY != 0).then(|| Hit::Char(Trie::entry_char(e)))
+    }
+
+    /// Whether any key can start in `text`: a byte scan for lead bytes at or
+    /// above the smallest key lead byte, then a lookup of just those
+    /// characters. A stage whose keys are all rare characters (the
+    /// normalization stage) is skipped this way for most text.
+    pub(crate) fn may_match(&self, text: &str) -> bool {
+        let b = text.as_bytes();
+        let min = self.min_lead;
+        let mut i = 0;
+        while i < b.len() {
+            match b[i..].iter().position(|&x| x >= min) {
+                None => return false,
+                Some(k) => i += k,
+            }
+            // Not a continuation byte? Then a character starts here.
+            if b[i] & 0xC0 != 0x80 || b[i] < 0x80 {
+                let c = text[i..].chars().next().expect("char boundary");
+                if self.starts_key(c) {
+                    return true;
+                }
+                i += c.len_utf8();
+            } else {
+                i += 1;
+            }
+        }
+        false
+    }
+
+    /// The walk from a node root entry: the lowest rank, longest key.
+    pub(crate) fn walk<'a>(&'a self, text: &str, first: char, root: u32) -> Option<Hit<'a>> {
+        let mut n = root;
         let mut best: Option<(u32, usize, u32)> = None; // (rank, byte len, node)
         let mut end = first.len_utf8();
+        let mut rest = text[end..].char_indices();
         loop {
             let node = &self.nodes[n as usize];
             if node.value_start != NONE && best.is_none_or(|(r, _, _)| node.rank <= r) {
                 // Same rank and longer (we only get longer), or lower rank.
                 best = Some((node.rank, end, n));
             }
-            if node.edges_len == 0 {
+            if node.child_mask == 0 {
                 break;
             }
-            let Some((i, c)) = chars.next() else { break };
-            let kids = &self.edges[node.edges_start as usize..(node.edges_start + node.edges_len) as usize];
-            match kids.binary_search_by(|&(k, _)| k.cmp(&c)) {
-                Ok(k) => {
-                    n = kids[k].1;
-                    end = i + c.len_utf8();
+            let Some((i, c)) = rest.next() else { break };
+            if node.child_mask & mask_bit(c) == 0 {
+                break;
+            }
+            match self.child(n, c) {
+                Some(m) => {
+                    n = m;
+                    end = first.len_utf8() + i + c.len_utf8();
                 }
-                Err(_) => break,
+                None => break,
             }
         }
         best.map(|(_, len, n)| {
             let node = &self.nodes[n as usize];
-            (len, &self.values[node.value_start as usize..node.value_end as usize])
+            Hit::Str(len, &self.values[node.value_start as usize..node.value_end as usize])
+        })
+    }
+
+    /// [`Trie::match_at`] as (byte length, value), for tests.
+    #[cfg(test)]
+    pub(crate) fn match_prefix(&self, text: &str) -> Option<(usize, String)> {
+        let first = text.chars().next()?;
+        self.match_at(text, first).map(|h| match h {
+            Hit::Char(c) => (first.len_utf8(), c.to_string()),
+            Hit::Str(len, v) => (len, v.to_string()),
         })
     }
 }
@@ -217,8 +359,8 @@ mod tests {
     fn longest_key_of_the_lowest_rank_wins() {
         let t = trie(&[("a", "A", 1), ("ab", "AB", 0), ("abc", "ABC", 1)]);
         // Rank 0 matches "ab": a longer rank-1 key does not win.
-        assert_eq!(t.match_prefix("abcd"), Some((2, "AB")));
-        assert_eq!(t.match_prefix("ax"), Some((1, "A")));
+        assert_eq!(t.match_prefix("abcd"), Some((2, "AB".into())));
+        assert_eq!(t.match_prefix("ax"), Some((1, "A".into())));
         assert_eq!(t.match_prefix("x"), None);
         assert_eq!(t.max_key_chars(), 3);
     }
@@ -226,14 +368,32 @@ mod tests {
     #[test]
     fn first_value_wins_within_a_rank() {
         let t = trie(&[("中", "first", 0), ("中", "second", 0), ("中", "lower", 1)]);
-        assert_eq!(t.match_prefix("中国"), Some((3, "first")));
+        assert_eq!(t.match_prefix("中国"), Some((3, "first".into())));
         let t = trie(&[("中", "late", 1), ("中", "early", 0)]);
-        assert_eq!(t.match_prefix("中"), Some((3, "early")));
+        assert_eq!(t.match_prefix("中"), Some((3, "early".into())));
     }
 
     #[test]
     fn astral_keys_match() {
         let t = trie(&[("𫝈", "x", 0), ("𫝈中", "y", 0)]);
-        assert_eq!(t.match_prefix("𫝈中文"), Some((7, "y")));
+        assert_eq!(t.match_prefix("𫝈中文"), Some((7, "y".into())));
+    }
+}
+
+#[cfg(test)]
+mod direct_tests {
+    use super::*;
+
+    #[test]
+    fn single_char_keys_without_children_resolve_directly() {
+        let mut b = TrieBuilder::default();
+        b.insert("書", "书", 0);
+        b.insert("發", "发", 0);
+        b.insert("發展", "发展", 0);
+        let t = b.build();
+        assert_eq!(t.match_at("書", '書'), Some(Hit::Char('书')));
+        // 發 starts a longer key: it goes through the node walk.
+        assert_eq!(t.match_at("發展", '發'), Some(Hit::Str(6, "发展")));
+        assert_eq!(t.match_at("發x", '發'), Some(Hit::Str(3, "发")));
     }
 }
