@@ -11,12 +11,12 @@
 //!    own (a stage never matches across a segment boundary).
 //!
 //! Each stage is OpenCC's `Conversion::AppendConverted` loop: at each
-//! position take the group's prefix match (see [`super::trie`]) and output
+//! position take the group's prefix match (see `src/dict/trie.rs`) and output
 //! its first value; where nothing matches, copy a complete Ideographic
 //! Description Sequence as one unit, or else one character.
 //!
 //! The five dictionaries OpenCC generates at build time are derived here
-//! the way its scripts do (see [`super::lexicon`]).
+//! the way its scripts do (see `src/dict/lexicon.rs`).
 //!
 //! # Streaming
 //!
@@ -128,7 +128,7 @@ pub fn dictionary_entries(name: &str) -> Result<Vec<(String, Vec<String>)>, Erro
     Ok(leaf_entries(name, true)?.iter().map(|e| (e.key.clone(), e.values.clone())).collect())
 }
 
-/// Flattens a dict spec into ranked leaves (see [`super::trie`]).
+/// Flattens a dict spec into ranked leaves (see `src/dict/trie.rs`).
 fn flatten(spec: &Value, tofu: bool, rank: &mut u32, leaves: &mut Vec<(String, u32)>) -> Result<(), Error> {
     let bad = |what: &str| Error::config(format!("OpenCC config: {what}"));
     if spec.get("may_output_tofu").and_then(Value::as_bool) == Some(true) && !tofu {
@@ -430,9 +430,20 @@ fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String) -> usize {
                 continue;
             }
             if let Some(node) = Trie::entry_node(entry) {
-                if let Some(hit) = trie.walk(&text[p..], c, node) {
-                    p += push_hit(hit, clen, out);
-                    continue;
+                let second = (p + clen < b.len()).then(|| decode(b, p + clen).0);
+                match trie.single(node, c, second) {
+                    Some(Some(v)) => {
+                        out.push(v);
+                        p += clen;
+                        continue;
+                    }
+                    Some(None) => {}
+                    None => {
+                        if let Some(hit) = trie.walk(&text[p..], c, node) {
+                            p += push_hit(hit, clen, out);
+                            continue;
+                        }
+                    }
                 }
             }
         } else if let Some(node) = trie.astral_node(c) {

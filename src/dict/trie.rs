@@ -39,10 +39,22 @@ pub(crate) struct Trie {
     /// First-character lookup outside the BMP (node index).
     root_astral: HashMap<char, u32>,
     nodes: Vec<Node>,
-    /// Children: open addressing over `(node << 21) | char`, a power of
-    /// two in size, empty slots have `node == NONE`.
-    edges: Vec<Edge>,
-    edge_shift: u32,
+    /// Per value: (start, end) in `values` and rank.
+    value_spans: Vec<(u32, u32, u32)>,
+    /// A bitmap over hashed (first, second) character pairs of every key
+    /// of two or more characters. A clear bit proves no such key starts
+    /// here, so the match is the first character's own (see
+    /// [`Trie::single`]) and the walk is skipped: most positions in text
+    /// converted against a large phrase list (s2t) end there.
+    pairs: Vec<u64>,
+    /// For first-level nodes (ids below `roots`): their own value when it
+    /// is one character (`IS_KEY | char`), `NONE` when there is none, and
+    /// `SPECIAL` when it is longer (then walk).
+    root_values: Vec<u32>,
+    /// Children of every node, each node's run sorted by character and
+    /// laid out breadth-first: the continuations of one first character sit
+    /// together and stay in cache while that character recurs.
+    edges: Vec<(char, u32)>,
     /// Values, concatenated; a node's value is `values[start..end]`.
     values: String,
     /// Longest key, in characters.
@@ -54,35 +66,29 @@ pub(crate) struct Trie {
 
 #[derive(Clone, Copy, Debug)]
 struct Node {
-    /// `NONE` when no key ends here.
-    value_start: u32,
-    value_end: u32,
-    rank: u32,
     /// One bit per child character (`mask_bit`); 0 when no children. Most
     /// failed steps stop here without touching the edge table.
     child_mask: u64,
+    /// Index into `value_spans`, or `NONE` when no key ends here.
+    value: u32,
+    /// This node's run in `edges`.
+    edges_start: u32,
+    edges_len: u32,
+}
+
+/// log2 of the pair bitmap's size in bits (1 Mi bits, 128 KiB: small enough
+/// to stay in cache next to the root table; 4 Mi bits was slower).
+const PAIR_BITS: u32 = 20;
+
+#[inline]
+fn pair_index(a: char, b: char) -> usize {
+    let h = (a as u32).wrapping_mul(0x9E37_79B9) ^ (b as u32).wrapping_mul(0x85EB_CA6B);
+    (h.wrapping_mul(0xC2B2_AE35) >> (32 - PAIR_BITS)) as usize
 }
 
 #[inline]
 fn mask_bit(c: char) -> u64 {
     1u64 << ((c as u32).wrapping_mul(0x9E37_79B9) >> 26)
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Edge {
-    key: u64,
-    node: u32,
-    child: u32,
-}
-
-#[inline]
-fn edge_key(node: u32, c: char) -> u64 {
-    (u64::from(node) << 21) | u64::from(c as u32)
-}
-
-#[inline]
-fn edge_hash(key: u64, shift: u32) -> usize {
-    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize
 }
 
 /// What a match found: where the key ends and its value.
@@ -144,40 +150,68 @@ impl TrieBuilder {
 
     /// Freezes the trie.
     pub(crate) fn build(self) -> Trie {
-        let n_edges: usize = self.nodes.iter().map(|n| n.children.len()).sum();
-        let slots = (n_edges * 2).next_power_of_two().max(2);
+        // Breadth-first numbering: all first-level nodes, the ones every
+        // walk starts from, end up next to each other in memory.
+        let mut order: Vec<usize> = Vec::with_capacity(self.nodes.len());
+        let mut new_id = vec![0u32; self.nodes.len()];
+        let mut roots: Vec<(char, usize)> = self.roots.iter().map(|(&c, &n)| (c, n)).collect();
+        roots.sort_unstable();
+        for &(_, n) in &roots {
+            new_id[n] = order.len() as u32;
+            order.push(n);
+        }
+        let mut head = 0;
+        while head < order.len() {
+            let n = order[head];
+            head += 1;
+            let mut kids: Vec<(char, usize)> = self.nodes[n].children.iter().map(|(&c, &m)| (c, m)).collect();
+            kids.sort_unstable();
+            for (_, m) in kids {
+                new_id[m] = order.len() as u32;
+                order.push(m);
+            }
+        }
         let mut t = Trie {
             root_bmp: vec![NONE; 0x10000],
             root_astral: HashMap::new(),
             nodes: Vec::with_capacity(self.nodes.len()),
-            edges: vec![Edge { key: 0, node: NONE, child: NONE }; slots],
-            edge_shift: 64 - slots.trailing_zeros(),
+            value_spans: Vec::new(),
+            pairs: vec![0; 1 << (PAIR_BITS - 6)],
+            root_values: Vec::new(),
+            edges: Vec::new(),
             values: String::new(),
             max_key_chars: self.max_key_chars,
             min_lead: self.roots.keys().map(|c| c.encode_utf8(&mut [0; 4]).as_bytes()[0]).min().unwrap_or(0xFF),
         };
-        for n in &self.nodes {
-            let (value_start, value_end, rank) = match &n.value {
+        for &old in &order {
+            let n = &self.nodes[old];
+            let value = match &n.value {
                 Some((r, v)) => {
                     let s = t.values.len() as u32;
                     t.values.push_str(v);
-                    (s, t.values.len() as u32, *r)
+                    t.value_spans.push((s, t.values.len() as u32, *r));
+                    (t.value_spans.len() - 1) as u32
                 }
-                None => (NONE, NONE, NONE),
+                None => NONE,
             };
             let child_mask = n.children.keys().fold(0u64, |m, &c| m | mask_bit(c));
-            t.nodes.push(Node { value_start, value_end, rank, child_mask });
+            let mut kids: Vec<(char, u32)> = n.children.iter().map(|(&c, &m)| (c, new_id[m])).collect();
+            kids.sort_unstable();
+            let edges_start = t.edges.len() as u32;
+            t.edges.extend_from_slice(&kids);
+            t.nodes.push(Node { child_mask, value, edges_start, edges_len: kids.len() as u32 });
         }
-        let mask = slots - 1;
-        for (i, n) in self.nodes.iter().enumerate() {
-            for (&c, &m) in &n.children {
-                let key = edge_key(i as u32, c);
-                let mut h = edge_hash(key, t.edge_shift);
-                while t.edges[h].node != NONE {
-                    h = (h + 1) & mask;
-                }
-                t.edges[h] = Edge { key, node: i as u32, child: m as u32 };
+        for &(c, n) in &roots {
+            let node = &self.nodes[n];
+            for &second in node.children.keys() {
+                let i = pair_index(c, second);
+                t.pairs[i >> 6] |= 1 << (i & 63);
             }
+            t.root_values.push(match &node.value {
+                None => NONE,
+                Some((_, v)) if v.chars().count() == 1 => IS_KEY | v.chars().next().map_or(0, |c| c as u32),
+                Some(_) => SPECIAL,
+            });
         }
         for (i, e) in t.root_bmp.iter_mut().enumerate() {
             *e = if (0x2FF0..=0x2FFF).contains(&i) { SPECIAL | NO_NODE } else { i as u32 };
@@ -191,10 +225,10 @@ impl TrieBuilder {
             if (c as u32) < 0x10000 {
                 t.root_bmp[c as usize] = match direct {
                     Some(v) => IS_KEY | v as u32,
-                    None => SPECIAL | n as u32,
+                    None => SPECIAL | new_id[n],
                 };
             } else {
-                t.root_astral.insert(c, n as u32);
+                t.root_astral.insert(c, new_id[n]);
             }
         }
         t
@@ -237,26 +271,37 @@ impl Trie {
         (n != NO_NODE).then_some(n)
     }
 
+    /// The match at a position whose first character `first` has the
+    /// first-level `node` and whose next character is `second`, when that
+    /// can be told without a walk: `Some(Some(v))` for the character's own
+    /// one-character value, `Some(None)` for no match, `None` to walk.
+    #[inline(always)]
+    pub(crate) fn single(&self, node: u32, first: char, second: Option<char>) -> Option<Option<char>> {
+        if let Some(b) = second {
+            let i = pair_index(first, b);
+            if self.pairs[i >> 6] & (1 << (i & 63)) != 0 {
+                return None;
+            }
+        }
+        match self.root_values.get(node as usize) {
+            Some(&NONE) => Some(None),
+            Some(&v) if v & IS_KEY != 0 => Some(Some(Trie::entry_char(v))),
+            _ => None,
+        }
+    }
+
     /// The node of an astral character, if a key starts with it.
     pub(crate) fn astral_node(&self, c: char) -> Option<u32> {
         self.root_astral.get(&c).copied()
     }
 
     #[inline]
-    fn child(&self, node: u32, c: char) -> Option<u32> {
-        let key = edge_key(node, c);
-        let mask = self.edges.len() - 1;
-        let mut h = edge_hash(key, self.edge_shift);
-        loop {
-            let e = &self.edges[h];
-            if e.node == NONE {
-                return None;
-            }
-            if e.key == key {
-                return Some(e.child);
-            }
-            h = (h + 1) & mask;
+    fn child(&self, node: &Node, c: char) -> Option<u32> {
+        let kids = &self.edges[node.edges_start as usize..(node.edges_start + node.edges_len) as usize];
+        if kids.len() <= 8 {
+            return kids.iter().find(|k| k.0 == c).map(|k| k.1);
         }
+        kids.binary_search_by(|k| k.0.cmp(&c)).ok().map(|i| kids[i].1)
     }
 
     /// OpenCC's group prefix match at the start of `text`, whose first
@@ -306,10 +351,13 @@ impl Trie {
         let mut end = first.len_utf8();
         let mut rest = text[end..].char_indices();
         loop {
-            let node = &self.nodes[n as usize];
-            if node.value_start != NONE && best.is_none_or(|(r, _, _)| node.rank <= r) {
-                // Same rank and longer (we only get longer), or lower rank.
-                best = Some((node.rank, end, n));
+            let node = self.nodes[n as usize];
+            if node.value != NONE {
+                let rank = self.value_spans[node.value as usize].2;
+                if best.is_none_or(|(r, _, _)| rank <= r) {
+                    // Same rank and longer (we only get longer), or lower rank.
+                    best = Some((rank, end, node.value));
+                }
             }
             if node.child_mask == 0 {
                 break;
@@ -318,7 +366,7 @@ impl Trie {
             if node.child_mask & mask_bit(c) == 0 {
                 break;
             }
-            match self.child(n, c) {
+            match self.child(&node, c) {
                 Some(m) => {
                     n = m;
                     end = first.len_utf8() + i + c.len_utf8();
@@ -326,9 +374,9 @@ impl Trie {
                 None => break,
             }
         }
-        best.map(|(_, len, n)| {
-            let node = &self.nodes[n as usize];
-            Hit::Str(len, &self.values[node.value_start as usize..node.value_end as usize])
+        best.map(|(_, len, v)| {
+            let (start, end, _) = self.value_spans[v as usize];
+            Hit::Str(len, &self.values[start as usize..end as usize])
         })
     }
 
