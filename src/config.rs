@@ -32,6 +32,8 @@ pub struct CleanConfig {
     pub pinyin: bool,
     /// Script conversion ([`crate::passes::script`]); `None` to skip.
     pub script: Option<ScriptConfig>,
+    /// Web chrome removal ([`crate::passes::chrome`]).
+    pub chrome: bool,
     /// Punctuation and spacing ([`crate::passes::punct`]); `None` to skip.
     pub punct: Option<PunctConfig>,
     /// How paragraphs are laid out in the output.
@@ -61,6 +63,7 @@ impl Default for CleanConfig {
             unicode: Some(UnicodeConfig::default()),
             pinyin: true,
             script: Some(ScriptConfig::default()),
+            chrome: true,
             punct: Some(PunctConfig::default()),
             output: OutputMode::Paragraphs,
             max_line_bytes: 1 << 20,
@@ -94,7 +97,14 @@ impl CleanConfig {
 
     /// Unicode cleanup only, lines kept as they are.
     pub fn minimal() -> CleanConfig {
-        CleanConfig { pinyin: false, script: None, punct: None, output: OutputMode::Lines, ..CleanConfig::default() }
+        CleanConfig {
+            pinyin: false,
+            script: None,
+            chrome: false,
+            punct: None,
+            output: OutputMode::Lines,
+            ..CleanConfig::default()
+        }
     }
 
     /// No pass at all and lines kept: output equals input. The baseline the
@@ -104,6 +114,7 @@ impl CleanConfig {
             unicode: None,
             pinyin: false,
             script: None,
+            chrome: false,
             punct: None,
             output: OutputMode::Lines,
             ..CleanConfig::default()

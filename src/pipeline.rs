@@ -132,6 +132,9 @@ impl Cleaner {
         if let Some(o) = &self.inner.opencc {
             chain.push(Box::new(passes::script::ScriptPass::new(o)));
         }
+        if cfg.chrome {
+            chain.push(Box::new(passes::chrome::ChromePass::new()));
+        }
         if let Some(c) = &cfg.punct {
             chain.push(Box::new(passes::punct::PunctPass::new(c.clone())));
         }

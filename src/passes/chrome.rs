@@ -1,0 +1,247 @@
+//! `chrome`: removes web page furniture, lines that are not article text:
+//! breadcrumbs (`当前位置：首页 > 新闻中心`), copyright, ICP and
+//! public-security filing lines, address/phone/fax footers, `技术支持`,
+//! `主办单位`, share bars, editor lines, and publish-time lines at the top.
+//!
+//! The patterns are data: `data/patterns/chrome.txt` (kind, anchor, whether
+//! a colon must follow, scope, text). Precision comes first: whatever the
+//! pattern, a line is only chrome when it has at most
+//! [`MAX_CHROME_CHARS`] characters and does not end a sentence, so an
+//! article sentence that mentions 版权 or 传真 stays.
+//!
+//! Every removal is reported as an edit with reason `chrome_<kind>`.
+//!
+//! Held bytes: one unterminated line (at most the line cap), which can only
+//! be classified once it is known whole.
+//!
+//! ```
+//! use zhclean::{CleanConfig, Cleaner};
+//! let c = Cleaner::new(CleanConfig::preset("web").unwrap()).unwrap();
+//! let page = "当前位置: 首页 > 新闻中心\n市长调研科技园。\n版权所有:Copyright 2013-2020 某公司 豫ICP备12008035号-1\n";
+//! assert_eq!(c.clean(page), "市长调研科技园。\n");
+//! ```
+
+use std::sync::LazyLock;
+
+use crate::error::Error;
+use crate::pass::{Out, Pass};
+
+/// Lines longer than this (in characters) are never chrome.
+pub const MAX_CHROME_CHARS: usize = 200;
+
+/// `top` rules apply among this many first non-blank lines.
+const TOP_LINES: usize = 5;
+
+#[derive(Debug)]
+struct Rule {
+    reason: &'static str,
+    at_start: bool,
+    colon: bool,
+    top_only: bool,
+    text: &'static str,
+}
+
+static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| parse_rules(include_str!("../../data/patterns/chrome.txt")));
+
+fn parse_rules(data: &'static str) -> Vec<Rule> {
+    let mut rules = Vec::new();
+    for (n, line) in data.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let f: Vec<&'static str> = line.split('\t').collect();
+        assert!(f.len() == 5, "data/patterns/chrome.txt line {}: expected 5 tab-separated fields", n + 1);
+        let reason: &'static str = match f[0] {
+            "breadcrumb" => "chrome_breadcrumb",
+            "copyright" => "chrome_copyright",
+            "filing" => "chrome_filing",
+            "contact" => "chrome_contact",
+            "support" => "chrome_support",
+            "host" => "chrome_host",
+            "share" => "chrome_share",
+            "editor" => "chrome_editor",
+            "publish" => "chrome_publish",
+            k => panic!("data/patterns/chrome.txt line {}: unknown kind {k}", n + 1),
+        };
+        rules.push(Rule {
+            reason,
+            at_start: f[1] == "start",
+            colon: f[2] == "yes",
+            top_only: f[3] == "top",
+            text: f[4],
+        });
+    }
+    rules
+}
+
+/// Why `line` (without its newline) is chrome, if it is. `top` says whether
+/// it is among the first non-blank lines of the document.
+fn classify(line: &str, top: bool) -> Option<&'static str> {
+    let t = line.trim();
+    if t.is_empty() || t.chars().count() > MAX_CHROME_CHARS {
+        return None;
+    }
+    let last = t.trim_end_matches(['”', '’', '"', '\'', '）', ')', '」', '』']).chars().next_back();
+    if matches!(last, Some('。' | '！' | '？' | '!' | '?')) {
+        return None;
+    }
+    RULES.iter().find(|r| (!r.top_only || top) && rule_matches(r, t)).map(|r| r.reason)
+}
+
+fn rule_matches(r: &Rule, t: &str) -> bool {
+    let check = |rest: &str| {
+        if !r.colon {
+            return true;
+        }
+        let rest = rest.trim_start();
+        rest.starts_with(['：', ':']) || (r.reason == "chrome_breadcrumb" && rest.starts_with(['>', '》', '›', '»']))
+    };
+    if r.at_start {
+        t.strip_prefix(r.text).is_some_and(check)
+    } else {
+        t.match_indices(r.text).any(|(i, m)| check(&t[i + m.len()..]))
+    }
+}
+
+/// See the module docs.
+#[derive(Debug, Default)]
+pub struct ChromePass {
+    /// Non-blank lines seen in this document.
+    lines_seen: usize,
+    /// An unterminated line, held until it is known whole (`finish`) or a
+    /// piece of a line longer than the cap (more input: never chrome).
+    pending: String,
+    /// The line being read continues a piece already passed through.
+    continued: bool,
+}
+
+impl ChromePass {
+    /// A fresh pass.
+    pub fn new() -> ChromePass {
+        ChromePass::default()
+    }
+
+    fn line(&mut self, line: &str, at: u64, out: &mut Out<'_>) {
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        let top = self.lines_seen < TOP_LINES;
+        if !content.trim().is_empty() {
+            self.lines_seen += 1;
+        }
+        if !self.continued {
+            if let Some(reason) = classify(content, top) {
+                out.edit_abs(at, line, "", reason);
+                return;
+            }
+        }
+        out.text().push_str(line);
+    }
+}
+
+impl Pass for ChromePass {
+    fn name(&self) -> &'static str {
+        "chrome"
+    }
+
+    fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
+        if input.is_empty() {
+            return Ok(());
+        }
+        if !self.pending.is_empty() {
+            // More input: the held text was a piece of an over-long line.
+            let held = std::mem::take(&mut self.pending);
+            out.text().push_str(&held);
+            self.pending = held;
+            self.pending.clear();
+            self.continued = true;
+        }
+        let mut rel = 0;
+        for line in input.split_inclusive('\n') {
+            if !line.ends_with('\n') {
+                self.pending.push_str(line);
+                break;
+            }
+            let at = out.base() + rel as u64;
+            self.line(line, at, out);
+            self.continued = false;
+            rel += line.len();
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
+        if !self.pending.is_empty() {
+            let held = std::mem::take(&mut self.pending);
+            let at = out.base() - held.len() as u64;
+            self.line(&held, at, out);
+        }
+        *self = ChromePass::new();
+        Ok(())
+    }
+
+    fn held_bytes(&self) -> usize {
+        self.pending.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pass::EditLog;
+
+    fn run(input: &str) -> (String, EditLog) {
+        let mut p = ChromePass::new();
+        let mut text = String::new();
+        let mut log = EditLog::default();
+        p.push(input, &mut Out::new(&mut text, &mut log, "chrome", 0)).unwrap();
+        p.finish(&mut Out::new(&mut text, &mut log, "chrome", input.len() as u64)).unwrap();
+        (text, log)
+    }
+
+    #[test]
+    fn chrome_removes_the_seed_footer_and_header() {
+        let page = "当前位置: 首页 > 新闻中心 > 新闻动态\n省委常委调研科技园\n发布时间:2021-08-04\n正文第一段。\n\
+                    版权所有:Copyright 2013-2020 洛阳大学科技园发展有限公司 豫ICP备12008035号-1\n豫公网安备 41030502000584号\n\
+                    地址:洛阳市涧西区 联系电话:0379-63002555 传真:0379-63002177\n技术支持:中原洛科";
+        let (out, log) = run(page);
+        assert_eq!(out, "省委常委调研科技园\n正文第一段。\n");
+        let reasons: Vec<_> = log.edits.iter().map(|e| e.reason).collect();
+        assert_eq!(
+            reasons,
+            vec![
+                "chrome_breadcrumb",
+                "chrome_publish",
+                "chrome_copyright",
+                "chrome_filing",
+                "chrome_contact",
+                "chrome_support"
+            ]
+        );
+        assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), page);
+    }
+
+    #[test]
+    fn chrome_keeps_article_sentences_and_headlines() {
+        for line in [
+            "这部作品的版权所有者是作者本人。",
+            "版权所有者维权难",
+            "传真机市场回暖",
+            "他通过传真发来了报价单，地址：北京。",
+            "编辑部的故事",
+            "时间过得真快",
+        ] {
+            assert_eq!(run(&format!("{line}\n")).0, format!("{line}\n"), "{line}");
+        }
+    }
+
+    #[test]
+    fn chrome_publish_time_only_at_the_top() {
+        let doc = "标题\n导语一\n导语二\n正文一\n正文二\n正文三\n发布时间:2021-08-04\n";
+        assert_eq!(run(doc).0, doc);
+    }
+
+    #[test]
+    fn every_rule_parses() {
+        assert!(RULES.len() > 40);
+        assert!(RULES.iter().all(|r| !r.text.is_empty() && r.text.trim() == r.text));
+    }
+}
