@@ -34,6 +34,9 @@ pub struct CleanConfig {
     pub script: Option<ScriptConfig>,
     /// Web chrome removal ([`crate::passes::chrome`]).
     pub chrome: bool,
+    /// Repeated paragraphs and spans within a document
+    /// ([`crate::passes::dedup`]); `None` to skip.
+    pub dedup: Option<crate::passes::dedup::DedupConfig>,
     /// Punctuation and spacing ([`crate::passes::punct`]); `None` to skip.
     pub punct: Option<PunctConfig>,
     /// How paragraphs are laid out in the output.
@@ -64,6 +67,7 @@ impl Default for CleanConfig {
             pinyin: true,
             script: Some(ScriptConfig::default()),
             chrome: true,
+            dedup: Some(Default::default()),
             punct: Some(PunctConfig::default()),
             output: OutputMode::Paragraphs,
             max_line_bytes: 1 << 20,
@@ -101,6 +105,7 @@ impl CleanConfig {
             pinyin: false,
             script: None,
             chrome: false,
+            dedup: None,
             punct: None,
             output: OutputMode::Lines,
             ..CleanConfig::default()
@@ -115,6 +120,7 @@ impl CleanConfig {
             pinyin: false,
             script: None,
             chrome: false,
+            dedup: None,
             punct: None,
             output: OutputMode::Lines,
             ..CleanConfig::default()

@@ -1,0 +1,302 @@
+//! `dedup`: text printed twice within a document keeps its first
+//! occurrence.
+//!
+//! * **Repeated paragraphs** (`duplicate_paragraph`): a line equal to an
+//!   earlier one after normalization (whitespace removed, full-width
+//!   punctuation and curly quotes folded to ASCII) goes. Lines shorter than
+//!   [`DedupConfig::min_paragraph_chars`] (20 by default) are exempt:
+//!   bylines, `（完）`, `图为…` and verse lines repeat legitimately and are
+//!   short. (Measured: in 1.4 MB of Tang poems and Song ci, 69 couplet lines
+//!   of 16–19 characters recur across poems; none of 20 or more does, while
+//!   a headline printed twice has 25.)
+//! * **Repeated spans** (`duplicate_span`): a stretch of at least
+//!   [`DedupConfig::min_span_han`] Han characters (30 by default) that
+//!   already appeared earlier in the document, glued at the start or end of
+//!   a later paragraph and holding at least one whole sentence (a column
+//!   printed twice by the layout), is cut from the later place. Quotes and
+//!   slogans repeated on purpose are shorter and stay; so do long names and
+//!   phrases an article repeats inside its sentences.
+//!
+//! Spans are found with a rolling hash over windows of `min_span_han`
+//! normalized characters: linear time, and one 64-bit hash per window of
+//! earlier text. At most [`DedupConfig::max_windows`] windows are kept per
+//! document; after that, later text is still checked against them but adds
+//! none (so memory stays bounded, and only repeats of text beyond that point
+//! go undetected). Hash collisions are not verified; at 64 bits they are
+//! negligible.
+//!
+//! Held bytes: one unterminated line (at most the line cap), plus the
+//! window set (8 bytes a window, bounded as above).
+//!
+//! ```
+//! use zhclean::{CleanConfig, Cleaner};
+//! let c = Cleaner::new(CleanConfig::default()).unwrap();
+//! let doc = "市科技局赴陈列室开展主题党日活动并参观学习\n正文。\n市科技局赴陈列室开展主题党日活动并参观学习\n";
+//! assert_eq!(c.clean(doc), "市科技局赴陈列室开展主题党日活动并参观学习\n正文。\n");
+//! ```
+
+use std::collections::HashSet;
+
+use crate::error::Error;
+use crate::pass::{Out, Pass};
+use crate::stream::framer::is_han;
+
+/// Settings of the `dedup` pass.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DedupConfig {
+    /// Repeated lines shorter than this (normalized characters) stay.
+    pub min_paragraph_chars: usize,
+    /// Repeated spans need at least this many Han characters.
+    pub min_span_han: usize,
+    /// Window hashes kept per document, at most.
+    pub max_windows: usize,
+}
+
+impl Default for DedupConfig {
+    fn default() -> DedupConfig {
+        DedupConfig { min_paragraph_chars: 20, min_span_han: 30, max_windows: 4_000_000 }
+    }
+}
+
+const BASE: u64 = 0x100_0000_01B3;
+
+/// See the module docs.
+#[derive(Debug)]
+pub struct DedupPass {
+    cfg: DedupConfig,
+    /// Hashes of the normalized paragraphs seen.
+    paragraphs: HashSet<u64>,
+    /// Hashes of every window of `min_span_han` normalized characters of
+    /// the text kept so far.
+    windows: HashSet<u64>,
+    /// BASE^(w-1), for rolling a window forward.
+    top: u64,
+    /// Unterminated line held until it is known whole.
+    pending: String,
+    continued: bool,
+    /// Scratch: normalized characters of a line, with byte offsets.
+    norm: Vec<(char, usize)>,
+}
+
+fn fold(c: char) -> Option<char> {
+    if c.is_whitespace() {
+        return None;
+    }
+    Some(match c {
+        '，' => ',',
+        '；' => ';',
+        '：' => ':',
+        '？' => '?',
+        '！' => '!',
+        '（' => '(',
+        '）' => ')',
+        '“' | '”' => '"',
+        '‘' | '’' => '\'',
+        c => c,
+    })
+}
+
+fn hash_all(chars: &[(char, usize)]) -> u64 {
+    chars.iter().fold(0xcbf2_9ce4_8422_2325, |h, &(c, _)| (h ^ c as u64).wrapping_mul(BASE))
+}
+
+impl DedupPass {
+    /// A pass with these settings.
+    pub fn new(cfg: DedupConfig) -> DedupPass {
+        let w = cfg.min_span_han.max(1);
+        let top = (1..w).fold(1u64, |p, _| p.wrapping_mul(BASE));
+        DedupPass {
+            cfg,
+            paragraphs: HashSet::new(),
+            windows: HashSet::new(),
+            top,
+            pending: String::new(),
+            continued: false,
+            norm: Vec::new(),
+        }
+    }
+
+    /// The rolling hashes of all windows of `w` characters in `norm`.
+    fn window_hashes(&self, norm: &[(char, usize)], w: usize, mut f: impl FnMut(usize, u64)) {
+        if norm.len() < w {
+            return;
+        }
+        let mut h = 0u64;
+        for (i, &(c, _)) in norm.iter().enumerate() {
+            if i >= w {
+                h = h.wrapping_sub((norm[i - w].0 as u64).wrapping_mul(self.top));
+            }
+            h = h.wrapping_mul(BASE).wrapping_add(c as u64);
+            if i + 1 >= w {
+                f(i + 1 - w, h);
+            }
+        }
+    }
+
+    fn line(&mut self, line: &str, at: u64, out: &mut Out<'_>) {
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        let mut norm = std::mem::take(&mut self.norm);
+        norm.clear();
+        norm.extend(content.char_indices().filter_map(|(i, c)| fold(c).map(|f| (f, i))));
+        let w = self.cfg.min_span_han.max(1);
+        // A repeated paragraph.
+        if norm.len() >= self.cfg.min_paragraph_chars && !self.continued {
+            let h = hash_all(&norm);
+            if !self.paragraphs.insert(h) {
+                out.edit_abs(at, line, "", "duplicate_paragraph");
+                self.norm = norm;
+                return;
+            }
+        }
+        // Repeated spans: mark windows seen before, merge them.
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        self.window_hashes(&norm, w, |i, h| {
+            if self.windows.contains(&h) {
+                match spans.last_mut() {
+                    Some(s) if i <= s.1 => s.1 = i + w,
+                    _ => spans.push((i, i + w)),
+                }
+            }
+        });
+        // A column printed twice is glued at a paragraph boundary and holds
+        // at least one whole sentence; a long name or phrase that the
+        // article repeats on purpose sits inside a sentence. Keep only the
+        // former shape.
+        let n = norm.len();
+        spans.retain(|&(s, e)| {
+            let han = norm[s..e].iter().filter(|(c, _)| is_han(*c)).count();
+            let sentence = norm[s..e].iter().any(|(c, _)| matches!(c, '。' | '！' | '？' | '!' | '?'));
+            let at_boundary = s == 0 || e == n;
+            han >= w && sentence && at_boundary
+        });
+        let mut kept = String::new();
+        let mut last = 0;
+        for &(s, e) in &spans {
+            let from = norm[s].1;
+            let to = norm[e - 1].1 + content[norm[e - 1].1..].chars().next().map_or(0, char::len_utf8);
+            kept.push_str(&content[last..from]);
+            out.edit_abs(at + from as u64, &content[from..to], "", "duplicate_span");
+            last = to;
+        }
+        kept.push_str(&line[last..]);
+        // Remember the kept text's windows.
+        if self.windows.len() < self.cfg.max_windows {
+            let kept_norm: Vec<(char, usize)> = if spans.is_empty() {
+                norm.clone()
+            } else {
+                kept.char_indices().filter_map(|(i, c)| fold(c).map(|f| (f, i))).collect()
+            };
+            let mut new = Vec::new();
+            self.window_hashes(&kept_norm, w, |_, h| new.push(h));
+            for h in new {
+                if self.windows.len() >= self.cfg.max_windows {
+                    break;
+                }
+                self.windows.insert(h);
+            }
+        }
+        out.text().push_str(&kept);
+        self.norm = norm;
+    }
+}
+
+impl Pass for DedupPass {
+    fn name(&self) -> &'static str {
+        "dedup"
+    }
+
+    fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
+        if input.is_empty() {
+            return Ok(());
+        }
+        if !self.pending.is_empty() {
+            // More input: the held text was a piece of an over-long line.
+            let held = std::mem::take(&mut self.pending);
+            let at = out.base() - held.len() as u64;
+            self.line(&held, at, out);
+            self.continued = true;
+        }
+        let mut rel = 0;
+        for line in input.split_inclusive('\n') {
+            if !line.ends_with('\n') {
+                self.pending.push_str(line);
+                break;
+            }
+            let at = out.base() + rel as u64;
+            self.line(line, at, out);
+            self.continued = false;
+            rel += line.len();
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
+        if !self.pending.is_empty() {
+            let held = std::mem::take(&mut self.pending);
+            let at = out.base() - held.len() as u64;
+            self.line(&held, at, out);
+        }
+        self.paragraphs.clear();
+        self.windows.clear();
+        self.continued = false;
+        Ok(())
+    }
+
+    fn held_bytes(&self) -> usize {
+        self.pending.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pass::EditLog;
+
+    fn run(input: &str) -> (String, EditLog) {
+        let mut p = DedupPass::new(DedupConfig::default());
+        let mut text = String::new();
+        let mut log = EditLog::default();
+        p.push(input, &mut Out::new(&mut text, &mut log, "dedup", 0)).unwrap();
+        p.finish(&mut Out::new(&mut text, &mut log, "dedup", input.len() as u64)).unwrap();
+        (text, log)
+    }
+
+    #[test]
+    fn dedup_keeps_the_first_of_a_repeated_paragraph() {
+        let doc = "市科技局赴“时代楷模陈俊武陈列室” 开展主题党日活动\n正文。\n市科技局赴\"时代楷模陈俊武陈列室\"开展主题党日活动\n";
+        let (out, log) = run(doc);
+        assert_eq!(out, "市科技局赴“时代楷模陈俊武陈列室” 开展主题党日活动\n正文。\n");
+        assert_eq!(log.edits[0].reason, "duplicate_paragraph");
+        assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+    }
+
+    #[test]
+    fn dedup_exempts_short_repeats() {
+        let doc = "记者 张三\n正文。\n记者 张三\n";
+        assert_eq!(run(doc).0, doc);
+    }
+
+    #[test]
+    fn dedup_cuts_a_long_span_printed_twice() {
+        let span = "亲子探索乐园、赛博风格街区及户外主题集市等多种新业态。据介绍，该项目二〇二二年开工建设，目前已进入收尾阶段。";
+        let doc = format!("项目涵盖科技运动互动、{span}\n她强调，要强化互动、{span}\n下一段。\n");
+        let (out, log) = run(&doc);
+        assert_eq!(out, format!("项目涵盖科技运动互动、{span}\n她强调，要强化\n下一段。\n"));
+        assert_eq!(log.edits[0].reason, "duplicate_span");
+        assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+    }
+
+    #[test]
+    fn dedup_keeps_a_long_name_repeated_inside_sentences() {
+        let name = "人才驱动创新发展工作研讨交流活动上，科技部科技人才交流开发服务中心";
+        let doc = format!("3月30日，在{name}开发服务处处长牛萍点赞。\n在3月30日举行的{name}政策与评估处副处长认为。\n");
+        assert_eq!(run(&doc).0, doc);
+    }
+
+    #[test]
+    fn dedup_keeps_short_repeated_quotes() {
+        let doc = "他说：“绿水青山就是金山银山。”大家鼓掌。\n我们要记住：“绿水青山就是金山银山。”\n";
+        assert_eq!(run(doc).0, doc);
+    }
+}
