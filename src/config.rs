@@ -34,6 +34,9 @@ pub struct CleanConfig {
     pub script: Option<ScriptConfig>,
     /// Web chrome removal ([`crate::passes::chrome`]).
     pub chrome: bool,
+    /// Photo captions, credits and page-jump markers
+    /// ([`crate::passes::caption`]).
+    pub caption: bool,
     /// Repeated paragraphs and spans within a document
     /// ([`crate::passes::dedup`]); `None` to skip.
     pub dedup: Option<crate::passes::dedup::DedupConfig>,
@@ -67,6 +70,7 @@ impl Default for CleanConfig {
             pinyin: true,
             script: Some(ScriptConfig::default()),
             chrome: true,
+            caption: true,
             dedup: Some(Default::default()),
             punct: Some(PunctConfig::default()),
             output: OutputMode::Paragraphs,
@@ -105,6 +109,7 @@ impl CleanConfig {
             pinyin: false,
             script: None,
             chrome: false,
+            caption: false,
             dedup: None,
             punct: None,
             output: OutputMode::Lines,
@@ -120,6 +125,7 @@ impl CleanConfig {
             pinyin: false,
             script: None,
             chrome: false,
+            caption: false,
             dedup: None,
             punct: None,
             output: OutputMode::Lines,

@@ -135,6 +135,9 @@ impl Cleaner {
         if cfg.chrome {
             chain.push(Box::new(passes::chrome::ChromePass::new()));
         }
+        if cfg.caption {
+            chain.push(Box::new(passes::caption::CaptionPass::new()));
+        }
         if let Some(c) = &cfg.dedup {
             chain.push(Box::new(passes::dedup::DedupPass::new(c.clone())));
         }

@@ -134,6 +134,7 @@ fn single_passes() -> Vec<(&'static str, PassFactory)> {
         ("punct", Box::new(|| Box::new(passes::punct::PunctPass::new(Default::default())))),
         ("pinyin", Box::new(|| Box::new(passes::pinyin::PinyinPass::new()))),
         ("chrome", Box::new(|| Box::new(passes::chrome::ChromePass::new()))),
+        ("caption", Box::new(|| Box::new(passes::caption::CaptionPass::new()))),
         ("dedup", Box::new(|| Box::new(passes::dedup::DedupPass::new(Default::default())))),
         ("script", Box::new(|| Box::new(passes::script::ScriptPass::new(&zhclean::Opencc::new("s2twp").unwrap())))),
         ("paragraphs", Box::new(|| Box::new(passes::paragraphs::ParagraphsPass::new()))),
@@ -249,6 +250,7 @@ proptest! {
         let mut cfg = CleanConfig::default();
         cfg.chrome = false;
         cfg.dedup = None;
+        cfg.caption = false;
         let c = Cleaner::builder().config(cfg).output(OutputMode::Lines).build().unwrap();
         let out = c.clean(&text);
         let want = text.replace("\r\n", "\n").chars().filter(|&c| c == '\n' || c == '\r').count();

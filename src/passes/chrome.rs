@@ -26,7 +26,7 @@ use std::sync::LazyLock;
 use crate::error::Error;
 use crate::pass::{Out, Pass};
 
-/// Lines longer than this (in characters) are never chrome.
+/// Lines longer than this (in non-whitespace characters) are never chrome.
 pub const MAX_CHROME_CHARS: usize = 200;
 
 /// `top` rules apply among this many first non-blank lines.
@@ -78,10 +78,14 @@ fn parse_rules(data: &'static str) -> Vec<Rule> {
 /// it is among the first non-blank lines of the document.
 fn classify(line: &str, top: bool) -> Option<&'static str> {
     let t = line.trim();
-    if t.is_empty() || t.chars().count() > MAX_CHROME_CHARS {
+    // Whitespace is not counted: later passes remove some of it, and the
+    // result must not change when cleaned again.
+    if t.is_empty() || t.chars().filter(|c| !c.is_whitespace()).count() > MAX_CHROME_CHARS {
         return None;
     }
-    let last = t.trim_end_matches(['”', '’', '"', '\'', '）', ')', '」', '』']).chars().next_back();
+    // Quotes of either direction may follow a sentence end (quote pairing
+    // later may turn one into the other).
+    let last = t.trim_end_matches(['”', '’', '“', '‘', '"', '\'', '）', ')', '」', '』']).chars().next_back();
     if matches!(last, Some('。' | '！' | '？' | '!' | '?')) {
         return None;
     }

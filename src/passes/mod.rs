@@ -6,10 +6,12 @@
 //! | [`pinyin`] | pinyin annotations after characters, mangled ones too | 0 |
 //! | [`script`] | Traditional ↔ Simplified, exactly OpenCC 1.4.2 | < 16 chars per stage |
 //! | [`chrome`] | breadcrumbs, copyright/ICP/备案, contact and support footers | one line (≤ line cap) |
+//! | [`caption`] | marked captions, photo credits, page-jump markers | one short line + one line |
 //! | [`dedup`] | paragraphs and long spans printed twice in a document | one line + window hashes (capped) |
 //! | [`punct`] | full-width punctuation, paired quotes, body/headline spacing | one line piece (≤ line cap) |
 //! | [`paragraphs`] | one paragraph per line (output stage) | ≤ 1 KiB of whitespace |
 
+pub mod caption;
 pub mod chrome;
 pub mod dedup;
 pub mod paragraphs;

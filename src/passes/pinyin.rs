@@ -119,7 +119,9 @@ impl PinyinPass {
                 // Find the closing parenthesis within reach.
                 let close = (i + 1..chars.len().min(i + 2 + MAX_SYLLABLE_CHARS)).find(|&k| is_close(chars[k].1));
                 if let Some(k) = close {
-                    let inner = &line[chars[i + 1].0..chars[k].0];
+                    // Spaces inside the parentheses do not matter (later
+                    // passes remove them; cleaning again must agree).
+                    let inner = line[chars[i + 1].0..chars[k].0].trim();
                     let end = chars[k].0 + chars[k].1.len_utf8();
                     if let Some(syl) = syllable(inner) {
                         if lost {
@@ -164,7 +166,7 @@ impl PinyinPass {
             // The reading: between the '?' and the ')'.
             let q = line[s..].chars().next().map_or(1, char::len_utf8);
             let close = line[..e].chars().next_back().map_or(1, char::len_utf8);
-            let reading: String = line[s + q..e - close].nfc().collect();
+            let reading: String = line[s + q..e - close].trim().nfc().collect();
             let prev = self.char_before(line, k);
             let next = self.char_after(line, k);
             let mut best: Option<(u32, char)> = None;

@@ -1,0 +1,350 @@
+//! `caption`: photo captions, photo credits and page-jump markers out.
+//!
+//! What goes (reasons in parentheses):
+//!
+//! * page-jump markers at the start or end of a line, or alone on one:
+//!   `(上接01版)`, `（下转第3版）`, `（转第5版）`, `（接第2版）` (`page_jump`);
+//! * a line ending in a caption marker: `…考察学习 （资料图片）`,
+//!   `（附图片3张）`, `（本报记者李四摄）` (`caption_marker`);
+//! * a photo-credit line: `倪睿/摄`, `新华社记者 张三 摄`, `图/王五`,
+//!   `××供图`, `图片来源：…` (`photo_credit`), together with a short bare
+//!   caption line right before it (`中信重工高端电液智能控制产业基地` /
+//!   `倪睿/摄`) (`caption_before_credit`);
+//! * a caption paragraph that ends in a credit: `近日，……健身需求。
+//!   洛报融媒记者 张怡照 通讯员 许柯 摄` (`caption_with_credit`).
+//!
+//! Reporter bylines without a photo credit stay (`洛报融媒记者 孙小蕊`),
+//! as do `文/图` bylines. Marker words are data:
+//! `data/patterns/captions.txt`. Captions without any marker, set between
+//! the halves of a broken paragraph, need layout evidence and belong to the
+//! rejoin pass.
+//!
+//! Held bytes: one short line (a possible bare caption, at most
+//! [`MAX_CAPTION_CHARS`] characters) and one unterminated line (at most
+//! the line cap).
+//!
+//! ```
+//! use zhclean::{CleanConfig, Cleaner};
+//! let c = Cleaner::new(CleanConfig::default()).unwrap();
+//! let page = "（上接01版）近两年，我市抓产业下足了功夫。\n中信重工高端电液智能控制产业基地\n倪睿/摄\n正文继续。\n";
+//! assert_eq!(c.clean(page), "近两年，我市抓产业下足了功夫。\n正文继续。\n");
+//! ```
+
+use std::sync::LazyLock;
+
+use crate::error::Error;
+use crate::pass::{Out, Pass};
+
+/// Credit lines and bare captions are at most this long (non-whitespace
+/// characters: later passes remove spaces, and cleaning again must not
+/// change the result).
+pub const MAX_CAPTION_CHARS: usize = 40;
+
+struct Patterns {
+    markers: Vec<&'static str>,
+    roles: Vec<&'static str>,
+    jumps: Vec<&'static str>,
+}
+
+static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
+    let mut p = Patterns { markers: Vec::new(), roles: Vec::new(), jumps: Vec::new() };
+    for (n, line) in include_str!("../../data/patterns/captions.txt").lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (kind, text) = line.split_once('\t').unwrap_or_else(|| panic!("captions.txt line {}: no tab", n + 1));
+        match kind {
+            "marker" => p.markers.push(text),
+            "role" => p.roles.push(text),
+            "jump" => p.jumps.push(text),
+            k => panic!("captions.txt line {}: unknown kind {k}", n + 1),
+        }
+    }
+    p
+});
+
+fn visible_chars(s: &str) -> usize {
+    s.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+fn is_open(c: char) -> bool {
+    c == '(' || c == '（'
+}
+
+fn is_close(c: char) -> bool {
+    c == ')' || c == '）'
+}
+
+/// If `s` starts with a page-jump marker, its byte length.
+fn jump_at_start(s: &str) -> Option<usize> {
+    let mut it = s.char_indices();
+    let (_, open) = it.next()?;
+    if !is_open(open) {
+        return None;
+    }
+    let inner_start = open.len_utf8();
+    let close = s[inner_start..].char_indices().take(12).find(|&(_, c)| is_close(c))?;
+    let inner = s[inner_start..inner_start + close.0].trim();
+    let end = inner_start + close.0 + close.1.len_utf8();
+    let rest = PATTERNS.jumps.iter().find_map(|j| inner.strip_prefix(j))?;
+    let rest = rest.trim_start().strip_prefix('第').unwrap_or(rest.trim_start());
+    let rest = rest.trim_end().strip_suffix('版')?;
+    let numeral = |c: char| c.is_ascii_digit() || "一二三四五六七八九十〇零百".contains(c);
+    (!rest.trim().is_empty() && rest.trim().chars().all(numeral)).then_some(end)
+}
+
+/// If `s` ends with a page-jump marker, where it starts.
+fn jump_at_end(s: &str) -> Option<usize> {
+    let t = s.trim_end();
+    if !t.ends_with(is_close) {
+        return None;
+    }
+    let open = t.char_indices().rev().take(12).find(|&(_, c)| is_open(c))?.0;
+    (jump_at_start(&t[open..]) == Some(t.len() - open)).then_some(open)
+}
+
+/// Whether `t` (trimmed) ends with a caption marker in parentheses.
+fn ends_with_caption_marker(t: &str) -> bool {
+    if !t.ends_with(is_close) {
+        return false;
+    }
+    let Some(open) = t.char_indices().rev().take(24).find(|&(_, c)| is_open(c)).map(|(i, _)| i) else {
+        return false;
+    };
+    let inner = t[open..].trim_start_matches(is_open).trim_end_matches(is_close).trim();
+    if PATTERNS.markers.contains(&inner) {
+        return true;
+    }
+    // （附图片3张）
+    if let Some(n) = inner.strip_prefix("附图片").and_then(|r| r.strip_suffix('张')) {
+        return !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
+    }
+    // （本报记者李四摄）
+    inner.ends_with('摄') && PATTERNS.roles.iter().any(|r| inner.contains(r))
+}
+
+/// Whether `tail` (text after the last sentence end, trimmed) is a photo
+/// credit: `倪睿/摄`, `记者 张三 摄`, `图/王五`, `王五供图`, `图片来源：…`.
+fn is_credit(tail: &str) -> bool {
+    let t = tail.trim();
+    if t.is_empty() || visible_chars(t) > MAX_CAPTION_CHARS {
+        return false;
+    }
+    if let Some(before) = t.strip_suffix('摄') {
+        // The 摄 stands apart: after a slash, a space, or a role word.
+        let b = before.trim_end();
+        return before.ends_with(['/', '／'])
+            || (b.len() < before.len() && !b.is_empty())
+            || PATTERNS.roles.iter().any(|r| b.contains(r)) && visible_chars(b) <= 24;
+    }
+    t.ends_with("供图") || t.starts_with("图/") || t.starts_with("图／") || t.starts_with("图片来源")
+}
+
+/// Sentence ends, ASCII too: `punct` makes `?` full width only later, and
+/// the result must not change when cleaned again.
+const SENTENCE_END: [char; 5] = ['。', '！', '？', '!', '?'];
+
+fn ends_sentence(t: &str) -> bool {
+    let t = t.trim_end().trim_end_matches(['”', '’', '“', '‘', '"', '\'', '）', ')', '」', '』']);
+    t.ends_with(SENTENCE_END)
+}
+
+/// See the module docs.
+#[derive(Debug, Default)]
+pub struct CaptionPass {
+    /// A short line without a sentence end, held in case a credit line
+    /// follows (then it is that photo's caption). With its offset.
+    held: Option<(String, u64)>,
+    /// Unterminated line held until it is known whole.
+    pending: String,
+    continued: bool,
+}
+
+impl CaptionPass {
+    /// A fresh pass.
+    pub fn new() -> CaptionPass {
+        CaptionPass::default()
+    }
+
+    fn release_held(&mut self, out: &mut Out<'_>) {
+        if let Some((line, _)) = self.held.take() {
+            out.text().push_str(&line);
+        }
+    }
+
+    fn line(&mut self, line: &str, at: u64, out: &mut Out<'_>) {
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        let nl = &line[content.len()..];
+        if self.continued {
+            self.release_held(out);
+            out.text().push_str(line);
+            return;
+        }
+        // Page-jump markers at either end come off first, so that the rules
+        // below judge what remains (and judge it the same when run again).
+        let lead = content.len() - content.trim_start().len();
+        let mut start = lead;
+        let mut stop = content.len();
+        while let Some(n) = jump_at_start(&content[start..stop]) {
+            start += n;
+            start += content[start..stop].len() - content[start..stop].trim_start().len();
+        }
+        while let Some(open) = jump_at_end(&content[start..stop]) {
+            stop = start + open;
+        }
+        let marked = start > lead || stop < content.len();
+        let kept = &content[start..stop];
+        let t = kept.trim();
+        // Credit line (no sentence in it): it and the short caption before
+        // it go.
+        if is_credit(t) && !t.contains(SENTENCE_END) {
+            if let Some((prev, prev_at)) = self.held.take() {
+                out.edit_abs(prev_at, &prev, "", "caption_before_credit");
+            }
+            out.edit_abs(at, line, "", "photo_credit");
+            return;
+        }
+        self.release_held(out);
+        let whole = if t.is_empty() && marked {
+            Some("page_jump")
+        } else if ends_with_caption_marker(t) {
+            Some("caption_marker")
+        } else {
+            // A caption paragraph ending in a credit.
+            t.rfind(SENTENCE_END).and_then(|end| {
+                let tail = &t[end + t[end..].chars().next().map_or(0, char::len_utf8)..];
+                (!tail.trim().is_empty() && is_credit(tail) && tail.trim().ends_with('摄'))
+                    .then_some("caption_with_credit")
+            })
+        };
+        if let Some(reason) = whole {
+            out.edit_abs(at, line, "", reason);
+            return;
+        }
+        if start > lead {
+            out.edit_abs(at + lead as u64, &content[lead..start], "", "page_jump");
+        }
+        if stop < content.len() {
+            out.edit_abs(at + stop as u64, &content[stop..], "", "page_jump");
+        }
+        let cleaned = format!("{}{kept}{nl}", &content[..lead]);
+        // A short line that does not end a sentence may be a bare caption:
+        // hold it until the next line says. (Not one that carried a
+        // page-jump marker: that is text, and its edit is already out.)
+        if !marked && !t.is_empty() && visible_chars(t) <= MAX_CAPTION_CHARS && !ends_sentence(t) && !nl.is_empty() {
+            self.held = Some((cleaned, at));
+            return;
+        }
+        out.text().push_str(&cleaned);
+    }
+}
+
+impl Pass for CaptionPass {
+    fn name(&self) -> &'static str {
+        "caption"
+    }
+
+    fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
+        if input.is_empty() {
+            return Ok(());
+        }
+        if !self.pending.is_empty() {
+            // More input: the held text was a piece of an over-long line.
+            let held = std::mem::take(&mut self.pending);
+            self.release_held(out);
+            out.text().push_str(&held);
+            self.continued = true;
+        }
+        let mut rel = 0;
+        for line in input.split_inclusive('\n') {
+            if !line.ends_with('\n') {
+                self.pending.push_str(line);
+                break;
+            }
+            let at = out.base() + rel as u64;
+            self.line(line, at, out);
+            self.continued = false;
+            rel += line.len();
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
+        if !self.pending.is_empty() {
+            let held = std::mem::take(&mut self.pending);
+            let at = out.base() - held.len() as u64;
+            self.line(&held, at, out);
+        }
+        self.release_held(out);
+        self.continued = false;
+        Ok(())
+    }
+
+    fn held_bytes(&self) -> usize {
+        self.pending.len() + self.held.as_ref().map_or(0, |(l, _)| l.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pass::EditLog;
+
+    fn run(input: &str) -> (String, EditLog) {
+        let mut p = CaptionPass::new();
+        let mut text = String::new();
+        let mut log = EditLog::default();
+        p.push(input, &mut Out::new(&mut text, &mut log, "caption", 0)).unwrap();
+        p.finish(&mut Out::new(&mut text, &mut log, "caption", input.len() as u64)).unwrap();
+        (text, log)
+    }
+
+    #[test]
+    fn caption_removes_page_jump_markers() {
+        assert_eq!(run("(上接01版)\n正文。\n").0, "正文。\n");
+        assert_eq!(run("（上接01版）近两年，我市发展很快。\n").0, "近两年，我市发展很快。\n");
+        assert_eq!(run("产业规模。（下转第3版）\n").0, "产业规模。\n");
+        assert_eq!(run("（转第五版）\n").0, "");
+        assert_eq!(run("洛阳(上接01版)(上接01版)\n").0, "洛阳\n");
+        // Not markers: a year, a plain parenthesis.
+        for s in ["(2021)年报。\n", "（上接）\n", "（第3版）\n"] {
+            assert_eq!(run(s).0, s);
+        }
+    }
+
+    #[test]
+    fn caption_removes_marked_captions_and_credits() {
+        let doc =
+            "我市跟班学习干部到广汽传祺考察学习 (资料图片)\n正文一。\n中信重工高端电液智能控制产业基地\n倪睿/摄\n\
+                   正文二。\n近日，市民在健身中心健身。洛报融媒记者 张怡照 通讯员 许柯 摄\n图片（附图片3张）\n\
+                   新华社记者 张三 摄\n正文三。\n";
+        let (out, log) = run(doc);
+        assert_eq!(out, "正文一。\n正文二。\n正文三。\n");
+        let reasons: Vec<_> = log.edits.iter().map(|e| e.reason).collect();
+        assert_eq!(
+            reasons,
+            vec![
+                "caption_marker",
+                "caption_before_credit",
+                "photo_credit",
+                "caption_with_credit",
+                "caption_marker",
+                "photo_credit"
+            ]
+        );
+        assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+    }
+
+    #[test]
+    fn caption_keeps_bylines_and_ordinary_text() {
+        for s in [
+            "洛报融媒记者 孙小蕊\n",
+            "洛报融媒见习记者 赵晨熹 文/图\n",
+            "强化人才驱动 增强发展动能\n正文。\n",
+            "他用相机拍摄了这一幕。\n",
+            "这是摄影展的开幕式\n",
+        ] {
+            assert_eq!(run(s).0, s, "{s}");
+        }
+    }
+}
