@@ -37,6 +37,9 @@ pub struct CleanConfig {
     /// Photo captions, credits and page-jump markers
     /// ([`crate::passes::caption`]).
     pub caption: bool,
+    /// Paragraphs cut by a column or page end put back together
+    /// ([`crate::passes::rejoin`]); `None` to skip.
+    pub rejoin: Option<crate::passes::rejoin::RejoinConfig>,
     /// Repeated paragraphs and spans within a document
     /// ([`crate::passes::dedup`]); `None` to skip.
     pub dedup: Option<crate::passes::dedup::DedupConfig>,
@@ -71,6 +74,7 @@ impl Default for CleanConfig {
             script: Some(ScriptConfig::default()),
             chrome: true,
             caption: true,
+            rejoin: Some(Default::default()),
             dedup: Some(Default::default()),
             punct: Some(PunctConfig::default()),
             output: OutputMode::Paragraphs,
@@ -110,6 +114,7 @@ impl CleanConfig {
             script: None,
             chrome: false,
             caption: false,
+            rejoin: None,
             dedup: None,
             punct: None,
             output: OutputMode::Lines,
@@ -126,6 +131,7 @@ impl CleanConfig {
             script: None,
             chrome: false,
             caption: false,
+            rejoin: None,
             dedup: None,
             punct: None,
             output: OutputMode::Lines,

@@ -70,6 +70,7 @@ pub use dict::opencc::{Opencc, OpenccStream, CONFIG_NAMES};
 pub use error::{Error, ErrorKind, Location};
 pub use pass::{Audit, Edit, EditLog, NoAudit, Out, OwnedEdit, Pass};
 pub use passes::dedup::DedupConfig;
+pub use passes::rejoin::RejoinConfig;
 pub use pipeline::{Cleaner, CleanerBuilder, Stream, Summary};
 
 /// The README's examples run as doctests.

@@ -138,6 +138,9 @@ impl Cleaner {
         if cfg.caption {
             chain.push(Box::new(passes::caption::CaptionPass::new()));
         }
+        if let Some(c) = &cfg.rejoin {
+            chain.push(Box::new(passes::rejoin::RejoinPass::new(c.clone())));
+        }
         if let Some(c) = &cfg.dedup {
             chain.push(Box::new(passes::dedup::DedupPass::new(c.clone())));
         }

@@ -15,7 +15,7 @@ const MAX_CER_PUNCT_BLIND: f64 = 0.0033;
 /// The punctuation part of the error: `cer - cer_punct_blind`.
 const MAX_PUNCT_ERROR: f64 = 0.0010;
 const MIN_SPACE_F1: f64 = 0.94;
-const MAX_BREAK_ERRORS: usize = 26;
+const MAX_BREAK_ERRORS: usize = 11;
 
 fn run_all(cleaner: &Cleaner) -> (Score, Vec<(String, Score)>) {
     let mut total = Score::default();

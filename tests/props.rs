@@ -135,6 +135,7 @@ fn single_passes() -> Vec<(&'static str, PassFactory)> {
         ("pinyin", Box::new(|| Box::new(passes::pinyin::PinyinPass::new()))),
         ("chrome", Box::new(|| Box::new(passes::chrome::ChromePass::new()))),
         ("caption", Box::new(|| Box::new(passes::caption::CaptionPass::new()))),
+        ("rejoin", Box::new(|| Box::new(passes::rejoin::RejoinPass::new(Default::default())))),
         ("dedup", Box::new(|| Box::new(passes::dedup::DedupPass::new(Default::default())))),
         ("script", Box::new(|| Box::new(passes::script::ScriptPass::new(&zhclean::Opencc::new("s2twp").unwrap())))),
         ("paragraphs", Box::new(|| Box::new(passes::paragraphs::ParagraphsPass::new()))),
@@ -251,6 +252,7 @@ proptest! {
         cfg.chrome = false;
         cfg.dedup = None;
         cfg.caption = false;
+        cfg.rejoin = None;
         let c = Cleaner::builder().config(cfg).output(OutputMode::Lines).build().unwrap();
         let out = c.clean(&text);
         let want = text.replace("\r\n", "\n").chars().filter(|&c| c == '\n' || c == '\r').count();

@@ -103,6 +103,21 @@ fn jump_at_end(s: &str) -> Option<usize> {
     (jump_at_start(&t[open..]) == Some(t.len() - open)).then_some(open)
 }
 
+/// `s` without the page-jump markers at its two ends (and the spaces
+/// around them). Shared with `chrome`, which judges a line by what remains.
+pub(crate) fn strip_jump_markers(s: &str) -> &str {
+    let mut t = s.trim();
+    loop {
+        if let Some(n) = jump_at_start(t) {
+            t = t[n..].trim_start();
+        } else if let Some(open) = jump_at_end(t) {
+            t = t[..open].trim_end();
+        } else {
+            return t;
+        }
+    }
+}
+
 /// Whether `t` (trimmed) ends with a caption marker in parentheses.
 fn ends_with_caption_marker(t: &str) -> bool {
     if !t.ends_with(is_close) {

@@ -77,7 +77,9 @@ fn parse_rules(data: &'static str) -> Vec<Rule> {
 /// Why `line` (without its newline) is chrome, if it is. `top` says whether
 /// it is among the first non-blank lines of the document.
 fn classify(line: &str, top: bool) -> Option<&'static str> {
-    let t = line.trim();
+    // Judged without page-jump markers, which the caption pass removes
+    // later: cleaning again must agree.
+    let t = crate::passes::caption::strip_jump_markers(line);
     // Whitespace is not counted: later passes remove some of it, and the
     // result must not change when cleaned again.
     if t.is_empty() || t.chars().filter(|c| !c.is_whitespace()).count() > MAX_CHROME_CHARS {

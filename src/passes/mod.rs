@@ -7,6 +7,7 @@
 //! | [`script`] | Traditional ↔ Simplified, exactly OpenCC 1.4.2 | < 16 chars per stage |
 //! | [`chrome`] | breadcrumbs, copyright/ICP/备案, contact and support footers | one line (≤ line cap) |
 //! | [`caption`] | marked captions, photo credits, page-jump markers | one short line + one line |
+//! | [`rejoin`] | paragraphs cut by a column or page end, joined back | the open paragraph (≤ line cap) |
 //! | [`dedup`] | paragraphs and long spans printed twice in a document | one line + window hashes (capped) |
 //! | [`punct`] | full-width punctuation, paired quotes, body/headline spacing | one line piece (≤ line cap) |
 //! | [`paragraphs`] | one paragraph per line (output stage) | ≤ 1 KiB of whitespace |
@@ -17,5 +18,6 @@ pub mod dedup;
 pub mod paragraphs;
 pub mod pinyin;
 pub mod punct;
+pub mod rejoin;
 pub mod script;
 pub mod unicode;

@@ -3,8 +3,9 @@
 //!
 //! What it changes:
 //!
-//! * `(syllable)` or `（syllable）` after a Han character (spaces between
-//!   are allowed, and kept), where the
+//! * `(syllable)` or `（syllable）` after a Han character (spaces and a
+//!   short parenthesized aside between are allowed), or at the very start
+//!   of a line (an orphan whose character ended the line before), where the
 //!   syllable is a Mandarin syllable with a tone mark (`dāng`) or tone
 //!   number (`dang1`), goes (`annotation`). A toneless one (`個(ge)`) goes
 //!   too when the same line has a toned annotation elsewhere: alone, `(a)`
@@ -107,6 +108,10 @@ impl PinyinPass {
         // The last non-space character that stays (cut spans skipped):
         // consecutive annotations `陽(yáng)(yáng)` must both see the Han
         // character, or cleaning the output again would change it.
+        // The last non-space character kept on this line. At the start of a
+        // line there is none: a toned annotation there is an orphan (its
+        // character ended the line before, or was removed by a later pass)
+        // and goes whatever came before, so that cleaning again agrees.
         let mut prev_kept: Option<char> = None;
         let mut i = 0;
         while i < chars.len() {
@@ -115,7 +120,8 @@ impl PinyinPass {
             // Spaces between are allowed: later passes remove them, and the
             // result must not change when cleaned again.
             let after_han = prev_kept.is_some_and(is_han);
-            if (is_open(c) && after_han) || lost {
+            let line_start = prev_kept.is_none();
+            if (is_open(c) && (after_han || line_start)) || lost {
                 // Find the closing parenthesis within reach.
                 let close = (i + 1..chars.len().min(i + 2 + MAX_SYLLABLE_CHARS)).find(|&k| is_close(chars[k].1));
                 if let Some(k) = close {
@@ -130,18 +136,44 @@ impl PinyinPass {
                                 i = k + 1;
                                 continue;
                             }
-                        } else if syl.toned {
+                        } else if syl.toned && (after_han || line_start) {
                             toned_seen = true;
                             self.cuts.push((pos, end, String::new(), "annotation"));
                             i = k + 1;
                             continue;
-                        } else {
+                        } else if after_han {
                             toneless.push((pos, end));
                         }
                     }
                 }
             }
-            if c != ' ' && c != '\t' {
+            // A short parenthesized aside (`(上接01版)`) is transparent: an
+            // annotation after it still belongs to the character before it,
+            // and a later pass may remove the aside.
+            if is_open(c) {
+                // Within 12 non-space characters (spaces do not count: later
+                // passes remove them).
+                let mut seen = 0;
+                let close = chars[i + 1..]
+                    .iter()
+                    .take_while(|(_, d)| {
+                        seen += usize::from(!d.is_whitespace());
+                        seen <= 13
+                    })
+                    .position(|&(_, d)| is_close(d));
+                // An empty pair `()` is no aside, nor is a group with another
+                // opening parenthesis inside (`(洛陽(yáng))` holds an
+                // annotation to look at).
+                let aside = |k: usize| {
+                    let inner = &chars[i + 1..i + 1 + k];
+                    inner.iter().any(|(_, d)| !d.is_whitespace()) && !inner.iter().any(|&(_, d)| is_open(d))
+                };
+                if let Some(k) = close.filter(|&k| aside(k)) {
+                    i += k + 2;
+                    continue;
+                }
+            }
+            if !c.is_whitespace() {
                 prev_kept = Some(c);
             }
             i += 1;
@@ -277,6 +309,8 @@ mod tests {
         assert_eq!(clean("發（fā）展"), "發展");
         assert_eq!(clean("綠(lǜ)色 略(lve4)"), "綠色 略");
         assert_eq!(clean("本报讯 (dāng)"), "本报讯 ");
+        assert_eq!(clean("洛陽\n(yáng)市"), "洛陽\n市");
+        assert_eq!(clean("中科慧遠視覺技術(洛陽(yáng))有限公司"), "中科慧遠視覺技術(洛陽)有限公司");
     }
 
     #[test]

@@ -467,9 +467,23 @@ fn pair_quotes(
             if need_cjk_neighbour && !cjk_near(chars, i) {
                 continue;
             }
-            match cur.take() {
-                Some(j) => pairs.push((j, i)),
-                None => cur = Some(i),
+            // Where the context says which way the quote faces, follow it:
+            // one unbalanced quote then cannot flip every later pair of the
+            // paragraph. Elsewhere, alternate.
+            match quote_direction(chars, i) {
+                Some(true) => {
+                    if let Some(j) = cur.replace(i) {
+                        unpaired.push(j);
+                    }
+                }
+                Some(false) => match cur.take() {
+                    Some(j) => pairs.push((j, i)),
+                    None => unpaired.push(i),
+                },
+                None => match cur.take() {
+                    Some(j) => pairs.push((j, i)),
+                    None => cur = Some(i),
+                },
             }
         } else if c == open {
             if let Some(j) = cur.replace(i) {
@@ -505,6 +519,42 @@ fn pair_quotes(
         }
     }
     changed
+}
+
+/// The direction of the quote at `i` when its neighbours make it clear:
+/// `Some(true)` opening (after `：`, `，` or an opening bracket, or at the
+/// start), `Some(false)` closing (before closing or sentence punctuation,
+/// or at the end), `None` when unclear or contradictory.
+fn quote_direction(chars: &[char], i: usize) -> Option<bool> {
+    let (p, n) = (prev_ns(chars, i), next_ns(chars, i));
+    let opens = p.is_none_or(|c| matches!(c, '：' | ':' | '，' | ',' | '（' | '(' | '《' | '「' | '『' | '【'));
+    let closes = n.is_none_or(|c| {
+        matches!(
+            c,
+            '，' | ','
+                | '。'
+                | '、'
+                | '；'
+                | ';'
+                | '：'
+                | ':'
+                | '！'
+                | '!'
+                | '？'
+                | '?'
+                | '）'
+                | ')'
+                | '》'
+                | '」'
+                | '』'
+                | '】'
+        )
+    });
+    match (opens, closes) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    }
 }
 
 /// Whether a whitespace run between `chars[p]` and `chars[n]` goes in a
@@ -601,6 +651,14 @@ mod tests {
         spacing_quote_space_in_body: "要健全机制,实行重大科技专项 “揭榜挂帅”,构建分配机制。" => "要健全机制，实行重大科技专项“揭榜挂帅”，构建分配机制。";
         spacing_english_curly_quotes_keep_spaces: "He said, “hi there” and left; she stayed, quietly." => "He said, “hi there” and left; she stayed, quietly.";
         spacing_keeps_leading_and_trailing: "  强化 增强  \n" => "  强化 增强  \n";
+    }
+
+    #[test]
+    fn quotes_context_stops_a_flip_cascade() {
+        // One unbalanced quote first: the quote before `，` closes whatever
+        // came before, and the pairs after it come out right.
+        let out = clean("总结\"日前,锚定市委\"三项重点工作\",以\"四敢\"精神拼经济,加快建设\"活力西工\"");
+        assert!(out.contains("工作”，以“四敢”精神拼经济，加快建设“活力西工”"), "{out}");
     }
 
     #[test]

@@ -1,0 +1,348 @@
+//! `rejoin`: puts back together a paragraph that a column or page end cut
+//! in two, across blank lines (and across the captions and page-jump
+//! markers earlier passes removed from between the halves).
+//!
+//! A line is joined to the next non-blank line when all of this holds:
+//!
+//! * the first is body text (at least [`RejoinConfig::min_body_chars`]
+//!   non-space characters with sentence punctuation, or twice as many
+//!   without) and does not end a
+//!   sentence: its last character is not one of `。！？…`, a quote or
+//!   closing bracket, or `：` (a colon often ends a line that introduces a
+//!   list or a quote);
+//! * the second is body text too (the same test), so not a headline or
+//!   byline;
+//! * any number of blank lines may lie between (the output has none, and
+//!   cleaning it again must give the same result).
+//!
+//! The reason recorded says what the evidence was: `join_word` when the
+//! characters on the two sides of the break form a word of the word list
+//! (`能|力` → `能力`), `join_comma` when the first part ends in `，`, `、`
+//! or `；`, `join_open` otherwise (no sentence end). Whitespace at the join
+//! goes when a Han character or CJK punctuation is on either side.
+//!
+//! Never joined: a headline onto body text, two complete paragraphs, a
+//! line that ends inside a parenthesis opened among its last 8 characters. A
+//! fragment whose continuation was lost is joined to the next paragraph when
+//! that one looks like a continuation; the seed gold treats those breaks as
+//! judgement calls.
+//!
+//! Held bytes: the open paragraph and the blank lines after it, at most
+//! the line cap (a longer paragraph is passed on and not joined further).
+//!
+//! ```
+//! use zhclean::{CleanConfig, Cleaner};
+//! let c = Cleaner::new(CleanConfig::default()).unwrap();
+//! let page = "跟班学习如何学?在跟班学习期间,跟班学习干部既注重提升自身能\n\n力素质,又为深化地区交流牵线搭桥,广泛开展交流。\n";
+//! assert_eq!(
+//!     c.clean(page),
+//!     "跟班学习如何学？在跟班学习期间，跟班学习干部既注重提升自身能力素质，又为深化地区交流牵线搭桥，广泛开展交流。\n"
+//! );
+//! ```
+
+use crate::dict::words;
+use crate::error::Error;
+use crate::pass::{Out, Pass};
+use crate::stream::framer::is_han;
+
+/// Settings of the `rejoin` pass.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RejoinConfig {
+    /// A line with fewer non-space characters and no sentence punctuation
+    /// is a headline or byline, never part of a join.
+    pub min_body_chars: usize,
+    /// The open paragraph is passed on unjoined beyond this many bytes.
+    pub max_paragraph_bytes: usize,
+}
+
+impl Default for RejoinConfig {
+    fn default() -> RejoinConfig {
+        RejoinConfig { min_body_chars: 20, max_paragraph_bytes: 1 << 20 }
+    }
+}
+
+/// See the module docs.
+#[derive(Debug)]
+pub struct RejoinPass {
+    cfg: RejoinConfig,
+    /// The open paragraph (without its newline), its input offset, and
+    /// the blank lines seen after it (verbatim).
+    open: Option<(String, String)>,
+    /// Input offset of the separator after the open paragraph: its '\n'
+    /// and any blank lines.
+    sep_at: u64,
+    blank_lines: usize,
+    /// Unterminated line held until it is known whole.
+    pending: String,
+}
+
+fn visible(s: &str) -> usize {
+    s.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+fn has_sentence_punct(s: &str) -> bool {
+    s.contains(['，', '。', '；', '！', '？', ',', ';', '!', '?'])
+}
+
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c as u32, 0x3001..=0x303F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0x2014 | 0x2026 | 0x201C..=0x201D)
+}
+
+impl RejoinPass {
+    /// A pass with these settings.
+    pub fn new(cfg: RejoinConfig) -> RejoinPass {
+        RejoinPass { cfg, open: None, sep_at: 0, blank_lines: 0, pending: String::new() }
+    }
+
+    /// Body text: long enough with sentence punctuation, or twice that
+    /// long without. The same test for both halves, and one that a joined
+    /// paragraph passes whenever its parts did, so that cleaning the output
+    /// again joins nothing more.
+    fn is_body(&self, t: &str) -> bool {
+        let n = visible(t);
+        (n >= self.cfg.min_body_chars && has_sentence_punct(t)) || n >= 2 * self.cfg.min_body_chars
+    }
+
+    /// Whether a paragraph ending in `t` is left open (no sentence end).
+    fn is_open_end(t: &str) -> bool {
+        match t.trim_end().chars().next_back() {
+            None => false,
+            Some(c) => !matches!(
+                c,
+                '。' | '！'
+                    | '？'
+                    | '!'
+                    | '?'
+                    | '…'
+                    | '”'
+                    | '’'
+                    | '“'
+                    | '‘'
+                    | '」'
+                    | '』'
+                    | '）'
+                    | ')'
+                    | '：'
+                    | ':'
+                    | '"'
+                    | '\''
+                    | '.'
+            ),
+        }
+    }
+
+    /// The reason for joining `a` and `b`, if they should be joined.
+    fn join_reason(&self, a: &str, b: &str) -> Option<&'static str> {
+        let (a, b) = (a.trim_end(), b.trim_start());
+        if !Self::is_open_end(a) || !self.is_body(a) {
+            return None;
+        }
+        if !self.is_body(b) {
+            return None;
+        }
+        // A line that ends inside a short open parenthesis is left alone:
+        // joined, the parenthesis would close and change what the passes
+        // before this one see on a second cleaning (a pinyin annotation
+        // split by the line break, for one).
+        let tail: Vec<char> = a.chars().rev().filter(|c| !c.is_whitespace()).take(8).collect();
+        if let Some(open) = tail.iter().position(|&c| c == '(' || c == '（') {
+            if !tail[..open].iter().any(|&c| c == ')' || c == '）') {
+                return None;
+            }
+        }
+        let last = a.chars().next_back()?;
+        if matches!(last, '，' | '、' | '；' | ',' | ';') {
+            return Some("join_comma");
+        }
+        let tail: Vec<char> = a.chars().rev().take(2).collect();
+        let head: Vec<char> = b.chars().take(2).collect();
+        let word = |l: &[char], r: &[char]| {
+            let w: String = l.iter().rev().chain(r.iter()).collect();
+            w.chars().all(is_han) && words::word_frequency(&w).is_some()
+        };
+        if !tail.is_empty()
+            && !head.is_empty()
+            && (word(&tail[..1], &head[..1])
+                || (head.len() > 1 && word(&tail[..1], &head))
+                || (tail.len() > 1 && word(&tail, &head[..1])))
+        {
+            return Some("join_word");
+        }
+        Some("join_open")
+    }
+
+    /// Writes the open paragraph and the blank lines after it.
+    fn flush(&mut self, out: &mut Out<'_>) {
+        if let Some((para, blanks)) = self.open.take() {
+            out.text().push_str(&para);
+            out.text().push('\n');
+            out.text().push_str(&blanks);
+        }
+        self.blank_lines = 0;
+    }
+
+    fn line(&mut self, line: &str, at: u64, out: &mut Out<'_>) {
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        let terminated = content.len() < line.len();
+        if content.trim().is_empty() && terminated {
+            match &mut self.open {
+                Some((_, blanks)) => {
+                    blanks.push_str(line);
+                    self.blank_lines += 1;
+                }
+                None => out.text().push_str(line),
+            }
+            return;
+        }
+        let reason = self.open.as_ref().and_then(|(para, _)| self.join_reason(para, content));
+        match reason {
+            Some(reason) => {
+                let (mut para, blanks) = self.open.take().expect("open paragraph");
+                let trimmed = para.trim_end().len();
+                let b = content.trim_start();
+                let lead = content.len() - b.len();
+                let keep_space = !(para[..trimmed].chars().next_back().is_some_and(|c| is_han(c) || is_cjk_punct(c))
+                    || b.chars().next().is_some_and(|c| is_han(c) || is_cjk_punct(c)));
+                // What the join removes: the paragraph's trailing spaces, its
+                // newline, the blank lines, and the next line's indentation.
+                let removed = format!("{}\n{}{}", &para[trimmed..], blanks, &content[..lead]);
+                let removed_at = self.sep_at - (para.len() - trimmed) as u64;
+                let inserted = if keep_space { " " } else { "" };
+                out.edit_abs(removed_at, &removed, inserted, reason);
+                para.truncate(trimmed);
+                para.push_str(inserted);
+                para.push_str(b);
+                self.blank_lines = 0;
+                if !terminated || para.len() > self.cfg.max_paragraph_bytes {
+                    out.text().push_str(&para);
+                    if terminated {
+                        out.text().push('\n');
+                    }
+                } else {
+                    self.sep_at = at + content.len() as u64;
+                    self.open = Some((para, String::new()));
+                }
+            }
+            None => {
+                self.flush(out);
+                if terminated && content.len() <= self.cfg.max_paragraph_bytes {
+                    self.sep_at = at + content.len() as u64;
+                    self.open = Some((content.to_string(), String::new()));
+                } else {
+                    out.text().push_str(line);
+                }
+            }
+        }
+    }
+}
+
+impl Pass for RejoinPass {
+    fn name(&self) -> &'static str {
+        "rejoin"
+    }
+
+    fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
+        if input.is_empty() {
+            return Ok(());
+        }
+        if !self.pending.is_empty() {
+            // More input: the held text was a piece of an over-long line,
+            // which is never joined.
+            self.flush(out);
+            let held = std::mem::take(&mut self.pending);
+            out.text().push_str(&held);
+            self.pending = held;
+            self.pending.clear();
+            // The rest of that line up to its newline passes through too.
+            match input.find('\n') {
+                Some(i) => {
+                    out.text().push_str(&input[..=i]);
+                    let rest = &input[i + 1..];
+                    let base = i + 1;
+                    return self.push_lines(rest, base, out);
+                }
+                None => {
+                    out.text().push_str(input);
+                    return Ok(());
+                }
+            }
+        }
+        self.push_lines(input, 0, out)
+    }
+
+    fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
+        if !self.pending.is_empty() {
+            let held = std::mem::take(&mut self.pending);
+            let at = out.base() - held.len() as u64;
+            self.line(&held, at, out);
+        }
+        self.flush(out);
+        Ok(())
+    }
+
+    fn held_bytes(&self) -> usize {
+        self.pending.len() + self.open.as_ref().map_or(0, |(p, b)| p.len() + b.len())
+    }
+}
+
+impl RejoinPass {
+    fn push_lines(&mut self, input: &str, offset: usize, out: &mut Out<'_>) -> Result<(), Error> {
+        let mut rel = offset;
+        for line in input.split_inclusive('\n') {
+            if !line.ends_with('\n') {
+                self.pending.push_str(line);
+                break;
+            }
+            let at = out.base() + rel as u64;
+            self.line(line, at, out);
+            rel += line.len();
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pass::EditLog;
+
+    fn run(input: &str) -> (String, EditLog) {
+        let mut p = RejoinPass::new(RejoinConfig::default());
+        let mut text = String::new();
+        let mut log = EditLog::default();
+        p.push(input, &mut Out::new(&mut text, &mut log, "rejoin", 0)).unwrap();
+        p.finish(&mut Out::new(&mut text, &mut log, "rejoin", input.len() as u64)).unwrap();
+        (text, log)
+    }
+
+    #[test]
+    fn rejoin_joins_a_word_cut_by_a_column() {
+        let doc = "在跟班学习期间，跟班学习干部既注重提升自身能\n\n力素质，又为深化地区交流牵线搭桥，效果很好。\n";
+        let (out, log) = run(doc);
+        assert_eq!(out, "在跟班学习期间，跟班学习干部既注重提升自身能力素质，又为深化地区交流牵线搭桥，效果很好。\n");
+        assert_eq!(log.edits[0].reason, "join_word");
+        assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+    }
+
+    #[test]
+    fn rejoin_joins_after_a_comma() {
+        let doc =
+            "近3000个高能级平台“筑巢引凤”，吸引了大批人才来到这里创业，\n伊滨科技城等平台建设加快推进，成效明显。\n";
+        let (out, log) = run(doc);
+        assert!(out.lines().count() == 1, "{out}");
+        assert_eq!(log.edits[0].reason, "join_comma");
+    }
+
+    #[test]
+    fn rejoin_never_joins_headlines_or_complete_paragraphs() {
+        for doc in [
+            "强化人才驱动 增强发展动能\n\n“洛阳探索实施百名科技人才入企计划，为企业创新提供智力支持。”\n",
+            "第一段已经说完了，这是一个完整的句子。\n\n第二段也是一个完整的句子，并且很长很长。\n",
+            "本报专访来自科技部科技人才交流开发服务中心两位专家，共谋新时期科技人才驱动创新发展\n\n强化人才驱动 增强发展动能\n",
+            "他在会上指出，要做好以下几个方面的工作，具体如下：\n\n一是加强领导，二是压实责任，三是强化考核。\n",
+        ] {
+            assert_eq!(run(doc).0, doc);
+        }
+    }
+}
