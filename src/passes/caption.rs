@@ -63,8 +63,10 @@ static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
     p
 });
 
+/// Non-whitespace characters in `s`, counted up to one past the caption
+/// limit (callers only compare against it).
 fn visible_chars(s: &str) -> usize {
-    s.chars().filter(|c| !c.is_whitespace()).count()
+    s.chars().filter(|c| !c.is_whitespace()).take(MAX_CAPTION_CHARS + 1).count()
 }
 
 fn is_open(c: char) -> bool {

@@ -80,15 +80,16 @@ fn classify(line: &str, top: bool) -> Option<&'static str> {
     // Judged without page-jump markers, which the caption pass removes
     // later: cleaning again must agree.
     let t = crate::passes::caption::strip_jump_markers(line);
-    // Whitespace is not counted: later passes remove some of it, and the
-    // result must not change when cleaned again.
-    if t.is_empty() || t.chars().filter(|c| !c.is_whitespace()).count() > MAX_CHROME_CHARS {
+    // Quotes of either direction may follow a sentence end (quote pairing
+    // later may turn one into the other). Cheapest test first: most body
+    // lines end a sentence.
+    let last = t.trim_end_matches(['”', '’', '“', '‘', '"', '\'', '）', ')', '」', '』']).chars().next_back();
+    if last.is_none() || matches!(last, Some('。' | '！' | '？' | '!' | '?')) {
         return None;
     }
-    // Quotes of either direction may follow a sentence end (quote pairing
-    // later may turn one into the other).
-    let last = t.trim_end_matches(['”', '’', '“', '‘', '"', '\'', '）', ')', '」', '』']).chars().next_back();
-    if matches!(last, Some('。' | '！' | '？' | '!' | '?')) {
+    // Whitespace is not counted: later passes remove some of it, and the
+    // result must not change when cleaned again.
+    if t.chars().filter(|c| !c.is_whitespace()).take(MAX_CHROME_CHARS + 1).count() > MAX_CHROME_CHARS {
         return None;
     }
     RULES.iter().find(|r| (!r.top_only || top) && rule_matches(r, t)).map(|r| r.reason)

@@ -36,6 +36,7 @@
 //! ```
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::error::Error;
 use crate::pass::{Out, Pass};
@@ -61,15 +62,36 @@ impl Default for DedupConfig {
 
 const BASE: u64 = 0x100_0000_01B3;
 
+/// The sets hold 64-bit hashes already: hashing them again (SipHash) cost
+/// a third of the pass. This hasher passes the value through, mixed once.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(BASE);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+    }
+}
+
+type HashSet64 = HashSet<u64, BuildHasherDefault<PassThrough>>;
+
 /// See the module docs.
 #[derive(Debug)]
 pub struct DedupPass {
     cfg: DedupConfig,
     /// Hashes of the normalized paragraphs seen.
-    paragraphs: HashSet<u64>,
+    paragraphs: HashSet64,
     /// Hashes of every window of `min_span_han` normalized characters of
     /// the text kept so far.
-    windows: HashSet<u64>,
+    windows: HashSet64,
     /// BASE^(w-1), for rolling a window forward.
     top: u64,
     /// Unterminated line held until it is known whole.
@@ -108,8 +130,8 @@ impl DedupPass {
         let top = (1..w).fold(1u64, |p, _| p.wrapping_mul(BASE));
         DedupPass {
             cfg,
-            paragraphs: HashSet::new(),
-            windows: HashSet::new(),
+            paragraphs: HashSet64::default(),
+            windows: HashSet64::default(),
             top,
             pending: String::new(),
             continued: false,
@@ -209,6 +231,11 @@ impl Pass for DedupPass {
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
         if input.is_empty() {
             return Ok(());
+        }
+        if self.windows.capacity() == 0 {
+            // About one window per character (3 bytes) of this push; growing
+            // from empty otherwise rehashes a dozen times per document.
+            self.windows.reserve((input.len() / 3).min(self.cfg.max_windows));
         }
         if !self.pending.is_empty() {
             // More input: the held text was a piece of an over-long line.
