@@ -14,8 +14,8 @@ const MAX_CER: f64 = 0.0033;
 const MAX_CER_PUNCT_BLIND: f64 = 0.0033;
 /// The punctuation part of the error: `cer - cer_punct_blind`.
 const MAX_PUNCT_ERROR: f64 = 0.0010;
-const MIN_SPACE_F1: f64 = 0.94;
-const MAX_BREAK_ERRORS: usize = 11;
+const MIN_SPACE_F1: f64 = 0.97;
+const MAX_BREAK_ERRORS: usize = 6;
 
 fn run_all(cleaner: &Cleaner) -> (Score, Vec<(String, Score)>) {
     let mut total = Score::default();

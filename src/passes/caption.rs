@@ -161,6 +161,31 @@ fn is_credit(tail: &str) -> bool {
 /// the result must not change when cleaned again.
 const SENTENCE_END: [char; 5] = ['。', '！', '？', '!', '?'];
 
+/// If `t` ends with a byline glued after its last sentence (`…书面表彰。
+/// 王伟夫 廖承雄`, `…全面进步。 洛报融媒记者 孙小蕊`), the byte offset where
+/// the whitespace before the byline starts. A byline is one to four
+/// space-separated tokens, each a name of 2 or 3 Han characters or a title
+/// ending in a role word (`洛报融媒记者`), 24 characters at most, and the
+/// space before it is required: OCR keeps the byline's own spacing.
+fn glued_byline(t: &str) -> Option<usize> {
+    let end = t.rfind(SENTENCE_END)?;
+    let after = end + t[end..].chars().next().map_or(0, char::len_utf8);
+    let rest = &t[after..];
+    let tail = rest.trim_start();
+    if tail.len() == rest.len() || tail.is_empty() || visible_chars(tail) > 24 {
+        return None;
+    }
+    let tokens: Vec<&str> = tail.split_whitespace().collect();
+    let name = |w: &str| (2..=3).contains(&w.chars().count()) && w.chars().all(crate::stream::framer::is_han);
+    let titled = |w: &str| {
+        w.chars().count() <= 10
+            && w.chars().all(crate::stream::framer::is_han)
+            && PATTERNS.roles.iter().any(|r| w.ends_with(r))
+    };
+    let ok = (1..=4).contains(&tokens.len()) && tokens.iter().all(|w| name(w) || titled(w));
+    ok.then_some(after)
+}
+
 fn ends_sentence(t: &str) -> bool {
     let t = t.trim_end().trim_end_matches(['”', '’', '“', '‘', '"', '\'', '）', ')', '」', '』']);
     t.ends_with(SENTENCE_END)
@@ -244,7 +269,13 @@ impl CaptionPass {
         if stop < content.len() {
             out.edit_abs(at + stop as u64, &content[stop..], "", "page_jump");
         }
-        let cleaned = format!("{}{kept}{nl}", &content[..lead]);
+        let mut cleaned = format!("{}{kept}{nl}", &content[..lead]);
+        // A byline glued after the last sentence goes on its own line.
+        if let Some(cut) = glued_byline(kept.trim_end()) {
+            let ws_end = cut + kept[cut..].len() - kept[cut..].trim_start().len();
+            out.edit_abs(at + (start + cut) as u64, &kept[cut..ws_end], "\n", "byline_moved");
+            cleaned = format!("{}{}\n{}{nl}", &content[..lead], &kept[..cut], &kept[ws_end..]);
+        }
         // A short line that does not end a sentence may be a bare caption:
         // hold it until the next line says. (Not one that carried a
         // page-jump marker: that is text, and its edit is already out.)
@@ -350,6 +381,24 @@ mod tests {
             ]
         );
         assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+    }
+
+    #[test]
+    fn caption_moves_a_glued_byline_to_its_own_line() {
+        for (input, want) in [
+            ("科技部火炬中心书面表彰。 王伟夫 廖承雄\n", "科技部火炬中心书面表彰。\n王伟夫 廖承雄\n"),
+            ("协调发展、全面进步。 洛报融媒记者 孙小蕊\n", "协调发展、全面进步。\n洛报融媒记者 孙小蕊\n"),
+            ("营造爱才敬才的良好氛围。 阮冰\n", "营造爱才敬才的良好氛围。\n阮冰\n"),
+        ] {
+            let (out, log) = run(input);
+            assert_eq!(out, want);
+            assert_eq!(log.edits[0].reason, "byline_moved");
+            assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), input);
+        }
+        // Not bylines: no space before, punctuation, too long, a phrase.
+        for s in ["书面表彰。王伟夫\n", "表彰。 下一步，我们继续。\n", "表彰。 他说很好\n"] {
+            assert_eq!(run(s).0, s, "{s}");
+        }
     }
 
     #[test]

@@ -22,7 +22,9 @@
 //! goes when a Han character or CJK punctuation is on either side.
 //!
 //! Never joined: a headline onto body text, two complete paragraphs, a
-//! line that ends inside a parenthesis opened among its last 8 characters. A
+//! line that ends inside a parenthesis opened among its last 8 characters
+//! or a line onto one that starts with a closing parenthesis (a bracketed
+//! group split by the break is left as it is). A
 //! fragment whose continuation was lost is joined to the next paragraph when
 //! that one looks like a continuation; the seed gold treats those breaks as
 //! judgement calls.
@@ -145,6 +147,9 @@ impl RejoinPass {
         // joined, the parenthesis would close and change what the passes
         // before this one see on a second cleaning (a pinyin annotation
         // split by the line break, for one).
+        if b.starts_with([')', '）']) {
+            return None;
+        }
         let tail: Vec<char> = a.chars().rev().filter(|c| !c.is_whitespace()).take(8).collect();
         if let Some(open) = tail.iter().position(|&c| c == '(' || c == '（') {
             if !tail[..open].iter().any(|&c| c == ')' || c == '）') {
