@@ -217,6 +217,14 @@ impl CaptionPass {
     fn line(&mut self, line: &str, at: u64, out: &mut Out<'_>) {
         let content = line.strip_suffix('\n').unwrap_or(line);
         let nl = &line[content.len()..];
+        // Blank lines between a held caption and its credit keep it held
+        // (they go with it if a credit follows).
+        if content.trim().is_empty() && !nl.is_empty() {
+            if let Some((held, _)) = &mut self.held {
+                held.push_str(line);
+                return;
+            }
+        }
         if self.continued {
             self.release_held(out);
             out.text().push_str(line);

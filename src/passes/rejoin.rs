@@ -11,7 +11,8 @@
 //!   closing bracket, or `：` (a colon often ends a line that introduces a
 //!   list or a quote);
 //! * the second is body text too (the same test), so not a headline or
-//!   byline;
+//!   byline — or a short tail ending a sentence, when a word of the word
+//!   list runs across the break (`其|实是理念之变、制度之变。`);
 //! * any number of blank lines may lie between (the output has none, and
 //!   cleaning it again must give the same result).
 //!
@@ -140,7 +141,16 @@ impl RejoinPass {
         if !Self::is_open_end(a) || !self.is_body(a) {
             return None;
         }
-        if !self.is_body(b) {
+        // The second half must be body text, or a short tail ending a
+        // sentence that a word across the break ties to the first
+        // (`其|实是理念之变。`).
+        let short_tail = !self.is_body(b)
+            && b.trim_end().ends_with(['。', '！', '？', '!', '?'])
+            && visible(b) >= 4
+            // The first half must be prose, not just long: a long title
+            // without punctuation before a verse line is no broken sentence.
+            && has_sentence_punct(a);
+        if !self.is_body(b) && !short_tail {
             return None;
         }
         // A line that ends inside a short open parenthesis is left alone:
@@ -157,7 +167,7 @@ impl RejoinPass {
             }
         }
         let last = a.chars().next_back()?;
-        if matches!(last, '，' | '、' | '；' | ',' | ';') {
+        if matches!(last, '，' | '、' | '；' | ',' | ';') && !short_tail {
             return Some("join_comma");
         }
         let tail: Vec<char> = a.chars().rev().take(2).collect();
@@ -173,6 +183,9 @@ impl RejoinPass {
                 || (tail.len() > 1 && word(&tail, &head[..1])))
         {
             return Some("join_word");
+        }
+        if short_tail {
+            return None;
         }
         Some("join_open")
     }
@@ -328,6 +341,18 @@ mod tests {
         assert_eq!(out, "在跟班学习期间，跟班学习干部既注重提升自身能力素质，又为深化地区交流牵线搭桥，效果很好。\n");
         assert_eq!(log.edits[0].reason, "join_word");
         assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+    }
+
+    #[test]
+    fn rejoin_joins_a_short_tail_when_a_word_runs_across() {
+        let doc = "正如孙楠所说，搬入新校园后，师生们的精气神发生了很大的变化，这种变化的背后，其\n\n实是理念之变、制度之变。\n";
+        assert_eq!(
+            run(doc).0,
+            "正如孙楠所说，搬入新校园后，师生们的精气神发生了很大的变化，这种变化的背后，其实是理念之变、制度之变。\n"
+        );
+        // Without a word across the break, a short line stays apart.
+        let doc = "这种变化的背后是一次理念与制度的共同转变，也是一次工作方法的改变，\n\n总结如下。\n";
+        assert_eq!(run(doc).0, doc);
     }
 
     #[test]
