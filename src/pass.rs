@@ -182,3 +182,92 @@ impl<'a> Out<'a> {
         }
     }
 }
+
+/// What a [`LineBuffer`] hands a pass.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seg {
+    /// A whole line (with its `'\n'`, except the document's last line).
+    Line,
+    /// A piece of a line longer than the line cap, known to continue.
+    Piece,
+    /// The last piece of such a line (with its `'\n'` if it has one).
+    LastPiece,
+}
+
+/// For passes that judge whole lines: splits each push into lines and
+/// holds an unterminated one until it is known whether it is the
+/// document's last line (at `finish`) or a piece of a line longer than the
+/// line cap (when more input arrives). Holds at most one line piece, so at
+/// most the line cap.
+///
+/// ```
+/// use zhclean::pass::{LineBuffer, NoAudit, Out, Seg};
+/// let mut lb = LineBuffer::default();
+/// let (mut text, mut audit) = (String::new(), NoAudit);
+/// let mut seen = Vec::new();
+/// lb.push("ab\ncd", &mut Out::new(&mut text, &mut audit, "demo", 0), &mut |s, at, seg, _| {
+///     seen.push((s.to_string(), at, seg))
+/// });
+/// // At `finish`, the output's base is where the input ended (5 bytes).
+/// lb.finish(&mut Out::new(&mut text, &mut audit, "demo", 5), &mut |s, at, seg, _| {
+///     seen.push((s.to_string(), at, seg))
+/// });
+/// assert_eq!(seen, vec![("ab\n".into(), 0, Seg::Line), ("cd".into(), 3, Seg::Line)]);
+/// ```
+#[derive(Debug, Default)]
+pub struct LineBuffer {
+    /// An unterminated segment from the end of the last push. Invariant:
+    /// no `'\n'`.
+    pending: String,
+    /// The line being read continues a piece already handed out.
+    continued: bool,
+}
+
+/// The callback of [`LineBuffer`]: the text, its offset in the pass's
+/// input for the document, its kind, and the output.
+pub type LineFn<'f> = dyn FnMut(&str, u64, Seg, &mut Out<'_>) + 'f;
+
+impl LineBuffer {
+    /// Hands out the lines of `input` (and a held piece, if more input
+    /// shows it continues).
+    pub fn push(&mut self, input: &str, out: &mut Out<'_>, f: &mut LineFn<'_>) {
+        if input.is_empty() {
+            return;
+        }
+        if !self.pending.is_empty() {
+            let held = std::mem::take(&mut self.pending);
+            let at = out.base() - held.len() as u64;
+            f(&held, at, Seg::Piece, out);
+            self.pending = held;
+            self.pending.clear();
+            self.continued = true;
+        }
+        let mut rel = 0u64;
+        for line in input.split_inclusive('\n') {
+            if !line.ends_with('\n') {
+                self.pending.push_str(line);
+                break;
+            }
+            let seg = if self.continued { Seg::LastPiece } else { Seg::Line };
+            f(line, out.base() + rel, seg, out);
+            self.continued = false;
+            rel += line.len() as u64;
+        }
+    }
+
+    /// End of document: hands out what is held and resets.
+    pub fn finish(&mut self, out: &mut Out<'_>, f: &mut LineFn<'_>) {
+        if !self.pending.is_empty() {
+            let held = std::mem::take(&mut self.pending);
+            let at = out.base() - held.len() as u64;
+            let seg = if self.continued { Seg::LastPiece } else { Seg::Line };
+            f(&held, at, seg, out);
+        }
+        self.continued = false;
+    }
+
+    /// Bytes held.
+    pub fn held_bytes(&self) -> usize {
+        self.pending.len()
+    }
+}

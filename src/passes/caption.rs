@@ -33,7 +33,7 @@
 use std::sync::LazyLock;
 
 use crate::error::Error;
-use crate::pass::{Out, Pass};
+use crate::pass::{LineBuffer, Out, Pass, Seg};
 
 /// Credit lines and bare captions are at most this long (non-whitespace
 /// characters: later passes remove spaces, and cleaning again must not
@@ -78,7 +78,7 @@ fn is_close(c: char) -> bool {
 }
 
 /// If `s` starts with a page-jump marker, its byte length.
-fn jump_at_start(s: &str) -> Option<usize> {
+pub(crate) fn jump_at_start(s: &str) -> Option<usize> {
     let mut it = s.char_indices();
     let (_, open) = it.next()?;
     if !is_open(open) {
@@ -176,7 +176,13 @@ fn glued_byline(t: &str) -> Option<usize> {
         return None;
     }
     let tokens: Vec<&str> = tail.split_whitespace().collect();
-    let name = |w: &str| (2..=3).contains(&w.chars().count()) && w.chars().all(crate::stream::framer::is_han);
+    // A name does not start with a function word (which `punct` may also
+    // glue to the next token).
+    let name = |w: &str| {
+        (2..=3).contains(&w.chars().count())
+            && w.chars().all(crate::stream::framer::is_han)
+            && !w.starts_with(['的', '和', '与', '及', '之', '或', '并', '把', '被', '对'])
+    };
     let titled = |w: &str| {
         w.chars().count() <= 10
             && w.chars().all(crate::stream::framer::is_han)
@@ -197,9 +203,8 @@ pub struct CaptionPass {
     /// A short line without a sentence end, held in case a credit line
     /// follows (then it is that photo's caption). With its offset.
     held: Option<(String, u64)>,
-    /// Unterminated line held until it is known whole.
-    pending: String,
-    continued: bool,
+    /// Whole lines only: pieces of a line over the cap pass through.
+    lines: LineBuffer,
 }
 
 impl CaptionPass {
@@ -214,7 +219,7 @@ impl CaptionPass {
         }
     }
 
-    fn line(&mut self, line: &str, at: u64, out: &mut Out<'_>) {
+    fn line(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
         let content = line.strip_suffix('\n').unwrap_or(line);
         let nl = &line[content.len()..];
         // Blank lines between a held caption and its credit keep it held
@@ -225,7 +230,7 @@ impl CaptionPass {
                 return;
             }
         }
-        if self.continued {
+        if seg != Seg::Line {
             self.release_held(out);
             out.text().push_str(line);
             return;
@@ -277,12 +282,23 @@ impl CaptionPass {
         if stop < content.len() {
             out.edit_abs(at + stop as u64, &content[stop..], "", "page_jump");
         }
-        let mut cleaned = format!("{}{kept}{nl}", &content[..lead]);
-        // A byline glued after the last sentence goes on its own line.
+        let cleaned = format!("{}{kept}{nl}", &content[..lead]);
+        // A byline glued after the last sentence goes on its own line, and
+        // is then judged like any short line (a photo credit after it makes
+        // it a caption, as it would on a second cleaning).
         if let Some(cut) = glued_byline(kept.trim_end()) {
             let ws_end = cut + kept[cut..].len() - kept[cut..].trim_start().len();
             out.edit_abs(at + (start + cut) as u64, &kept[cut..ws_end], "\n", "byline_moved");
-            cleaned = format!("{}{}\n{}{nl}", &content[..lead], &kept[..cut], &kept[ws_end..]);
+            out.text().push_str(&content[..lead]);
+            out.text().push_str(&kept[..cut]);
+            out.text().push('\n');
+            let byline = format!("{}{nl}", &kept[ws_end..]);
+            if nl.is_empty() {
+                out.text().push_str(&byline);
+            } else {
+                self.held = Some((byline, at + (start + ws_end) as u64));
+            }
+            return;
         }
         // A short line that does not end a sentence may be a bare caption:
         // hold it until the next line says. (Not one that carried a
@@ -301,43 +317,22 @@ impl Pass for CaptionPass {
     }
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
-        if input.is_empty() {
-            return Ok(());
-        }
-        if !self.pending.is_empty() {
-            // More input: the held text was a piece of an over-long line.
-            let held = std::mem::take(&mut self.pending);
-            self.release_held(out);
-            out.text().push_str(&held);
-            self.continued = true;
-        }
-        let mut rel = 0;
-        for line in input.split_inclusive('\n') {
-            if !line.ends_with('\n') {
-                self.pending.push_str(line);
-                break;
-            }
-            let at = out.base() + rel as u64;
-            self.line(line, at, out);
-            self.continued = false;
-            rel += line.len();
-        }
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.push(input, out, &mut |l, at, seg, out| self.line(l, at, seg, out));
+        self.lines = lines;
         Ok(())
     }
 
     fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
-        if !self.pending.is_empty() {
-            let held = std::mem::take(&mut self.pending);
-            let at = out.base() - held.len() as u64;
-            self.line(&held, at, out);
-        }
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.finish(out, &mut |l, at, seg, out| self.line(l, at, seg, out));
+        self.lines = lines;
         self.release_held(out);
-        self.continued = false;
         Ok(())
     }
 
     fn held_bytes(&self) -> usize {
-        self.pending.len() + self.held.as_ref().map_or(0, |(l, _)| l.len())
+        self.lines.held_bytes() + self.held.as_ref().map_or(0, |(l, _)| l.len())
     }
 }
 

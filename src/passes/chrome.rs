@@ -24,7 +24,7 @@
 use std::sync::LazyLock;
 
 use crate::error::Error;
-use crate::pass::{Out, Pass};
+use crate::pass::{LineBuffer, Out, Pass, Seg};
 
 /// Lines longer than this (in non-whitespace characters) are never chrome.
 pub const MAX_CHROME_CHARS: usize = 200;
@@ -115,11 +115,8 @@ fn rule_matches(r: &Rule, t: &str) -> bool {
 pub struct ChromePass {
     /// Non-blank lines seen in this document.
     lines_seen: usize,
-    /// An unterminated line, held until it is known whole (`finish`) or a
-    /// piece of a line longer than the cap (more input: never chrome).
-    pending: String,
-    /// The line being read continues a piece already passed through.
-    continued: bool,
+    /// Whole lines only: a piece of a line over the cap is never chrome.
+    lines: LineBuffer,
 }
 
 impl ChromePass {
@@ -128,13 +125,13 @@ impl ChromePass {
         ChromePass::default()
     }
 
-    fn line(&mut self, line: &str, at: u64, out: &mut Out<'_>) {
+    fn line(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
         let content = line.strip_suffix('\n').unwrap_or(line);
         let top = self.lines_seen < TOP_LINES;
         if !content.trim().is_empty() {
             self.lines_seen += 1;
         }
-        if !self.continued {
+        if seg == Seg::Line {
             if let Some(reason) = classify(content, top) {
                 out.edit_abs(at, line, "", reason);
                 return;
@@ -150,43 +147,21 @@ impl Pass for ChromePass {
     }
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
-        if input.is_empty() {
-            return Ok(());
-        }
-        if !self.pending.is_empty() {
-            // More input: the held text was a piece of an over-long line.
-            let held = std::mem::take(&mut self.pending);
-            out.text().push_str(&held);
-            self.pending = held;
-            self.pending.clear();
-            self.continued = true;
-        }
-        let mut rel = 0;
-        for line in input.split_inclusive('\n') {
-            if !line.ends_with('\n') {
-                self.pending.push_str(line);
-                break;
-            }
-            let at = out.base() + rel as u64;
-            self.line(line, at, out);
-            self.continued = false;
-            rel += line.len();
-        }
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.push(input, out, &mut |l, at, seg, out| self.line(l, at, seg, out));
+        self.lines = lines;
         Ok(())
     }
 
     fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
-        if !self.pending.is_empty() {
-            let held = std::mem::take(&mut self.pending);
-            let at = out.base() - held.len() as u64;
-            self.line(&held, at, out);
-        }
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.finish(out, &mut |l, at, seg, out| self.line(l, at, seg, out));
         *self = ChromePass::new();
         Ok(())
     }
 
     fn held_bytes(&self) -> usize {
-        self.pending.len()
+        self.lines.held_bytes()
     }
 }
 

@@ -39,7 +39,7 @@ use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::error::Error;
-use crate::pass::{Out, Pass};
+use crate::pass::{LineBuffer, Out, Pass, Seg};
 use crate::stream::framer::is_han;
 
 /// Settings of the `dedup` pass.
@@ -94,9 +94,9 @@ pub struct DedupPass {
     windows: HashSet64,
     /// BASE^(w-1), for rolling a window forward.
     top: u64,
-    /// Unterminated line held until it is known whole.
-    pending: String,
-    continued: bool,
+    /// Whole lines; a piece of a line over the cap is never a repeated
+    /// paragraph, but its spans are still checked.
+    lines: LineBuffer,
     /// Scratch: normalized characters of a line, with byte offsets.
     norm: Vec<(char, usize)>,
 }
@@ -133,8 +133,7 @@ impl DedupPass {
             paragraphs: HashSet64::default(),
             windows: HashSet64::default(),
             top,
-            pending: String::new(),
-            continued: false,
+            lines: LineBuffer::default(),
             norm: Vec::new(),
         }
     }
@@ -156,14 +155,14 @@ impl DedupPass {
         }
     }
 
-    fn line(&mut self, line: &str, at: u64, out: &mut Out<'_>) {
+    fn line(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
         let content = line.strip_suffix('\n').unwrap_or(line);
         let mut norm = std::mem::take(&mut self.norm);
         norm.clear();
         norm.extend(content.char_indices().filter_map(|(i, c)| fold(c).map(|f| (f, i))));
         let w = self.cfg.min_span_han.max(1);
         // A repeated paragraph.
-        if norm.len() >= self.cfg.min_paragraph_chars && !self.continued {
+        if norm.len() >= self.cfg.min_paragraph_chars && seg == Seg::Line {
             let h = hash_all(&norm);
             if !self.paragraphs.insert(h) {
                 out.edit_abs(at, line, "", "duplicate_paragraph");
@@ -229,49 +228,28 @@ impl Pass for DedupPass {
     }
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
-        if input.is_empty() {
-            return Ok(());
-        }
         if self.windows.capacity() == 0 {
             // About one window per character (3 bytes) of this push; growing
             // from empty otherwise rehashes a dozen times per document.
             self.windows.reserve((input.len() / 3).min(self.cfg.max_windows));
         }
-        if !self.pending.is_empty() {
-            // More input: the held text was a piece of an over-long line.
-            let held = std::mem::take(&mut self.pending);
-            let at = out.base() - held.len() as u64;
-            self.line(&held, at, out);
-            self.continued = true;
-        }
-        let mut rel = 0;
-        for line in input.split_inclusive('\n') {
-            if !line.ends_with('\n') {
-                self.pending.push_str(line);
-                break;
-            }
-            let at = out.base() + rel as u64;
-            self.line(line, at, out);
-            self.continued = false;
-            rel += line.len();
-        }
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.push(input, out, &mut |l, at, seg, out| self.line(l, at, seg, out));
+        self.lines = lines;
         Ok(())
     }
 
     fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
-        if !self.pending.is_empty() {
-            let held = std::mem::take(&mut self.pending);
-            let at = out.base() - held.len() as u64;
-            self.line(&held, at, out);
-        }
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.finish(out, &mut |l, at, seg, out| self.line(l, at, seg, out));
+        self.lines = lines;
         self.paragraphs.clear();
         self.windows.clear();
-        self.continued = false;
         Ok(())
     }
 
     fn held_bytes(&self) -> usize {
-        self.pending.len()
+        self.lines.held_bytes()
     }
 }
 

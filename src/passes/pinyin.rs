@@ -4,7 +4,7 @@
 //! What it changes:
 //!
 //! * `(syllable)` or `（syllable）` after a Han character (spaces and a
-//!   short parenthesized aside between are allowed), or at the very start
+//!   page-jump marker between are allowed), or at the very start
 //!   of a line (an orphan whose character ended the line before), where the
 //!   syllable is a Mandarin syllable with a tone mark (`dāng`) or tone
 //!   number (`dang1`), goes (`annotation`). A toneless one (`個(ge)`) goes
@@ -113,6 +113,9 @@ impl PinyinPass {
         // character ended the line before, or was removed by a later pass)
         // and goes whatever came before, so that cleaning again agrees.
         let mut prev_kept: Option<char> = None;
+        // Nothing but spaces (and page-jump markers, which are transparent,
+        // below) before this point of the line.
+        let mut at_line_start = true;
         let mut i = 0;
         while i < chars.len() {
             let (pos, c) = chars[i];
@@ -120,7 +123,7 @@ impl PinyinPass {
             // Spaces between are allowed: later passes remove them, and the
             // result must not change when cleaned again.
             let after_han = prev_kept.is_some_and(is_han);
-            let line_start = prev_kept.is_none();
+            let line_start = at_line_start;
             if (is_open(c) && (after_han || line_start)) || lost {
                 // Find the closing parenthesis within reach.
                 let close = (i + 1..chars.len().min(i + 2 + MAX_SYLLABLE_CHARS)).find(|&k| is_close(chars[k].1));
@@ -147,34 +150,22 @@ impl PinyinPass {
                     }
                 }
             }
-            // A short parenthesized aside (`(上接01版)`) is transparent: an
-            // annotation after it still belongs to the character before it,
-            // and a later pass may remove the aside.
+            // A page-jump marker (`(上接01版)`) is transparent: the caption
+            // pass removes it later, and an annotation after it belongs to
+            // the character before it. (Only markers: their grammar holds
+            // no annotation, so this pass's own cuts cannot change them.)
             if is_open(c) {
-                // Within 12 non-space characters (spaces do not count: later
-                // passes remove them).
-                let mut seen = 0;
-                let close = chars[i + 1..]
-                    .iter()
-                    .take_while(|(_, d)| {
-                        seen += usize::from(!d.is_whitespace());
-                        seen <= 13
-                    })
-                    .position(|&(_, d)| is_close(d));
-                // An empty pair `()` is no aside, nor is a group with another
-                // opening parenthesis inside (`(洛陽(yáng))` holds an
-                // annotation to look at).
-                let aside = |k: usize| {
-                    let inner = &chars[i + 1..i + 1 + k];
-                    inner.iter().any(|(_, d)| !d.is_whitespace()) && !inner.iter().any(|&(_, d)| is_open(d))
-                };
-                if let Some(k) = close.filter(|&k| aside(k)) {
-                    i += k + 2;
+                if let Some(n) = crate::passes::caption::jump_at_start(&line[pos..]) {
+                    let end = pos + n;
+                    while i < chars.len() && chars[i].0 < end {
+                        i += 1;
+                    }
                     continue;
                 }
             }
             if !c.is_whitespace() {
                 prev_kept = Some(c);
+                at_line_start = false;
             }
             i += 1;
         }

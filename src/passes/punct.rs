@@ -46,7 +46,7 @@
 
 use crate::config::PunctConfig;
 use crate::error::Error;
-use crate::pass::{Out, Pass};
+use crate::pass::{LineBuffer, Out, Pass, Seg};
 use crate::stream::framer::is_han;
 
 /// The punctuation and spacing pass. See the module docs.
@@ -64,13 +64,9 @@ pub struct PunctPass {
     marks: Vec<usize>,
     /// Per-mark scratch for `convert_punct`.
     decisions: Vec<bool>,
-    /// An unterminated line segment from the end of the last push: either
-    /// the document's last line (known at `finish`) or a piece of a line
-    /// longer than the framer's cap (known when more of it arrives).
-    /// Invariant: no `'\n'`; at most `max_line_bytes` long.
-    pending: String,
-    /// The line being processed continues a piece already written out.
-    continued: bool,
+    /// Whole lines; a piece of a line longer than the cap is treated as
+    /// body text on its own.
+    lines: LineBuffer,
 }
 
 /// Function words that cannot end a headline phrase, so a space after
@@ -88,8 +84,7 @@ impl PunctPass {
             protected: Vec::new(),
             marks: Vec::new(),
             decisions: Vec::new(),
-            pending: String::new(),
-            continued: false,
+            lines: LineBuffer::default(),
         }
     }
 
@@ -225,45 +220,21 @@ impl Pass for PunctPass {
     }
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
-        if input.is_empty() {
-            return Ok(());
-        }
-        if !self.pending.is_empty() {
-            // More of the held line arrived, so the held text was a piece
-            // of a line longer than the framer's cap.
-            let held = std::mem::take(&mut self.pending);
-            let at = out.base() - held.len() as u64;
-            self.line(&held, at, true, out);
-            self.pending = held;
-            self.pending.clear();
-            self.continued = true;
-        }
-        let mut rel = 0;
-        for line in input.split_inclusive('\n') {
-            if !line.ends_with('\n') {
-                self.pending.push_str(line);
-                break;
-            }
-            let at = out.base() + rel as u64;
-            self.line(line, at, self.continued, out);
-            self.continued = false;
-            rel += line.len();
-        }
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.push(input, out, &mut |l, at, seg, out| self.line(l, at, seg != Seg::Line, out));
+        self.lines = lines;
         Ok(())
     }
 
     fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
-        if !self.pending.is_empty() {
-            let held = std::mem::take(&mut self.pending);
-            let at = out.base() - held.len() as u64;
-            self.line(&held, at, self.continued, out);
-        }
-        self.continued = false;
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.finish(out, &mut |l, at, seg, out| self.line(l, at, seg != Seg::Line, out));
+        self.lines = lines;
         Ok(())
     }
 
     fn held_bytes(&self) -> usize {
-        self.pending.len()
+        self.lines.held_bytes()
     }
 }
 

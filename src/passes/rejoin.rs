@@ -45,7 +45,7 @@
 
 use crate::dict::words;
 use crate::error::Error;
-use crate::pass::{Out, Pass};
+use crate::pass::{LineBuffer, Out, Pass, Seg};
 use crate::stream::framer::is_han;
 
 /// Settings of the `rejoin` pass.
@@ -76,8 +76,8 @@ pub struct RejoinPass {
     /// and any blank lines.
     sep_at: u64,
     blank_lines: usize,
-    /// Unterminated line held until it is known whole.
-    pending: String,
+    /// Whole lines; pieces of a line over the cap are never joined.
+    lines: LineBuffer,
 }
 
 fn visible(s: &str) -> usize {
@@ -95,7 +95,7 @@ fn is_cjk_punct(c: char) -> bool {
 impl RejoinPass {
     /// A pass with these settings.
     pub fn new(cfg: RejoinConfig) -> RejoinPass {
-        RejoinPass { cfg, open: None, sep_at: 0, blank_lines: 0, pending: String::new() }
+        RejoinPass { cfg, open: None, sep_at: 0, blank_lines: 0, lines: LineBuffer::default() }
     }
 
     /// Body text: long enough with sentence punctuation, or twice that
@@ -200,7 +200,13 @@ impl RejoinPass {
         self.blank_lines = 0;
     }
 
-    fn line(&mut self, line: &str, at: u64, out: &mut Out<'_>) {
+    fn line(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
+        if seg != Seg::Line {
+            // A piece of an over-long line: passed on, never joined.
+            self.flush(out);
+            out.text().push_str(line);
+            return;
+        }
         let content = line.strip_suffix('\n').unwrap_or(line);
         let terminated = content.len() < line.len();
         if content.trim().is_empty() && terminated {
@@ -261,62 +267,22 @@ impl Pass for RejoinPass {
     }
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
-        if input.is_empty() {
-            return Ok(());
-        }
-        if !self.pending.is_empty() {
-            // More input: the held text was a piece of an over-long line,
-            // which is never joined.
-            self.flush(out);
-            let held = std::mem::take(&mut self.pending);
-            out.text().push_str(&held);
-            self.pending = held;
-            self.pending.clear();
-            // The rest of that line up to its newline passes through too.
-            match input.find('\n') {
-                Some(i) => {
-                    out.text().push_str(&input[..=i]);
-                    let rest = &input[i + 1..];
-                    let base = i + 1;
-                    return self.push_lines(rest, base, out);
-                }
-                None => {
-                    out.text().push_str(input);
-                    return Ok(());
-                }
-            }
-        }
-        self.push_lines(input, 0, out)
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.push(input, out, &mut |l, at, seg, out| self.line(l, at, seg, out));
+        self.lines = lines;
+        Ok(())
     }
 
     fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
-        if !self.pending.is_empty() {
-            let held = std::mem::take(&mut self.pending);
-            let at = out.base() - held.len() as u64;
-            self.line(&held, at, out);
-        }
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.finish(out, &mut |l, at, seg, out| self.line(l, at, seg, out));
+        self.lines = lines;
         self.flush(out);
         Ok(())
     }
 
     fn held_bytes(&self) -> usize {
-        self.pending.len() + self.open.as_ref().map_or(0, |(p, b)| p.len() + b.len())
-    }
-}
-
-impl RejoinPass {
-    fn push_lines(&mut self, input: &str, offset: usize, out: &mut Out<'_>) -> Result<(), Error> {
-        let mut rel = offset;
-        for line in input.split_inclusive('\n') {
-            if !line.ends_with('\n') {
-                self.pending.push_str(line);
-                break;
-            }
-            let at = out.base() + rel as u64;
-            self.line(line, at, out);
-            rel += line.len();
-        }
-        Ok(())
+        self.lines.held_bytes() + self.open.as_ref().map_or(0, |(p, b)| p.len() + b.len())
     }
 }
 
