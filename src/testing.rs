@@ -212,3 +212,22 @@ pub fn rebuild_input(output: &str, edits: &[OwnedEdit]) -> Result<String, String
     rebuilt.push_str(output.get(out_pos..).ok_or("edits run past the output")?);
     Ok(rebuilt)
 }
+
+/// Runs one pass over `input` as a single document (one push, then
+/// `finish` at the right offset) and returns its output and edits: the
+/// unit-test harness of every pass in this crate.
+///
+/// ```
+/// use zhclean::passes::unicode::UnicodePass;
+/// let (out, log) = zhclean::testing::run_pass(&mut UnicodePass::new(Default::default()), "ＡＢ\n");
+/// assert_eq!(out, "AB\n");
+/// assert_eq!(log.edits.len(), 2);
+/// ```
+pub fn run_pass(pass: &mut dyn crate::Pass, input: &str) -> (String, crate::EditLog) {
+    let mut text = String::new();
+    let mut log = crate::EditLog::default();
+    let name = pass.name();
+    pass.push(input, &mut crate::Out::new(&mut text, &mut log, name, 0)).expect("push");
+    pass.finish(&mut crate::Out::new(&mut text, &mut log, name, input.len() as u64)).expect("finish");
+    (text, log)
+}

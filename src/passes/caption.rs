@@ -342,12 +342,7 @@ mod tests {
     use crate::pass::EditLog;
 
     fn run(input: &str) -> (String, EditLog) {
-        let mut p = CaptionPass::new();
-        let mut text = String::new();
-        let mut log = EditLog::default();
-        p.push(input, &mut Out::new(&mut text, &mut log, "caption", 0)).unwrap();
-        p.finish(&mut Out::new(&mut text, &mut log, "caption", input.len() as u64)).unwrap();
-        (text, log)
+        crate::testing::run_pass(&mut CaptionPass::new(), input)
     }
 
     #[test]

@@ -171,12 +171,7 @@ mod tests {
     use crate::pass::EditLog;
 
     fn run(input: &str) -> (String, EditLog) {
-        let mut p = ChromePass::new();
-        let mut text = String::new();
-        let mut log = EditLog::default();
-        p.push(input, &mut Out::new(&mut text, &mut log, "chrome", 0)).unwrap();
-        p.finish(&mut Out::new(&mut text, &mut log, "chrome", input.len() as u64)).unwrap();
-        (text, log)
+        crate::testing::run_pass(&mut ChromePass::new(), input)
     }
 
     #[test]

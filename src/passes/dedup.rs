@@ -259,12 +259,7 @@ mod tests {
     use crate::pass::EditLog;
 
     fn run(input: &str) -> (String, EditLog) {
-        let mut p = DedupPass::new(DedupConfig::default());
-        let mut text = String::new();
-        let mut log = EditLog::default();
-        p.push(input, &mut Out::new(&mut text, &mut log, "dedup", 0)).unwrap();
-        p.finish(&mut Out::new(&mut text, &mut log, "dedup", input.len() as u64)).unwrap();
-        (text, log)
+        crate::testing::run_pass(&mut DedupPass::new(DedupConfig::default()), input)
     }
 
     #[test]

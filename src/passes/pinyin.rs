@@ -283,11 +283,7 @@ mod tests {
     use crate::pass::EditLog;
 
     fn run(input: &str) -> (String, EditLog) {
-        let mut p = PinyinPass::new();
-        let mut text = String::new();
-        let mut log = EditLog::default();
-        p.push(input, &mut Out::new(&mut text, &mut log, "pinyin", 0)).unwrap();
-        (text, log)
+        crate::testing::run_pass(&mut PinyinPass::new(), input)
     }
 
     fn clean(input: &str) -> String {

@@ -576,12 +576,7 @@ mod tests {
     use crate::pass::EditLog;
 
     fn run_cfg(input: &str, cfg: PunctConfig) -> (String, EditLog) {
-        let mut p = PunctPass::new(cfg);
-        let mut text = String::new();
-        let mut log = EditLog::default();
-        p.push(input, &mut Out::new(&mut text, &mut log, "punct", 0)).unwrap();
-        p.finish(&mut Out::new(&mut text, &mut log, "punct", input.len() as u64)).unwrap();
-        (text, log)
+        crate::testing::run_pass(&mut PunctPass::new(cfg), input)
     }
 
     fn clean(input: &str) -> String {

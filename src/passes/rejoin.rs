@@ -292,12 +292,7 @@ mod tests {
     use crate::pass::EditLog;
 
     fn run(input: &str) -> (String, EditLog) {
-        let mut p = RejoinPass::new(RejoinConfig::default());
-        let mut text = String::new();
-        let mut log = EditLog::default();
-        p.push(input, &mut Out::new(&mut text, &mut log, "rejoin", 0)).unwrap();
-        p.finish(&mut Out::new(&mut text, &mut log, "rejoin", input.len() as u64)).unwrap();
-        (text, log)
+        crate::testing::run_pass(&mut RejoinPass::new(RejoinConfig::default()), input)
     }
 
     #[test]

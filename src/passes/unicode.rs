@@ -257,13 +257,7 @@ mod tests {
     use crate::pass::EditLog;
 
     fn run(input: &str) -> (String, EditLog) {
-        let mut p = UnicodePass::new(UnicodeConfig::default());
-        let mut text = String::new();
-        let mut log = EditLog::default();
-        let mut out = Out::new(&mut text, &mut log, "unicode", 0);
-        p.push(input, &mut out).unwrap();
-        p.finish(&mut out).unwrap();
-        (text, log)
+        crate::testing::run_pass(&mut UnicodePass::new(UnicodeConfig::default()), input)
     }
 
     fn clean(input: &str) -> String {
