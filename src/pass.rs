@@ -271,3 +271,29 @@ impl LineBuffer {
         self.pending.len()
     }
 }
+
+/// A pass built on a [`LineBuffer`]: implement [`LinePass::line`] and call
+/// the provided [`LinePass::push_lines`] / [`LinePass::finish_lines`] from
+/// `Pass::push` / `Pass::finish`. They lend the buffer out while the pass
+/// handles each line, which every line pass otherwise writes out by hand.
+pub(crate) trait LinePass {
+    /// The pass's line buffer.
+    fn line_buffer(&mut self) -> &mut LineBuffer;
+
+    /// Handles one line (see [`Seg`]).
+    fn line(&mut self, text: &str, at: u64, seg: Seg, out: &mut Out<'_>);
+
+    /// Hands the lines of `input` to [`LinePass::line`].
+    fn push_lines(&mut self, input: &str, out: &mut Out<'_>) {
+        let mut lines = std::mem::take(self.line_buffer());
+        lines.push(input, out, &mut |l, at, seg, out| self.line(l, at, seg, out));
+        *self.line_buffer() = lines;
+    }
+
+    /// Hands what is held to [`LinePass::line`] at the end of a document.
+    fn finish_lines(&mut self, out: &mut Out<'_>) {
+        let mut lines = std::mem::take(self.line_buffer());
+        lines.finish(out, &mut |l, at, seg, out| self.line(l, at, seg, out));
+        *self.line_buffer() = lines;
+    }
+}

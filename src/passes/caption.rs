@@ -33,7 +33,7 @@
 use std::sync::LazyLock;
 
 use crate::error::Error;
-use crate::pass::{LineBuffer, Out, Pass, Seg};
+use crate::pass::{LineBuffer, LinePass, Out, Pass, Seg};
 
 /// Credit lines and bare captions are at most this long (non-whitespace
 /// characters: later passes remove spaces, and cleaning again must not
@@ -219,7 +219,7 @@ impl CaptionPass {
         }
     }
 
-    fn line(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
+    fn judge(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
         let content = line.strip_suffix('\n').unwrap_or(line);
         let nl = &line[content.len()..];
         // Blank lines between a held caption and its credit keep it held
@@ -311,22 +311,28 @@ impl CaptionPass {
     }
 }
 
+impl LinePass for CaptionPass {
+    fn line_buffer(&mut self) -> &mut LineBuffer {
+        &mut self.lines
+    }
+
+    fn line(&mut self, text: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
+        self.judge(text, at, seg, out);
+    }
+}
+
 impl Pass for CaptionPass {
     fn name(&self) -> &'static str {
         "caption"
     }
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.push(input, out, &mut |l, at, seg, out| self.line(l, at, seg, out));
-        self.lines = lines;
+        self.push_lines(input, out);
         Ok(())
     }
 
     fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(out, &mut |l, at, seg, out| self.line(l, at, seg, out));
-        self.lines = lines;
+        self.finish_lines(out);
         self.release_held(out);
         Ok(())
     }

@@ -24,7 +24,7 @@
 use std::sync::LazyLock;
 
 use crate::error::Error;
-use crate::pass::{LineBuffer, Out, Pass, Seg};
+use crate::pass::{LineBuffer, LinePass, Out, Pass, Seg};
 
 /// Lines longer than this (in non-whitespace characters) are never chrome.
 pub const MAX_CHROME_CHARS: usize = 200;
@@ -125,7 +125,7 @@ impl ChromePass {
         ChromePass::default()
     }
 
-    fn line(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
+    fn judge(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
         let content = line.strip_suffix('\n').unwrap_or(line);
         let top = self.lines_seen < TOP_LINES;
         if !content.trim().is_empty() {
@@ -141,21 +141,28 @@ impl ChromePass {
     }
 }
 
+impl LinePass for ChromePass {
+    fn line_buffer(&mut self) -> &mut LineBuffer {
+        &mut self.lines
+    }
+
+    fn line(&mut self, text: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
+        self.judge(text, at, seg, out);
+    }
+}
+
 impl Pass for ChromePass {
     fn name(&self) -> &'static str {
         "chrome"
     }
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.push(input, out, &mut |l, at, seg, out| self.line(l, at, seg, out));
-        self.lines = lines;
+        self.push_lines(input, out);
         Ok(())
     }
 
     fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(out, &mut |l, at, seg, out| self.line(l, at, seg, out));
+        self.finish_lines(out);
         *self = ChromePass::new();
         Ok(())
     }

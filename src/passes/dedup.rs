@@ -39,7 +39,7 @@ use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::error::Error;
-use crate::pass::{LineBuffer, Out, Pass, Seg};
+use crate::pass::{LineBuffer, LinePass, Out, Pass, Seg};
 use crate::stream::framer::is_han;
 
 /// Settings of the `dedup` pass.
@@ -155,7 +155,7 @@ impl DedupPass {
         }
     }
 
-    fn line(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
+    fn judge(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
         let content = line.strip_suffix('\n').unwrap_or(line);
         let mut norm = std::mem::take(&mut self.norm);
         norm.clear();
@@ -222,6 +222,16 @@ impl DedupPass {
     }
 }
 
+impl LinePass for DedupPass {
+    fn line_buffer(&mut self) -> &mut LineBuffer {
+        &mut self.lines
+    }
+
+    fn line(&mut self, text: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
+        self.judge(text, at, seg, out);
+    }
+}
+
 impl Pass for DedupPass {
     fn name(&self) -> &'static str {
         "dedup"
@@ -233,16 +243,12 @@ impl Pass for DedupPass {
             // from empty otherwise rehashes a dozen times per document.
             self.windows.reserve((input.len() / 3).min(self.cfg.max_windows));
         }
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.push(input, out, &mut |l, at, seg, out| self.line(l, at, seg, out));
-        self.lines = lines;
+        self.push_lines(input, out);
         Ok(())
     }
 
     fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(out, &mut |l, at, seg, out| self.line(l, at, seg, out));
-        self.lines = lines;
+        self.finish_lines(out);
         self.paragraphs.clear();
         self.windows.clear();
         Ok(())

@@ -46,7 +46,7 @@
 
 use crate::config::PunctConfig;
 use crate::error::Error;
-use crate::pass::{LineBuffer, Out, Pass, Seg};
+use crate::pass::{LineBuffer, LinePass, Out, Pass, Seg};
 use crate::stream::framer::is_han;
 
 /// The punctuation and spacing pass. See the module docs.
@@ -90,7 +90,7 @@ impl PunctPass {
 
     /// Converts one line (or piece of a cut line) starting at byte `at` of
     /// the pass's input.
-    fn line(&mut self, line: &str, at: u64, partial: bool, out: &mut Out<'_>) {
+    fn convert_line(&mut self, line: &str, at: u64, partial: bool, out: &mut Out<'_>) {
         let (content, nl) = match line.strip_suffix('\n') {
             Some(c) => (c, "\n"),
             None => (line, ""),
@@ -214,22 +214,28 @@ impl PunctPass {
     }
 }
 
+impl LinePass for PunctPass {
+    fn line_buffer(&mut self) -> &mut LineBuffer {
+        &mut self.lines
+    }
+
+    fn line(&mut self, text: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
+        self.convert_line(text, at, seg != Seg::Line, out);
+    }
+}
+
 impl Pass for PunctPass {
     fn name(&self) -> &'static str {
         "punct"
     }
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.push(input, out, &mut |l, at, seg, out| self.line(l, at, seg != Seg::Line, out));
-        self.lines = lines;
+        self.push_lines(input, out);
         Ok(())
     }
 
     fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(out, &mut |l, at, seg, out| self.line(l, at, seg != Seg::Line, out));
-        self.lines = lines;
+        self.finish_lines(out);
         Ok(())
     }
 

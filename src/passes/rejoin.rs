@@ -45,7 +45,7 @@
 
 use crate::dict::words;
 use crate::error::Error;
-use crate::pass::{LineBuffer, Out, Pass, Seg};
+use crate::pass::{LineBuffer, LinePass, Out, Pass, Seg};
 use crate::stream::framer::is_han;
 
 /// Settings of the `rejoin` pass.
@@ -200,7 +200,7 @@ impl RejoinPass {
         self.blank_lines = 0;
     }
 
-    fn line(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
+    fn judge(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
         if seg != Seg::Line {
             // A piece of an over-long line: passed on, never joined.
             self.flush(out);
@@ -261,22 +261,28 @@ impl RejoinPass {
     }
 }
 
+impl LinePass for RejoinPass {
+    fn line_buffer(&mut self) -> &mut LineBuffer {
+        &mut self.lines
+    }
+
+    fn line(&mut self, text: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
+        self.judge(text, at, seg, out);
+    }
+}
+
 impl Pass for RejoinPass {
     fn name(&self) -> &'static str {
         "rejoin"
     }
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.push(input, out, &mut |l, at, seg, out| self.line(l, at, seg, out));
-        self.lines = lines;
+        self.push_lines(input, out);
         Ok(())
     }
 
     fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
-        let mut lines = std::mem::take(&mut self.lines);
-        lines.finish(out, &mut |l, at, seg, out| self.line(l, at, seg, out));
-        self.lines = lines;
+        self.finish_lines(out);
         self.flush(out);
         Ok(())
     }
