@@ -24,8 +24,8 @@
 //!
 //! Never joined: a headline onto body text, two complete paragraphs, a
 //! line that ends inside a parenthesis opened among its last 8 characters
-//! or a line onto one that starts with a closing parenthesis (a bracketed
-//! group split by the break is left as it is). A
+//! or a line onto one that closes a parenthesis among its first 8 (a
+//! bracketed group split by the break is left as it is). A
 //! fragment whose continuation was lost is joined to the next paragraph when
 //! that one looks like a continuation; the seed gold treats those breaks as
 //! judgement calls.
@@ -157,7 +157,16 @@ impl RejoinPass {
         // joined, the parenthesis would close and change what the passes
         // before this one see on a second cleaning (a pinyin annotation
         // split by the line break, for one).
-        if b.starts_with([')', '）']) {
+        // Nor one that closes a parenthesis among its first 8 characters
+        // before opening one: the break fell inside a bracketed group (a
+        // lost-character fragment `?bào)` split by it, for one).
+        let head_closes = b
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .take(8)
+            .take_while(|&c| c != '(' && c != '（')
+            .any(|c| c == ')' || c == '）');
+        if head_closes {
             return None;
         }
         let tail: Vec<char> = a.chars().rev().filter(|c| !c.is_whitespace()).take(8).collect();
@@ -338,6 +347,7 @@ mod tests {
             "第一段已经说完了，这是一个完整的句子。\n\n第二段也是一个完整的句子，并且很长很长。\n",
             "本报专访来自科技部科技人才交流开发服务中心两位专家，共谋新时期科技人才驱动创新发展\n\n强化人才驱动 增强发展动能\n",
             "他在会上指出，要做好以下几个方面的工作，具体如下：\n\n一是加强领导，二是压实责任，三是强化考核。\n",
+            "本报讯洛阳综合新闻，市委组织部召开工作会议，会上指出要做好人才工作\n\né) 洛阳市科技局有关负责人介绍了有关工作情况。\n",
         ] {
             assert_eq!(run(doc).0, doc);
         }
