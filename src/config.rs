@@ -14,6 +14,8 @@
 //! assert!(cfg.unicode.is_some());
 //! ```
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::Error;
 
 /// The names [`CleanConfig::preset`] accepts.
@@ -24,13 +26,16 @@ pub const MIN_LINE_BYTES: usize = 16;
 
 /// Which passes run, their settings, and how input and output are framed.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct CleanConfig {
     /// Unicode cleanup ([`crate::passes::unicode`]); `None` to skip.
+    #[serde(with = "pass_switch")]
     pub unicode: Option<UnicodeConfig>,
     /// Pinyin-annotation stripping ([`crate::passes::pinyin`]).
     pub pinyin: bool,
     /// Script conversion ([`crate::passes::script`]); `None` to skip.
+    #[serde(with = "pass_switch")]
     pub script: Option<ScriptConfig>,
     /// Web chrome removal ([`crate::passes::chrome`]).
     pub chrome: bool,
@@ -39,11 +44,14 @@ pub struct CleanConfig {
     pub caption: bool,
     /// Paragraphs cut by a column or page end put back together
     /// ([`crate::passes::rejoin`]); `None` to skip.
+    #[serde(with = "pass_switch")]
     pub rejoin: Option<crate::passes::rejoin::RejoinConfig>,
     /// Repeated paragraphs and spans within a document
     /// ([`crate::passes::dedup`]); `None` to skip.
+    #[serde(with = "pass_switch")]
     pub dedup: Option<crate::passes::dedup::DedupConfig>,
     /// Punctuation and spacing ([`crate::passes::punct`]); `None` to skip.
+    #[serde(with = "pass_switch")]
     pub punct: Option<PunctConfig>,
     /// How paragraphs are laid out in the output.
     pub output: OutputMode,
@@ -57,7 +65,8 @@ pub struct CleanConfig {
 
 /// How paragraphs come out.
 #[non_exhaustive]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum OutputMode {
     /// One paragraph per line: blank lines dropped, each line trimmed,
     /// every line ends in `'\n'`.
@@ -165,7 +174,8 @@ impl CleanConfig {
 
 /// Settings of the script conversion pass.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ScriptConfig {
     /// An OpenCC config name (`t2s`, `s2t`, `s2twp`, …; see
     /// [`CONFIG_NAMES`](crate::CONFIG_NAMES)). Default `t2s`: corpora are
@@ -197,7 +207,8 @@ impl ScriptConfig {
 
 /// Settings of the Unicode cleanup pass. Every step is on by default.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct UnicodeConfig {
     /// Normalize to NFC (also maps CJK compatibility ideographs, which
     /// have canonical decompositions, to unified ones).
@@ -238,7 +249,8 @@ impl UnicodeConfig {
 
 /// Settings of the punctuation and spacing pass.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct PunctConfig {
     /// ASCII `, ; : ? ! ( )` next to Chinese become full width.
     pub fullwidth_punct: bool,
@@ -282,6 +294,108 @@ impl PunctConfig {
     }
 }
 
+#[cfg(feature = "config-file")]
+impl CleanConfig {
+    /// The configuration as TOML, every setting written out.
+    ///
+    /// ```
+    /// let text = zhclean::CleanConfig::preset("minimal").unwrap().to_toml();
+    /// assert!(text.contains("script = false"));
+    /// assert_eq!(zhclean::CleanConfig::from_toml(&text).unwrap(), zhclean::CleanConfig::minimal());
+    /// ```
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a CleanConfig serializes to TOML")
+    }
+
+    /// Reads a configuration file: an optional `preset = "name"` (default
+    /// `"default"`), then any settings, which replace the preset's one by
+    /// one (a table merges into the preset's table). A pass is turned off
+    /// with `name = false` and on with its defaults with `name = true`.
+    ///
+    /// ```
+    /// let cfg = zhclean::CleanConfig::from_toml(r#"
+    ///     preset = "ocr-news"
+    ///     chrome = false
+    ///     [script]
+    ///     config = "s2twp"
+    ///     [punct]
+    ///     quotes = false
+    /// "#).unwrap();
+    /// assert_eq!(cfg.script.unwrap().config, "s2twp");
+    /// assert!(!cfg.chrome && !cfg.punct.unwrap().quotes);
+    /// ```
+    ///
+    /// # Errors
+    /// Invalid TOML, an unknown preset or setting (the message names it
+    /// and its line), or an invalid value ([`CleanConfig::validate`]).
+    pub fn from_toml(text: &str) -> Result<CleanConfig, Error> {
+        let mut user: toml::Table = text.parse().map_err(|e| Error::config(format!("config: {e}")))?;
+        let preset = match user.remove("preset") {
+            None => "default".to_string(),
+            Some(toml::Value::String(s)) => s,
+            Some(v) => return Err(Error::config(format!("config: preset must be a string, not {v}"))),
+        };
+        let mut table =
+            toml::Table::try_from(CleanConfig::preset(&preset)?).map_err(|e| Error::config(format!("config: {e}")))?;
+        merge(&mut table, user);
+        let cfg: CleanConfig = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| Error::config(format!("config: {}", e.message())))?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+}
+
+#[cfg(feature = "config-file")]
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+/// Serde for an optional pass: `false` when off, its settings table when
+/// on (`true` means on with default settings). TOML has no null, and
+/// `false` reads better in a config file than a missing table.
+mod pass_switch {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(v: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(t) => t.serialize(s),
+            None => s.serialize_bool(false),
+        }
+    }
+
+    struct SwitchVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de> + Default> serde::de::Visitor<'de> for SwitchVisitor<T> {
+        type Value = Option<T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("false, true, or a table of the pass's settings")
+        }
+
+        fn visit_bool<E: serde::de::Error>(self, on: bool) -> Result<Option<T>, E> {
+            Ok(on.then(T::default))
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+            // Deserializing the map directly keeps the settings' own error
+            // messages (an unknown field names itself).
+            T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Some)
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de> + Default, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
+        d.deserialize_any(SwitchVisitor(std::marker::PhantomData))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,6 +405,31 @@ mod tests {
         for name in PRESETS {
             CleanConfig::preset(name).unwrap().validate().unwrap();
         }
+    }
+
+    #[cfg(feature = "config-file")]
+    #[test]
+    fn every_preset_round_trips_through_toml() {
+        for name in PRESETS {
+            let cfg = CleanConfig::preset(name).unwrap();
+            let text = format!("preset = \"{name}\"\n{}", cfg.to_toml());
+            assert_eq!(CleanConfig::from_toml(&text).unwrap(), cfg, "{name}");
+            // And from the default preset, the full table alone is enough.
+            assert_eq!(CleanConfig::from_toml(&cfg.to_toml()).unwrap(), cfg, "{name}");
+        }
+    }
+
+    #[cfg(feature = "config-file")]
+    #[test]
+    fn config_file_errors_name_the_setting() {
+        let e = CleanConfig::from_toml("[punct]\nquote = false\n").unwrap_err().to_string();
+        assert!(e.contains("quote"), "{e}");
+        let e = CleanConfig::from_toml("preset = \"news\"").unwrap_err().to_string();
+        assert!(e.contains("unknown preset"), "{e}");
+        let e = CleanConfig::from_toml("[script]\nconfig = \"t2x\"").unwrap_err().to_string();
+        assert!(e.contains("t2x"), "{e}");
+        let e = CleanConfig::from_toml("rejoin = 3").unwrap_err().to_string();
+        assert!(e.contains("rejoin") || e.contains("false, true, or a table"), "{e}");
     }
 
     #[test]

@@ -45,6 +45,12 @@ pub enum ErrorKind {
     LineTooLong,
     /// The configuration is invalid (unknown preset, bad value).
     Config,
+    /// A JSONL record is not valid JSON, is not an object, lacks the text
+    /// field, or its field is not a string (corpus mode).
+    BadRecord,
+    /// A configured cap was reached (the message names the cap and how to
+    /// raise it).
+    Cap,
 }
 
 /// The error returned by every fallible operation in this crate.
@@ -59,6 +65,10 @@ pub struct Error {
 impl Error {
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         Error { kind, message: message.into(), location: None, source: None }
+    }
+
+    pub(crate) fn cap(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Cap, message)
     }
 
     pub(crate) fn config(message: impl Into<String>) -> Error {

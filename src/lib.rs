@@ -57,6 +57,8 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 
 mod config;
+#[cfg(feature = "corpus")]
+pub mod corpus;
 pub mod dict;
 mod error;
 pub mod pass;

@@ -296,6 +296,13 @@ impl Stream {
         self.framer.held_bytes() + self.chain.passes.iter().map(|p| p.held_bytes()).sum::<usize>()
     }
 
+    /// The names of the passes, in the order they run. Audit consumers use
+    /// it to undo edits pass by pass (last pass first) or to map a pass's
+    /// offsets back to the document's input.
+    pub fn pass_names(&self) -> Vec<&'static str> {
+        self.chain.passes.iter().map(|p| p.name()).collect()
+    }
+
     /// Invalid UTF-8 sequences replaced so far in this document.
     pub fn replaced(&self) -> u64 {
         self.framer.replaced()

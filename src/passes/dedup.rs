@@ -44,7 +44,8 @@ use crate::stream::framer::is_han;
 
 /// Settings of the `dedup` pass.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct DedupConfig {
     /// Repeated lines shorter than this (normalized characters) stay.
     pub min_paragraph_chars: usize,

@@ -50,7 +50,8 @@ use crate::stream::framer::is_han;
 
 /// Settings of the `rejoin` pass.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct RejoinConfig {
     /// A line with fewer non-space characters and no sentence punctuation
     /// is a headline or byline, never part of a join.

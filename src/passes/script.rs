@@ -85,7 +85,7 @@ impl ScriptPass {
                 self.stream.push(line, true, out.text());
                 if out.text()[start..] != *line {
                     let after = out.text()[start..].to_string();
-                    out.edit_abs(at + rel, line, &after, "convert");
+                    report(line, &after, at + rel, out);
                 }
                 rel += line.len() as u64;
             }
@@ -101,10 +101,43 @@ impl ScriptPass {
         if last {
             if self.audit_in != self.audit_out {
                 let (i, o) = (std::mem::take(&mut self.audit_in), std::mem::take(&mut self.audit_out));
-                out.edit_abs(self.audit_at, &i, &o, "convert");
+                report(&i, &o, self.audit_at, out);
             }
             self.audit_in.clear();
             self.audit_out.clear();
+        }
+    }
+}
+
+/// Reports the conversion of `before` (at byte `at`) into `after` as the
+/// runs of characters that changed, when both have as many characters
+/// (nearly always: OpenCC maps phrases to phrases of the same length);
+/// else as one edit. Per-run edits make the audit and the counts say which
+/// characters were converted.
+fn report(before: &str, after: &str, at: u64, out: &mut Out<'_>) {
+    if before.chars().count() != after.chars().count() {
+        out.edit_abs(at, before, after, "convert");
+        return;
+    }
+    let (mut bi, mut ai) = (before.char_indices().peekable(), after.char_indices().peekable());
+    // Start of the current run of changed characters, in both strings.
+    let mut run: Option<(usize, usize)> = None;
+    loop {
+        let (b, a) = (bi.next(), ai.next());
+        match (b, a) {
+            (Some((bo, bc)), Some((ao, ac))) if bc != ac => {
+                run.get_or_insert((bo, ao));
+            }
+            (b, a) => {
+                if let Some((bs, as_)) = run.take() {
+                    let be = b.map_or(before.len(), |(o, _)| o);
+                    let ae = a.map_or(after.len(), |(o, _)| o);
+                    out.edit_abs(at + bs as u64, &before[bs..be], &after[as_..ae], "convert");
+                }
+                if b.is_none() {
+                    return;
+                }
+            }
         }
     }
 }

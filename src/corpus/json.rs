@@ -1,0 +1,214 @@
+//! Finding and replacing one string field of a JSONL record without
+//! re-serializing the rest.
+//!
+//! A cleaning run must write every other field back unchanged and in the
+//! same order; parsing into a map and printing it again would reorder keys
+//! and reformat numbers and escapes. So the record is validated with
+//! serde_json, the byte span of the field's value is located with a small
+//! scanner over the (now known valid) text, and only that span is
+//! replaced.
+
+use std::ops::Range;
+
+/// Why a record cannot be cleaned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BadRecord {
+    pub message: String,
+    /// Byte offset in the line, when known.
+    pub column: Option<usize>,
+}
+
+fn bad(message: impl Into<String>, column: Option<usize>) -> BadRecord {
+    BadRecord { message: message.into(), column }
+}
+
+/// The record's field values this module hands back.
+#[derive(Debug)]
+pub(crate) struct Located {
+    /// Span of the text field's value (with its quotes) in the line.
+    pub value: Range<usize>,
+    /// The decoded text.
+    pub text: String,
+    /// Span of the top-level `id` value, if the record has one (any type).
+    pub id: Option<Range<usize>>,
+}
+
+/// Validates `line` as a JSON object and finds `field`, which must be a
+/// string.
+pub(crate) fn locate(line: &[u8], field: &str) -> Result<Located, BadRecord> {
+    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(line) {
+        let column = Some(e.column().saturating_sub(1));
+        return Err(bad(format!("invalid JSON: {e}"), column));
+    }
+    let mut i = skip_ws(line, 0);
+    if line.get(i) != Some(&b'{') {
+        return Err(bad("the record is not a JSON object", Some(i)));
+    }
+    i += 1;
+    let mut value = None;
+    let mut id = None;
+    loop {
+        i = skip_ws(line, i);
+        if line[i] == b'}' {
+            break;
+        }
+        let key_end = skip_string(line, i);
+        let key = &line[i..key_end];
+        i = skip_ws(line, key_end);
+        debug_assert_eq!(line[i], b':');
+        i = skip_ws(line, i + 1);
+        let v_end = skip_value(line, i);
+        if key_is(key, field) {
+            if value.is_some() {
+                return Err(bad(format!("the field {field:?} appears twice"), Some(i)));
+            }
+            value = Some(i..v_end);
+        } else if key_is(key, "id") && id.is_none() {
+            id = Some(i..v_end);
+        }
+        i = skip_ws(line, v_end);
+        if line[i] == b',' {
+            i += 1;
+        }
+    }
+    let Some(value) = value else {
+        return Err(bad(format!("the record has no field {field:?}"), None));
+    };
+    if line[value.start] != b'"' {
+        let found = match line[value.start] {
+            b'{' => "an object",
+            b'[' => "an array",
+            b'n' => "null",
+            b't' | b'f' => "a boolean",
+            _ => "a number",
+        };
+        return Err(bad(format!("the field {field:?} is {found}, not a string"), Some(value.start)));
+    }
+    let text: String = serde_json::from_slice(&line[value.clone()]).map_err(|e| {
+        let column = value.start + e.column().saturating_sub(1);
+        let raw = &line[value.clone()];
+        let surrogate =
+            raw.windows(4).any(|w| w[..3].eq_ignore_ascii_case(b"\\ud") && b"89abcdefABCDEF".contains(&w[3]));
+        if surrogate {
+            bad(
+                format!(
+                    "the field {field:?} holds a lone UTF-16 surrogate escape (such as \\ud800), which is not text"
+                ),
+                Some(column),
+            )
+        } else {
+            bad(format!("the field {field:?} cannot be decoded: {e}"), Some(column))
+        }
+    })?;
+    Ok(Located { value, text, id })
+}
+
+/// Appends `line` with the span `value` replaced by `text` as a JSON string.
+pub(crate) fn splice(line: &[u8], value: &Range<usize>, text: &str, out: &mut Vec<u8>) {
+    out.extend_from_slice(&line[..value.start]);
+    // Writing a &str to a Vec cannot fail.
+    serde_json::to_writer(&mut *out, text).expect("serializing a string into memory");
+    out.extend_from_slice(&line[value.end..]);
+}
+
+fn key_is(raw: &[u8], name: &str) -> bool {
+    let inner = &raw[1..raw.len() - 1];
+    if !inner.contains(&b'\\') {
+        return inner == name.as_bytes();
+    }
+    serde_json::from_slice::<String>(raw).is_ok_and(|k| k == name)
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
+        i += 1;
+    }
+    i
+}
+
+/// `b[i]` is `"`; returns the index after the closing quote.
+fn skip_string(b: &[u8], mut i: usize) -> usize {
+    i += 1;
+    loop {
+        match memchr::memchr2(b'"', b'\\', &b[i..]) {
+            Some(k) if b[i + k] == b'\\' => i += k + 2,
+            Some(k) => return i + k + 1,
+            None => return b.len(),
+        }
+    }
+}
+
+/// Returns the index after the value starting at `b[i]`.
+fn skip_value(b: &[u8], mut i: usize) -> usize {
+    match b[i] {
+        b'"' => skip_string(b, i),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            while i < b.len() {
+                match b[i] {
+                    b'"' => {
+                        i = skip_string(b, i);
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return i + 1;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            i
+        }
+        _ => {
+            while i < b.len() && !matches!(b[i], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                i += 1;
+            }
+            i
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clean_upper(line: &str) -> String {
+        let loc = locate(line.as_bytes(), "text").unwrap();
+        let mut out = Vec::new();
+        splice(line.as_bytes(), &loc.value, &loc.text.to_uppercase(), &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn only_the_field_changes() {
+        let line = r#"{"id": 7, "meta":{"text":"inner","a":[1,"}"]}, "text":"ab\"c\u4e2d", "n":1.50e3}"#;
+        assert_eq!(
+            clean_upper(line),
+            r#"{"id": 7, "meta":{"text":"inner","a":[1,"}"]}, "text":"AB\"C中", "n":1.50e3}"#
+        );
+        let loc = locate(line.as_bytes(), "text").unwrap();
+        assert_eq!(&line[loc.id.unwrap()], "7");
+        assert_eq!(loc.text, "ab\"c中");
+    }
+
+    #[test]
+    fn escaped_key_names_are_matched() {
+        assert_eq!(locate(br#"{"t\u0065xt":"x"}"#, "text").unwrap().text, "x");
+    }
+
+    #[test]
+    fn bad_records_say_what_is_wrong() {
+        let msg = |l: &str| locate(l.as_bytes(), "text").unwrap_err().message;
+        assert!(msg(r#"{"text": "a""#).contains("invalid JSON"));
+        assert!(msg(r#"["text"]"#).contains("not a JSON object"));
+        assert!(msg(r#"{"body": "a"}"#).contains("no field \"text\""));
+        assert!(msg(r#"{"text": 3}"#).contains("a number, not a string"));
+        assert!(msg(r#"{"text": null}"#).contains("null"));
+        assert!(msg(r#"{"text": "a", "text": "b"}"#).contains("twice"));
+        assert!(msg(r#"{"text": "\ud800"}"#).contains("surrogate"), "{}", msg(r#"{"text": "\ud800"}"#));
+    }
+}

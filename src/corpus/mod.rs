@@ -1,0 +1,598 @@
+//! Corpus mode: JSONL shards cleaned in parallel, in input order, with
+//! stats and a complete audit trail.
+//!
+//! A [`Corpus`] owns a [`Cleaner`] and the state that spans documents
+//! (counts, and the corpus-wide duplicate set when enabled). Each
+//! [`Corpus::run_jsonl`] call reads one shard: a reader thread cuts it into
+//! batches of records, worker threads clean them, and the calling thread
+//! writes the results back in input order. A bounded number of batches is
+//! in flight, so memory does not grow with the shard; and because every
+//! decision that depends on earlier documents is taken by the one writer,
+//! in input order, the output bytes are the same for any thread count.
+//!
+//! ```
+//! use zhclean::corpus::{Corpus, CorpusOptions};
+//!
+//! let cleaner = zhclean::Cleaner::new(Default::default()).unwrap();
+//! let mut corpus = Corpus::new(cleaner, CorpusOptions::default());
+//! let shard = "{\"id\":1,\"text\":\"當前位置 活動在 洛陽開幕。\",\"url\":\"u\"}\n";
+//! let mut out = Vec::new();
+//! corpus.run_jsonl("shard.jsonl", shard.as_bytes(), &mut out, None, &mut |_| {}).unwrap();
+//! assert_eq!(String::from_utf8(out).unwrap(), "{\"id\":1,\"text\":\"当前位置活动在洛阳开幕。\",\"url\":\"u\"}\n");
+//! assert_eq!(corpus.stats().documents, 1);
+//! ```
+
+pub mod audit;
+pub mod compress;
+pub mod dedup;
+mod json;
+
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, Read, Write};
+use std::ops::Range;
+use std::sync::mpsc;
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+use crate::error::{Error, ErrorKind, Location};
+use crate::pass::EditLog;
+use crate::pipeline::{Cleaner, Stream};
+use audit::{MappedEdit, PassCounts};
+use dedup::{CorpusDedup, CorpusDedupConfig};
+
+/// How a corpus run reads and reports.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CorpusOptions {
+    /// The JSONL field that is cleaned; every other field is written back
+    /// byte for byte.
+    pub field: String,
+    /// Worker threads; 0 means one per available core. Output is the same
+    /// for every value.
+    pub threads: usize,
+    /// Skip records that are not valid JSON objects with a string field
+    /// (counted in the stats and reported on the progress callback)
+    /// instead of stopping with an error.
+    pub skip_bad: bool,
+    /// Cap on one JSONL record's size in bytes. A longer record is an
+    /// error naming the cap (or skipped with `skip_bad`).
+    pub max_record_bytes: usize,
+    /// Collect the edits (needed for an audit file and for per-pass
+    /// counts; costs some speed).
+    pub collect_edits: bool,
+    /// Corpus-wide duplicate paragraph removal.
+    pub dedup: Option<CorpusDedupConfig>,
+}
+
+impl Default for CorpusOptions {
+    fn default() -> CorpusOptions {
+        CorpusOptions {
+            field: "text".into(),
+            threads: 0,
+            skip_bad: false,
+            max_record_bytes: 256 << 20,
+            collect_edits: false,
+            dedup: None,
+        }
+    }
+}
+
+impl CorpusOptions {
+    /// Sets [`CorpusOptions::field`].
+    pub fn field(mut self, name: &str) -> Self {
+        self.field = name.to_string();
+        self
+    }
+    /// Sets [`CorpusOptions::threads`].
+    pub fn threads(mut self, n: usize) -> Self {
+        self.threads = n;
+        self
+    }
+    /// Sets [`CorpusOptions::skip_bad`].
+    pub fn skip_bad(mut self, on: bool) -> Self {
+        self.skip_bad = on;
+        self
+    }
+    /// Sets [`CorpusOptions::collect_edits`].
+    pub fn collect_edits(mut self, on: bool) -> Self {
+        self.collect_edits = on;
+        self
+    }
+    /// Sets [`CorpusOptions::dedup`].
+    pub fn dedup(mut self, cfg: Option<CorpusDedupConfig>) -> Self {
+        self.dedup = cfg;
+        self
+    }
+
+    fn thread_count(&self) -> usize {
+        match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
+    }
+}
+
+/// What a run did, summed over every shard so far.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CorpusStats {
+    /// Records cleaned.
+    pub documents: u64,
+    /// Records skipped as bad (`skip_bad`).
+    pub bad_records: u64,
+    /// Blank lines between records (written back unchanged).
+    pub blank_lines: u64,
+    /// Bytes of JSONL read (after decompression).
+    pub bytes_in: u64,
+    /// Bytes of JSONL written (before compression).
+    pub bytes_out: u64,
+    /// Bytes of the text field before cleaning.
+    pub text_bytes_in: u64,
+    /// Bytes of the text field after cleaning.
+    pub text_bytes_out: u64,
+    /// Records whose text came out empty (kept, with an empty field).
+    pub emptied_documents: u64,
+    /// Edits by pass and reason (when edits are collected; corpus dedup is
+    /// always counted).
+    pub passes: PassCounts,
+}
+
+/// Progress, reported after each batch is written.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Progress {
+    /// Records (good, bad and blank) done in this shard.
+    pub records: u64,
+    /// JSONL bytes done in this shard (after decompression).
+    pub bytes: u64,
+}
+
+/// A corpus run; see the module docs.
+pub struct Corpus {
+    ctx: Ctx,
+    state: State,
+}
+
+/// What the workers share (read-only).
+struct Ctx {
+    cleaner: Cleaner,
+    opts: CorpusOptions,
+    keyer: Option<dedup::Keyer>,
+}
+
+/// What the writer owns: everything that depends on earlier documents.
+struct State {
+    stats: CorpusStats,
+    dedup: Option<CorpusDedup>,
+    /// Messages about skipped records, for the caller to show.
+    skipped: Vec<String>,
+}
+
+/// Records per batch, at most; a batch also ends after [`BATCH_BYTES`].
+const BATCH_RECORDS: usize = 512;
+const BATCH_BYTES: usize = 1 << 20;
+
+struct Record {
+    line: u64,
+    /// Offset of the line in the (decompressed) shard.
+    byte: u64,
+    raw: Vec<u8>,
+}
+
+enum Outcome {
+    Blank { raw: Vec<u8> },
+    Bad { error: Error },
+    Clean(Box<Cleaned>),
+}
+
+struct Cleaned {
+    line: u64,
+    raw: Vec<u8>,
+    value: Range<usize>,
+    id: Option<Range<usize>>,
+    text_in: usize,
+    text: String,
+    /// `raw` with the field replaced, newline-terminated.
+    encoded: Vec<u8>,
+    /// The edits, mapped, when collected.
+    edits: Vec<MappedEdit>,
+    /// Corpus dedup's step number: after the passes and the JSONL step.
+    steps: usize,
+    /// Keys of the paragraphs of `text`, when corpus dedup is on.
+    keys: Vec<(u128, Range<usize>)>,
+}
+
+impl Corpus {
+    /// A run over shards to come.
+    pub fn new(cleaner: Cleaner, opts: CorpusOptions) -> Corpus {
+        let dedup = opts.dedup.clone().map(CorpusDedup::new);
+        let keyer = opts.dedup.as_ref().map(dedup::Keyer::new);
+        Corpus {
+            ctx: Ctx { cleaner, opts, keyer },
+            state: State { stats: CorpusStats::default(), dedup, skipped: Vec::new() },
+        }
+    }
+
+    /// Counts so far.
+    pub fn stats(&self) -> &CorpusStats {
+        &self.state.stats
+    }
+
+    /// The corpus dedup key set, when corpus dedup is on.
+    pub fn dedup_keys(&self) -> Option<&dedup::KeySet> {
+        self.state.dedup.as_ref().map(|d| d.keys())
+    }
+
+    /// Messages for records skipped since the last call (with `skip_bad`).
+    pub fn take_skipped(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.state.skipped)
+    }
+
+    /// Cleans one JSONL shard from `input` into `output`; `name` is used in
+    /// errors and audit records. Audit records (see
+    /// [`audit::write_records`]) go to `audit` when given, which needs
+    /// [`CorpusOptions::collect_edits`].
+    ///
+    /// # Errors
+    /// I/O errors; a bad record (unless `skip_bad`), naming the file, line
+    /// and byte; a record over the size cap; the corpus dedup cap.
+    pub fn run_jsonl<R: BufRead + Send>(
+        &mut self,
+        name: &str,
+        input: R,
+        output: &mut dyn Write,
+        mut audit: Option<&mut (dyn Write + '_)>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<(), Error> {
+        let threads = self.ctx.opts.thread_count();
+        let mut reader = Batcher { input, name, line: 0, byte: 0, cap: self.ctx.opts.max_record_bytes, done: false };
+        let mut prog = Progress::default();
+        let (ctx, state) = (&self.ctx, &mut self.state);
+        if threads <= 1 {
+            let mut stream = ctx.cleaner.stream();
+            while let Some(batch) = reader.next_batch()? {
+                let results: Vec<Outcome> = batch.into_iter().map(|r| ctx.process(&mut stream, name, r)).collect();
+                state.write_batch(&ctx.opts, name, results, output, &mut audit, &mut prog)?;
+                progress(&prog);
+            }
+            return Ok(());
+        }
+        // Batches in flight at most: one per worker, a queue of one per
+        // worker, and as many again of slack for the reorder buffer.
+        let in_flight = 3 * threads;
+        let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Vec<Record>)>(threads);
+        let job_rx = Mutex::new(job_rx);
+        let (res_tx, res_rx) = mpsc::channel::<(u64, Vec<Outcome>)>();
+        let (tok_tx, tok_rx) = mpsc::sync_channel::<()>(in_flight);
+        for _ in 0..in_flight {
+            tok_tx.send(()).expect("the receiver is alive");
+        }
+        std::thread::scope(|s| -> Result<(), Error> {
+            for _ in 0..threads {
+                let res_tx = res_tx.clone();
+                let job_rx = &job_rx;
+                s.spawn(move || {
+                    let mut stream = ctx.cleaner.stream();
+                    loop {
+                        let job = match job_rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok((id, batch)) = job else { break };
+                        let out: Vec<Outcome> = batch.into_iter().map(|r| ctx.process(&mut stream, name, r)).collect();
+                        if res_tx.send((id, out)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(res_tx);
+            let read = s.spawn(move || -> Result<(), Error> {
+                let mut id = 0;
+                while tok_rx.recv().is_ok() {
+                    let Some(batch) = reader.next_batch()? else { break };
+                    if job_tx.send((id, batch)).is_err() {
+                        break;
+                    }
+                    id += 1;
+                }
+                Ok(())
+            });
+            // The writer: results in input order. Returning early drops the
+            // receivers, which stops the reader and the workers.
+            let mut pending: BTreeMap<u64, Vec<Outcome>> = BTreeMap::new();
+            let mut next = 0;
+            let written = (|| -> Result<(), Error> {
+                for (id, out) in res_rx {
+                    pending.insert(id, out);
+                    while let Some(batch) = pending.remove(&next) {
+                        state.write_batch(&ctx.opts, name, batch, output, &mut audit, &mut prog)?;
+                        progress(&prog);
+                        next += 1;
+                        // The reader may have stopped; a closed channel is fine.
+                        let _ = tok_tx.send(());
+                    }
+                }
+                Ok(())
+            })();
+            drop(tok_tx);
+            let read = read.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            // An error in an earlier record wins over a read error after it.
+            written.and(read)
+        })
+    }
+
+    /// Cleans one plain-text document (a whole file) from `input` into
+    /// `output`, streaming, with the same stats and audit records as
+    /// [`Corpus::run_jsonl`] (with no line number). With corpus dedup on,
+    /// the document's output is held until its end.
+    ///
+    /// # Errors
+    /// I/O errors, invalid UTF-8 (unless lossy) naming the byte and line,
+    /// and caps.
+    pub fn run_text<R: Read>(
+        &mut self,
+        name: &str,
+        mut input: R,
+        output: &mut dyn Write,
+        audit: Option<&mut (dyn Write + '_)>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<crate::Summary, Error> {
+        let (ctx, state) = (&self.ctx, &mut self.state);
+        let collect = ctx.opts.collect_edits;
+        let hold = state.dedup.is_some();
+        let mut stream = ctx.cleaner.stream();
+        let mut log = EditLog::default();
+        let mut buf = vec![0u8; 256 * 1024];
+        let mut out = String::new();
+        let mut sum = crate::Summary::default();
+        let mut prog = Progress { records: 0, bytes: 0 };
+        let located = |e: Error| e.with_source(name.to_string());
+        loop {
+            let n = match input.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(located(e.into())),
+            };
+            sum.bytes_in += n as u64;
+            if collect {
+                stream.push_audited(&buf[..n], &mut out, &mut log).map_err(located)?;
+            } else {
+                stream.push(&buf[..n], &mut out).map_err(located)?;
+            }
+            if !hold {
+                output.write_all(out.as_bytes())?;
+                sum.bytes_out += out.len() as u64;
+                out.clear();
+            }
+            prog.bytes = sum.bytes_in;
+            progress(&prog);
+        }
+        sum.replaced = stream.replaced();
+        if collect {
+            stream.finish_audited(&mut out, &mut log).map_err(located)?;
+        } else {
+            stream.finish(&mut out).map_err(located)?;
+        }
+        let steps = stream.pass_names();
+        let mut edits = if collect { audit::map_to_input(&steps, log.edits) } else { Vec::new() };
+        if let (Some(d), Some(k)) = (&mut state.dedup, &ctx.keyer) {
+            let keys = k.paragraph_keys(&out);
+            d.apply(&mut out, &keys, steps.len(), &mut edits).map_err(located)?;
+        }
+        output.write_all(out.as_bytes())?;
+        sum.bytes_out += out.len() as u64;
+        let st = &mut state.stats;
+        st.documents += 1;
+        st.bytes_in += sum.bytes_in;
+        st.bytes_out += sum.bytes_out;
+        st.text_bytes_in += sum.bytes_in;
+        st.text_bytes_out += sum.bytes_out;
+        st.emptied_documents += u64::from(sum.bytes_out == 0 && sum.bytes_in > 0);
+        audit::count(&mut st.passes, edits.iter().map(|m| &m.edit));
+        if let Some(w) = audit {
+            audit::write_records(w, audit::DocId { file: name, line: None, id: None }, &edits)?;
+        }
+        prog.records = 1;
+        progress(&prog);
+        Ok(sum)
+    }
+}
+
+impl Ctx {
+    fn process(&self, stream: &mut Stream, name: &str, r: Record) -> Outcome {
+        let first = r.raw.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\r'));
+        if first.is_none() {
+            return Outcome::Blank { raw: r.raw };
+        }
+        let loc = |column: Option<usize>| Location {
+            source: Some(name.to_string()),
+            line: r.line,
+            byte: r.byte + column.unwrap_or(0) as u64,
+        };
+        let found = match json::locate(&r.raw, &self.opts.field) {
+            Ok(f) => f,
+            Err(b) => return Outcome::Bad { error: Error::new(ErrorKind::BadRecord, b.message).at(loc(b.column)) },
+        };
+        let mut text = String::with_capacity(found.text.len() + 16);
+        let mut log = EditLog::default();
+        let collect = self.opts.collect_edits;
+        let run = if collect {
+            stream
+                .push_audited(found.text.as_bytes(), &mut text, &mut log)
+                .and_then(|()| stream.finish_audited(&mut text, &mut log))
+        } else {
+            stream.push(found.text.as_bytes(), &mut text).and_then(|()| stream.finish(&mut text))
+        };
+        if let Err(e) = run {
+            return Outcome::Bad { error: e.with_source(format!("{name}: line {}", r.line)) };
+        }
+        // A JSONL text field conventionally has no final newline; keep the
+        // input's convention rather than the paragraph mode's. When the
+        // pipeline added it, its edit goes too; when the '\n' was the
+        // input's (the last line was removed), taking it is an edit of its
+        // own, the step after the passes.
+        let steps = stream.pass_names();
+        let mut tail_edit = None;
+        if !found.text.ends_with('\n') && text.ends_with('\n') {
+            text.pop();
+            match log.edits.iter().rposition(|e| e.after == "\n" && e.reason == "final_newline") {
+                Some(i) if log.edits[i].pass == "paragraphs" => {
+                    log.edits.remove(i);
+                }
+                _ => tail_edit = Some(text.len() as u64),
+            }
+        }
+        let mut edits = if collect { audit::map_to_input(&steps, log.edits) } else { Vec::new() };
+        if let (Some(byte), true) = (tail_edit, collect) {
+            let spans = audit::Spans::for_steps(&edits, steps.len());
+            let input_byte = spans.iter().rev().fold(byte, |x, s| s.back(x));
+            edits.push(MappedEdit {
+                step: steps.len(),
+                edit: crate::OwnedEdit {
+                    pass: "jsonl",
+                    byte,
+                    before: "\n".into(),
+                    after: String::new(),
+                    reason: "final_newline",
+                },
+                input_byte,
+            });
+        }
+        let keys = match &self.keyer {
+            Some(k) => k.paragraph_keys(&text),
+            None => Vec::new(),
+        };
+        let mut encoded = Vec::with_capacity(r.raw.len() + 16);
+        json::splice(&r.raw, &found.value, &text, &mut encoded);
+        encoded.push(b'\n');
+        Outcome::Clean(Box::new(Cleaned {
+            line: r.line,
+            value: found.value,
+            id: found.id,
+            text_in: found.text.len(),
+            text,
+            encoded,
+            edits,
+            steps: steps.len() + 1,
+            keys,
+            raw: r.raw,
+        }))
+    }
+}
+
+impl State {
+    fn write_batch(
+        &mut self,
+        opts: &CorpusOptions,
+        name: &str,
+        batch: Vec<Outcome>,
+        output: &mut dyn Write,
+        audit: &mut Option<&mut (dyn Write + '_)>,
+        prog: &mut Progress,
+    ) -> Result<(), Error> {
+        for outcome in batch {
+            prog.records += 1;
+            match outcome {
+                Outcome::Blank { raw } => {
+                    self.stats.blank_lines += 1;
+                    self.stats.bytes_in += raw.len() as u64 + 1;
+                    prog.bytes += raw.len() as u64 + 1;
+                    output.write_all(&raw)?;
+                    output.write_all(b"\n")?;
+                    self.stats.bytes_out += raw.len() as u64 + 1;
+                }
+                Outcome::Bad { error } => {
+                    if !opts.skip_bad || error.kind() != ErrorKind::BadRecord {
+                        return Err(error);
+                    }
+                    self.stats.bad_records += 1;
+                    self.skipped.push(format!("skipped {error}"));
+                }
+                Outcome::Clean(mut c) => {
+                    let len_in = c.raw.len() as u64 + 1;
+                    self.stats.bytes_in += len_in;
+                    prog.bytes += len_in;
+                    if let Some(d) = &mut self.dedup {
+                        let removed = d
+                            .apply(&mut c.text, &c.keys, c.steps, &mut c.edits)
+                            .map_err(|e| e.with_source(format!("{name}: line {}", c.line)))?;
+                        if removed {
+                            c.encoded.clear();
+                            json::splice(&c.raw, &c.value, &c.text, &mut c.encoded);
+                            c.encoded.push(b'\n');
+                        }
+                    }
+                    self.stats.documents += 1;
+                    self.stats.text_bytes_in += c.text_in as u64;
+                    self.stats.text_bytes_out += c.text.len() as u64;
+                    self.stats.emptied_documents += u64::from(c.text.is_empty() && c.text_in > 0);
+                    self.stats.bytes_out += c.encoded.len() as u64;
+                    output.write_all(&c.encoded)?;
+                    audit::count(&mut self.stats.passes, c.edits.iter().map(|m| &m.edit));
+                    if let Some(w) = audit.as_deref_mut() {
+                        let id = c.id.as_ref().map(|r| &c.raw[r.clone()]);
+                        audit::write_records(w, audit::DocId { file: name, line: Some(c.line), id }, &c.edits)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Cuts a shard into batches of records.
+struct Batcher<'n, R> {
+    input: R,
+    name: &'n str,
+    line: u64,
+    byte: u64,
+    cap: usize,
+    done: bool,
+}
+
+impl<R: BufRead> Batcher<'_, R> {
+    fn next_batch(&mut self) -> Result<Option<Vec<Record>>, Error> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        while batch.len() < BATCH_RECORDS && bytes < BATCH_BYTES {
+            let mut raw = Vec::new();
+            let n = (&mut self.input)
+                .take(self.cap as u64 + 1)
+                .read_until(b'\n', &mut raw)
+                .map_err(|e| Error::from(e).with_source(self.name.to_string()))?;
+            if n == 0 {
+                self.done = true;
+                break;
+            }
+            self.line += 1;
+            if raw.last() == Some(&b'\n') {
+                raw.pop();
+            } else if raw.len() > self.cap {
+                return Err(Error::cap(format!(
+                    "a record is longer than max_record_bytes ({} bytes); raise it with --max-record-bytes",
+                    self.cap
+                ))
+                .at(Location {
+                    source: Some(self.name.to_string()),
+                    line: self.line,
+                    byte: self.byte,
+                }));
+            }
+            bytes += raw.len();
+            let byte = self.byte;
+            self.byte += n as u64;
+            batch.push(Record { line: self.line, byte, raw });
+        }
+        Ok(if batch.is_empty() { None } else { Some(batch) })
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Error {
+        Error::from(io::Error::from(e))
+    }
+}

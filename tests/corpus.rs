@@ -1,0 +1,352 @@
+//! Corpus mode, end to end through the `zhclean` binary: JSONL, threads,
+//! compression, stats, audit, explain, config files and bad input.
+
+#![cfg(feature = "cli")]
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_zhclean");
+
+fn seeds() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seeds");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".input.txt"))
+        .collect();
+    names.sort();
+    names.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn run(args: &[&str]) -> (i32, Vec<u8>, String) {
+    let out = Command::new(BIN).args(args).stdin(Stdio::null()).output().unwrap();
+    (out.status.code().unwrap_or(-1), out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// A shard of `n` records cycling through the seeds, with other fields
+/// around the text in varied formatting (spaces, escapes, nesting).
+fn shard(n: usize) -> String {
+    let seeds = seeds();
+    let mut s = String::new();
+    for i in 0..n {
+        let text = serde_json::to_string(&seeds[i % seeds.len()]).unwrap();
+        match i % 3 {
+            0 => s.push_str(&format!(
+                "{{\"id\": {i}, \"text\": {text}, \"meta\": {{\"text\": \"x\", \"f\": 1.50e3}}}}\n"
+            )),
+            1 => s.push_str(&format!("{{\"url\":\"http://a/\\u0031\",\"text\":{text},\"id\":\"d{i}\"}}\n")),
+            _ => s.push_str(&format!("{{ \"text\" : {text} }}\n")),
+        }
+    }
+    s
+}
+
+fn write(path: &Path, data: &[u8]) {
+    std::fs::write(path, data).unwrap();
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+#[test]
+fn jsonl_output_is_identical_for_one_and_two_threads() {
+    let dir = scratch("corpus_threads");
+    let input = dir.join("in.jsonl");
+    write(&input, shard(60).as_bytes());
+    let mut outs = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let out = dir.join(format!("out{threads}.jsonl"));
+        let audit = dir.join(format!("audit{threads}.jsonl"));
+        let args = [
+            "-j",
+            threads,
+            "--dedup",
+            "corpus",
+            "--audit",
+            audit.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            input.to_str().unwrap(),
+        ];
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(err, "", "no progress bar when stderr is not a terminal");
+        outs.push((std::fs::read(&out).unwrap(), std::fs::read(&audit).unwrap()));
+    }
+    assert!(outs.windows(2).all(|w| w[0] == w[1]), "output or audit differs between thread counts");
+    assert_eq!(outs[0].0.iter().filter(|&&b| b == b'\n').count(), 60, "one line per record");
+}
+
+#[test]
+fn every_field_but_text_is_written_back_byte_for_byte() {
+    let dir = scratch("corpus_fields");
+    let input = dir.join("in.jsonl");
+    let data = shard(6);
+    write(&input, data.as_bytes());
+    let (code, out, err) = run(&["-j", "2", input.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let out = String::from_utf8(out).unwrap();
+    let cleaner = zhclean::Cleaner::new(Default::default()).unwrap();
+    for (a, b) in data.lines().zip(out.lines()) {
+        let (va, vb): (Value, Value) = (serde_json::from_str(a).unwrap(), serde_json::from_str(b).unwrap());
+        let text_in = va["text"].as_str().unwrap();
+        let want = cleaner.clean(text_in);
+        let want = if text_in.ends_with('\n') { want } else { want.trim_end_matches('\n').to_string() };
+        assert_eq!(vb["text"].as_str().unwrap(), want);
+        // Cut the text values out: what is left must be the same bytes.
+        let cut = |line: &str, v: &Value| {
+            let enc = serde_json::to_string(v["text"].as_str().unwrap()).unwrap();
+            let raw_start = line.find("\"text\"").unwrap();
+            let rest = &line[raw_start + 6..];
+            let colon = rest.find(':').unwrap();
+            let value_start =
+                raw_start + 6 + colon + 1 + rest[colon + 1..].len() - rest[colon + 1..].trim_start().len();
+            let value_len = if line[value_start..].starts_with(&enc) { enc.len() } else { 0 };
+            (line[..value_start].to_string(), line[value_start + value_len..].to_string(), value_len)
+        };
+        let (pb, sb, lb) = cut(b, &vb);
+        assert!(lb > 0, "the output's text field is serde_json's encoding of the cleaned text");
+        assert!(a.starts_with(&pb), "prefix changed:\n{a}\n{b}");
+        assert!(a.ends_with(&sb), "suffix changed:\n{a}\n{b}");
+    }
+}
+
+#[test]
+fn gzip_in_and_zstd_out_give_the_plain_result() {
+    let dir = scratch("corpus_compress");
+    let data = shard(10);
+    let (plain, gz) = (dir.join("a.jsonl"), dir.join("a.jsonl.gz"));
+    write(&plain, data.as_bytes());
+    write(&gz, &gzip(data.as_bytes()));
+    let (code, want, err) = run(&[plain.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let (code, got, err) = run(&[gz.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(got, want, ".gz input");
+    let zst = dir.join("out.jsonl.zst");
+    let (code, _, err) = run(&["-o", zst.to_str().unwrap(), gz.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let mut unpacked = Vec::new();
+    zhclean::corpus::compress::open(&zst).unwrap().read_to_end(&mut unpacked).unwrap();
+    assert_eq!(unpacked, want, ".zst output");
+}
+
+#[test]
+fn a_broken_line_3_is_an_error_naming_file_and_line_or_is_skipped() {
+    let dir = scratch("corpus_bad");
+    let input = dir.join("shard.jsonl");
+    write(&input, b"{\"text\":\"\xe7\x94\xb2\"}\n{\"text\":\"b\"}\n{\"text\": \"c\n{\"text\":\"d\"}\n");
+    let out = dir.join("out.jsonl");
+    for threads in ["1", "2"] {
+        let (code, _, err) = run(&["-j", threads, "-o", out.to_str().unwrap(), input.to_str().unwrap()]);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("shard.jsonl: line 3"), "{err}");
+        assert!(err.contains("invalid JSON"), "{err}");
+        assert!(!out.exists(), "no output on failure");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary file left");
+    }
+    let stats = dir.join("stats.json");
+    let args = ["--skip-bad", "--stats", stats.to_str().unwrap(), "-o", out.to_str().unwrap(), input.to_str().unwrap()];
+    let (code, _, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("skipped") && err.contains("line 3"), "{err}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "{\"text\":\"甲\"}\n{\"text\":\"b\"}\n{\"text\":\"d\"}\n");
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+    assert_eq!((s["documents"].as_u64(), s["bad_records"].as_u64()), (Some(3), Some(1)));
+}
+
+#[test]
+fn records_that_cannot_be_text_are_named() {
+    let dir = scratch("corpus_bad_kinds");
+    for (body, want) in [
+        ("{\"text\":\"a\\ud800b\"}", "lone UTF-16 surrogate"),
+        ("{\"body\":\"a\"}", "no field \"text\""),
+        ("{\"text\":5}", "not a string"),
+        ("[1]", "not a JSON object"),
+    ] {
+        let input = dir.join("x.jsonl");
+        write(&input, format!("{{\"text\":\"ok\"}}\n{body}\n").as_bytes());
+        let (code, _, err) = run(&[input.to_str().unwrap()]);
+        assert_eq!(code, 1, "{body}: {err}");
+        assert!(err.contains("x.jsonl: line 2") && err.contains(want), "{body}: {err}");
+    }
+    // Another field name.
+    let input = dir.join("y.jsonl");
+    write(&input, "{\"content\":\"當前 位置\"}\n".as_bytes());
+    let (code, out, err) = run(&["--field", "content", input.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(String::from_utf8(out).unwrap(), "{\"content\":\"当前 位置\"}\n");
+}
+
+/// The audit format, applied by hand: undo each step's edits, last step
+/// first, at `pass_byte`.
+fn rebuild(output: &str, records: &[Value]) -> String {
+    let mut text = output.to_string();
+    let mut steps: Vec<u64> = records.iter().map(|r| r["step"].as_u64().unwrap()).collect();
+    steps.sort();
+    steps.dedup();
+    for step in steps.into_iter().rev() {
+        let edits: Vec<&Value> = records.iter().filter(|r| r["step"].as_u64() == Some(step)).collect();
+        let mut rebuilt = String::new();
+        let (mut in_pos, mut out_pos) = (0usize, 0usize);
+        for e in edits {
+            let at = e["pass_byte"].as_u64().unwrap() as usize;
+            let (removed, inserted) = (e["removed"].as_str().unwrap(), e["inserted"].as_str().unwrap());
+            let end = out_pos + (at - in_pos);
+            rebuilt.push_str(&text[out_pos..end]);
+            assert_eq!(&text[end..end + inserted.len()], inserted, "step {step} at {at}");
+            rebuilt.push_str(removed);
+            out_pos = end + inserted.len();
+            in_pos = at + removed.len();
+        }
+        rebuilt.push_str(&text[out_pos..]);
+        text = rebuilt;
+    }
+    text
+}
+
+#[test]
+fn output_plus_audit_rebuilds_every_seed() {
+    let dir = scratch("corpus_audit");
+    let input = dir.join("seeds.jsonl");
+    // Each seed twice, so corpus dedup removes paragraphs too.
+    let data = shard(10);
+    write(&input, data.as_bytes());
+    let (out, audit) = (dir.join("out.jsonl"), dir.join("audit.jsonl"));
+    let args =
+        ["--dedup", "corpus", "--audit", audit.to_str().unwrap(), "-o", out.to_str().unwrap(), input.to_str().unwrap()];
+    let (code, _, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    let records: Vec<Value> =
+        std::fs::read_to_string(&audit).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(records.iter().any(|r| r["pass"] == "corpus_dedup"));
+    let out = std::fs::read_to_string(&out).unwrap();
+    for (i, (a, b)) in data.lines().zip(out.lines()).enumerate() {
+        let line = i as u64 + 1;
+        let mine: Vec<Value> = records.iter().filter(|r| r["line"].as_u64() == Some(line)).cloned().collect();
+        assert!(!mine.is_empty(), "record {line} has edits");
+        let (va, vb): (Value, Value) = (serde_json::from_str(a).unwrap(), serde_json::from_str(b).unwrap());
+        let input_text = va["text"].as_str().unwrap();
+        assert_eq!(rebuild(vb["text"].as_str().unwrap(), &mine), input_text, "record {line}");
+        // `byte` points into the input text at what was removed, where
+        // the removed text is unchanged from the input (first step).
+        for r in mine.iter().filter(|r| r["step"] == 0) {
+            let at = r["byte"].as_u64().unwrap() as usize;
+            assert!(input_text[at..].starts_with(r["removed"].as_str().unwrap()));
+        }
+        if let Some(id) = va.get("id") {
+            assert!(mine.iter().all(|r| &r["id"] == id));
+        }
+    }
+}
+
+#[test]
+fn stats_count_documents_bytes_and_edits_by_pass() {
+    let dir = scratch("corpus_stats");
+    let input = dir.join("in.jsonl");
+    write(&input, shard(5).as_bytes());
+    let stats = dir.join("s.json");
+    let (code, out, err) = run(&["--stats", stats.to_str().unwrap(), input.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+    assert_eq!(s["documents"], 5);
+    assert_eq!(s["bytes_out"].as_u64().unwrap(), out.len() as u64);
+    assert_eq!(s["bytes_in"].as_u64().unwrap(), std::fs::metadata(&input).unwrap().len());
+    assert!(s["wall_seconds"].as_f64().unwrap() > 0.0);
+    for pass in ["script", "pinyin", "chrome", "caption", "rejoin", "dedup", "punct"] {
+        let edits: u64 = s["passes"][pass].as_object().unwrap().values().map(|c| c["edits"].as_u64().unwrap()).sum();
+        assert!(edits > 0, "{pass}: {s}");
+    }
+    // Characters converted, counted one by one.
+    let conv = &s["passes"]["script"]["convert"];
+    assert!(conv["chars_removed"].as_u64().unwrap() >= conv["edits"].as_u64().unwrap(), "{s}");
+    assert!(conv["chars_removed"].as_u64().unwrap() < 5 * conv["edits"].as_u64().unwrap(), "{s}");
+}
+
+#[test]
+fn plain_text_audit_rebuilds_the_file() {
+    let dir = scratch("corpus_text_audit");
+    let seed = &seeds()[0];
+    let input = dir.join("a.txt");
+    write(&input, seed.as_bytes());
+    let audit = dir.join("a.audit.jsonl");
+    let (code, out, err) = run(&["--audit", audit.to_str().unwrap(), input.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let records: Vec<Value> =
+        std::fs::read_to_string(&audit).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(records.iter().all(|r| r.get("line").is_none()));
+    assert_eq!(rebuild(&String::from_utf8(out).unwrap(), &records), *seed);
+}
+
+#[test]
+fn explain_shows_one_records_edits() {
+    let dir = scratch("corpus_explain");
+    let input = dir.join("in.jsonl");
+    write(&input, "{\"text\":\"ok\"}\n{\"text\":\"當前位置 活動在 洛陽開幕,專家\\\"齊聚\\\"。\"}\n".as_bytes());
+    let (code, out, err) = run(&["explain", "--line", "2", input.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("line 2"), "{out}");
+    assert!(out.contains("[-當-]{+当+}"), "{out}");
+    assert!(out.contains("space_in_body"), "{out}");
+    assert!(out.contains("[-,-]{+，+}"), "{out}");
+    let (code, _, err) = run(&["explain", "--line", "9", input.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no line 9"), "{err}");
+}
+
+#[test]
+fn presets_print_as_toml_that_config_reads_back() {
+    let dir = scratch("corpus_presets");
+    let (code, out, err) = run(&["presets", "minimal"]);
+    assert_eq!(code, 0, "{err}");
+    let toml = String::from_utf8(out).unwrap();
+    assert!(toml.contains("preset = \"minimal\"") && toml.contains("script = false"), "{toml}");
+    let cfg = dir.join("c.toml");
+    let input = dir.join("a.txt");
+    write(&input, "ＡＢＣ 當前 \"x\"\n".as_bytes());
+    write(&cfg, toml.as_bytes());
+    let (code, out, err) = run(&["--config", cfg.to_str().unwrap(), input.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(String::from_utf8(out).unwrap(), "ABC 當前 \"x\"\n");
+    // A setting changed in the file takes effect.
+    write(&cfg, toml.replace("fullwidth = true", "fullwidth = false").as_bytes());
+    let (code, out, err) = run(&["--config", cfg.to_str().unwrap(), input.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(String::from_utf8(out).unwrap(), "ＡＢＣ 當前 \"x\"\n");
+    write(&cfg, b"[punct]\nquote = false\n");
+    let (code, _, err) = run(&["--config", cfg.to_str().unwrap(), input.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("c.toml") && err.contains("quote"), "{err}");
+    let (code, all, _) = run(&["presets"]);
+    assert_eq!(code, 0);
+    let all = String::from_utf8(all).unwrap();
+    assert!(zhclean::PRESETS.iter().all(|p| all.contains(&format!("preset = \"{p}\""))));
+}
+
+#[test]
+fn the_dedup_cap_stops_with_a_message_naming_it() {
+    let dir = scratch("corpus_cap");
+    let input = dir.join("in.jsonl");
+    write(&input, shard(5).as_bytes());
+    let out = dir.join("out.jsonl");
+    let args = ["--dedup", "corpus", "--dedup-max-keys", "10", "-o", out.to_str().unwrap(), input.to_str().unwrap()];
+    let (code, _, err) = run(&args);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("max_keys = 10") && err.contains("--dedup-max-keys"), "{err}");
+    assert!(!out.exists());
+}
