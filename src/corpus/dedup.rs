@@ -96,21 +96,46 @@ pub struct Keyer {
     min_chars: usize,
 }
 
-fn ts_table() -> &'static HashMap<char, char> {
-    static TABLE: OnceLock<HashMap<char, char>> = OnceLock::new();
+/// TSCharacters as a lookup table: a dense array over the BMP (where
+/// nearly every entry is) and a map for the rest.
+struct TsTable {
+    bmp: Vec<char>,
+    astral: HashMap<char, char>,
+}
+
+impl TsTable {
+    #[inline]
+    fn get(&self, c: char) -> char {
+        match self.bmp.get(c as usize) {
+            Some(&m) => m,
+            None => self.astral.get(&c).copied().unwrap_or(c),
+        }
+    }
+}
+
+fn ts_table() -> &'static TsTable {
+    static TABLE: OnceLock<TsTable> = OnceLock::new();
     TABLE.get_or_init(|| {
         let entries = crate::dict::opencc::dictionary_entries("TSCharacters").expect("shipped dictionary parses");
-        let mut map = HashMap::with_capacity(entries.len());
+        let mut t = TsTable {
+            bmp: (0..0x1_0000u32).map(|u| char::from_u32(u).unwrap_or('\u{fffd}')).collect(),
+            astral: HashMap::new(),
+        };
         for (k, v) in entries {
             let mut kc = k.chars();
             let (Some(from), None) = (kc.next(), kc.next()) else { continue };
             let Some(first) = v.first() else { continue };
             let mut vc = first.chars();
             if let (Some(to), None) = (vc.next(), vc.next()) {
-                map.insert(from, to);
+                match t.bmp.get_mut(from as usize) {
+                    Some(slot) => *slot = to,
+                    None => {
+                        t.astral.insert(from, to);
+                    }
+                }
             }
         }
-        map
+        t
     })
 }
 
@@ -143,7 +168,7 @@ impl Keyer {
             if is_dropped(c) {
                 continue;
             }
-            let c = if c.is_ascii_uppercase() { c.to_ascii_lowercase() } else { table.get(&c).copied().unwrap_or(c) };
+            let c = if c.is_ascii_uppercase() { c.to_ascii_lowercase() } else { table.get(c) };
             out.push(c);
             n += 1;
         }
@@ -152,10 +177,16 @@ impl Keyer {
 
     /// The key of one paragraph, or `None` when it is exempt.
     pub fn key(&self, paragraph: &str) -> Option<u128> {
-        let mut norm = String::with_capacity(KEY_PREFIX.len() + paragraph.len());
-        norm.push_str(KEY_PREFIX);
-        let n = self.normalize(paragraph, &mut norm);
-        (n >= self.min_chars).then(|| xxh3_128(norm.as_bytes()))
+        thread_local! {
+            static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        BUF.with(|b| {
+            let mut norm = b.borrow_mut();
+            norm.clear();
+            norm.push_str(KEY_PREFIX);
+            let n = self.normalize(paragraph, &mut norm);
+            (n >= self.min_chars).then(|| xxh3_128(norm.as_bytes()))
+        })
     }
 
     /// Keys of the paragraphs (lines) of `text`, with each one's byte

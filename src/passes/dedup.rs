@@ -57,7 +57,7 @@ pub struct DedupConfig {
 
 impl Default for DedupConfig {
     fn default() -> DedupConfig {
-        DedupConfig { min_paragraph_chars: 20, min_span_han: 30, max_windows: 4_000_000 }
+        DedupConfig { min_paragraph_chars: 20, min_span_han: 30, max_windows: 1 << 20 }
     }
 }
 
@@ -100,6 +100,8 @@ pub struct DedupPass {
     lines: LineBuffer,
     /// Scratch: normalized characters of a line, with byte offsets.
     norm: Vec<(char, usize)>,
+    /// Scratch: the line's window hashes.
+    hashes: Vec<u64>,
 }
 
 fn fold(c: char) -> Option<char> {
@@ -136,6 +138,7 @@ impl DedupPass {
             top,
             lines: LineBuffer::default(),
             norm: Vec::new(),
+            hashes: Vec::new(),
         }
     }
 
@@ -171,26 +174,52 @@ impl DedupPass {
                 return;
             }
         }
-        // Repeated spans: mark windows seen before, merge them.
+        // Repeated spans. A column printed twice is glued at a paragraph
+        // boundary, so only the runs of seen windows that reach the start
+        // or the end of the line matter: runs are the connected parts of
+        // the union of the seen windows, and the one touching position 0
+        // (or n) is found by walking from that end while windows keep
+        // overlapping. Two lookups for a line with no repeat, instead of
+        // one per character.
+        let mut hashes = std::mem::take(&mut self.hashes);
+        hashes.clear();
+        self.window_hashes(&norm, w, |_, h| hashes.push(h));
+        let n = norm.len();
         let mut spans: Vec<(usize, usize)> = Vec::new();
-        self.window_hashes(&norm, w, |i, h| {
-            if self.windows.contains(&h) {
-                match spans.last_mut() {
-                    Some(s) if i <= s.1 => s.1 = i + w,
-                    _ => spans.push((i, i + w)),
+        if let (Some(&first), Some(&last)) = (hashes.first(), hashes.last()) {
+            if self.windows.contains(&first) {
+                let (mut i, mut end) = (1, w);
+                while i < hashes.len() && i <= end {
+                    if self.windows.contains(&hashes[i]) {
+                        end = i + w;
+                    }
+                    i += 1;
+                }
+                spans.push((0, end));
+            }
+            if spans.first().is_none_or(|&(_, e)| e < n) && self.windows.contains(&last) {
+                let mut start = hashes.len() - 1;
+                let mut j = start;
+                while j > 0 && j - 1 + w >= start {
+                    j -= 1;
+                    if self.windows.contains(&hashes[j]) {
+                        start = j;
+                    }
+                }
+                match spans.first_mut() {
+                    // The two runs touch: one span.
+                    Some(head) if head.1 >= start => head.1 = n,
+                    _ => spans.push((start, n)),
                 }
             }
-        });
-        // A column printed twice is glued at a paragraph boundary and holds
-        // at least one whole sentence; a long name or phrase that the
-        // article repeats on purpose sits inside a sentence. Keep only the
-        // former shape.
-        let n = norm.len();
+        }
+        // A column printed twice holds at least one whole sentence; a long
+        // name or phrase that the article repeats on purpose sits inside a
+        // sentence. Keep only the former shape.
         spans.retain(|&(s, e)| {
             let han = norm[s..e].iter().filter(|(c, _)| is_han(*c)).count();
             let sentence = norm[s..e].iter().any(|(c, _)| matches!(c, '。' | '！' | '？' | '!' | '?'));
-            let at_boundary = s == 0 || e == n;
-            han >= w && sentence && at_boundary
+            han >= w && sentence
         });
         let mut kept = String::new();
         let mut last = 0;
@@ -201,24 +230,30 @@ impl DedupPass {
             out.edit_abs(at + from as u64, &content[from..to], "", "duplicate_span");
             last = to;
         }
-        kept.push_str(&line[last..]);
+        if !spans.is_empty() {
+            kept.push_str(&line[last..]);
+        }
         // Remember the kept text's windows.
         if self.windows.len() < self.cfg.max_windows {
-            let kept_norm: Vec<(char, usize)> = if spans.is_empty() {
-                norm.clone()
-            } else {
-                kept.char_indices().filter_map(|(i, c)| fold(c).map(|f| (f, i))).collect()
-            };
-            let mut new = Vec::new();
-            self.window_hashes(&kept_norm, w, |_, h| new.push(h));
-            for h in new {
+            if !spans.is_empty() {
+                norm.clear();
+                norm.extend(kept.char_indices().filter_map(|(i, c)| fold(c).map(|f| (f, i))));
+                hashes.clear();
+                self.window_hashes(&norm, w, |_, h| hashes.push(h));
+            }
+            for &h in &hashes {
                 if self.windows.len() >= self.cfg.max_windows {
                     break;
                 }
                 self.windows.insert(h);
             }
         }
-        out.text().push_str(&kept);
+        self.hashes = hashes;
+        if spans.is_empty() {
+            out.text().push_str(line);
+        } else {
+            out.text().push_str(&kept);
+        }
         self.norm = norm;
     }
 }
