@@ -186,3 +186,47 @@ fn clean_text_passes_through_the_default_pipeline() {
         assert!(changed * 1000 <= total, "{file}: {changed} of {total} characters changed");
     }
 }
+
+/// Negative control in prose: about 490 000 characters of Dream of the Red
+/// Chamber (`tests/data/prose/`, built by `scripts/gen_prose_control.py`
+/// from a registry package) through the whole default pipeline. Nothing
+/// may be joined, removed or moved, and at most 0.1% of characters may
+/// change beyond script conversion (blank lines between paragraphs aside:
+/// the paragraph output mode drops them by design).
+#[test]
+fn clean_prose_passes_through_the_default_pipeline() {
+    let input =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/prose/hongloumeng.txt")).unwrap();
+    let cleaner = zhclean::Cleaner::new(Default::default()).unwrap();
+    let mut log = zhclean::EditLog::default();
+    let mut out = String::new();
+    let mut s = cleaner.stream();
+    s.push_audited(input.as_bytes(), &mut out, &mut log).unwrap();
+    s.finish_audited(&mut out, &mut log).unwrap();
+    let structural: Vec<_> = log
+        .edits
+        .iter()
+        .filter(|e| matches!(e.pass, "chrome" | "caption" | "rejoin" | "dedup" | "pinyin"))
+        .map(|e| (e.pass, e.reason, e.before.chars().take(30).collect::<String>()))
+        .collect();
+    assert!(structural.is_empty(), "joins, removals or moves in clean prose: {structural:?}");
+    let expected: Vec<String> = zhclean::Opencc::new("t2s")
+        .unwrap()
+        .convert(&input)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect();
+    let got: Vec<&str> = out.lines().collect();
+    assert_eq!(got.len(), expected.len(), "paragraphs joined or dropped");
+    let changed: usize = got
+        .iter()
+        .zip(&expected)
+        .map(|(a, b)| {
+            a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() + a.chars().count().abs_diff(b.chars().count())
+        })
+        .sum();
+    let total: usize = expected.iter().map(|l| l.chars().count()).sum();
+    assert!(total > 400_000);
+    assert!(changed * 1000 <= total, "{changed} of {total} characters changed");
+}

@@ -11,7 +11,7 @@
 //!   (`space`);
 //! * full-width ASCII letters, digits and symbols (`Ａ１％＋／`) become
 //!   ASCII, except the full-width punctuation Chinese text uses, which
-//!   stays: `，；：？！（）` (`fullwidth_ascii`);
+//!   stays: `，；：？！（）［］｛｝` (`fullwidth_ascii`);
 //! * Kangxi radicals and CJK Radicals Supplement characters, which OCR and
 //!   PDF extraction emit in place of ordinary characters, become the
 //!   equivalent unified ideograph from Unicode's
@@ -130,7 +130,7 @@ impl UnicodePass {
                 Action::Replace(' ', "space")
             }
             0xFF01..=0xFF5E if self.cfg.fullwidth => match c {
-                '！' | '（' | '）' | '，' | '：' | '；' | '？' => Action::Keep,
+                '！' | '（' | '）' | '，' | '：' | '；' | '？' | '［' | '］' | '｛' | '｝' => Action::Keep,
                 _ => Action::Replace(char::from_u32(cp - 0xFEE0).expect("ASCII"), "fullwidth_ascii"),
             },
             RADICALS_START..=RADICALS_END if self.cfg.radicals => match RADICALS[(cp - RADICALS_START) as usize] {
@@ -280,7 +280,7 @@ mod tests {
     #[test]
     fn unicode_fullwidth_ascii_but_not_cjk_punctuation() {
         assert_eq!(clean("ＡＢｃ１２３％＋／．"), "ABc123%+/.");
-        assert_eq!(clean("，；：？！（）"), "，；：？！（）");
+        assert_eq!(clean("，；：？！（）［］｛｝"), "，；：？！（）［］｛｝");
         // The curly quotes and ideographic full stop are not in the block.
         assert_eq!(clean("“好”。"), "“好”。");
     }
