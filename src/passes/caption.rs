@@ -144,7 +144,9 @@ fn ends_with_caption_marker(t: &str) -> bool {
 /// credit: `倪睿/摄`, `记者 张三 摄`, `图/王五`, `王五供图`, `图片来源：…`.
 fn is_credit(tail: &str) -> bool {
     let t = tail.trim();
-    if t.is_empty() || visible_chars(t) > MAX_CAPTION_CHARS {
+    // The cheap shape tests first: nearly every line fails them.
+    let shaped = t.ends_with('摄') || t.ends_with("供图") || t.starts_with('图');
+    if !shaped || visible_chars(t) > MAX_CAPTION_CHARS {
         return false;
     }
     if let Some(before) = t.strip_suffix('摄') {
@@ -266,7 +268,7 @@ impl CaptionPass {
             Some("caption_marker")
         } else {
             // A caption paragraph ending in a credit.
-            t.rfind(SENTENCE_END).and_then(|end| {
+            t.trim_end().ends_with('摄').then(|| t.rfind(SENTENCE_END)).flatten().and_then(|end| {
                 let tail = &t[end + t[end..].chars().next().map_or(0, char::len_utf8)..];
                 (!tail.trim().is_empty() && is_credit(tail) && tail.trim().ends_with('摄'))
                     .then_some("caption_with_credit")
@@ -282,7 +284,6 @@ impl CaptionPass {
         if stop < content.len() {
             out.edit_abs(at + stop as u64, &content[stop..], "", "page_jump");
         }
-        let cleaned = format!("{}{kept}{nl}", &content[..lead]);
         // A byline glued after the last sentence goes on its own line, and
         // is then judged like any short line (a photo credit after it makes
         // it a caption, as it would on a second cleaning).
@@ -304,10 +305,13 @@ impl CaptionPass {
         // hold it until the next line says. (Not one that carried a
         // page-jump marker: that is text, and its edit is already out.)
         if !marked && !t.is_empty() && visible_chars(t) <= MAX_CAPTION_CHARS && !ends_sentence(t) && !nl.is_empty() {
-            self.held = Some((cleaned, at));
+            self.held = Some((format!("{}{kept}{nl}", &content[..lead]), at));
             return;
         }
-        out.text().push_str(&cleaned);
+        let o = out.text();
+        o.push_str(&content[..lead]);
+        o.push_str(kept);
+        o.push_str(nl);
     }
 }
 

@@ -104,7 +104,12 @@ pub struct DedupPass {
     hashes: Vec<u64>,
 }
 
+#[inline]
 fn fold(c: char) -> Option<char> {
+    // Han characters, the bulk of the text, first.
+    if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+        return Some(c);
+    }
     if c.is_whitespace() {
         return None;
     }
@@ -120,6 +125,16 @@ fn fold(c: char) -> Option<char> {
         '‘' | '’' => '\'',
         c => c,
     })
+}
+
+/// Appends the folded characters of `s` with their byte offsets.
+fn normalize_into(s: &str, norm: &mut Vec<(char, usize)>) {
+    norm.reserve(s.len() / 3 + 1);
+    for (i, c) in s.char_indices() {
+        if let Some(f) = fold(c) {
+            norm.push((f, i));
+        }
+    }
 }
 
 fn hash_all(chars: &[(char, usize)]) -> u64 {
@@ -163,7 +178,7 @@ impl DedupPass {
         let content = line.strip_suffix('\n').unwrap_or(line);
         let mut norm = std::mem::take(&mut self.norm);
         norm.clear();
-        norm.extend(content.char_indices().filter_map(|(i, c)| fold(c).map(|f| (f, i))));
+        normalize_into(content, &mut norm);
         let w = self.cfg.min_span_han.max(1);
         // A repeated paragraph.
         if norm.len() >= self.cfg.min_paragraph_chars && seg == Seg::Line {
@@ -237,7 +252,7 @@ impl DedupPass {
         if self.windows.len() < self.cfg.max_windows {
             if !spans.is_empty() {
                 norm.clear();
-                norm.extend(kept.char_indices().filter_map(|(i, c)| fold(c).map(|f| (f, i))));
+                normalize_into(&kept, &mut norm);
                 hashes.clear();
                 self.window_hashes(&norm, w, |_, h| hashes.push(h));
             }

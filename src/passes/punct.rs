@@ -56,8 +56,13 @@ pub struct PunctPass {
     /// Scratch buffers reused across lines.
     chars: Vec<char>,
     offs: Vec<usize>,
-    orig: Vec<char>,
+    /// Positions of the `is_ws` characters of the line, in order.
+    spaces: Vec<usize>,
+    /// What each mark was before the rounds (only marks can change).
+    orig_marks: Vec<char>,
     protected: Vec<bool>,
+    /// Facts gathered while decoding the line, for `is_body`.
+    stats: LineStats,
     /// Positions of the marks the rounds work on: unprotected ASCII
     /// punctuation and quotes, and curly quotes (which take part in
     /// pairing). Sparse, so the rounds cost little on long lines.
@@ -67,6 +72,21 @@ pub struct PunctPass {
     /// Whole lines; a piece of a line longer than the cap is treated as
     /// body text on its own.
     lines: LineBuffer,
+}
+
+/// What the decoding loop learns about a line.
+#[derive(Clone, Copy, Debug, Default)]
+struct LineStats {
+    /// Whitespace characters (any kind).
+    whitespace: usize,
+    /// An ASCII letter or digit.
+    latin: bool,
+    /// Sentence punctuation other than `、`.
+    sentence_punct: bool,
+    /// An enumeration comma `、`.
+    enumeration: bool,
+    /// A '/' or '.', without which no URL starts.
+    url_gate: bool,
 }
 
 /// Function words that cannot end a headline phrase, so a space after
@@ -80,8 +100,10 @@ impl PunctPass {
             cfg,
             chars: Vec::new(),
             offs: Vec::new(),
-            orig: Vec::new(),
+            spaces: Vec::new(),
+            orig_marks: Vec::new(),
             protected: Vec::new(),
+            stats: LineStats::default(),
             marks: Vec::new(),
             decisions: Vec::new(),
             lines: LineBuffer::default(),
@@ -99,22 +121,41 @@ impl PunctPass {
             out.text().push_str(line);
             return;
         }
+        // One decoding loop gathers everything the later steps ask about
+        // the line.
         self.chars.clear();
         self.offs.clear();
+        self.spaces.clear();
+        self.marks.clear();
+        let mut st = LineStats::default();
         for (i, c) in content.char_indices() {
+            let k = self.chars.len();
+            if is_ws(c) {
+                self.spaces.push(k);
+            }
+            if c.is_whitespace() {
+                st.whitespace += 1;
+            } else if c.is_ascii_alphanumeric() {
+                st.latin = true;
+            }
+            if is_convertible(c) || matches!(c, '“' | '”' | '‘' | '’') {
+                self.marks.push(k);
+            }
+            st.sentence_punct |= is_sentence_punct(c) && c != '、';
+            st.enumeration |= c == '、';
+            st.url_gate |= c == '/' || c == '.';
             self.chars.push(c);
             self.offs.push(i);
         }
         self.offs.push(content.len());
-        self.orig.clear();
-        self.orig.extend_from_slice(&self.chars);
-        protect_urls(&self.chars, &mut self.protected);
-        self.marks.clear();
-        for (i, &c) in self.chars.iter().enumerate() {
-            if (is_convertible(c) || matches!(c, '“' | '”' | '‘' | '’')) && !self.protected[i] {
-                self.marks.push(i);
-            }
+        self.stats = st;
+        if st.url_gate {
+            protect_urls(&self.chars, &mut self.protected);
+            let protected = &self.protected;
+            self.marks.retain(|&i| !protected[i]);
         }
+        self.orig_marks.clear();
+        self.orig_marks.extend(self.marks.iter().map(|&i| self.chars[i]));
         // Converting a quote can make its neighbour's context Chinese and
         // the other way round, so repeat until nothing changes: the result
         // is then a fixed point, which is what makes the pass idempotent.
@@ -136,14 +177,14 @@ impl PunctPass {
             }
         }
         let body = partial || self.is_body();
-        let pangu = body && spaces_han_from_latin(&self.chars);
+        let pangu = body && self.stats.latin && spaces_han_from_latin(&self.chars);
         self.emit(content, at, body, pangu, out);
         out.text().push_str(nl);
     }
 
     /// Whether the current line is a body paragraph (see module docs).
     fn is_body(&self) -> bool {
-        let n = self.chars.iter().filter(|c| !c.is_whitespace()).count();
+        let n = self.chars.len() - self.stats.whitespace;
         if n >= self.cfg.body_min_chars_unpunctuated {
             return true;
         }
@@ -154,8 +195,7 @@ impl PunctPass {
         }
         // Enumeration commas (`、`) are common in short headlines, so they
         // count only in lines half again as long.
-        let punct = self.chars.iter().any(|&c| is_sentence_punct(c) && c != '、');
-        let enumeration = self.chars.contains(&'、');
+        let (punct, enumeration) = (self.stats.sentence_punct, self.stats.enumeration);
         (punct && n >= self.cfg.body_min_chars) || (enumeration && 2 * n >= 3 * self.cfg.body_min_chars)
     }
 
@@ -167,48 +207,66 @@ impl PunctPass {
         let last = chars.iter().rposition(|c| !is_ws(*c)).map_or(0, |p| p + 1);
         let auditing = out.auditing();
         // `content[self.offs[copied]..]` is not yet written; unchanged
-        // stretches are copied as slices.
+        // stretches are copied as slices. Only two things change a line:
+        // whitespace runs inside it and marks the rounds converted, so walk
+        // those two sorted lists instead of every character.
         let mut copied = 0;
-        let mut i = 0;
-        while i < n {
-            let c = chars[i];
-            if is_ws(c) && self.cfg.spacing && i > first && i < last {
-                out.text().push_str(&content[self.offs[copied]..self.offs[i]]);
-                let start = i;
-                while i < n && is_ws(chars[i]) {
-                    i += 1;
-                }
-                copied = i;
-                let run = &content[self.offs[start]..self.offs[i]];
-                let (p, q) = (chars[start - 1], chars[i]);
-                let keep = if body {
-                    !joins_in_body(chars, start - 1, i, pangu)
-                } else {
-                    !(FUNCTION_WORDS.contains(&p) && is_han(q))
-                };
-                if keep {
-                    out.text().push(' ');
-                    if auditing && run != " " {
-                        out.edit_abs(at + self.offs[start] as u64, run, " ", "collapse_spaces");
+        let (spaces, marks) = (&self.spaces, &self.marks);
+        let (mut wi, mut mi) = (0, 0);
+        loop {
+            while wi < spaces.len() && !(self.cfg.spacing && spaces[wi] > first && spaces[wi] < last) {
+                wi += 1;
+            }
+            while mi < marks.len() && chars[marks[mi]] == self.orig_marks[mi] {
+                mi += 1;
+            }
+            let (w, m) = (spaces.get(wi).copied(), marks.get(mi).copied());
+            let space_first = match (w, m) {
+                (None, None) => break,
+                (Some(start), m) => m.is_none_or(|m| start < m),
+                (None, Some(_)) => false,
+            };
+            match (w, m) {
+                (Some(start), _) if space_first => {
+                    out.text().push_str(&content[self.offs[copied]..self.offs[start]]);
+                    let mut i = start;
+                    while wi < spaces.len() && spaces[wi] == i {
+                        i += 1;
+                        wi += 1;
                     }
-                } else if auditing {
-                    let why = if body { "space_in_body" } else { "space_after_function_word" };
-                    out.edit_abs(at + self.offs[start] as u64, run, "", why);
+                    copied = i;
+                    let run = &content[self.offs[start]..self.offs[i]];
+                    let (p, q) = (chars[start - 1], chars[i]);
+                    let keep = if body {
+                        !joins_in_body(chars, start - 1, i, pangu)
+                    } else {
+                        !(FUNCTION_WORDS.contains(&p) && is_han(q))
+                    };
+                    if keep {
+                        out.text().push(' ');
+                        if auditing && run != " " {
+                            out.edit_abs(at + self.offs[start] as u64, run, " ", "collapse_spaces");
+                        }
+                    } else if auditing {
+                        let why = if body { "space_in_body" } else { "space_after_function_word" };
+                        out.edit_abs(at + self.offs[start] as u64, run, "", why);
+                    }
                 }
-                continue;
-            }
-            if c != self.orig[i] {
-                out.text().push_str(&content[self.offs[copied]..self.offs[i]]);
-                out.text().push(c);
-                copied = i + 1;
-                if auditing {
-                    let before = &content[self.offs[i]..self.offs[i + 1]];
-                    let mut buf = [0u8; 4];
-                    let why = if matches!(c, '“' | '”' | '‘' | '’') { "quote" } else { "fullwidth_punct" };
-                    out.edit_abs(at + self.offs[i] as u64, before, c.encode_utf8(&mut buf), why);
+                (_, m) => {
+                    let i = m.expect("a mark when no space comes first");
+                    let c = chars[i];
+                    out.text().push_str(&content[self.offs[copied]..self.offs[i]]);
+                    out.text().push(c);
+                    copied = i + 1;
+                    mi += 1;
+                    if auditing {
+                        let before = &content[self.offs[i]..self.offs[i + 1]];
+                        let mut buf = [0u8; 4];
+                        let why = if matches!(c, '“' | '”' | '‘' | '’') { "quote" } else { "fullwidth_punct" };
+                        out.edit_abs(at + self.offs[i] as u64, before, c.encode_utf8(&mut buf), why);
+                    }
                 }
             }
-            i += 1;
         }
         out.text().push_str(&content[self.offs[copied]..]);
     }
