@@ -9,7 +9,10 @@ annotations, web chrome) and the punctuation stay; the text of each copy is
 different, so duplicate removal does not reduce the work, as it would on
 plain repetition. Deterministic (fixed seed).
 
-    python3 scripts/gen_news_corpus.py OUT_PREFIX [SIZE_MB]
+    python3 scripts/gen_news_corpus.py OUT_PREFIX [SIZE_MB] [ocr|all]
+
+`ocr` uses only the OCR newspaper seeds (000-002); `all` (the default) adds
+the two web pages.
     -> OUT_PREFIX.txt (documents separated by a blank line)
        OUT_PREFIX.jsonl ({"id": n, "text": ...} per document)
 """
@@ -24,6 +27,8 @@ prefix = sys.argv[1]
 size = int(float(sys.argv[2]) * 1e6) if len(sys.argv) > 2 else 40_000_000
 root = os.path.join(os.path.dirname(__file__), "..", "tests", "data", "seeds")
 docs = [open(f, encoding="utf-8").read() for f in sorted(glob.glob(os.path.join(root, "*.input.txt")))]
+if len(sys.argv) > 3 and sys.argv[3] == "ocr":
+    docs = docs[:3]
 han = sorted({c for d in docs for c in d if "\u4e00" <= c <= "\u9fff"})
 rng = random.Random(20261123)
 total = 0

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Whole-process figures for corpus work, on about 40 MB of OCR-style news
+# (the OCR seed documents 000-002 with 15% of Han characters replaced per
+# copy, scripts/gen_news_corpus.py), all in one run:
+#
+# * OpenCC 1.4.2's `opencc` command, t2s alone (the baseline);
+# * `zhclean convert -c t2s` (conversion alone);
+# * `zhclean` default pipeline on the plain text (one thread, streaming);
+# * `zhclean` default pipeline on the same documents as JSONL, 1 and 2 threads
+#   (checked byte-identical).
+#
+#   pip install opencc==1.4.2
+#   bash scripts/bench_pipeline.sh [ROUNDS] [SIZE_MB]
+#
+# Each command runs ROUNDS times, interleaved; best wall time and peak RSS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${1:-3}
+SIZE=${2:-40}
+CLIB=$(python3 -c 'import opencc, os; print(os.path.join(os.path.dirname(opencc.__file__), "clib"))')
+OPENCC=$CLIB/bin/opencc
+CONF=$CLIB/share/opencc
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+cargo build --release --quiet
+BIN=target/release/zhclean
+python3 scripts/gen_news_corpus.py "$TMP/news" "$SIZE" ocr > /dev/null
+
+declare -A best rss
+measure() { # label, command...
+  local t m
+  /usr/bin/time -f "%e %M" -o "$TMP/time" "${@:2}" > "$TMP/out.$1" 2>/dev/null
+  read -r t m < "$TMP/time"
+  best[$1]=$(python3 -c "print(min(${best[$1]:-999}, $t))")
+  rss[$1]=$(( m > ${rss[$1]:-0} ? m : ${rss[$1]:-0} ))
+}
+for _ in $(seq "$ROUNDS"); do
+  measure opencc "$OPENCC" -c "$CONF/t2s.json" -i "$TMP/news.txt"
+  measure convert "$BIN" convert -c t2s "$TMP/news.txt"
+  measure plain "$BIN" "$TMP/news.txt"
+  measure jsonl1 "$BIN" -j 1 "$TMP/news.jsonl"
+  measure jsonl2 "$BIN" -j 2 "$TMP/news.jsonl"
+done
+cmp -s "$TMP/out.jsonl1" "$TMP/out.jsonl2" || { echo "JSONL output differs between 1 and 2 threads"; exit 1; }
+size=$(stat -c %s "$TMP/news.txt")
+docs=$(wc -l < "$TMP/news.jsonl")
+python3 - "$size" "$docs" "${best[opencc]}" "${best[convert]}" "${best[plain]}" "${best[jsonl1]}" "${best[jsonl2]}" \
+  "${rss[opencc]}" "${rss[convert]}" "${rss[plain]}" "${rss[jsonl1]}" "${rss[jsonl2]}" <<'PY'
+import sys
+size, docs = int(sys.argv[1]), int(sys.argv[2])
+t = dict(zip(["opencc", "convert", "plain", "jsonl1", "jsonl2"], map(float, sys.argv[3:8])))
+m = dict(zip(["opencc", "convert", "plain", "jsonl1", "jsonl2"], map(int, sys.argv[8:13])))
+mb = size / 1e6
+print(f"{mb:.1f} MB, {docs} documents")
+for k, label in [("opencc", "opencc -c t2s"), ("convert", "zhclean convert -c t2s"), ("plain", "zhclean (default, plain text)"),
+                 ("jsonl1", "zhclean -j 1 (default, JSONL)"), ("jsonl2", "zhclean -j 2 (default, JSONL)")]:
+    print(f"  {label:32} {t[k]:6.2f} s  {mb / t[k]:6.1f} MB/s  {m[k] / 1024:5.0f} MB peak  opencc/this {t['opencc'] / t[k]:.2f}x")
+print(f"  JSONL documents/s: 1 thread {docs / t['jsonl1']:.0f}, 2 threads {docs / t['jsonl2']:.0f} ({t['jsonl1'] / t['jsonl2']:.2f}x)")
+PY
