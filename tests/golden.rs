@@ -15,7 +15,7 @@ const MAX_CER_PUNCT_BLIND: f64 = 0.0026;
 /// The punctuation part of the error: `cer - cer_punct_blind`.
 const MAX_PUNCT_ERROR: f64 = 0.0010;
 const MIN_SPACE_F1: f64 = 0.97;
-const MAX_BREAK_ERRORS: usize = 4;
+const MAX_BREAK_ERRORS: usize = 3;
 
 fn run_all(cleaner: &Cleaner) -> (Score, Vec<(String, Score)>) {
     let mut total = Score::default();

@@ -81,6 +81,18 @@ pub struct RejoinPass {
     lines: LineBuffer,
 }
 
+/// A first half shorter than this is not joined on the clause-head
+/// evidence alone (it may be a label or a kicker).
+const MIN_CLAUSE_HEAD_CHARS: usize = 8;
+
+/// `b` starts with a lone Han character (not a numeral) and a comma or an
+/// enumeration comma.
+fn starts_mid_clause(b: &str) -> bool {
+    let mut it = b.chars();
+    let (Some(c1), Some(c2)) = (it.next(), it.next()) else { return false };
+    is_han(c1) && !"一二三四五六七八九十百零〇两甲乙丙丁戊己庚辛壬癸".contains(c1) && matches!(c2, '、' | '，' | ',')
+}
+
 fn visible(s: &str) -> usize {
     s.chars().filter(|c| !c.is_whitespace()).count()
 }
@@ -143,6 +155,13 @@ impl RejoinPass {
     /// The reason for joining `a` and `b`, if they should be joined.
     fn join_reason(&self, a: &str, b: &str) -> Option<&'static str> {
         let (a, b) = (a.trim_end(), b.trim_start());
+        // A paragraph does not start with one character and a clause
+        // separator (`街、北至…`): that is the tail of a word cut by the
+        // break, and the first half, however short, ends mid-sentence.
+        // (Numbered items `一、` `二，` are paragraphs, and are exempt.)
+        if Self::is_open_end(a) && visible(a) >= MIN_CLAUSE_HEAD_CHARS && starts_mid_clause(b) && self.is_body(b) {
+            return Some("join_clause");
+        }
         if !Self::is_open_end(a) || !self.is_body(a) {
             return None;
         }
@@ -334,6 +353,23 @@ mod tests {
         // Without a word across the break, a short line stays apart.
         let doc = "这种变化的背后是一次理念与制度的共同转变，也是一次工作方法的改变，\n\n总结如下。\n";
         assert_eq!(run(doc).0, doc);
+    }
+
+    #[test]
+    fn rejoin_joins_a_short_line_when_the_next_starts_mid_clause() {
+        let doc = "此次该校新校区二期建设项目东至柿园\n\n街、北至兰台路、南至科技大道、西至一期二期项目边界，总占地面积871亩。\n";
+        let (out, log) = run(doc);
+        assert_eq!(out.lines().count(), 1, "{out}");
+        assert_eq!(log.edits[0].reason, "join_clause");
+        assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+        // A numbered item is a paragraph of its own; so is what follows a
+        // short label.
+        for doc in [
+            "学校今年的建设任务主要有以下几项\n\n一、北至兰台路、南至科技大道的新校区二期项目全面开工建设。\n",
+            "编者按\n\n街、北至兰台路、南至科技大道、西至一期二期项目边界，总占地面积871亩。\n",
+        ] {
+            assert_eq!(run(doc).0, doc);
+        }
     }
 
     #[test]
