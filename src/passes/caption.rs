@@ -44,10 +44,18 @@ struct Patterns {
     markers: Vec<&'static str>,
     roles: Vec<&'static str>,
     jumps: Vec<&'static str>,
+    connectives: Vec<&'static str>,
+    leads: Vec<&'static str>,
 }
 
 static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
-    let mut p = Patterns { markers: Vec::new(), roles: Vec::new(), jumps: Vec::new() };
+    let mut p = Patterns {
+        markers: Vec::new(),
+        roles: Vec::new(),
+        jumps: Vec::new(),
+        connectives: Vec::new(),
+        leads: Vec::new(),
+    };
     for (n, line) in include_str!("../../data/patterns/captions.txt").lines().enumerate() {
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
@@ -57,6 +65,8 @@ static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
             "marker" => p.markers.push(text),
             "role" => p.roles.push(text),
             "jump" => p.jumps.push(text),
+            "connective" => p.connectives.push(text),
+            "lead" => p.leads.push(text),
             k => panic!("captions.txt line {}: unknown kind {k}", n + 1),
         }
     }
@@ -205,8 +215,47 @@ pub struct CaptionPass {
     /// A short line without a sentence end, held in case a credit line
     /// follows (then it is that photo's caption). With its offset.
     held: Option<(String, u64)>,
+    /// The held line came after an image-sized gap, with this shape
+    /// (see [`GapCaption`]).
+    gap_candidate: Option<GapCaption>,
+    /// Blank lines since the last non-blank line.
+    blanks: usize,
+    /// What the last non-blank line passed through was.
+    prev: Prev,
     /// Whole lines only: pieces of a line over the cap pass through.
     lines: LineBuffer,
+}
+
+/// The paragraph after a gap caption is body text of at least this many
+/// characters, with punctuation.
+const MIN_BODY_CHARS: usize = 20;
+
+/// Blank lines that make an image-sized gap: OCR renders a photo's height
+/// as a run of empty lines, where paragraphs and headings get one or two.
+pub const IMAGE_GAP_LINES: usize = 3;
+
+/// The last non-blank line, as the gap rule needs it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Prev {
+    /// Start of document, or something else.
+    #[default]
+    Other,
+    /// A paragraph that ends a sentence.
+    Closed,
+    /// A short line without sentence punctuation: a headline.
+    Headline,
+}
+
+/// A short line after an image gap that may be a caption without a marker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum GapCaption {
+    /// No sentence punctuation, after a finished paragraph: a caption if the
+    /// next paragraph opens with a connective (it continues the text the
+    /// photo interrupted).
+    Bare,
+    /// One sentence, after a headline: a caption set between the headline
+    /// and the article, if the article's lead (`本报讯…`) follows.
+    Sentence,
 }
 
 impl CaptionPass {
@@ -216,9 +265,40 @@ impl CaptionPass {
     }
 
     fn release_held(&mut self, out: &mut Out<'_>) {
+        self.gap_candidate = None;
         if let Some((line, _)) = self.held.take() {
             out.text().push_str(&line);
+            let first = line.lines().next().unwrap_or("").trim();
+            if !first.is_empty() {
+                self.note(first);
+            }
         }
+    }
+
+    /// Whether the held gap candidate is a caption, now that `next` (the
+    /// next non-blank line, trimmed) is known.
+    fn gap_caption_confirmed(&self, next: &str) -> bool {
+        let body = visible_chars(next) >= MIN_BODY_CHARS && next.contains(['，', ',', '。']);
+        match self.gap_candidate {
+            Some(GapCaption::Bare) => body && PATTERNS.connectives.iter().any(|c| next.starts_with(c)),
+            Some(GapCaption::Sentence) => body && PATTERNS.leads.iter().any(|l| next.starts_with(l)),
+            None => false,
+        }
+    }
+
+    /// Records what a non-blank line that stays looks like, for the gap rule.
+    fn note(&mut self, t: &str) {
+        self.prev = if ends_sentence(t) {
+            Prev::Closed
+        } else if !t.is_empty()
+            && !t.contains(SENTENCE_END)
+            && !t.contains(['，', ','])
+            && visible_chars(t) <= MAX_CAPTION_CHARS
+        {
+            Prev::Headline
+        } else {
+            Prev::Other
+        };
     }
 
     fn judge(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
@@ -227,6 +307,7 @@ impl CaptionPass {
         // Blank lines between a held caption and its credit keep it held
         // (they go with it if a credit follows).
         if content.trim().is_empty() && !nl.is_empty() {
+            self.blanks += 1;
             if let Some((held, _)) = &mut self.held {
                 held.push_str(line);
                 return;
@@ -252,6 +333,10 @@ impl CaptionPass {
         let marked = start > lead || stop < content.len();
         let kept = &content[start..stop];
         let t = kept.trim();
+        let gap = self.blanks;
+        if !content.trim().is_empty() {
+            self.blanks = 0;
+        }
         // Credit line (no sentence in it): it and the short caption before
         // it go.
         if is_credit(t) && !t.contains(SENTENCE_END) {
@@ -260,6 +345,13 @@ impl CaptionPass {
             }
             out.edit_abs(at, line, "", "photo_credit");
             return;
+        }
+        // A short line after an image gap, confirmed by what follows it.
+        if !t.is_empty() && self.gap_candidate.is_some() && self.gap_caption_confirmed(t) {
+            if let Some((prev, prev_at)) = self.held.take() {
+                out.edit_abs(prev_at, &prev, "", "caption_after_gap");
+            }
+            self.gap_candidate = None;
         }
         self.release_held(out);
         let whole = if t.is_empty() && marked {
@@ -304,14 +396,33 @@ impl CaptionPass {
         // A short line that does not end a sentence may be a bare caption:
         // hold it until the next line says. (Not one that carried a
         // page-jump marker: that is text, and its edit is already out.)
-        if !marked && !t.is_empty() && visible_chars(t) <= MAX_CAPTION_CHARS && !ends_sentence(t) && !nl.is_empty() {
+        let short = !marked && !t.is_empty() && visible_chars(t) <= MAX_CAPTION_CHARS && !nl.is_empty();
+        // After an image-sized gap, a short line may be a caption without a
+        // marker; hold it until the next line says (see `GapCaption`).
+        let candidate = if short && gap >= IMAGE_GAP_LINES {
+            let sentences = t.matches(SENTENCE_END).count();
+            if sentences == 0 && !t.contains(['，', ',']) && self.prev == Prev::Closed {
+                Some(GapCaption::Bare)
+            } else if sentences == 1 && ends_sentence(t) && self.prev == Prev::Headline && !t.starts_with("本报") {
+                Some(GapCaption::Sentence)
+            } else {
+                None
+            }
+        } else {
+            None
+        };
+        if short && (!ends_sentence(t) || candidate.is_some()) {
             self.held = Some((format!("{}{kept}{nl}", &content[..lead]), at));
+            self.gap_candidate = candidate;
             return;
         }
         let o = out.text();
         o.push_str(&content[..lead]);
         o.push_str(kept);
         o.push_str(nl);
+        if !t.is_empty() {
+            self.note(t);
+        }
     }
 }
 
@@ -338,6 +449,8 @@ impl Pass for CaptionPass {
     fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
         self.finish_lines(out);
         self.release_held(out);
+        self.blanks = 0;
+        self.prev = Prev::Other;
         Ok(())
     }
 
@@ -353,6 +466,32 @@ mod tests {
 
     fn run(input: &str) -> (String, EditLog) {
         crate::testing::run_pass(&mut CaptionPass::new(), input)
+    }
+
+    #[test]
+    fn caption_after_an_image_gap_goes_when_the_text_around_it_says_so() {
+        let body = "近年来全市新建改扩建中小学幼儿园一百余所，学位紧张、大班额等问题得到改善。\n";
+        let next = "同时，市教育局坚持梯次补位办学，将高中外迁腾退的校园用于义务教育办学。\n";
+        let doc = format!("{body}\n\n\n洛四高学生在改造后的田径场上跑步\n\n{next}");
+        let (out, log) = run(&doc);
+        assert_eq!(out, format!("{body}\n\n\n{next}"));
+        assert_eq!(log.edits[0].reason, "caption_after_gap");
+        assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+        let head = "中科院深圳先进院： 赴欧洲考察交流招才引智\n";
+        let lead = "本报(记者 张伟)近日，在深圳市科技创新委的组织支持下，中国科学院深圳先进技术研究院赴欧洲考察。\n";
+        let doc = format!("{head}\n\n\n12月5日,中科院深圳先进院访问洪堡大学夏洛蒂医学院(国际研究生部)。\n\n{lead}");
+        assert_eq!(run(&doc).0, format!("{head}\n\n\n{lead}"));
+        // The same lines stay when the evidence is missing: a narrow gap,
+        // a paragraph after it that does not continue the text, a first
+        // sentence with no lead after it, an open paragraph before it.
+        for doc in [
+            format!("{body}\n洛四高学生在改造后的田径场上跑步\n\n{next}"),
+            format!("{body}\n\n\n洛四高学生在改造后的田径场上跑步\n\n市教育局坚持梯次补位办学，将高中外迁腾退的校园用于义务教育办学。\n"),
+            format!("{head}\n\n\n话说他姊妹复进园来，吃过饭，大家散出，都无别话。\n\n{next}"),
+            format!("近年来全市新建改扩建中小学幼儿园一百余所，学位紧张、大班额等问题\n\n\n\n洛四高学生在改造后的田径场上跑步\n\n{next}"),
+        ] {
+            assert_eq!(run(&doc).0, doc);
+        }
     }
 
     #[test]

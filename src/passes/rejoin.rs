@@ -77,6 +77,10 @@ pub struct RejoinPass {
     /// and any blank lines.
     sep_at: u64,
     blank_lines: usize,
+    /// The paragraph flushed before the open one (without its newline), for
+    /// the clause rule's stability check. Empty after a piece of a long
+    /// line.
+    prev_para: String,
     /// Whole lines; pieces of a line over the cap are never joined.
     lines: LineBuffer,
 }
@@ -108,7 +112,14 @@ fn is_cjk_punct(c: char) -> bool {
 impl RejoinPass {
     /// A pass with these settings.
     pub fn new(cfg: RejoinConfig) -> RejoinPass {
-        RejoinPass { cfg, open: None, sep_at: 0, blank_lines: 0, lines: LineBuffer::default() }
+        RejoinPass {
+            cfg,
+            open: None,
+            sep_at: 0,
+            blank_lines: 0,
+            prev_para: String::new(),
+            lines: LineBuffer::default(),
+        }
     }
 
     /// Body text: long enough with sentence punctuation, or twice that
@@ -229,6 +240,7 @@ impl RejoinPass {
             out.text().push_str(&para);
             out.text().push('\n');
             out.text().push_str(&blanks);
+            self.prev_para = para;
         }
         self.blank_lines = 0;
     }
@@ -237,6 +249,7 @@ impl RejoinPass {
         if seg != Seg::Line {
             // A piece of an over-long line: passed on, never joined.
             self.flush(out);
+            self.prev_para.clear();
             out.text().push_str(line);
             return;
         }
@@ -252,7 +265,18 @@ impl RejoinPass {
             }
             return;
         }
-        let reason = self.open.as_ref().and_then(|(para, _)| self.join_reason(para, content));
+        let mut reason = self.open.as_ref().and_then(|(para, _)| self.join_reason(para, content));
+        // The clause rule joins a line too short to be body text; joined, it
+        // may become body text that the paragraph before it would have
+        // joined, and cleaning again would then join that too. Such a join
+        // is left for the reader: the output must be a fixed point.
+        if reason == Some("join_clause") && !self.prev_para.is_empty() {
+            let para = &self.open.as_ref().expect("a join has an open paragraph").0;
+            let joined = format!("{}{}", para.trim_end(), content.trim_start());
+            if self.join_reason(&self.prev_para, &joined).is_some() {
+                reason = None;
+            }
+        }
         match reason {
             Some(reason) => {
                 let (mut para, blanks) = self.open.take().expect("open paragraph");
@@ -317,6 +341,7 @@ impl Pass for RejoinPass {
     fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
         self.finish_lines(out);
         self.flush(out);
+        self.prev_para.clear();
         Ok(())
     }
 
