@@ -16,11 +16,13 @@
 //! 1. just after sentence-final punctuation (`。！？；!?;`),
 //! 2. between two Han characters (no whitespace at the edge, whose fate
 //!    depends on both neighbours),
-//! 3. just after a space or tab,
-//! 4. any character boundary where Unicode normalization cannot join the
+//! 3. just after a closing parenthesis followed by a Han character (a cut
+//!    inside `當(dāng)` would hide the annotation from the pinyin pass),
+//! 4. just after a space or tab,
+//! 5. any character boundary where Unicode normalization cannot join the
 //!    two sides (the second character is a starter that does not compose
 //!    with the first),
-//! 5. any character boundary (only reachable with absurd inputs such as a
+//! 6. any character boundary (only reachable with absurd inputs such as a
 //!    megabyte of combining marks).
 //!
 //! To decide, the framer looks at most [`LOOKAHEAD`] bytes past `cap`, so
@@ -298,11 +300,14 @@ pub(crate) fn find_cut(w: &str, cap: usize) -> usize {
             .rev()
     };
     let starter = |a: char, b: char| canonical_combining_class(b) == 0 && compose(a, b).is_none();
-    let tiers: [&dyn Fn(char, char) -> bool; 4] = [
+    let tiers: [&dyn Fn(char, char) -> bool; 5] = [
         &|a, b| SENTENCE_END.contains(&a) && starter(a, b),
         // Between two Han characters rather than after a space: a space at a
         // piece edge is one whose neighbours a line-local pass cannot see.
         &|a, b| is_han(a) && is_han(b),
+        // After a parenthesized group before Han (`當(dāng)|前`): a cut
+        // inside the group would hide an annotation from the pinyin pass.
+        &|a, b| (a == ')' || a == '）') && is_han(b),
         &|a, b| (a == ' ' || a == '\t') && b != ' ' && b != '\t' && starter(a, b),
         &starter,
     ];
@@ -311,7 +316,7 @@ pub(crate) fn find_cut(w: &str, cap: usize) -> usize {
             return p;
         }
     }
-    // Tier 5: any boundary. `w` is longer than `cap`, and a character is at
+    // Tier 6: any boundary. `w` is longer than `cap`, and a character is at
     // most 4 bytes, so a boundary exists in (0, cap] once cap >= 4.
     let mut p = cap.min(w.len());
     while p > 0 && !w.is_char_boundary(p) {

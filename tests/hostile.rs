@@ -1,0 +1,131 @@
+//! Hostile inputs, each through the default pipeline: no panic, the
+#![cfg(feature = "corpus")]
+//! documented result, and the invariants that hold for every input
+//! (chunking does not matter; nothing is lost outside reported edits).
+
+use zhclean::corpus::audit::{map_to_input, rebuild};
+use zhclean::{Cleaner, EditLog, ErrorKind};
+
+fn cleaner() -> Cleaner {
+    Cleaner::new(Default::default()).unwrap()
+}
+
+/// Cleans `input` whole and in 4 KiB pushes; checks they agree and that
+/// the audit trail rebuilds the input. Returns the output.
+fn check(input: &str) -> String {
+    let c = cleaner();
+    let mut s = c.stream();
+    let (mut out, mut log) = (String::new(), EditLog::default());
+    s.push_audited(input.as_bytes(), &mut out, &mut log).unwrap();
+    s.finish_audited(&mut out, &mut log).unwrap();
+    let mut chunked = String::new();
+    let mut s2 = c.stream();
+    for piece in input.as_bytes().chunks(4096) {
+        s2.push(piece, &mut chunked).unwrap();
+    }
+    s2.finish(&mut chunked).unwrap();
+    assert!(chunked == out, "chunking changed the output");
+    let mapped = map_to_input(&s.pass_names(), log.edits);
+    assert!(rebuild(&out, &mapped).unwrap() == input, "the audit does not rebuild the input");
+    out
+}
+
+#[test]
+fn empty_input_gives_empty_output() {
+    assert_eq!(check(""), "");
+}
+
+#[test]
+fn nul_bytes_are_removed_as_control_characters() {
+    assert_eq!(check("甲\0乙\0\0丙。\n"), "甲乙丙。\n");
+}
+
+#[test]
+fn a_million_newlines_collapse() {
+    let input = "\n".repeat(1_000_000) + "正文。\n" + &"\n".repeat(1000);
+    assert_eq!(check(&input), "正文。\n");
+}
+
+#[test]
+fn megabytes_of_mixed_spaces() {
+    let unit = " \t\u{3000}\u{a0}\u{2003}";
+    let input = format!("开始{}结束。\n", unit.repeat(200_000));
+    let out = check(&input);
+    assert!(out.starts_with("开始") && out.ends_with("结束。\n") && out.chars().count() < 10, "{out:?}");
+}
+
+#[test]
+fn deeply_nested_parentheses() {
+    let input = format!("{}内容{}\n", "(".repeat(100_000), ")".repeat(100_000));
+    let out = check(&input);
+    assert_eq!(out.matches("内容").count(), 1);
+}
+
+#[test]
+fn two_hundred_thousand_pinyin_annotations_in_a_row() {
+    let input = "當(dāng)".repeat(200_000) + "\n";
+    let out = check(&input);
+    // The 2.2 MB line is longer than the line cap, so it reaches the
+    // passes in pieces; every annotation still goes.
+    let want = "当".repeat(200_000) + "\n";
+    let first_diff = out.chars().zip(want.chars()).position(|(a, b)| a != b);
+    assert!(out == want, "{} chars out, first difference at char {first_diff:?}", out.chars().count());
+}
+
+#[test]
+fn combining_marks_without_a_base_and_replacement_runs() {
+    let input = "\u{301}\u{308}\u{301}开头\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}结尾。\n";
+    let out = check(&input);
+    assert!(out.contains("开头") && out.contains("结尾。"), "{out:?}");
+}
+
+#[test]
+fn crlf_and_bidi_controls() {
+    assert_eq!(check("第一行。\r\n第二\u{202E}行。\r\n"), "第一行。\n第二行。\n");
+}
+
+#[test]
+fn invalid_utf8_is_an_error_naming_the_byte() {
+    let c = cleaner();
+    let mut s = c.stream();
+    let mut out = String::new();
+    let mut input = "第一行。\n第二行".as_bytes().to_vec();
+    let bad_at = input.len();
+    input.extend_from_slice(b"\xff\xfe");
+    let e = s.push(&input, &mut out).and_then(|()| s.finish(&mut out)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidUtf8);
+    let loc = e.location().unwrap();
+    assert_eq!((loc.line, loc.byte), (2, bad_at as u64));
+}
+
+#[test]
+fn utf8_cut_off_at_the_end_is_an_error() {
+    let c = cleaner();
+    let mut s = c.stream();
+    let mut out = String::new();
+    let bytes = "正文。".as_bytes();
+    s.push(&bytes[..bytes.len() - 1], &mut out).unwrap();
+    let e = s.finish(&mut out).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidUtf8);
+    assert_eq!(e.location().unwrap().byte, (bytes.len() - 3) as u64);
+}
+
+#[test]
+fn a_long_line_with_no_newline_is_cut_not_held_whole() {
+    // 8 MiB of text without a newline, pushed in 64 KiB blocks: the stream
+    // never holds more than one line-cap piece in the framer and in each
+    // pass that judges whole lines.
+    let c = Cleaner::builder().max_line_bytes(1 << 16).build().unwrap();
+    let mut s = c.stream();
+    let mut out = String::new();
+    let block = "长句子没有换行，".repeat(2730);
+    let mut max_held = 0;
+    for _ in 0..(8 << 20) / block.len() {
+        s.push(block.as_bytes(), &mut out).unwrap();
+        max_held = max_held.max(s.held_bytes());
+        out.clear();
+    }
+    s.finish(&mut out).unwrap();
+    let bound = (c.stream().pass_names().len() + 1) << 16;
+    assert!(max_held <= bound, "held {max_held} bytes, bound {bound}");
+}
