@@ -75,7 +75,7 @@ fn two_hundred_thousand_pinyin_annotations_in_a_row() {
 #[test]
 fn combining_marks_without_a_base_and_replacement_runs() {
     let input = "\u{301}\u{308}\u{301}开头\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}结尾。\n";
-    let out = check(&input);
+    let out = check(input);
     assert!(out.contains("开头") && out.contains("结尾。"), "{out:?}");
 }
 
