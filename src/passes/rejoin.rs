@@ -97,8 +97,9 @@ fn starts_mid_clause(b: &str) -> bool {
     is_han(c1) && !"一二三四五六七八九十百零〇两甲乙丙丁戊己庚辛壬癸".contains(c1) && matches!(c2, '、' | '，' | ',')
 }
 
-fn visible(s: &str) -> usize {
-    s.chars().filter(|c| !c.is_whitespace()).count()
+/// Whether `s` has at least `n` non-whitespace characters (stops there).
+fn visible_at_least(s: &str, n: usize) -> bool {
+    s.chars().filter(|c| !c.is_whitespace()).take(n).count() >= n
 }
 
 fn has_sentence_punct(s: &str) -> bool {
@@ -127,8 +128,12 @@ impl RejoinPass {
     /// paragraph passes whenever its parts did, so that cleaning the output
     /// again joins nothing more.
     fn is_body(&self, t: &str) -> bool {
-        let n = visible(t);
-        (n >= self.cfg.min_body_chars && has_sentence_punct(t)) || n >= 2 * self.cfg.min_body_chars
+        // Counting stops at the threshold and punctuation is only looked
+        // for in short text: an open paragraph grows with every join, and
+        // judging it whole each time was quadratic (benches/scaling.rs).
+        let long = 2 * self.cfg.min_body_chars;
+        let n = t.chars().filter(|c| !c.is_whitespace()).take(long).count();
+        n >= long || (n >= self.cfg.min_body_chars && has_sentence_punct(t))
     }
 
     /// Whether a paragraph ending in `t` is left open (no sentence end).
@@ -170,7 +175,8 @@ impl RejoinPass {
         // separator (`街、北至…`): that is the tail of a word cut by the
         // break, and the first half, however short, ends mid-sentence.
         // (Numbered items `一、` `二，` are paragraphs, and are exempt.)
-        if Self::is_open_end(a) && visible(a) >= MIN_CLAUSE_HEAD_CHARS && starts_mid_clause(b) && self.is_body(b) {
+        if starts_mid_clause(b) && Self::is_open_end(a) && visible_at_least(a, MIN_CLAUSE_HEAD_CHARS) && self.is_body(b)
+        {
             return Some("join_clause");
         }
         if !Self::is_open_end(a) || !self.is_body(a) {
@@ -181,7 +187,7 @@ impl RejoinPass {
         // (`其|实是理念之变。`).
         let short_tail = !self.is_body(b)
             && b.trim_end().ends_with(['。', '！', '？', '!', '?'])
-            && visible(b) >= 4
+            && visible_at_least(b, 4)
             // The first half must be prose, not just long: a long title
             // without punctuation before a verse line is no broken sentence.
             && has_sentence_punct(a);
@@ -270,7 +276,10 @@ impl RejoinPass {
         // may become body text that the paragraph before it would have
         // joined, and cleaning again would then join that too. Such a join
         // is left for the reader: the output must be a fixed point.
-        if reason == Some("join_clause") && !self.prev_para.is_empty() {
+        // (When the open paragraph is body text already, joining cannot
+        // change how the paragraph before it sees it.)
+        let open_is_body = self.open.as_ref().is_some_and(|(p, _)| self.is_body(p));
+        if reason == Some("join_clause") && !self.prev_para.is_empty() && !open_is_body {
             let para = &self.open.as_ref().expect("a join has an open paragraph").0;
             let joined = format!("{}{}", para.trim_end(), content.trim_start());
             if self.join_reason(&self.prev_para, &joined).is_some() {
