@@ -38,8 +38,10 @@ fn near_duplicates(bytes: usize) -> String {
 }
 
 type Make = Box<dyn Fn() -> Box<dyn Pass>>;
+/// A pass's name, constructor and worst-case input of about n bytes.
+type Case = (&'static str, Make, fn(usize) -> String);
 
-fn cases() -> Vec<(&'static str, Make, fn(usize) -> String)> {
+fn cases() -> Vec<Case> {
     let t2s = Opencc::new("t2s").unwrap();
     vec![
         (
