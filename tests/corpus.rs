@@ -350,3 +350,19 @@ fn the_dedup_cap_stops_with_a_message_naming_it() {
     assert!(err.contains("max_keys = 10") && err.contains("--dedup-max-keys"), "{err}");
     assert!(!out.exists());
 }
+
+#[test]
+fn record_cap_crlf_and_blank_lines() {
+    let dir = scratch("corpus_edges");
+    let input = dir.join("in.jsonl");
+    // CRLF line ends and blank lines are kept; the text is still cleaned.
+    write(&input, "{\"text\":\"當前\"}\r\n\r\n{\"text\":\"\"}\n".as_bytes());
+    let (code, out, err) = run(&[input.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(String::from_utf8(out).unwrap(), "{\"text\":\"当前\"}\r\n\r\n{\"text\":\"\"}\n");
+    // A record over the size cap is an error naming the cap and the option.
+    write(&input, format!("{{\"text\":\"{}\"}}\n", "甲".repeat(100)).as_bytes());
+    let (code, _, err) = run(&["--max-record-bytes", "64", input.to_str().unwrap()]);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("in.jsonl: line 1") && err.contains("--max-record-bytes"), "{err}");
+}
