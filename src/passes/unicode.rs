@@ -169,7 +169,19 @@ impl UnicodePass {
                 maybe_denormal = true;
             }
             let next = line[i + len..].chars().next();
-            let action = self.action(c, next);
+            let mut action = self.action(c, next);
+            // A full-width hyphen-minus is a dash in Chinese text (`－－`):
+            // it folds to ASCII only beside a letter or digit (`２０２１－０３`).
+            if c == '－' && action != Action::Keep {
+                let alnum = |x: Option<char>| {
+                    x.is_some_and(|x| {
+                        x.is_ascii_alphanumeric() || ('０'..='９').contains(&x) || ('Ａ'..='ｚ').contains(&x)
+                    })
+                };
+                if !alnum(line[..i].chars().next_back()) && !alnum(next) {
+                    action = Action::Keep;
+                }
+            }
             if action == Action::Keep {
                 i += len;
                 continue;
@@ -281,6 +293,10 @@ mod tests {
     fn unicode_fullwidth_ascii_but_not_cjk_punctuation() {
         assert_eq!(clean("ＡＢｃ１２３％＋／．"), "ABc123%+/.");
         assert_eq!(clean("，；：？！（）［］｛｝"), "，；：？！（）［］｛｝");
+        // The full-width hyphen is a dash between Chinese, a minus or
+        // hyphen beside digits and letters.
+        assert_eq!(clean("好了。－－正值"), "好了。－－正值");
+        assert_eq!(clean("２０２１－０３－３０ A－B"), "2021-03-30 A-B");
         // The curly quotes and ideographic full stop are not in the block.
         assert_eq!(clean("“好”。"), "“好”。");
     }
