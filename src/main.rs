@@ -474,10 +474,15 @@ fn explain(args: &Args, line: u64) -> Result<(), Failure> {
     let path = &args.files[0];
     let name = path.display().to_string();
     let cleaner = Cleaner::new(args.config.clone()).map_err(|e| Failure::Usage(e.to_string()))?;
-    let mut input = String::new();
+    let mut raw = Vec::new();
     compress::open(path)
-        .and_then(|mut r| r.read_to_string(&mut input))
+        .and_then(|mut r| r.read_to_end(&mut raw))
         .map_err(|e| Failure::Io(format!("{name}: cannot read: {e}")))?;
+    let input = String::from_utf8(raw).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        Failure::Input(format!("{name}: line {line}, byte {at}: invalid UTF-8"))
+    })?;
     let (text, label) = if is_jsonl(args, path) {
         let rec = input
             .lines()
@@ -497,7 +502,9 @@ fn explain(args: &Args, line: u64) -> Result<(), Failure> {
     let (mut out, mut log) = (String::new(), EditLog::default());
     stream.push_audited(text.as_bytes(), &mut out, &mut log).map_err(describe)?;
     stream.finish_audited(&mut out, &mut log).map_err(describe)?;
-    let edits = audit::map_to_input(&stream.pass_names(), log.edits);
+    let mut edits = audit::map_to_input(&stream.pass_names(), log.edits);
+    // In document order (the trail itself is in pass order).
+    edits.sort_by_key(|m| (m.input_byte, m.step));
     let color = io::stdout().is_terminal();
     let (red, green, dim, off) =
         if color { ("\x1b[31;9m", "\x1b[32m", "\x1b[2m", "\x1b[0m") } else { ("[-", "{+", "", "") };
@@ -505,7 +512,9 @@ fn explain(args: &Args, line: u64) -> Result<(), Failure> {
     let mut o = String::new();
     o.push_str(&format!("{label}: {} edits, {} -> {} bytes\n", edits.len(), text.len(), out.len()));
     let show = |s: &str| s.replace('\n', "⏎");
-    for m in &edits {
+    // Blank lines dropped between paragraphs are counted in the summary,
+    // not listed: they would drown the edits worth reading.
+    for m in edits.iter().filter(|m| m.edit.reason != "blank_line") {
         let at = (m.input_byte as usize).min(text.len());
         let at = (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
         let line_no = text[..at].matches('\n').count() + 1;
