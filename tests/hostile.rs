@@ -129,3 +129,24 @@ fn a_long_line_with_no_newline_is_cut_not_held_whole() {
     let bound = (c.stream().pass_names().len() + 1) << 16;
     assert!(max_held <= bound, "held {max_held} bytes, bound {bound}");
 }
+
+#[test]
+fn a_flood_of_blank_lines_after_a_held_line_stays_bounded() {
+    // A short line (a caption candidate) and an open paragraph are held
+    // with the blank lines after them, up to caps.
+    let c = cleaner();
+    let mut s = c.stream();
+    let mut out = String::new();
+    s.push("这一段没有结束，还要继续往下写很多的字\n图为一张照片\n".as_bytes(), &mut out).unwrap();
+    let block = "\n".repeat(64 * 1024);
+    let mut max_held = 0;
+    // 1.25 MiB: past the paragraph cap (1 MiB) and the caption hold cap.
+    for _ in 0..20 {
+        s.push(block.as_bytes(), &mut out).unwrap();
+        max_held = max_held.max(s.held_bytes());
+    }
+    s.push("倪睿/摄\n".as_bytes(), &mut out).unwrap();
+    s.finish(&mut out).unwrap();
+    assert!(max_held <= (1 << 20) + (1 << 16) + 4096, "held {max_held} bytes");
+    assert!(out.contains("这一段"));
+}

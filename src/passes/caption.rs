@@ -226,6 +226,9 @@ pub struct CaptionPass {
     lines: LineBuffer,
 }
 
+/// Bytes a held caption candidate and the blank lines after it may take.
+const MAX_HELD_BYTES: usize = 1 << 16;
+
 /// The paragraph after a gap caption is body text of at least this many
 /// characters, with punctuation.
 const MIN_BODY_CHARS: usize = 20;
@@ -307,10 +310,16 @@ impl CaptionPass {
         // Blank lines between a held caption and its credit keep it held
         // (they go with it if a credit follows).
         if content.trim().is_empty() && !nl.is_empty() {
-            self.blanks += 1;
-            if let Some((held, _)) = &mut self.held {
-                held.push_str(line);
-                return;
+            self.blanks = self.blanks.saturating_add(1);
+            match &mut self.held {
+                // Held with the caption candidate, up to a cap; a flood of
+                // blank lines releases it (memory stays bounded).
+                Some((held, _)) if held.len() + line.len() <= MAX_HELD_BYTES => {
+                    held.push_str(line);
+                    return;
+                }
+                Some(_) => self.release_held(out),
+                None => {}
             }
         }
         if seg != Seg::Line {

@@ -51,7 +51,9 @@ pub struct DedupConfig {
     pub min_paragraph_chars: usize,
     /// Repeated spans need at least this many Han characters.
     pub min_span_han: usize,
-    /// Window hashes kept per document, at most.
+    /// Window hashes kept per document, at most (and paragraph hashes, at
+    /// most as many): past it, text is still checked against what is kept
+    /// but adds nothing, so memory is bounded whatever the document's size.
     pub max_windows: usize,
 }
 
@@ -272,7 +274,14 @@ impl DedupPass {
         // A repeated paragraph.
         if norm.len() >= self.cfg.min_paragraph_chars && seg == Seg::Line {
             let h = hash_all(&norm);
-            if !self.paragraphs.insert(h) {
+            // Past the cap, paragraphs are still checked but not added, as
+            // windows are: memory stays bounded on any document.
+            let seen = if self.paragraphs.len() < self.cfg.max_windows {
+                !self.paragraphs.insert(h)
+            } else {
+                self.paragraphs.contains(&h)
+            };
+            if seen {
                 out.edit_abs(at, line, "", "duplicate_paragraph");
                 self.norm = norm;
                 return;

@@ -263,9 +263,16 @@ impl RejoinPass {
         let terminated = content.len() < line.len();
         if content.trim().is_empty() && terminated {
             match &mut self.open {
-                Some((_, blanks)) => {
+                // Blank lines are held with the open paragraph, up to the
+                // paragraph cap: past it the paragraph is flushed (memory
+                // stays bounded on a flood of blank lines).
+                Some((para, blanks)) if para.len() + blanks.len() + line.len() <= self.cfg.max_paragraph_bytes => {
                     blanks.push_str(line);
                     self.blank_lines += 1;
+                }
+                Some(_) => {
+                    self.flush(out);
+                    out.text().push_str(line);
                 }
                 None => out.text().push_str(line),
             }
