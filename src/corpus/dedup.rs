@@ -38,10 +38,12 @@
 //!
 //! # Memory
 //!
-//! Keys live in sorted vectors, one per shard of the key space, grown by
-//! an eighth at a time: at most 16 × 9/8 = 18 bytes per distinct
-//! paragraph, plus a fixed 24 bytes per shard. The set stops at
-//! [`CorpusDedupConfig::max_keys`] with an error naming the cap.
+//! Keys live in sorted vectors, one per shard of the key space (by the
+//! keys' top bits), grown by an eighth at a time: at most 16 × 9/8 = 18
+//! bytes per distinct paragraph, plus 24 bytes per shard. Shards split in
+//! two when they average over 64 keys, so the headers add under half a
+//! byte per key and a small run pays for what it holds only. The set
+//! stops at [`CorpusDedupConfig::max_keys`] with an error naming the cap.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -208,19 +210,26 @@ impl Keyer {
 /// The set of keys seen; see the module docs for its memory bound.
 #[derive(Debug)]
 pub struct KeySet {
+    /// Sorted vectors, one per value of the keys' top `bits` bits.
     shards: Vec<Vec<u128>>,
-    shift: u32,
+    bits: u32,
     len: usize,
     cap: usize,
 }
 
+/// Keys per shard on average before the shards split in two: an insert
+/// moves about half a shard (this many keys of 16 bytes, at most twice
+/// over), and the shard headers cost 24 bytes per this many keys.
+const SHARD_KEYS: usize = 64;
+/// Shards stop splitting at 2^26: past 4 billion keys inserts get slower;
+/// memory per key does not change.
+const MAX_SHARD_BITS: u32 = 26;
+
 impl KeySet {
-    /// An empty set that holds at most `cap` keys.
+    /// An empty set that holds at most `cap` keys. It starts as one shard
+    /// and splits as it fills, so a small run pays for what it holds only.
     pub fn new(cap: usize) -> KeySet {
-        // About a thousand keys per shard at the cap: inserts stay cheap and
-        // the fixed cost stays small for small runs.
-        let bits = (cap / 1024).max(1).ilog2().clamp(8, 20);
-        KeySet { shards: vec![Vec::new(); 1 << bits], shift: 128 - bits, len: 0, cap }
+        KeySet { shards: vec![Vec::new()], bits: 0, len: 0, cap }
     }
 
     /// Distinct keys held.
@@ -238,9 +247,18 @@ impl KeySet {
         self.shards.iter().map(|s| s.capacity() * 16).sum::<usize>() + self.shards.len() * 24
     }
 
+    #[inline]
+    fn shard_of(&self, key: u128) -> usize {
+        if self.bits == 0 {
+            0
+        } else {
+            (key >> (128 - self.bits)) as usize
+        }
+    }
+
     /// Whether `key` is in the set.
     pub fn contains(&self, key: u128) -> bool {
-        self.shards[(key >> self.shift) as usize].binary_search(&key).is_ok()
+        self.shards[self.shard_of(key)].binary_search(&key).is_ok()
     }
 
     /// Adds `key`; true if it was new.
@@ -248,7 +266,8 @@ impl KeySet {
     /// # Errors
     /// The set is full ([`CorpusDedupConfig::max_keys`]).
     pub fn insert(&mut self, key: u128) -> Result<bool, Error> {
-        let shard = &mut self.shards[(key >> self.shift) as usize];
+        let i = self.shard_of(key);
+        let shard = &mut self.shards[i];
         let Err(pos) = shard.binary_search(&key) else { return Ok(false) };
         if self.len >= self.cap {
             return Err(Error::cap(format!(
@@ -262,7 +281,26 @@ impl KeySet {
         }
         shard.insert(pos, key);
         self.len += 1;
+        if self.len > self.shards.len() * SHARD_KEYS && self.bits < MAX_SHARD_BITS {
+            self.split();
+        }
         Ok(true)
+    }
+
+    /// Doubles the shards, one old shard at a time (so the transient cost
+    /// is one shard, not the whole set). Each new shard is allocated at its
+    /// exact size.
+    fn split(&mut self) {
+        let bit = 127 - self.bits;
+        let old = std::mem::take(&mut self.shards);
+        let mut shards = Vec::with_capacity(2 * old.len());
+        for s in old {
+            let p = s.partition_point(|k| (k >> bit) & 1 == 0);
+            shards.push(s[..p].to_vec());
+            shards.push(s[p..].to_vec());
+        }
+        self.shards = shards;
+        self.bits += 1;
     }
 }
 
@@ -362,7 +400,7 @@ mod tests {
 
     #[test]
     fn set_memory_stays_under_the_bound() {
-        let mut set = KeySet::new(1 << 22);
+        let mut set = KeySet::new(100_000_000);
         let mut x = 0x9e37_79b9_7f4a_7c15_u128;
         let n = 200_000;
         for _ in 0..n {
@@ -373,6 +411,18 @@ mod tests {
         let per_key = (set.memory_bytes() - set.shards.len() * 24) as f64 / n as f64;
         assert!(per_key <= 18.5, "{per_key} bytes per key");
         assert!(set.memory_bytes() as f64 / n as f64 <= 24.0);
+        // Every key is still found after the splits, and a small set pays
+        // for what it holds only.
+        let mut y = 0x9e37_79b9_7f4a_7c15_u128;
+        for _ in 0..n {
+            y = y.wrapping_mul(0x2545_f491_4f6c_dd1d_0000_0000_0000_0001).wrapping_add(0x1234_5678_9abc_def1);
+            assert!(set.contains(y ^ (y >> 64)));
+        }
+        let mut small = KeySet::new(100_000_000);
+        for k in 1..=100u128 {
+            small.insert(k << 100).unwrap();
+        }
+        assert!(small.memory_bytes() <= 100 * 24, "{}", small.memory_bytes());
     }
 
     #[test]
