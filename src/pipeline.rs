@@ -198,31 +198,43 @@ impl Cleaner {
     /// cleaner.clean_reader("汇\"智\"聚\"才\"\n".as_bytes(), &mut out).unwrap();
     /// assert_eq!(String::from_utf8(out).unwrap(), "汇“智”聚“才”\n");
     /// ```
-    pub fn clean_reader<R: Read, W: Write>(&self, mut reader: R, mut writer: W) -> Result<Summary, Error> {
+    pub fn clean_reader<R: Read, W: Write>(&self, reader: R, mut writer: W) -> Result<Summary, Error> {
         let mut s = self.stream();
-        let mut buf = vec![0u8; READ_BLOCK];
         let mut out = String::new();
         let mut sum = Summary::default();
-        loop {
-            let n = match reader.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e.into()),
-            };
-            sum.bytes_in += n as u64;
-            s.push(&buf[..n], &mut out)?;
-            sum.replaced = s.replaced();
+        read_blocks(reader, READ_BLOCK, Error::from, |block| {
+            sum.bytes_in += block.len() as u64;
+            s.push(block, &mut out)?;
             writer.write_all(out.as_bytes())?;
             sum.bytes_out += out.len() as u64;
             out.clear();
-        }
+            Ok(())
+        })?;
         sum.replaced = s.replaced();
         s.finish(&mut out)?;
         writer.write_all(out.as_bytes())?;
         writer.flush()?;
         sum.bytes_out += out.len() as u64;
         Ok(sum)
+    }
+}
+
+/// Reads `reader` to its end in blocks of up to `size` bytes, handing each
+/// to `f` (retrying interrupted reads); a read error becomes `read_err(e)`.
+pub(crate) fn read_blocks<R: Read>(
+    mut reader: R,
+    size: usize,
+    read_err: impl Fn(io::Error) -> Error,
+    mut f: impl FnMut(&[u8]) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut buf = vec![0u8; size];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => f(&buf[..n])?,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(read_err(e)),
+        }
     }
 }
 

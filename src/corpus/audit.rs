@@ -29,7 +29,7 @@ pub struct MappedEdit {
 
 /// One step's edits, ordered, with where each sits in the step's output:
 /// maps offsets in a step's output back to its input.
-pub struct Spans {
+pub(crate) struct Spans {
     /// (output start, output end, input start, input end), by output start.
     spans: Vec<(u64, u64, u64, u64)>,
 }
@@ -50,7 +50,7 @@ impl Spans {
 
     /// The spans of steps `0..step` of edits ordered as [`map_to_input`]
     /// returns them.
-    pub fn for_steps(edits: &[MappedEdit], step: usize) -> Vec<Spans> {
+    pub(crate) fn for_steps(edits: &[MappedEdit], step: usize) -> Vec<Spans> {
         (0..step)
             .map(|s| {
                 let group: Vec<&OwnedEdit> = edits.iter().filter(|m| m.step == s).map(|m| &m.edit).collect();
@@ -60,7 +60,7 @@ impl Spans {
     }
 
     /// Maps an offset in the pass's output to its input.
-    pub fn back(&self, x: u64) -> u64 {
+    fn back(&self, x: u64) -> u64 {
         let i = self.spans.partition_point(|s| s.0 <= x);
         if i == 0 {
             return x;
@@ -72,6 +72,12 @@ impl Spans {
             x - out_end + in_end
         }
     }
+}
+
+/// Maps an offset in the output of the last of `spans` (steps `0..n`, in
+/// order) back to the input of the first.
+pub(crate) fn back_through(spans: &[Spans], x: u64) -> u64 {
+    spans.iter().rev().fold(x, |x, s| s.back(x))
 }
 
 /// Orders a document's edits pass by pass (in `pass_names` order; passes
@@ -98,7 +104,7 @@ pub fn map_to_input(pass_names: &[&str], edits: Vec<OwnedEdit>) -> Vec<MappedEdi
     edits
         .into_iter()
         .map(|(step, edit)| {
-            let input_byte = spans[..step].iter().rev().fold(edit.byte, |x, s| s.back(x));
+            let input_byte = back_through(&spans[..step], edit.byte);
             MappedEdit { step, edit, input_byte }
         })
         .collect()

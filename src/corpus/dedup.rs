@@ -51,7 +51,7 @@ use std::sync::OnceLock;
 
 use xxhash_rust::xxh3::xxh3_128;
 
-use super::audit::{MappedEdit, Spans};
+use super::audit::{back_through, MappedEdit, Spans};
 use crate::error::Error;
 use crate::pass::OwnedEdit;
 
@@ -363,7 +363,7 @@ impl CorpusDedup {
         for r in seen {
             kept.push_str(&text[at..r.start]);
             let byte = r.start as u64;
-            let input_byte = spans.iter().rev().fold(byte, |x, s| s.back(x));
+            let input_byte = back_through(&spans, byte);
             let before = text[r.clone()].to_string();
             edits.push(MappedEdit {
                 step,

@@ -36,7 +36,7 @@ use std::sync::Mutex;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Location};
-use crate::pass::EditLog;
+use crate::pass::{Audit, EditLog, NoAudit};
 use crate::pipeline::{Cleaner, Stream};
 use audit::{MappedEdit, PassCounts};
 use dedup::{CorpusDedup, CorpusDedupConfig};
@@ -155,6 +155,8 @@ pub struct Corpus {
 /// What the workers share (read-only).
 struct Ctx {
     cleaner: Cleaner,
+    /// The cleaner's passes, in order: the audit's steps.
+    pass_names: Vec<&'static str>,
     opts: CorpusOptions,
     keyer: Option<dedup::Keyer>,
 }
@@ -195,8 +197,6 @@ struct Cleaned {
     encoded: Vec<u8>,
     /// The edits, mapped, when collected.
     edits: Vec<MappedEdit>,
-    /// Corpus dedup's step number: after the passes and the JSONL step.
-    steps: usize,
     /// Keys of the paragraphs of `text`, when corpus dedup is on.
     keys: Vec<(u128, Range<usize>)>,
 }
@@ -206,8 +206,9 @@ impl Corpus {
     pub fn new(cleaner: Cleaner, opts: CorpusOptions) -> Corpus {
         let dedup = opts.dedup.clone().map(CorpusDedup::new);
         let keyer = opts.dedup.as_ref().map(dedup::Keyer::new);
+        let pass_names = cleaner.stream().pass_names();
         Corpus {
-            ctx: Ctx { cleaner, opts, keyer },
+            ctx: Ctx { cleaner, pass_names, opts, keyer },
             state: State { stats: CorpusStats::default(), dedup, skipped: Vec::new() },
         }
     }
@@ -251,7 +252,7 @@ impl Corpus {
             let mut stream = ctx.cleaner.stream();
             while let Some(batch) = reader.next_batch()? {
                 let results: Vec<Outcome> = batch.into_iter().map(|r| ctx.process(&mut stream, name, r)).collect();
-                state.write_batch(&ctx.opts, name, results, output, &mut audit, &mut prog)?;
+                state.write_batch(ctx, name, results, output, &mut audit, &mut prog)?;
                 progress(&prog);
             }
             return Ok(());
@@ -305,7 +306,7 @@ impl Corpus {
                 for (id, out) in res_rx {
                     pending.insert(id, out);
                     while let Some(batch) = pending.remove(&next) {
-                        state.write_batch(&ctx.opts, name, batch, output, &mut audit, &mut prog)?;
+                        state.write_batch(ctx, name, batch, output, &mut audit, &mut prog)?;
                         progress(&prog);
                         next += 1;
                         // The reader may have stopped; a closed channel is fine.
@@ -332,7 +333,7 @@ impl Corpus {
     pub fn run_text<R: Read>(
         &mut self,
         name: &str,
-        mut input: R,
+        input: R,
         output: &mut dyn Write,
         audit: Option<&mut (dyn Write + '_)>,
         progress: &mut dyn FnMut(&Progress),
@@ -342,24 +343,15 @@ impl Corpus {
         let hold = state.dedup.is_some();
         let mut stream = ctx.cleaner.stream();
         let mut log = EditLog::default();
-        let mut buf = vec![0u8; 256 * 1024];
         let mut out = String::new();
         let mut sum = crate::Summary::default();
         let mut prog = Progress { records: 0, bytes: 0 };
         let located = |e: Error| e.with_source(name.to_string());
-        loop {
-            let n = match input.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(located(e.into())),
-            };
-            sum.bytes_in += n as u64;
-            if collect {
-                stream.push_audited(&buf[..n], &mut out, &mut log).map_err(located)?;
-            } else {
-                stream.push(&buf[..n], &mut out).map_err(located)?;
-            }
+        let read_err = |e: io::Error| located(e.into());
+        crate::pipeline::read_blocks(input, 256 * 1024, read_err, |block| {
+            sum.bytes_in += block.len() as u64;
+            let sink: &mut dyn Audit = if collect { &mut log } else { &mut NoAudit };
+            stream.push_audited(block, &mut out, sink).map_err(located)?;
             if !hold {
                 output.write_all(out.as_bytes())?;
                 sum.bytes_out += out.len() as u64;
@@ -367,18 +359,15 @@ impl Corpus {
             }
             prog.bytes = sum.bytes_in;
             progress(&prog);
-        }
+            Ok(())
+        })?;
         sum.replaced = stream.replaced();
-        if collect {
-            stream.finish_audited(&mut out, &mut log).map_err(located)?;
-        } else {
-            stream.finish(&mut out).map_err(located)?;
-        }
-        let steps = stream.pass_names();
-        let mut edits = if collect { audit::map_to_input(&steps, log.edits) } else { Vec::new() };
+        let sink: &mut dyn Audit = if collect { &mut log } else { &mut NoAudit };
+        stream.finish_audited(&mut out, sink).map_err(located)?;
+        let mut edits = if collect { audit::map_to_input(&ctx.pass_names, log.edits) } else { Vec::new() };
         if let (Some(d), Some(k)) = (&mut state.dedup, &ctx.keyer) {
             let keys = k.paragraph_keys(&out);
-            d.apply(&mut out, &keys, steps.len(), &mut edits).map_err(located)?;
+            d.apply(&mut out, &keys, ctx.pass_names.len(), &mut edits).map_err(located)?;
         }
         output.write_all(out.as_bytes())?;
         sum.bytes_out += out.len() as u64;
@@ -400,6 +389,12 @@ impl Corpus {
 }
 
 impl Ctx {
+    /// Corpus dedup's audit step in JSONL: after the passes and the JSONL
+    /// final-newline step.
+    fn dedup_step(&self) -> usize {
+        self.pass_names.len() + 1
+    }
+
     fn process(&self, stream: &mut Stream, name: &str, r: Record) -> Outcome {
         let first = r.raw.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\r'));
         if first.is_none() {
@@ -417,13 +412,10 @@ impl Ctx {
         let mut text = String::with_capacity(found.text.len() + 16);
         let mut log = EditLog::default();
         let collect = self.opts.collect_edits;
-        let run = if collect {
-            stream
-                .push_audited(found.text.as_bytes(), &mut text, &mut log)
-                .and_then(|()| stream.finish_audited(&mut text, &mut log))
-        } else {
-            stream.push(found.text.as_bytes(), &mut text).and_then(|()| stream.finish(&mut text))
-        };
+        let sink: &mut dyn Audit = if collect { &mut log } else { &mut NoAudit };
+        let run = stream
+            .push_audited(found.text.as_bytes(), &mut text, &mut *sink)
+            .and_then(|()| stream.finish_audited(&mut text, sink));
         if let Err(e) = run {
             return Outcome::Bad { error: e.with_source(format!("{name}: line {}", r.line)) };
         }
@@ -432,7 +424,7 @@ impl Ctx {
         // pipeline added it, its edit goes too; when the '\n' was the
         // input's (the last line was removed), taking it is an edit of its
         // own, the step after the passes.
-        let steps = stream.pass_names();
+        let steps = self.pass_names.len();
         let mut tail_edit = None;
         if !found.text.ends_with('\n') && text.ends_with('\n') {
             text.pop();
@@ -443,12 +435,11 @@ impl Ctx {
                 _ => tail_edit = Some(text.len() as u64),
             }
         }
-        let mut edits = if collect { audit::map_to_input(&steps, log.edits) } else { Vec::new() };
+        let mut edits = if collect { audit::map_to_input(&self.pass_names, log.edits) } else { Vec::new() };
         if let (Some(byte), true) = (tail_edit, collect) {
-            let spans = audit::Spans::for_steps(&edits, steps.len());
-            let input_byte = spans.iter().rev().fold(byte, |x, s| s.back(x));
+            let input_byte = audit::back_through(&audit::Spans::for_steps(&edits, steps), byte);
             edits.push(MappedEdit {
-                step: steps.len(),
+                step: steps,
                 edit: crate::OwnedEdit {
                     pass: "jsonl",
                     byte,
@@ -474,7 +465,6 @@ impl Ctx {
             text,
             encoded,
             edits,
-            steps: steps.len() + 1,
             keys,
             raw: r.raw,
         }))
@@ -484,7 +474,7 @@ impl Ctx {
 impl State {
     fn write_batch(
         &mut self,
-        opts: &CorpusOptions,
+        ctx: &Ctx,
         name: &str,
         batch: Vec<Outcome>,
         output: &mut dyn Write,
@@ -503,7 +493,7 @@ impl State {
                     self.stats.bytes_out += raw.len() as u64 + 1;
                 }
                 Outcome::Bad { error } => {
-                    if !opts.skip_bad || error.kind() != ErrorKind::BadRecord {
+                    if !ctx.opts.skip_bad || error.kind() != ErrorKind::BadRecord {
                         return Err(error);
                     }
                     self.stats.bad_records += 1;
@@ -515,7 +505,7 @@ impl State {
                     prog.bytes += len_in;
                     if let Some(d) = &mut self.dedup {
                         let removed = d
-                            .apply(&mut c.text, &c.keys, c.steps, &mut c.edits)
+                            .apply(&mut c.text, &c.keys, ctx.dedup_step(), &mut c.edits)
                             .map_err(|e| e.with_source(format!("{name}: line {}", c.line)))?;
                         if removed {
                             c.encoded.clear();
@@ -588,11 +578,5 @@ impl<R: BufRead> Batcher<'_, R> {
             batch.push(Record { line: self.line, byte, raw });
         }
         Ok(if batch.is_empty() { None } else { Some(batch) })
-    }
-}
-
-impl From<serde_json::Error> for Error {
-    fn from(e: serde_json::Error) -> Error {
-        Error::from(io::Error::from(e))
     }
 }
