@@ -75,7 +75,8 @@ pub use passes::dedup::DedupConfig;
 pub use passes::rejoin::RejoinConfig;
 pub use pipeline::{Cleaner, CleanerBuilder, Stream, Summary};
 
-/// The README's examples run as doctests.
-#[cfg(doctest)]
+/// The README's examples run as doctests (they use corpus mode, so with
+/// the default features).
+#[cfg(all(doctest, feature = "corpus"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
