@@ -35,9 +35,6 @@
 //! assert_eq!(c.clean(doc), "市科技局赴陈列室开展主题党日活动并参观学习\n正文。\n");
 //! ```
 
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use crate::error::Error;
 use crate::pass::{LineBuffer, LinePass, Out, Pass, Seg};
 use crate::stream::framer::is_han;
@@ -65,41 +62,21 @@ impl Default for DedupConfig {
 
 const BASE: u64 = 0x100_0000_01B3;
 
-/// The sets hold 64-bit hashes already: hashing them again (SipHash) cost
-/// a third of the pass. This hasher passes the value through, mixed once.
-#[derive(Default)]
-struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(BASE);
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = v.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
-    }
-}
-
-type HashSet64 = HashSet<u64, BuildHasherDefault<PassThrough>>;
-
-/// The window hashes: an open-addressing table of `u64` with linear
-/// probing, at most half full. The hashes are uniform already, so the slot
-/// is their top bits; 0 marks an empty slot (a hash of 0 is stored as 1,
-/// one more collision in 2^64). Half the memory traffic of a general
-/// hash set on the pass's hottest path: one insert per character.
+/// A set of 64-bit hashes (paragraphs and windows): an open-addressing
+/// table of `u64` with linear probing, at most half full. The values are
+/// hashes already, so the slot is their top bits; 0 marks an empty slot (a
+/// hash of 0 is stored as 1, one more collision in 2^64). Half the memory
+/// traffic of a general hash set on the pass's hottest path: one window
+/// insert per character.
 #[derive(Debug, Default)]
-struct WindowSet {
+struct HashSet64 {
     slots: Vec<u64>,
     len: usize,
     /// 64 - log2(slots.len()).
     shift: u32,
 }
 
-impl WindowSet {
+impl HashSet64 {
     fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -142,8 +119,9 @@ impl WindowSet {
         }
     }
 
+    /// Adds `h`; true if it was new.
     #[inline]
-    fn insert(&mut self, h: u64) {
+    fn insert(&mut self, h: u64) -> bool {
         if 2 * (self.len + 1) > self.slots.len() {
             self.rebuild((2 * self.slots.len()).max(64));
         }
@@ -155,9 +133,9 @@ impl WindowSet {
                 0 => {
                     self.slots[i] = h;
                     self.len += 1;
-                    return;
+                    return true;
                 }
-                x if x == h => return,
+                x if x == h => return false,
                 _ => i = (i + 1) & mask,
             }
         }
@@ -183,7 +161,7 @@ pub struct DedupPass {
     paragraphs: HashSet64,
     /// Hashes of every window of `min_span_han` normalized characters of
     /// the text kept so far.
-    windows: WindowSet,
+    windows: HashSet64,
     /// BASE^(w-1), for rolling a window forward.
     top: u64,
     /// Whole lines; a piece of a line over the cap is never a repeated
@@ -240,7 +218,7 @@ impl DedupPass {
         DedupPass {
             cfg,
             paragraphs: HashSet64::default(),
-            windows: WindowSet::default(),
+            windows: HashSet64::default(),
             top,
             lines: LineBuffer::default(),
             norm: Vec::new(),
@@ -279,7 +257,7 @@ impl DedupPass {
             let seen = if self.paragraphs.len() < self.cfg.max_windows {
                 !self.paragraphs.insert(h)
             } else {
-                self.paragraphs.contains(&h)
+                self.paragraphs.contains(h)
             };
             if seen {
                 out.edit_abs(at, line, "", "duplicate_paragraph");
