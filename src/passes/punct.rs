@@ -391,14 +391,11 @@ fn cjk_near(chars: &[char], i: usize) -> bool {
 }
 
 /// Marks the characters of URLs, whose `?`, `:` and parentheses are not
-/// sentence punctuation.
+/// sentence punctuation. Called only for lines with a '/' or '.' (every
+/// URL start has one after it; `LineStats::url_gate`).
 fn protect_urls(chars: &[char], protected: &mut Vec<bool>) {
     protected.clear();
     protected.resize(chars.len(), false);
-    // Cheap gate: every URL start has a '/' or a "www." dot after it.
-    if !chars.iter().any(|&c| c == '/' || c == '.') {
-        return;
-    }
     let lower = |c: char| c.to_ascii_lowercase();
     let starts_with =
         |i: usize, pat: &str| pat.chars().enumerate().all(|(k, p)| chars.get(i + k).is_some_and(|&c| lower(c) == p));
