@@ -329,12 +329,28 @@ impl CleanConfig {
     /// Invalid TOML, an unknown preset or setting (the message names it
     /// and its line), or an invalid value ([`CleanConfig::validate`]).
     pub fn from_toml(text: &str) -> Result<CleanConfig, Error> {
+        CleanConfig::from_toml_over(text, None)
+    }
+
+    /// [`CleanConfig::from_toml`], with `preset` (when given) replacing
+    /// the file's own `preset` line: what `zhclean -p NAME --config FILE`
+    /// does.
+    ///
+    /// ```
+    /// let cfg = zhclean::CleanConfig::from_toml_over("preset = \"default\"\n", Some("minimal")).unwrap();
+    /// assert_eq!(cfg, zhclean::CleanConfig::minimal());
+    /// ```
+    ///
+    /// # Errors
+    /// As [`CleanConfig::from_toml`].
+    pub fn from_toml_over(text: &str, preset: Option<&str>) -> Result<CleanConfig, Error> {
         let mut user: toml::Table = text.parse().map_err(|e| Error::config(format!("config: {e}")))?;
-        let preset = match user.remove("preset") {
+        let own = match user.remove("preset") {
             None => "default".to_string(),
             Some(toml::Value::String(s)) => s,
             Some(v) => return Err(Error::config(format!("config: preset must be a string, not {v}"))),
         };
+        let preset = preset.map_or(own, str::to_string);
         let mut table =
             toml::Table::try_from(CleanConfig::preset(&preset)?).map_err(|e| Error::config(format!("config: {e}")))?;
         merge(&mut table, user);

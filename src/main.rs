@@ -180,12 +180,9 @@ fn parse_args() -> Result<Option<Args>, Failure> {
     } else if let Some(path) = &config_file {
         let text =
             fs::read_to_string(path).map_err(|e| Failure::Io(format!("{}: cannot read: {e}", path.display())))?;
-        let text = match &preset {
-            // -p overrides the file's own preset line.
-            Some(name) => format!("preset = {name:?}\n{}", strip_preset_line(&text)),
-            None => text,
-        };
-        CleanConfig::from_toml(&text).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?
+        // -p overrides the file's own preset line.
+        CleanConfig::from_toml_over(&text, preset.as_deref())
+            .map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?
     } else {
         CleanConfig::preset(preset.as_deref().unwrap_or("default")).map_err(|e| Failure::Usage(e.to_string()))?
     };
@@ -216,11 +213,6 @@ fn parse_args() -> Result<Option<Args>, Failure> {
     };
     corpus.collect_edits = stats.is_some() || audit.is_some() || matches!(command, Command::Explain { .. });
     Ok(Some(Args { command, files, output, config, corpus, jsonl, stats, audit, quiet }))
-}
-
-/// A config file's own `preset = …` line, dropped when `-p` names one.
-fn strip_preset_line(text: &str) -> String {
-    text.lines().filter(|l| !l.trim_start().starts_with("preset")).collect::<Vec<_>>().join("\n")
 }
 
 fn describe(e: zhclean::Error) -> Failure {
