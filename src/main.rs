@@ -480,13 +480,9 @@ fn explain(args: &Args, line: u64) -> Result<(), Failure> {
             .lines()
             .nth(line.saturating_sub(1) as usize)
             .ok_or_else(|| Failure::Usage(format!("{name} has no line {line}")))?;
-        let v: serde_json::Value =
-            serde_json::from_str(rec).map_err(|e| Failure::Input(format!("{name}: line {line}: invalid JSON: {e}")))?;
-        let t = v
-            .get(&args.corpus.field)
-            .and_then(|t| t.as_str())
-            .ok_or_else(|| Failure::Input(format!("{name}: line {line}: no string field {:?}", args.corpus.field)))?;
-        (t.to_string(), format!("{name}, line {line}"))
+        let t = zhclean::corpus::record_text(rec.as_bytes(), &args.corpus.field)
+            .map_err(|e| Failure::Input(format!("{name}: line {line}: {e}")))?;
+        (t, format!("{name}, line {line}"))
     } else {
         (input, name.clone())
     };

@@ -41,6 +41,22 @@ use crate::pipeline::{Cleaner, Stream};
 use audit::{MappedEdit, PassCounts};
 use dedup::{CorpusDedup, CorpusDedupConfig};
 
+/// The text field of one JSONL record, decoded by the rules corpus mode
+/// applies (a JSON object, the field present once, a string, no lone
+/// surrogate escapes).
+///
+/// ```
+/// let t = zhclean::corpus::record_text(r#"{"id": 7, "text": "\u4e2d文"}"#.as_bytes(), "text").unwrap();
+/// assert_eq!(t, "中文");
+/// assert!(zhclean::corpus::record_text(br#"{"text": 3}"#, "text").is_err());
+/// ```
+///
+/// # Errors
+/// A [`ErrorKind::BadRecord`] saying what is wrong.
+pub fn record_text(record: &[u8], field: &str) -> Result<String, Error> {
+    json::locate(record, field).map(|l| l.text).map_err(|b| Error::new(ErrorKind::BadRecord, b.message))
+}
+
 /// How a corpus run reads and reports.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
