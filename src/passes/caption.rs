@@ -212,12 +212,11 @@ fn ends_sentence(t: &str) -> bool {
 /// See the module docs.
 #[derive(Debug, Default)]
 pub struct CaptionPass {
-    /// A short line without a sentence end, held in case a credit line
-    /// follows (then it is that photo's caption). With its offset.
-    held: Option<(String, u64)>,
-    /// The held line came after an image-sized gap, with this shape
+    /// A short line held in case a credit line follows (then it is that
+    /// photo's caption), with its offset and, when it came after an
+    /// image-sized gap, the shape that may make it a caption by itself
     /// (see [`GapCaption`]).
-    gap_candidate: Option<GapCaption>,
+    held: Option<(String, u64, Option<GapCaption>)>,
     /// Blank lines since the last non-blank line.
     blanks: usize,
     /// What the last non-blank line passed through was.
@@ -268,8 +267,7 @@ impl CaptionPass {
     }
 
     fn release_held(&mut self, out: &mut Out<'_>) {
-        self.gap_candidate = None;
-        if let Some((line, _)) = self.held.take() {
+        if let Some((line, _, _)) = self.held.take() {
             out.text().push_str(&line);
             let first = line.lines().next().unwrap_or("").trim();
             if !first.is_empty() {
@@ -278,11 +276,11 @@ impl CaptionPass {
         }
     }
 
-    /// Whether the held gap candidate is a caption, now that `next` (the
-    /// next non-blank line, trimmed) is known.
+    /// Whether the held line is a caption after a gap, now that `next`
+    /// (the next non-blank line, trimmed) is known.
     fn gap_caption_confirmed(&self, next: &str) -> bool {
         let body = visible_chars(next) >= MIN_BODY_CHARS && next.contains(['，', ',', '。']);
-        match self.gap_candidate {
+        match self.held.as_ref().and_then(|h| h.2) {
             Some(GapCaption::Bare) => body && PATTERNS.connectives.iter().any(|c| next.starts_with(c)),
             Some(GapCaption::Sentence) => body && PATTERNS.leads.iter().any(|l| next.starts_with(l)),
             None => false,
@@ -314,7 +312,7 @@ impl CaptionPass {
             match &mut self.held {
                 // Held with the caption candidate, up to a cap; a flood of
                 // blank lines releases it (memory stays bounded).
-                Some((held, _)) if held.len() + line.len() <= MAX_HELD_BYTES => {
+                Some((held, _, _)) if held.len() + line.len() <= MAX_HELD_BYTES => {
                     held.push_str(line);
                     return;
                 }
@@ -349,18 +347,17 @@ impl CaptionPass {
         // Credit line (no sentence in it): it and the short caption before
         // it go.
         if is_credit(t) && !t.contains(SENTENCE_END) {
-            if let Some((prev, prev_at)) = self.held.take() {
+            if let Some((prev, prev_at, _)) = self.held.take() {
                 out.edit_abs(prev_at, &prev, "", "caption_before_credit");
             }
             out.edit_abs(at, line, "", "photo_credit");
             return;
         }
         // A short line after an image gap, confirmed by what follows it.
-        if !t.is_empty() && self.gap_candidate.is_some() && self.gap_caption_confirmed(t) {
-            if let Some((prev, prev_at)) = self.held.take() {
+        if !t.is_empty() && self.gap_caption_confirmed(t) {
+            if let Some((prev, prev_at, _)) = self.held.take() {
                 out.edit_abs(prev_at, &prev, "", "caption_after_gap");
             }
-            self.gap_candidate = None;
         }
         self.release_held(out);
         let whole = if t.is_empty() && marked {
@@ -398,7 +395,7 @@ impl CaptionPass {
             if nl.is_empty() {
                 out.text().push_str(&byline);
             } else {
-                self.held = Some((byline, at + (start + ws_end) as u64));
+                self.held = Some((byline, at + (start + ws_end) as u64, None));
             }
             return;
         }
@@ -421,8 +418,7 @@ impl CaptionPass {
             None
         };
         if short && (!ends_sentence(t) || candidate.is_some()) {
-            self.held = Some((format!("{}{kept}{nl}", &content[..lead]), at));
-            self.gap_candidate = candidate;
+            self.held = Some((format!("{}{kept}{nl}", &content[..lead]), at, candidate));
             return;
         }
         let o = out.text();
@@ -464,7 +460,7 @@ impl Pass for CaptionPass {
     }
 
     fn held_bytes(&self) -> usize {
-        self.lines.held_bytes() + self.held.as_ref().map_or(0, |(l, _)| l.len())
+        self.lines.held_bytes() + self.held.as_ref().map_or(0, |(l, _, _)| l.len())
     }
 }
 
