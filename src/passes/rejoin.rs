@@ -99,7 +99,13 @@ fn starts_mid_clause(b: &str) -> bool {
 
 /// Whether `s` has at least `n` non-whitespace characters (stops there).
 fn visible_at_least(s: &str, n: usize) -> bool {
-    s.chars().filter(|c| !c.is_whitespace()).take(n).count() >= n
+    visible_up_to(s, n) >= n
+}
+
+/// Non-whitespace characters in `s`, counted up to `n` (counting stops
+/// there: the open paragraph grows with every join).
+fn visible_up_to(s: &str, n: usize) -> usize {
+    s.chars().filter(|c| !c.is_whitespace()).take(n).count()
 }
 
 fn has_sentence_punct(s: &str) -> bool {
@@ -132,7 +138,7 @@ impl RejoinPass {
         // for in short text: an open paragraph grows with every join, and
         // judging it whole each time was quadratic (benches/scaling.rs).
         let long = 2 * self.cfg.min_body_chars;
-        let n = t.chars().filter(|c| !c.is_whitespace()).take(long).count();
+        let n = visible_up_to(t, long);
         n >= long || (n >= self.cfg.min_body_chars && has_sentence_punct(t))
     }
 
@@ -285,8 +291,10 @@ impl RejoinPass {
         // is left for the reader: the output must be a fixed point.
         // (When the open paragraph is body text already, joining cannot
         // change how the paragraph before it sees it.)
-        let open_is_body = self.open.as_ref().is_some_and(|(p, _)| self.is_body(p));
-        if reason == Some("join_clause") && !self.prev_para.is_empty() && !open_is_body {
+        let clause_on_short = reason == Some("join_clause")
+            && !self.prev_para.is_empty()
+            && self.open.as_ref().is_some_and(|(p, _)| !self.is_body(p));
+        if clause_on_short {
             let para = &self.open.as_ref().expect("a join has an open paragraph").0;
             let joined = format!("{}{}", para.trim_end(), content.trim_start());
             if self.join_reason(&self.prev_para, &joined).is_some() {

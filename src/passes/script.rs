@@ -119,7 +119,7 @@ fn report(before: &str, after: &str, at: u64, out: &mut Out<'_>) {
         out.edit_abs(at, before, after, "convert");
         return;
     }
-    let (mut bi, mut ai) = (before.char_indices().peekable(), after.char_indices().peekable());
+    let (mut bi, mut ai) = (before.char_indices(), after.char_indices());
     // Start of the current run of changed characters, in both strings.
     let mut run: Option<(usize, usize)> = None;
     loop {
