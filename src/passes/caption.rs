@@ -76,7 +76,7 @@ static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
 /// Non-whitespace characters in `s`, counted up to one past the caption
 /// limit (callers only compare against it).
 fn visible_chars(s: &str) -> usize {
-    s.chars().filter(|c| !c.is_whitespace()).take(MAX_CAPTION_CHARS + 1).count()
+    super::visible_up_to(s, MAX_CAPTION_CHARS + 1)
 }
 
 fn is_open(c: char) -> bool {

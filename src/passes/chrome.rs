@@ -93,7 +93,7 @@ fn classify(line: &str, top: bool) -> Option<&'static str> {
     }
     // Whitespace is not counted: later passes remove some of it, and the
     // result must not change when cleaned again.
-    if t.chars().filter(|c| !c.is_whitespace()).take(MAX_CHROME_CHARS + 1).count() > MAX_CHROME_CHARS {
+    if super::visible_up_to(t, MAX_CHROME_CHARS + 1) > MAX_CHROME_CHARS {
         return None;
     }
     RULES.iter().find(|r| (!r.top_only || top) && rule_matches(r, t)).map(|r| r.reason)

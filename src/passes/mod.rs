@@ -21,3 +21,10 @@ pub mod punct;
 pub mod rejoin;
 pub mod script;
 pub mod unicode;
+
+/// Non-whitespace characters in `s`, counted up to `n`. Passes judge line
+/// length this way: whitespace is what later passes remove, and counting
+/// stops at the threshold it is compared with.
+pub(crate) fn visible_up_to(s: &str, n: usize) -> usize {
+    s.chars().filter(|c| !c.is_whitespace()).take(n).count()
+}

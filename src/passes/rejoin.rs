@@ -99,13 +99,7 @@ fn starts_mid_clause(b: &str) -> bool {
 
 /// Whether `s` has at least `n` non-whitespace characters (stops there).
 fn visible_at_least(s: &str, n: usize) -> bool {
-    visible_up_to(s, n) >= n
-}
-
-/// Non-whitespace characters in `s`, counted up to `n` (counting stops
-/// there: the open paragraph grows with every join).
-fn visible_up_to(s: &str, n: usize) -> usize {
-    s.chars().filter(|c| !c.is_whitespace()).take(n).count()
+    super::visible_up_to(s, n) >= n
 }
 
 fn has_sentence_punct(s: &str) -> bool {
@@ -138,7 +132,8 @@ impl RejoinPass {
         // for in short text: an open paragraph grows with every join, and
         // judging it whole each time was quadratic (benches/scaling.rs).
         let long = 2 * self.cfg.min_body_chars;
-        let n = visible_up_to(t, long);
+        // Bounded: the open paragraph grows with every join.
+        let n = super::visible_up_to(t, long);
         n >= long || (n >= self.cfg.min_body_chars && has_sentence_punct(t))
     }
 
