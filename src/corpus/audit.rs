@@ -137,29 +137,16 @@ pub struct ReasonCount {
     pub chars_inserted: u64,
 }
 
-/// Edit counts by pass, then reason.
-pub type PassCounts = BTreeMap<String, BTreeMap<String, ReasonCount>>;
+/// Edit counts by pass, then reason (both the stable names edits carry).
+pub type PassCounts = BTreeMap<&'static str, BTreeMap<&'static str, ReasonCount>>;
 
 /// Adds `edits` to `counts`.
 pub fn count<'a>(counts: &mut PassCounts, edits: impl IntoIterator<Item = &'a OwnedEdit>) {
     for e in edits {
-        let c = counts.entry(e.pass.to_string()).or_default().entry(e.reason.to_string()).or_default();
+        let c = counts.entry(e.pass).or_default().entry(e.reason).or_default();
         c.edits += 1;
         c.chars_removed += e.before.chars().count() as u64;
         c.chars_inserted += e.after.chars().count() as u64;
-    }
-}
-
-/// Adds `b` into `a`.
-pub fn merge(a: &mut PassCounts, b: &PassCounts) {
-    for (pass, reasons) in b {
-        let dst = a.entry(pass.clone()).or_default();
-        for (reason, c) in reasons {
-            let d = dst.entry(reason.clone()).or_default();
-            d.edits += c.edits;
-            d.chars_removed += c.chars_removed;
-            d.chars_inserted += c.chars_inserted;
-        }
     }
 }
 
