@@ -9,16 +9,9 @@
 # runs ROUNDS times, interleaved (the machines are noisy); the best wall
 # time and the peak RSS are reported, and the ratio opencc/zhclean. The
 # outputs are checked to be identical first.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/bench_common.sh"
+need_opencc
 ROUNDS=${1:-5}
-CLIB=$(python3 -c 'import opencc, os; print(os.path.join(os.path.dirname(opencc.__file__), "clib"))')
-OPENCC=$CLIB/bin/opencc
-CONF=$CLIB/share/opencc
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-cargo build --release --quiet
-BIN=target/release/zhclean
 python3 - "$TMP" <<'PY'
 import sys
 d = sys.argv[1]

@@ -4,12 +4,7 @@
 # caption candidate, and 40 MB of one document. Prints peak RSS per case.
 #
 #   bash scripts/bench_memory.sh
-set -euo pipefail
-cd "$(dirname "$0")/.."
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-cargo build --release --quiet
-BIN=target/release/zhclean
+source "$(dirname "$0")/bench_common.sh"
 python3 - "$TMP" <<'PY'
 import sys
 d = sys.argv[1]

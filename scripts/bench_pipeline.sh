@@ -13,17 +13,10 @@
 #   bash scripts/bench_pipeline.sh [ROUNDS] [SIZE_MB]
 #
 # Each command runs ROUNDS times, interleaved; best wall time and peak RSS.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/bench_common.sh"
+need_opencc
 ROUNDS=${1:-3}
 SIZE=${2:-40}
-CLIB=$(python3 -c 'import opencc, os; print(os.path.join(os.path.dirname(opencc.__file__), "clib"))')
-OPENCC=$CLIB/bin/opencc
-CONF=$CLIB/share/opencc
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-cargo build --release --quiet
-BIN=target/release/zhclean
 python3 scripts/gen_news_corpus.py "$TMP/news" "$SIZE" ocr > /dev/null
 
 declare -A best rss
