@@ -246,7 +246,7 @@ impl Pass for PinyinPass {
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
         let mut rel = 0;
-        for line in input.split_inclusive('\n') {
+        for line in crate::pass::lines_inclusive(input) {
             let b = line.as_bytes();
             // Fast path: no closing parenthesis, nothing to do.
             if memchr::memchr(b')', b).is_none() && !line.contains('）') {
