@@ -13,14 +13,23 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-static WORDS: LazyLock<HashMap<&'static str, u32>> = LazyLock::new(|| {
-    include_str!("../../data/words/jieba.txt")
-        .lines()
-        .filter_map(|l| {
-            let mut f = l.split(' ');
-            Some((f.next()?, f.next()?.parse().ok()?))
-        })
-        .collect()
+/// Word → frequency, sorted by word for binary search. Built once per
+/// process: parsing and sorting the (nearly sorted) list costs a few
+/// million instructions, where a hash map of it cost over a hundred million,
+/// which a CLI run over one small file paid every time.
+static WORDS: LazyLock<Vec<(&'static str, u32)>> = LazyLock::new(|| {
+    let mut words: Vec<(&'static str, u32)> = Vec::with_capacity(140_000);
+    for l in crate::pass::lines_inclusive(include_str!("../../data/words/jieba.txt")) {
+        // `word freq tag`; memchr rather than `split`, which dominated.
+        let Some(sp) = memchr::memchr(b' ', l.as_bytes()) else { continue };
+        let rest = &l.as_bytes()[sp + 1..];
+        let freq = rest.iter().take_while(|b| b.is_ascii_digit()).fold(0u32, |f, &b| f * 10 + u32::from(b - b'0'));
+        words.push((&l[..sp], freq));
+    }
+    words.sort_by(|a, b| a.0.cmp(b.0));
+    // jieba lists each word once; keep the first should a list not.
+    words.dedup_by(|b, a| a.0 == b.0);
+    words
 });
 
 static SYLLABLES: LazyLock<HashSet<&'static str>> =
@@ -41,7 +50,7 @@ static BY_READING: LazyLock<HashMap<&'static str, Vec<char>>> = LazyLock::new(||
 
 /// The frequency of `word` in the word list, if it is there.
 pub fn word_frequency(word: &str) -> Option<u32> {
-    WORDS.get(word).copied()
+    WORDS.binary_search_by(|(w, _)| (*w).cmp(word)).ok().map(|i| WORDS[i].1)
 }
 
 /// Whether `s` is a Mandarin syllable without tone (`ü` as `ü`).
@@ -65,5 +74,8 @@ mod tests {
         assert!(is_syllable("dang") && is_syllable("lüe") && !is_syllable("ABC") && !is_syllable("see"));
         assert!(chars_with_reading("bào").contains(&'报'));
         assert_eq!(SYLLABLES.len(), 416);
+        assert_eq!(WORDS.len(), 136_547);
+        // The list is not in byte order in the file; every word is found.
+        assert!(["吉林", "一", "龢"].iter().all(|w| word_frequency(w).is_some()));
     }
 }
