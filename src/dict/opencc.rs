@@ -416,6 +416,10 @@ fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String) -> usize {
     let sure = if last { text.len() } else { start_of_last_chars(text, trie.max_key_chars().saturating_sub(1)) };
     let b = text.as_bytes();
     let mut p = 0;
+    // `text[copied..p]` maps to itself and is not yet written: most
+    // characters of most text are unmapped, and copying them as one slice
+    // beats re-encoding each.
+    let mut copied = 0;
     while p < b.len() {
         if p >= sure && !last {
             break;
@@ -425,7 +429,12 @@ fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String) -> usize {
             let entry = trie.root_entry(c as u32);
             if entry & SPECIAL == 0 {
                 // Unmapped (outputs itself) or a one-character mapping.
-                out.push(Trie::entry_char(entry));
+                let v = Trie::entry_char(entry);
+                if v != c {
+                    out.push_str(&text[copied..p]);
+                    out.push(v);
+                    copied = p + clen;
+                }
                 p += clen;
                 continue;
             }
@@ -433,14 +442,18 @@ fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String) -> usize {
                 let second = (p + clen < b.len()).then(|| decode(b, p + clen).0);
                 match trie.single(node, c, second) {
                     Some(Some(v)) => {
+                        out.push_str(&text[copied..p]);
                         out.push(v);
                         p += clen;
+                        copied = p;
                         continue;
                     }
                     Some(None) => {}
                     None => {
                         if let Some(hit) = trie.walk(&text[p..], c, node) {
+                            out.push_str(&text[copied..p]);
                             p += push_hit(hit, clen, out);
+                            copied = p;
                             continue;
                         }
                     }
@@ -448,14 +461,16 @@ fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String) -> usize {
             }
         } else if let Some(node) = trie.astral_node(c) {
             if let Some(hit) = trie.walk(&text[p..], c, node) {
+                out.push_str(&text[copied..p]);
                 p += push_hit(hit, clen, out);
+                copied = p;
                 continue;
             }
         }
         if is_ids_operator(c) {
             match ids(&text[p..]) {
                 Ids::Complete(n) => {
-                    out.push_str(&text[p..p + n]);
+                    // An ideographic description sequence stays as it is.
                     p += n;
                     continue;
                 }
@@ -463,9 +478,10 @@ fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String) -> usize {
                 _ => {}
             }
         }
-        out.push(c);
+        // Outputs itself.
         p += clen;
     }
+    out.push_str(&text[copied..p]);
     p
 }
 
