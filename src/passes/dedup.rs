@@ -51,12 +51,16 @@ pub struct DedupConfig {
     /// Window hashes kept per document, at most (and paragraph hashes, at
     /// most as many): past it, text is still checked against what is kept
     /// but adds nothing, so memory is bounded whatever the document's size.
+    /// Default 2^18: about 260 000 characters of text remembered, dozens of
+    /// newspaper articles, in a 4 MiB table that stays in cache (at 2^20
+    /// the 16 MiB table's cache misses cost a tenth of the pipeline's time
+    /// on a long plain-text document).
     pub max_windows: usize,
 }
 
 impl Default for DedupConfig {
     fn default() -> DedupConfig {
-        DedupConfig { min_paragraph_chars: 20, min_span_han: 30, max_windows: 1 << 20 }
+        DedupConfig { min_paragraph_chars: 20, min_span_han: 30, max_windows: 1 << 18 }
     }
 }
 
@@ -171,6 +175,8 @@ pub struct DedupPass {
     norm: Vec<(char, usize)>,
     /// Scratch: the line's window hashes.
     hashes: Vec<u64>,
+    /// Scratch: the characters of the current window, as a ring.
+    ring: Vec<u64>,
 }
 
 #[inline]
@@ -206,9 +212,8 @@ fn normalize_into(s: &str, norm: &mut Vec<(char, usize)>) {
     }
 }
 
-fn hash_all(chars: &[(char, usize)]) -> u64 {
-    chars.iter().fold(0xcbf2_9ce4_8422_2325, |h, &(c, _)| (h ^ c as u64).wrapping_mul(BASE))
-}
+/// The paragraph hash (FNV-1a over the normalized characters) starts here.
+const PARA_SEED: u64 = 0xcbf2_9ce4_8422_2325;
 
 impl DedupPass {
     /// A pass with these settings.
@@ -223,45 +228,52 @@ impl DedupPass {
             lines: LineBuffer::default(),
             norm: Vec::new(),
             hashes: Vec::new(),
+            ring: Vec::new(),
         }
     }
 
-    /// The rolling hashes of all windows of `w` characters in `norm`.
-    fn window_hashes(&self, norm: &[(char, usize)], w: usize, mut f: impl FnMut(usize, u64)) {
-        if norm.len() < w {
-            return;
-        }
-        let mut h = 0u64;
-        for (i, &(c, _)) in norm.iter().enumerate() {
-            if i >= w {
-                h = h.wrapping_sub((norm[i - w].0 as u64).wrapping_mul(self.top));
+    /// One pass over `content`: the window hashes into `self.hashes`, and
+    /// the normalized length and paragraph hash. The normalized characters
+    /// themselves are only needed when a span repeats, which is rare, so
+    /// they are not kept (`normalize_into` rebuilds them then).
+    fn scan(&mut self, content: &str, w: usize) -> (usize, u64) {
+        let ring = &mut self.ring;
+        ring.clear();
+        ring.resize(w, 0);
+        let hashes = &mut self.hashes;
+        hashes.clear();
+        let (mut n, mut para, mut h, mut slot) = (0usize, PARA_SEED, 0u64, 0usize);
+        for c in content.chars() {
+            let Some(f) = fold(c) else { continue };
+            let f = f as u64;
+            para = (para ^ f).wrapping_mul(BASE);
+            // `ring[slot]` holds the character leaving the window.
+            h = h.wrapping_sub(ring[slot].wrapping_mul(self.top)).wrapping_mul(BASE).wrapping_add(f);
+            ring[slot] = f;
+            slot = if slot + 1 == w { 0 } else { slot + 1 };
+            n += 1;
+            if n >= w {
+                hashes.push(h);
             }
-            h = h.wrapping_mul(BASE).wrapping_add(c as u64);
-            if i + 1 >= w {
-                f(i + 1 - w, h);
-            }
         }
+        (n, para)
     }
 
     fn judge(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
         let content = line.strip_suffix('\n').unwrap_or(line);
-        let mut norm = std::mem::take(&mut self.norm);
-        norm.clear();
-        normalize_into(content, &mut norm);
         let w = self.cfg.min_span_han.max(1);
+        let (n, para) = self.scan(content, w);
         // A repeated paragraph.
-        if norm.len() >= self.cfg.min_paragraph_chars && seg == Seg::Line {
-            let h = hash_all(&norm);
+        if n >= self.cfg.min_paragraph_chars && seg == Seg::Line {
             // Past the cap, paragraphs are still checked but not added, as
             // windows are: memory stays bounded on any document.
             let seen = if self.paragraphs.len() < self.cfg.max_windows {
-                !self.paragraphs.insert(h)
+                !self.paragraphs.insert(para)
             } else {
-                self.paragraphs.contains(h)
+                self.paragraphs.contains(para)
             };
             if seen {
                 out.edit_abs(at, line, "", "duplicate_paragraph");
-                self.norm = norm;
                 return;
             }
         }
@@ -273,9 +285,6 @@ impl DedupPass {
         // overlapping. Two lookups for a line with no repeat, instead of
         // one per character.
         let mut hashes = std::mem::take(&mut self.hashes);
-        hashes.clear();
-        self.window_hashes(&norm, w, |_, h| hashes.push(h));
-        let n = norm.len();
         let mut spans: Vec<(usize, usize)> = Vec::new();
         if let (Some(&first), Some(&last)) = (hashes.first(), hashes.last()) {
             if self.windows.contains(first) {
@@ -304,6 +313,11 @@ impl DedupPass {
                 }
             }
         }
+        let mut norm = std::mem::take(&mut self.norm);
+        norm.clear();
+        if !spans.is_empty() {
+            normalize_into(content, &mut norm);
+        }
         // A column printed twice holds at least one whole sentence; a long
         // name or phrase that the article repeats on purpose sits inside a
         // sentence. Keep only the former shape.
@@ -327,10 +341,9 @@ impl DedupPass {
         // Remember the kept text's windows.
         if self.windows.len() < self.cfg.max_windows {
             if !spans.is_empty() {
-                norm.clear();
-                normalize_into(&kept, &mut norm);
-                hashes.clear();
-                self.window_hashes(&norm, w, |_, h| hashes.push(h));
+                self.hashes = std::mem::take(&mut hashes);
+                self.scan(&kept, w);
+                hashes = std::mem::take(&mut self.hashes);
             }
             for &h in &hashes {
                 if self.windows.len() >= self.cfg.max_windows {
