@@ -279,10 +279,11 @@ impl CaptionPass {
     /// Whether the held line is a caption after a gap, now that `next`
     /// (the next non-blank line, trimmed) is known.
     fn gap_caption_confirmed(&self, next: &str) -> bool {
-        let body = visible_chars(next) >= MIN_BODY_CHARS && next.contains(['，', ',', '。']);
+        // Cheapest test last: most lines are judged with nothing held.
+        let body = || super::visible_up_to(next, MIN_BODY_CHARS) >= MIN_BODY_CHARS && next.contains(['，', ',', '。']);
         match self.held.as_ref().and_then(|h| h.2) {
-            Some(GapCaption::Bare) => body && PATTERNS.connectives.iter().any(|c| next.starts_with(c)),
-            Some(GapCaption::Sentence) => body && PATTERNS.leads.iter().any(|l| next.starts_with(l)),
+            Some(GapCaption::Bare) => PATTERNS.connectives.iter().any(|c| next.starts_with(c)) && body(),
+            Some(GapCaption::Sentence) => PATTERNS.leads.iter().any(|l| next.starts_with(l)) && body(),
             None => false,
         }
     }

@@ -123,13 +123,25 @@ impl PunctPass {
         }
         // One decoding loop gathers everything the later steps ask about
         // the line.
-        self.chars.clear();
-        self.offs.clear();
+        // Local vectors: their lengths stay in registers in the loop.
+        let (mut chars, mut offs) = (std::mem::take(&mut self.chars), std::mem::take(&mut self.offs));
+        chars.clear();
+        offs.clear();
         self.spaces.clear();
         self.marks.clear();
         let mut st = LineStats::default();
+        // At most one character per byte: no reallocation inside the loop.
+        chars.reserve(content.len());
+        offs.reserve(content.len() + 1);
         for (i, c) in content.char_indices() {
-            let k = self.chars.len();
+            // Most characters are common Han, which none of the checks
+            // below is about.
+            if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+                chars.push(c);
+                offs.push(i);
+                continue;
+            }
+            let k = chars.len();
             if is_ws(c) {
                 self.spaces.push(k);
             }
@@ -144,10 +156,11 @@ impl PunctPass {
             st.sentence_punct |= is_sentence_punct(c) && c != '、';
             st.enumeration |= c == '、';
             st.url_gate |= c == '/' || c == '.';
-            self.chars.push(c);
-            self.offs.push(i);
+            chars.push(c);
+            offs.push(i);
         }
-        self.offs.push(content.len());
+        offs.push(content.len());
+        (self.chars, self.offs) = (chars, offs);
         self.stats = st;
         if st.url_gate {
             protect_urls(&self.chars, &mut self.protected);
@@ -611,21 +624,23 @@ fn joins_in_body(chars: &[char], p: usize, n: usize, pangu: bool) -> bool {
 /// at least two such boundaries, four in five of them spaced.
 fn spaces_han_from_latin(chars: &[char]) -> bool {
     let (mut total, mut spaced) = (0usize, 0usize);
-    let mut prev: Option<char> = None;
+    // The previous non-space character (NUL before the first: neither Han
+    // nor Latin), and whether it is Latin. `is_han` only runs next to a
+    // Latin character, which is rare in Chinese text.
+    let (mut prev, mut prev_latin) = ('\0', false);
     let mut gap = false;
     for &c in chars {
         if is_ws(c) {
             gap = true;
             continue;
         }
-        if let Some(p) = prev {
-            let latin = |c: char| c.is_ascii_alphanumeric();
-            if (is_han(p) && latin(c)) || (latin(p) && is_han(c)) {
-                total += 1;
-                spaced += usize::from(gap);
-            }
+        let latin = c.is_ascii_alphanumeric();
+        if (latin && is_han(prev)) || (prev_latin && is_han(c)) {
+            total += 1;
+            spaced += usize::from(gap);
         }
-        prev = Some(c);
+        prev = c;
+        prev_latin = latin;
         gap = false;
     }
     total >= 2 && spaced * 5 >= total * 4
