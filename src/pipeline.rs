@@ -350,45 +350,54 @@ struct Chain {
 
 impl Chain {
     fn push(&mut self, input: &str, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
-        let n = self.passes.len();
-        if n == 0 {
+        if self.passes.is_empty() {
             out.push_str(input);
             return Ok(());
         }
-        for i in 0..n {
+        self.push_from(0, input, out, audit)
+    }
+
+    /// Pushes `input` into pass `first` and what each pass writes on into
+    /// the next.
+    fn push_from(&mut self, first: usize, input: &str, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        let n = self.passes.len();
+        for i in first..n {
             let (done, rest) = self.bufs.split_at_mut(i);
-            let inp: &str = if i == 0 { input } else { &done[i - 1] };
+            let inp: &str = if i == first { input } else { &done[i - 1] };
             let dst: &mut String = if i + 1 == n { &mut *out } else { &mut rest[0] };
             let pass = &mut self.passes[i];
             let mut o = Out::new(dst, &mut *audit, pass.name(), self.bases[i]);
             pass.push(inp, &mut o)?;
             self.bases[i] += inp.len() as u64;
-            if i > 0 {
+            if i > first {
                 done[i - 1].clear();
             }
         }
         Ok(())
     }
 
-    /// Finishes pass `i`, pushes what it flushed into pass `i + 1`, then
-    /// finishes that one (finishing every pass first would lose the
-    /// flushed text of the earlier ones).
+    /// Finishes pass `i` and pushes what it flushed through the passes
+    /// after it, then finishes pass `i + 1`, and so on (finishing every
+    /// pass first would lose the flushed text of the earlier ones). What a
+    /// pass flushes travels as its own push, never glued to the output of
+    /// the push before: a pass then receives at most one line piece per
+    /// push, at the end of a document as everywhere else, and holds at most
+    /// one (gluing them made each pass hold one piece more than the pass
+    /// before it: nine pieces of a cut line by the last pass).
     fn finish(&mut self, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
         let n = self.passes.len();
         for i in 0..n {
-            let (done, rest) = self.bufs.split_at_mut(i);
-            let dst: &mut String = if i + 1 == n { &mut *out } else { &mut rest[0] };
-            let pass = &mut self.passes[i];
-            if i > 0 {
-                let inp = &done[i - 1];
-                let mut o = Out::new(dst, &mut *audit, pass.name(), self.bases[i]);
-                pass.push(inp, &mut o)?;
-                self.bases[i] += inp.len() as u64;
-                done[i - 1].clear();
-            }
+            let mut flushed = std::mem::take(&mut self.bufs[i]);
+            let dst: &mut String = if i + 1 == n { &mut *out } else { &mut flushed };
             // Edits made while flushing refer to input already pushed.
+            let pass = &mut self.passes[i];
             let mut o = Out::new(dst, &mut *audit, pass.name(), self.bases[i]);
             pass.finish(&mut o)?;
+            if i + 1 < n && !flushed.is_empty() {
+                self.push_from(i + 1, &flushed, out, audit)?;
+            }
+            flushed.clear();
+            self.bufs[i] = flushed;
         }
         self.reset();
         Ok(())

@@ -130,6 +130,56 @@ fn a_long_line_with_no_newline_is_cut_not_held_whole() {
     assert!(max_held <= bound, "held {max_held} bytes, bound {bound}");
 }
 
+/// A pass that passes text through and records the largest push it got.
+struct Largest(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl zhclean::Pass for Largest {
+    fn name(&self) -> &'static str {
+        "largest"
+    }
+    fn push(&mut self, input: &str, out: &mut zhclean::Out<'_>) -> Result<(), zhclean::Error> {
+        self.0.fetch_max(input.len(), std::sync::atomic::Ordering::Relaxed);
+        out.text().push_str(input);
+        Ok(())
+    }
+    fn finish(&mut self, _: &mut zhclean::Out<'_>) -> Result<(), zhclean::Error> {
+        Ok(())
+    }
+    fn held_bytes(&self) -> usize {
+        0
+    }
+}
+
+#[test]
+fn the_end_of_a_long_line_reaches_each_pass_one_piece_at_a_time() {
+    // Each line pass holds one piece of a cut line. At the end of the
+    // document every pass flushes its piece; a pass further down must get
+    // them one by one, not glued (which made the last of nine passes hold
+    // nine pieces: 90 MB of peak memory on a 64 MB line).
+    use zhclean::passes::{dedup::DedupPass, punct::PunctPass};
+    let cap = 1 << 16;
+    let largest = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut s = zhclean::Stream::from_passes(
+        vec![
+            Box::new(PunctPass::new(Default::default())),
+            Box::new(DedupPass::new(Default::default())),
+            Box::new(PunctPass::new(Default::default())),
+            Box::new(Largest(largest.clone())),
+        ],
+        cap,
+        false,
+    );
+    // No ASCII punctuation, so no pass makes a piece longer.
+    let block = "长句子没有换行，还有很多不一样的字".repeat(1000);
+    let mut out = String::new();
+    for k in 0..24 {
+        s.push(format!("{k}{block}").as_bytes(), &mut out).unwrap();
+    }
+    s.finish(&mut out).unwrap();
+    let largest = largest.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(largest <= cap, "a push of {largest} bytes, cap {cap}");
+}
+
 #[test]
 fn a_flood_of_blank_lines_after_a_held_line_stays_bounded() {
     // A short line (a caption candidate) and an open paragraph are held

@@ -130,9 +130,6 @@ impl PunctPass {
         self.spaces.clear();
         self.marks.clear();
         let mut st = LineStats::default();
-        // At most one character per byte: no reallocation inside the loop.
-        chars.reserve(content.len());
-        offs.reserve(content.len() + 1);
         for (i, c) in content.char_indices() {
             // Most characters are common Han, which none of the checks
             // below is about.
