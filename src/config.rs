@@ -40,8 +40,9 @@ pub struct CleanConfig {
     /// Web chrome removal ([`crate::passes::chrome`]).
     pub chrome: bool,
     /// Photo captions, credits and page-jump markers
-    /// ([`crate::passes::caption`]).
-    pub caption: bool,
+    /// ([`crate::passes::caption`]); `None` to skip.
+    #[serde(with = "pass_switch")]
+    pub caption: Option<crate::passes::caption::CaptionConfig>,
     /// Paragraphs cut by a column or page end put back together
     /// ([`crate::passes::rejoin`]); `None` to skip.
     #[serde(with = "pass_switch")]
@@ -61,6 +62,12 @@ pub struct CleanConfig {
     pub max_line_bytes: usize,
     /// Replace invalid UTF-8 with U+FFFD (and count it) instead of failing.
     pub lossy: bool,
+    /// Make reaching any cap an [`ErrorKind::Cap`](crate::ErrorKind::Cap)
+    /// error naming it, instead of going on with less context. Default off:
+    /// every cap bounds how far a pass looks (see
+    /// [`CapHit`](crate::pass::CapHit)), reaching one loses nothing, and it
+    /// is still reported to the audit and by the CLI.
+    pub strict_caps: bool,
 }
 
 /// How paragraphs come out.
@@ -82,13 +89,14 @@ impl Default for CleanConfig {
             pinyin: true,
             script: Some(ScriptConfig::default()),
             chrome: true,
-            caption: true,
+            caption: Some(Default::default()),
             rejoin: Some(Default::default()),
             dedup: Some(Default::default()),
             punct: Some(PunctConfig::default()),
             output: OutputMode::Paragraphs,
             max_line_bytes: 1 << 20,
             lossy: false,
+            strict_caps: false,
         }
     }
 }
@@ -122,7 +130,7 @@ impl CleanConfig {
             pinyin: false,
             script: None,
             chrome: false,
-            caption: false,
+            caption: None,
             rejoin: None,
             dedup: None,
             punct: None,
@@ -139,7 +147,7 @@ impl CleanConfig {
             pinyin: false,
             script: None,
             chrome: false,
-            caption: false,
+            caption: None,
             rejoin: None,
             dedup: None,
             punct: None,
@@ -185,6 +193,10 @@ pub struct ScriptConfig {
     /// Include OpenCC's `may_output_tofu` dictionaries (rare Simplified
     /// forms common fonts lack), as OpenCC's library does. Default on.
     pub include_tofu_risk: bool,
+    /// Lines held while an Ideographic Description Sequence may continue
+    /// past a line end, at most; past it they are converted as if the text
+    /// ended there (a cap hit). Default 1 MiB.
+    pub max_ids_hold_bytes: usize,
 }
 
 impl Default for ScriptConfig {
@@ -196,7 +208,7 @@ impl Default for ScriptConfig {
 impl ScriptConfig {
     /// Conversion with the named OpenCC config.
     pub fn new(config: &str) -> ScriptConfig {
-        ScriptConfig { config: config.to_string(), include_tofu_risk: true }
+        ScriptConfig { config: config.to_string(), include_tofu_risk: true, max_ids_hold_bytes: 1 << 20 }
     }
     /// Sets [`ScriptConfig::include_tofu_risk`].
     pub fn include_tofu_risk(mut self, on: bool) -> Self {

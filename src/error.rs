@@ -24,10 +24,12 @@ pub struct Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(src) = &self.source {
-            write!(f, "{src}: ")?;
+        // Line 0: no place in the input (lines count from 1), only a source.
+        match (&self.source, self.line) {
+            (Some(src), 0) => write!(f, "{src}"),
+            (Some(src), _) => write!(f, "{src}: line {}, byte {}", self.line, self.byte),
+            (None, _) => write!(f, "line {}, byte {}", self.line, self.byte),
         }
-        write!(f, "line {}, byte {}", self.line, self.byte)
     }
 }
 
@@ -141,6 +143,8 @@ mod tests {
             .with_source("a.txt");
         assert_eq!(e.to_string(), "a.txt: line 3, byte 17: invalid UTF-8");
         assert_eq!(e.kind(), ErrorKind::InvalidUtf8);
+        // Without a place in the input, only the source.
+        assert_eq!(Error::cap("too many").with_source("a.txt").to_string(), "a.txt: too many");
     }
 
     #[test]

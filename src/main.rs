@@ -47,6 +47,12 @@ OPTIONS:
                              failing; the count is reported on stderr.
         --max-line-bytes N   Cut lines longer than N bytes at a safe point
                              (bounds memory) [default: 1048576]
+        --strict-caps        Stop with exit code 4 when a pass reaches a cap
+                             (dedup.max_windows, rejoin.max_paragraph_bytes,
+                             caption.max_held_bytes, script.max_ids_hold_bytes,
+                             max_line_bytes). Without it the pass goes on with
+                             less context, nothing is lost, and a warning
+                             names the cap and how to raise it.
 CORPUS MODE:
         --jsonl              Treat every input as JSONL
         --field NAME         The JSONL field to clean [default: text]
@@ -66,6 +72,9 @@ CORPUS MODE:
         --audit FILE         Write every edit as JSONL: file, line, id, pass,
                              reason, byte (in the input text), removed,
                              inserted. Output plus audit rebuild the input.
+        --max-audit-edits N  Cap on one document's edits held for --audit
+                             (a plain-text file is one document; about 300
+                             bytes an edit) [default: 4000000]
     -q, --quiet              No progress bar (it is shown only on a terminal)
     -h, --help               Print this help.
     -V, --version            Print the version.
@@ -119,7 +128,7 @@ fn parse_args() -> Result<Option<Args>, Failure> {
     let mut files = Vec::new();
     let (mut output, mut stats, mut audit, mut config_file) = (None, None, None, None);
     let mut preset: Option<String> = None;
-    let (mut lossy, mut no_tofu, mut jsonl, mut quiet) = (false, false, false, false);
+    let (mut lossy, mut no_tofu, mut jsonl, mut quiet, mut strict) = (false, false, false, false, false);
     let mut max_line = None;
     let mut to: Option<String> = None;
     let mut subcommand: Option<String> = None;
@@ -141,6 +150,7 @@ fn parse_args() -> Result<Option<Args>, Failure> {
             Short('p') | Long("preset") => preset = Some(p.value().map_err(usage)?.string().map_err(usage)?),
             Long("config") => config_file = Some(PathBuf::from(p.value().map_err(usage)?)),
             Long("lossy") => lossy = true,
+            Long("strict-caps") => strict = true,
             Short('c') | Long("to") => to = Some(p.value().map_err(usage)?.string().map_err(usage)?),
             Long("no-tofu-risk") => no_tofu = true,
             Long("max-line-bytes") => max_line = Some(p.value().map_err(usage)?.parse::<usize>().map_err(usage)?),
@@ -158,6 +168,7 @@ fn parse_args() -> Result<Option<Args>, Failure> {
             Long("dedup-max-keys") => dedup.max_keys = p.value().map_err(usage)?.parse().map_err(usage)?,
             Long("stats") => stats = Some(PathBuf::from(p.value().map_err(usage)?)),
             Long("audit") => audit = Some(PathBuf::from(p.value().map_err(usage)?)),
+            Long("max-audit-edits") => corpus.max_audit_edits = p.value().map_err(usage)?.parse().map_err(usage)?,
             Short('q') | Long("quiet") => quiet = true,
             Long("line") => line = p.value().map_err(usage)?.parse().map_err(usage)?,
             Value(v)
@@ -188,7 +199,8 @@ fn parse_args() -> Result<Option<Args>, Failure> {
     };
     match to.as_deref() {
         Some("none") => config.script = None,
-        Some(name) => config.script = Some(ScriptConfig::new(name)),
+        // The config file's other script settings stay.
+        Some(name) => config.script.get_or_insert_with(|| ScriptConfig::new(name)).config = name.to_string(),
         None => {}
     }
     if no_tofu {
@@ -197,6 +209,7 @@ fn parse_args() -> Result<Option<Args>, Failure> {
         }
     }
     config.lossy |= lossy;
+    config.strict_caps |= strict;
     if let Some(n) = max_line {
         config.max_line_bytes = n;
     }
@@ -341,6 +354,15 @@ fn run_into(
             }
             if skipped.len() > 20 {
                 eprintln!("zhclean: {name}: … and {} more skipped records", skipped.len() - 20);
+            }
+        }
+        // A cap reached changes what a pass could judge, never loses text;
+        // say so once per setting (the stats count every document).
+        let notes = corpus.take_cap_notes();
+        if !notes.is_empty() && !args.quiet {
+            bar.clear();
+            for m in &notes {
+                eprintln!("zhclean: warning: {m}");
             }
         }
         match result {

@@ -66,10 +66,75 @@ pub struct Edit<'a> {
     pub reason: &'static str,
 }
 
+/// A configured limit that a pass reached in a document.
+///
+/// Every buffer or set a pass keeps that could grow with the input has a
+/// cap in [`CleanConfig`](crate::CleanConfig). Past it, the pass goes on
+/// with less context (each cap documents what it gives up: a longer look
+/// back for repeats, a longer paragraph to join onto, …), and nothing is
+/// lost. It is never silent: the hit reaches the [`Audit`], the CLI warns
+/// and counts it, and with
+/// [`CleanConfig::strict_caps`](crate::CleanConfig::strict_caps) it is an
+/// [`ErrorKind::Cap`](crate::ErrorKind::Cap) error instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CapHit {
+    /// The pass that reached it (`"framer"` for the line cap).
+    pub pass: &'static str,
+    /// The setting, as the config file spells it: `"dedup.max_windows"`.
+    pub setting: &'static str,
+    /// Its value.
+    pub limit: usize,
+    /// Where, as a byte offset in the pass's input for the document.
+    pub byte: u64,
+    /// What the pass does past it, in a few words.
+    pub consequence: &'static str,
+}
+
+impl CapHit {
+    /// A message naming the cap, what was given up and how to raise it.
+    pub fn message(&self) -> String {
+        let (table, key) = self.setting.split_once('.').map_or(("", self.setting), |(t, k)| (t, k));
+        let raise = if table.is_empty() { format!("`{key} = N`") } else { format!("`{key} = N` under `[{table}]`") };
+        format!(
+            "{} ({}) reached at byte {} of the pass's input: {}; raise it with {raise} in a --config file",
+            self.setting, self.limit, self.byte, self.consequence
+        )
+    }
+}
+
+/// Reports a cap at most once per document: a pass keeps one per cap and
+/// resets it at `finish`.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct CapOnce(bool);
+
+impl CapOnce {
+    /// Reports the cap through `out` unless it was this document.
+    pub(crate) fn report(
+        &mut self,
+        out: &mut Out<'_>,
+        setting: &'static str,
+        limit: usize,
+        byte: u64,
+        consequence: &'static str,
+    ) {
+        if !std::mem::replace(&mut self.0, true) {
+            out.cap(setting, limit, byte, consequence);
+        }
+    }
+
+    /// A new document.
+    pub(crate) fn reset(&mut self) {
+        self.0 = false;
+    }
+}
+
 /// Receives edits, push-model (as grep-searcher's `Sink` receives matches).
 pub trait Audit {
     /// Called once per edit, in input order within a pass.
     fn edit(&mut self, edit: &Edit<'_>);
+    /// Called when a pass reaches a configured cap (at most once per cap
+    /// and document). Default: ignored.
+    fn cap(&mut self, _hit: &CapHit) {}
     /// Called when a document ends.
     fn end_document(&mut self) {}
     /// Whether edits are wanted at all. Passes skip building edit strings
@@ -97,6 +162,8 @@ impl Audit for NoAudit {
 pub struct EditLog {
     /// The edits received so far, in arrival order.
     pub edits: Vec<OwnedEdit>,
+    /// The caps reached so far.
+    pub caps: Vec<CapHit>,
 }
 
 /// An owned copy of an [`Edit`].
@@ -124,6 +191,10 @@ impl Audit for EditLog {
             reason: e.reason,
         });
     }
+
+    fn cap(&mut self, hit: &CapHit) {
+        self.caps.push(*hit);
+    }
 }
 
 /// Where a pass writes: the text it decided on, and (when auditing) the
@@ -136,6 +207,8 @@ pub struct Out<'a> {
     pass: &'static str,
     /// Offset of the current push's input in the pass's document input.
     base: u64,
+    /// The first cap reached during this call, for the driver.
+    cap: Option<CapHit>,
 }
 
 impl<'a> Out<'a> {
@@ -143,7 +216,7 @@ impl<'a> Out<'a> {
     /// the input about to be pushed, in the pass's input for the document.
     pub fn new(text: &'a mut String, audit: &'a mut dyn Audit, pass: &'static str, base: u64) -> Out<'a> {
         let auditing = audit.enabled();
-        Out { text, audit, auditing, pass, base }
+        Out { text, audit, auditing, pass, base, cap: None }
     }
 
     /// The output text buffer; append to it.
@@ -171,6 +244,19 @@ impl<'a> Out<'a> {
     #[inline]
     pub fn edit(&mut self, rel_byte: usize, before: &str, after: &str, reason: &'static str) {
         self.edit_abs(self.base + rel_byte as u64, before, after, reason);
+    }
+
+    /// Reports that a configured cap was reached at `byte` (an offset in
+    /// the pass's input for the document). Call once per cap and document.
+    pub fn cap(&mut self, setting: &'static str, limit: usize, byte: u64, consequence: &'static str) {
+        let hit = CapHit { pass: self.pass, setting, limit, byte, consequence };
+        self.audit.cap(&hit);
+        self.cap.get_or_insert(hit);
+    }
+
+    /// The first cap reached through this sink, if any.
+    pub fn cap_hit(&self) -> Option<&CapHit> {
+        self.cap.as_ref()
     }
 
     /// Records an edit at `byte`, an offset into the pass's input for the

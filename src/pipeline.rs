@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::config::{CleanConfig, OutputMode};
 use crate::error::Error;
-use crate::pass::{Audit, NoAudit, Out, Pass};
+use crate::pass::{Audit, CapHit, NoAudit, Out, Pass};
 use crate::passes;
 use crate::stream::framer::Framer;
 
@@ -129,14 +129,14 @@ impl Cleaner {
         if cfg.pinyin {
             chain.push(Box::new(passes::pinyin::PinyinPass::new()));
         }
-        if let Some(o) = &self.inner.opencc {
-            chain.push(Box::new(passes::script::ScriptPass::new(o)));
+        if let (Some(o), Some(c)) = (&self.inner.opencc, &cfg.script) {
+            chain.push(Box::new(passes::script::ScriptPass::new(o).max_ids_hold(c.max_ids_hold_bytes)));
         }
         if cfg.chrome {
             chain.push(Box::new(passes::chrome::ChromePass::new()));
         }
-        if cfg.caption {
-            chain.push(Box::new(passes::caption::CaptionPass::new()));
+        if let Some(c) = &cfg.caption {
+            chain.push(Box::new(passes::caption::CaptionPass::with_config(c.clone())));
         }
         if let Some(c) = &cfg.rejoin {
             chain.push(Box::new(passes::rejoin::RejoinPass::new(c.clone())));
@@ -148,20 +148,19 @@ impl Cleaner {
             chain.push(Box::new(passes::punct::PunctPass::new(c.clone())));
         }
         if cfg.output == OutputMode::Paragraphs {
-            chain.push(Box::new(passes::paragraphs::ParagraphsPass::new()));
+            chain.push(Box::new(passes::paragraphs::ParagraphsPass::new().max_held(cfg.max_line_bytes)));
         }
-        Stream::from_passes(chain, cfg.max_line_bytes, cfg.lossy)
+        Stream::from_passes(chain, cfg.max_line_bytes, cfg.lossy).strict_caps(cfg.strict_caps)
     }
 
     /// Cleans one document held in memory.
     ///
     /// # Panics
     /// When [`Cleaner::try_clean`] would return an error. A `&str` is valid
-    /// UTF-8 and no pass in this version has a cap that text can hit, so
-    /// this does not happen today; use `try_clean` to be safe from passes
-    /// that gain caps.
+    /// UTF-8, so that is only a cap reached with
+    /// [`CleanConfig::strict_caps`] on; use `try_clean` then.
     pub fn clean(&self, text: &str) -> String {
-        self.try_clean(text).expect("cleaning a &str cannot fail with the current passes")
+        self.try_clean(text).expect("cleaning a &str fails only on a cap reached with strict_caps")
     }
 
     /// Cleans one document held in memory. Runs exactly the streaming code
@@ -258,6 +257,10 @@ pub(crate) fn read_blocks<R: Read>(
 pub struct Stream {
     framer: Framer,
     chain: Chain,
+    /// See [`CleanConfig::strict_caps`](crate::CleanConfig::strict_caps).
+    strict_caps: bool,
+    /// The line cap was reported in this document.
+    line_cap_reported: bool,
 }
 
 impl Stream {
@@ -267,8 +270,18 @@ impl Stream {
         let n = passes.len();
         Stream {
             framer: Framer::new(max_line_bytes.max(crate::config::MIN_LINE_BYTES), lossy),
-            chain: Chain { passes, bufs: vec![String::new(); n], bases: vec![0; n] },
+            chain: Chain { passes, bufs: vec![String::new(); n], bases: vec![0; n], strict_caps: false },
+            strict_caps: false,
+            line_cap_reported: false,
         }
+    }
+
+    /// Makes reaching a cap an error (see
+    /// [`CleanConfig::strict_caps`](crate::CleanConfig::strict_caps)).
+    pub fn strict_caps(mut self, on: bool) -> Stream {
+        self.strict_caps = on;
+        self.chain.strict_caps = on;
+        self
     }
 
     /// Feeds bytes; appends whatever output is decided to `out`.
@@ -321,11 +334,27 @@ impl Stream {
     }
 
     fn push_inner(&mut self, bytes: &[u8], out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
-        let chain = &mut self.chain;
-        self.framer.push(bytes, &mut |text| chain.push(text, out, &mut *audit))
+        let (chain, reported, strict) = (&mut self.chain, &mut self.line_cap_reported, self.strict_caps);
+        let limit = self.framer.cap();
+        self.framer.push(bytes, &mut |text| {
+            // The framer hands out unterminated text during a push only
+            // when it cut a line longer than the cap.
+            if !text.ends_with('\n') && !*reported {
+                *reported = true;
+                let byte = chain.bases.first().copied().unwrap_or(0) + text.len() as u64;
+                let consequence = "a longer line is cut into pieces, which passes judge as pieces";
+                let hit = CapHit { pass: "framer", setting: "max_line_bytes", limit, byte, consequence };
+                audit.cap(&hit);
+                if strict {
+                    return Err(Error::cap(hit.message()));
+                }
+            }
+            chain.push(text, out, &mut *audit)
+        })
     }
 
     fn finish_inner(&mut self, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        self.line_cap_reported = false;
         let chain = &mut self.chain;
         let framed = self.framer.finish(&mut |text| chain.push(text, out, &mut *audit));
         if let Err(e) = framed {
@@ -346,6 +375,16 @@ struct Chain {
     bufs: Vec<String>,
     /// Bytes each pass has received in this document (audit offsets).
     bases: Vec<u64>,
+    /// A cap a pass reaches is an error.
+    strict_caps: bool,
+}
+
+/// The error for a cap reached under `strict_caps`.
+fn cap_error(o: &Out<'_>, strict: bool) -> Result<(), Error> {
+    match o.cap_hit() {
+        Some(hit) if strict => Err(Error::cap(hit.message())),
+        _ => Ok(()),
+    }
 }
 
 impl Chain {
@@ -368,6 +407,7 @@ impl Chain {
             let pass = &mut self.passes[i];
             let mut o = Out::new(dst, &mut *audit, pass.name(), self.bases[i]);
             pass.push(inp, &mut o)?;
+            cap_error(&o, self.strict_caps)?;
             self.bases[i] += inp.len() as u64;
             if i > first {
                 done[i - 1].clear();
@@ -393,6 +433,7 @@ impl Chain {
             let pass = &mut self.passes[i];
             let mut o = Out::new(dst, &mut *audit, pass.name(), self.bases[i]);
             pass.finish(&mut o)?;
+            cap_error(&o, self.strict_caps)?;
             if i + 1 < n && !flushed.is_empty() {
                 self.push_from(i + 1, &flushed, out, audit)?;
             }

@@ -181,3 +181,42 @@ fn cli_no_tofu_risk_matches_the_opencc_command() {
     let (_, out, _) = run(&["convert", "-c", "t2s", "--no-tofu-risk"], "㑮\n".as_bytes());
     assert_eq!(String::from_utf8(out).unwrap(), "㑮\n");
 }
+
+#[test]
+fn cli_reports_a_cap_once_and_strict_caps_stops_with_exit_code_4() {
+    let dir = scratch("caps");
+    let stats = dir.join("s.json");
+    let line = "长句子没有换行，".repeat(100);
+    let input = format!("{line}\n{line}\n");
+    let (code, out, err) = run(&["--max-line-bytes", "64", "--stats", stats.to_str().unwrap(), "-q"], input.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(String::from_utf8(out).unwrap(), input, "a cap loses nothing");
+    // Quiet: no warning; the stats count it.
+    assert!(!err.contains("max_line_bytes"), "{err}");
+    let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+    assert_eq!(s["caps"]["max_line_bytes"], 1);
+    let (code, _, err) = run(&["--max-line-bytes", "64"], input.as_bytes());
+    assert_eq!(code, 0);
+    assert_eq!(err.matches("warning").count(), 1, "{err}");
+    assert!(err.contains("<stdin>") && err.contains("max_line_bytes (64)") && err.contains("--config"), "{err}");
+    let (code, out, err) = run(&["--max-line-bytes", "64", "--strict-caps"], input.as_bytes());
+    assert_eq!(code, 4, "{err}");
+    assert!(out.is_empty() || input.starts_with(std::str::from_utf8(&out).unwrap()));
+    assert!(err.contains("max_line_bytes (64)"), "{err}");
+}
+
+#[test]
+fn cli_audit_edit_cap_is_an_error_naming_the_option() {
+    let dir = scratch("audit_cap");
+    let (f, out, audit) = (dir.join("in.txt"), dir.join("out.txt"), dir.join("a.jsonl"));
+    std::fs::write(&f, seed_input()).unwrap();
+    let args = ["--audit", audit.to_str().unwrap(), "-o", out.to_str().unwrap(), "--max-audit-edits", "5"];
+    let (code, _, err) = run(&[&args[..], &[f.to_str().unwrap()]].concat(), b"");
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("in.txt") && err.contains("--max-audit-edits"), "{err}");
+    assert!(!out.exists() && !audit.exists(), "no output on failure");
+    // Raised, the same run succeeds.
+    let args = ["--audit", audit.to_str().unwrap(), "-o", out.to_str().unwrap(), "--max-audit-edits", "100000"];
+    let (code, _, err) = run(&[&args[..], &[f.to_str().unwrap()]].concat(), b"");
+    assert_eq!(code, 0, "{err}");
+}

@@ -96,7 +96,18 @@ const FRAGMENTS: &[&str] = &[
     "\u{fffd}",
     "\0",
     "(上接01版)",
+    "（下转第3版）",
     "倪睿/摄",
+    "（资料图片）",
+    "新华社记者 张三 摄",
+    "图/王五",
+    "首页 > 新闻中心 > 正文",
+    "京ICP备12345678号",
+    "版权所有",
+    "联系电话：0379-12345678",
+    // Long enough (>= 30 Han, a sentence) for the dedup span rule.
+    "市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。",
+    "在跟班学习期间，跟班学习干部既注重提升自身能",
     "ǎ",
     "(dāng)",
 ];
@@ -251,11 +262,46 @@ proptest! {
         let mut cfg = CleanConfig::default();
         cfg.chrome = false;
         cfg.dedup = None;
-        cfg.caption = false;
+        cfg.caption = None;
         cfg.rejoin = None;
         let c = Cleaner::builder().config(cfg).output(OutputMode::Lines).build().unwrap();
         let out = c.clean(&text);
         let want = text.replace("\r\n", "\n").chars().filter(|&c| c == '\n' || c == '\r').count();
         prop_assert_eq!(out.matches('\n').count(), want);
+    }
+}
+
+/// Inputs the generators found, shrunk, each once a bug: cleaning twice
+/// changed the text, or a pass's edits did not rebuild its input.
+#[test]
+fn cases_the_generators_found_stay_fixed() {
+    let found = [
+        // chrome matched `版权所有：` only once punct removed the space.
+        "Rustdon't洛阳Rust洛阳,版权所有 :洛阳洛阳洛阳洛阳洛阳洛阳洛阳洛阳洛阳",
+        // rejoin joined `版权所有` / `：…` into a copyright line.
+        "Rustdon't洛阳Rust洛阳,版权所有\n:don't国家大学科技园洛阳洛阳洛阳洛阳洛阳，洛阳",
+        "市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。版权所有\n：市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。·\n市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。",
+        // caption markers judged differently with spaces between brackets.
+        "市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。（资料图片） )",
+        "本报讯18:00(上接01版)洛阳洛阳洛阳洛阳洛阳洛阳洛阳(上接01版)强化人才驱动,,新华社记者 张三 摄） ",
+        // rejoin's clause rule saw `的 ，` and `的，` differently.
+        "洛阳洛阳洛阳洛阳洛阳·\n的 ，国家大学科技园洛阳https://a.cn/x?y=1洛阳",
+        // caption held a moved byline that had lost a page-jump marker.
+        "? 开幕(上接01版)\n倪睿/摄",
+    ];
+    for text in found {
+        for preset in zhclean::PRESETS {
+            let c = Cleaner::new(CleanConfig::preset(preset).unwrap()).unwrap();
+            let once = c.clean(text);
+            assert_eq!(c.clean(&once), once, "{preset}: {text:?}");
+        }
+        for (name, make) in single_passes() {
+            let input = Cleaner::new(CleanConfig::minimal()).unwrap().clean(text);
+            let mut s = Stream::from_passes(vec![make()], 1 << 20, false);
+            let (mut out, mut log) = (String::new(), EditLog::default());
+            s.push_audited(input.as_bytes(), &mut out, &mut log).unwrap();
+            s.finish_audited(&mut out, &mut log).unwrap();
+            assert_eq!(rebuild_input(&out, &log.edits).as_deref(), Ok(input.as_str()), "{name}: {text:?}");
+        }
     }
 }

@@ -143,11 +143,16 @@ pub type PassCounts = BTreeMap<&'static str, BTreeMap<&'static str, ReasonCount>
 /// Adds `edits` to `counts`.
 pub fn count<'a>(counts: &mut PassCounts, edits: impl IntoIterator<Item = &'a OwnedEdit>) {
     for e in edits {
-        let c = counts.entry(e.pass).or_default().entry(e.reason).or_default();
-        c.edits += 1;
-        c.chars_removed += e.before.chars().count() as u64;
-        c.chars_inserted += e.after.chars().count() as u64;
+        count_one(counts, e.pass, e.reason, &e.before, &e.after);
     }
+}
+
+/// Adds one edit to `counts`.
+pub fn count_one(counts: &mut PassCounts, pass: &'static str, reason: &'static str, before: &str, after: &str) {
+    let c = counts.entry(pass).or_default().entry(reason).or_default();
+    c.edits += 1;
+    c.chars_removed += before.chars().count() as u64;
+    c.chars_inserted += after.chars().count() as u64;
 }
 
 /// Which document an audit record belongs to.

@@ -36,7 +36,7 @@ use std::sync::Mutex;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Location};
-use crate::pass::{Audit, EditLog, NoAudit};
+use crate::pass::{Audit, CapHit, Edit, EditLog};
 use crate::pipeline::{Cleaner, Stream};
 use audit::{MappedEdit, PassCounts};
 use dedup::{CorpusDedup, CorpusDedupConfig};
@@ -77,6 +77,12 @@ pub struct CorpusOptions {
     /// Collect the edits (needed for an audit file and for per-pass
     /// counts; costs some speed).
     pub collect_edits: bool,
+    /// Cap on the edits of one document held for the audit file (a
+    /// document's edits are mapped back to its input when it ends; a
+    /// plain-text file is one document of any size). Past it the run stops
+    /// with an error naming the cap. About 300 bytes an edit; default 4M.
+    /// Stats alone only count, and hold nothing.
+    pub max_audit_edits: usize,
     /// Corpus-wide duplicate paragraph removal.
     pub dedup: Option<CorpusDedupConfig>,
 }
@@ -89,6 +95,7 @@ impl Default for CorpusOptions {
             skip_bad: false,
             max_record_bytes: 256 << 20,
             collect_edits: false,
+            max_audit_edits: 4_000_000,
             dedup: None,
         }
     }
@@ -151,6 +158,9 @@ pub struct CorpusStats {
     /// Edits by pass and reason (when edits are collected; corpus dedup is
     /// always counted).
     pub passes: PassCounts,
+    /// Documents that reached each cap, by setting (`dedup.max_windows`,
+    /// …; see [`CapHit`]). Always counted.
+    pub caps: BTreeMap<&'static str, u64>,
 }
 
 /// Progress, reported after each batch is written.
@@ -183,6 +193,65 @@ struct State {
     dedup: Option<CorpusDedup>,
     /// Messages about skipped records, for the caller to show.
     skipped: Vec<String>,
+    /// The first hit of each cap setting in this run, with where, for the
+    /// caller to show once.
+    cap_notes: Vec<String>,
+}
+
+/// The audit of one document in a corpus run: the edits when they are
+/// collected (or only their counts, when no audit file wants them), and
+/// the caps reached always.
+struct Collect {
+    log: EditLog,
+    edits: bool,
+    /// At most this many edits are kept; more sets `overflow`.
+    max: usize,
+    overflow: bool,
+    /// Counting instead of keeping: a plain-text file is one document of
+    /// any size, and stats alone must not hold its edits.
+    counts: Option<PassCounts>,
+}
+
+impl Collect {
+    fn new(edits: bool, max: usize) -> Collect {
+        Collect { log: EditLog::default(), edits, max, overflow: false, counts: None }
+    }
+
+    fn counting() -> Collect {
+        Collect { counts: Some(PassCounts::new()), ..Collect::new(false, 0) }
+    }
+
+    /// The audit cap's error, once it was passed.
+    fn check(&self) -> Result<(), Error> {
+        if self.overflow {
+            return Err(Error::cap(format!(
+                "more than {} edits in one document held for the audit (--max-audit-edits); \
+                 raise it, or split the input into smaller documents",
+                self.max
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl Audit for Collect {
+    fn edit(&mut self, e: &Edit<'_>) {
+        if let Some(c) = &mut self.counts {
+            audit::count_one(c, e.pass, e.reason, e.before, e.after);
+        } else if self.edits {
+            if self.log.edits.len() < self.max {
+                self.log.edit(e);
+            } else {
+                self.overflow = true;
+            }
+        }
+    }
+    fn cap(&mut self, hit: &CapHit) {
+        self.log.cap(hit);
+    }
+    fn enabled(&self) -> bool {
+        self.edits || self.counts.is_some()
+    }
 }
 
 /// Records per batch, at most; a batch also ends after [`BATCH_BYTES`].
@@ -215,6 +284,8 @@ struct Cleaned {
     edits: Vec<MappedEdit>,
     /// Keys of the paragraphs of `text`, when corpus dedup is on.
     keys: Vec<(u128, Range<usize>)>,
+    /// Caps the document reached.
+    caps: Vec<CapHit>,
 }
 
 impl Corpus {
@@ -225,7 +296,7 @@ impl Corpus {
         let pass_names = cleaner.stream().pass_names();
         Corpus {
             ctx: Ctx { cleaner, pass_names, opts, keyer },
-            state: State { stats: CorpusStats::default(), dedup, skipped: Vec::new() },
+            state: State { stats: CorpusStats::default(), dedup, skipped: Vec::new(), cap_notes: Vec::new() },
         }
     }
 
@@ -242,6 +313,15 @@ impl Corpus {
     /// Messages for records skipped since the last call (with `skip_bad`).
     pub fn take_skipped(&mut self) -> Vec<String> {
         std::mem::take(&mut self.state.skipped)
+    }
+
+    /// Messages for caps reached for the first time in this run since the
+    /// last call: one per setting, naming the file (and line) of the first
+    /// document that reached it, what the pass gave up and how to raise it.
+    /// Every document that reaches a cap is counted in
+    /// [`CorpusStats::caps`].
+    pub fn take_cap_notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.state.cap_notes)
     }
 
     /// Cleans one JSONL shard from `input` into `output`; `name` is used in
@@ -358,7 +438,9 @@ impl Corpus {
         let collect = ctx.opts.collect_edits;
         let hold = state.dedup.is_some();
         let mut stream = ctx.cleaner.stream();
-        let mut log = EditLog::default();
+        // Stats without an audit file only need counts.
+        let max = ctx.opts.max_audit_edits;
+        let mut log = if collect && audit.is_none() { Collect::counting() } else { Collect::new(collect, max) };
         let mut out = String::new();
         let mut sum = crate::Summary::default();
         let mut prog = Progress { records: 0, bytes: 0 };
@@ -366,8 +448,8 @@ impl Corpus {
         let read_err = |e: io::Error| located(e.into());
         crate::pipeline::read_blocks(input, 256 * 1024, read_err, |block| {
             sum.bytes_in += block.len() as u64;
-            let sink: &mut dyn Audit = if collect { &mut log } else { &mut NoAudit };
-            stream.push_audited(block, &mut out, sink).map_err(located)?;
+            stream.push_audited(block, &mut out, &mut log).map_err(located)?;
+            log.check().map_err(located)?;
             if !hold {
                 output.write_all(out.as_bytes())?;
                 sum.bytes_out += out.len() as u64;
@@ -378,9 +460,10 @@ impl Corpus {
             Ok(())
         })?;
         sum.replaced = stream.replaced();
-        let sink: &mut dyn Audit = if collect { &mut log } else { &mut NoAudit };
-        stream.finish_audited(&mut out, sink).map_err(located)?;
-        let mut edits = if collect { audit::map_to_input(&ctx.pass_names, log.edits) } else { Vec::new() };
+        stream.finish_audited(&mut out, &mut log).map_err(located)?;
+        log.check().map_err(located)?;
+        state.note_caps(&log.log.caps, name, None);
+        let mut edits = if log.edits { audit::map_to_input(&ctx.pass_names, log.log.edits) } else { Vec::new() };
         if let (Some(d), Some(k)) = (&mut state.dedup, &ctx.keyer) {
             let keys = k.paragraph_keys(&out);
             d.apply(&mut out, &keys, ctx.pass_names.len(), &mut edits).map_err(located)?;
@@ -395,6 +478,14 @@ impl Corpus {
         st.text_bytes_out += sum.bytes_out;
         st.emptied_documents += u64::from(sum.bytes_out == 0 && sum.bytes_in > 0);
         audit::count(&mut st.passes, edits.iter().map(|m| &m.edit));
+        for (pass, reasons) in log.counts.unwrap_or_default() {
+            for (reason, c) in reasons {
+                let t = st.passes.entry(pass).or_default().entry(reason).or_default();
+                t.edits += c.edits;
+                t.chars_removed += c.chars_removed;
+                t.chars_inserted += c.chars_inserted;
+            }
+        }
         if let Some(w) = audit {
             audit::write_records(w, audit::DocId { file: name, line: None, id: None }, &edits)?;
         }
@@ -426,12 +517,13 @@ impl Ctx {
             Err(b) => return Outcome::Bad { error: Error::new(ErrorKind::BadRecord, b.message).at(loc(b.column)) },
         };
         let mut text = String::with_capacity(found.text.len() + 16);
-        let mut log = EditLog::default();
         let collect = self.opts.collect_edits;
-        let sink: &mut dyn Audit = if collect { &mut log } else { &mut NoAudit };
+        let mut sink = Collect::new(collect, self.opts.max_audit_edits);
         let run = stream
-            .push_audited(found.text.as_bytes(), &mut text, &mut *sink)
-            .and_then(|()| stream.finish_audited(&mut text, sink));
+            .push_audited(found.text.as_bytes(), &mut text, &mut sink)
+            .and_then(|()| stream.finish_audited(&mut text, &mut sink))
+            .and_then(|()| sink.check());
+        let EditLog { edits: mut log_edits, caps } = sink.log;
         if let Err(e) = run {
             return Outcome::Bad { error: e.with_source(format!("{name}: line {}", r.line)) };
         }
@@ -444,14 +536,14 @@ impl Ctx {
         let mut tail_edit = None;
         if !found.text.ends_with('\n') && text.ends_with('\n') {
             text.pop();
-            match log.edits.iter().rposition(|e| e.after == "\n" && e.reason == "final_newline") {
-                Some(i) if log.edits[i].pass == "paragraphs" => {
-                    log.edits.remove(i);
+            match log_edits.iter().rposition(|e| e.after == "\n" && e.reason == "final_newline") {
+                Some(i) if log_edits[i].pass == "paragraphs" => {
+                    log_edits.remove(i);
                 }
                 _ => tail_edit = Some(text.len() as u64),
             }
         }
-        let mut edits = if collect { audit::map_to_input(&self.pass_names, log.edits) } else { Vec::new() };
+        let mut edits = if collect { audit::map_to_input(&self.pass_names, log_edits) } else { Vec::new() };
         if let (Some(byte), true) = (tail_edit, collect) {
             let input_byte = audit::back_through(&audit::Spans::for_steps(&edits, steps), byte);
             edits.push(MappedEdit {
@@ -482,12 +574,32 @@ impl Ctx {
             encoded,
             edits,
             keys,
+            caps,
             raw: r.raw,
         }))
     }
 }
 
 impl State {
+    /// Counts the caps a document reached; keeps a message for the first
+    /// hit of each setting in the run.
+    fn note_caps(&mut self, caps: &[CapHit], name: &str, line: Option<u64>) {
+        let mut seen = std::collections::BTreeSet::new();
+        for hit in caps {
+            // A document counts once per setting (the line cap can be
+            // reported by the framer and by the output stage).
+            if !seen.insert(hit.setting) {
+                continue;
+            }
+            let n = self.stats.caps.entry(hit.setting).or_insert(0);
+            *n += 1;
+            if *n == 1 {
+                let at = line.map_or(String::new(), |l| format!(" line {l}:"));
+                self.cap_notes.push(format!("{name}:{at} {}", hit.message()));
+            }
+        }
+    }
+
     fn write_batch(
         &mut self,
         ctx: &Ctx,
@@ -529,6 +641,7 @@ impl State {
                             c.encoded.push(b'\n');
                         }
                     }
+                    self.note_caps(&c.caps, name, Some(c.line));
                     self.stats.documents += 1;
                     self.stats.text_bytes_in += c.text_in as u64;
                     self.stats.text_bytes_out += c.text.len() as u64;

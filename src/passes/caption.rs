@@ -33,7 +33,7 @@
 use std::sync::LazyLock;
 
 use crate::error::Error;
-use crate::pass::{LineBuffer, LinePass, Out, Pass, Seg};
+use crate::pass::{CapOnce, LineBuffer, LinePass, Out, Pass, Seg};
 
 /// Credit lines and bare captions are at most this long (non-whitespace
 /// characters: later passes remove spaces, and cleaning again must not
@@ -135,10 +135,22 @@ fn ends_with_caption_marker(t: &str) -> bool {
     if !t.ends_with(is_close) {
         return false;
     }
-    let Some(open) = t.char_indices().rev().take(24).find(|&(_, c)| is_open(c)).map(|(i, _)| i) else {
+    // The opening bracket among the last 24 visible characters (spaces,
+    // which the punct pass may remove, do not count).
+    let Some(open) =
+        t.char_indices().rev().filter(|(_, c)| !c.is_whitespace()).take(24).find(|&(_, c)| is_open(c)).map(|(i, _)| i)
+    else {
         return false;
     };
-    let inner = t[open..].trim_start_matches(is_open).trim_end_matches(is_close).trim();
+    // Spaces between stacked brackets do not matter (the punct pass
+    // removes them, and cleaning again must agree).
+    let inner = t[open..]
+        .trim_start_matches(|c: char| is_open(c) || c.is_whitespace())
+        .trim_end_matches(|c: char| is_close(c) || c.is_whitespace());
+    // One bracketed group: `(上接01版)强化…摄）` is not a marker.
+    if inner.contains(is_close) {
+        return false;
+    }
     if PATTERNS.markers.contains(&inner) {
         return true;
     }
@@ -209,9 +221,29 @@ fn ends_sentence(t: &str) -> bool {
     t.ends_with(SENTENCE_END)
 }
 
+/// Settings of the `caption` pass.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CaptionConfig {
+    /// Bytes a held caption candidate and the blank lines after it may
+    /// take while the pass waits for a credit or for the text the caption
+    /// interrupted. Past it the candidate is passed on as text (a cap hit).
+    /// Default 64 KiB: a real image gap is a few dozen blank lines.
+    pub max_held_bytes: usize,
+}
+
+impl Default for CaptionConfig {
+    fn default() -> CaptionConfig {
+        CaptionConfig { max_held_bytes: 1 << 16 }
+    }
+}
+
 /// See the module docs.
 #[derive(Debug, Default)]
 pub struct CaptionPass {
+    cfg: CaptionConfig,
+    cap: CapOnce,
     /// A short line held in case a credit line follows (then it is that
     /// photo's caption), with its offset and, when it came after an
     /// image-sized gap, the shape that may make it a caption by itself
@@ -224,9 +256,6 @@ pub struct CaptionPass {
     /// Whole lines only: pieces of a line over the cap pass through.
     lines: LineBuffer,
 }
-
-/// Bytes a held caption candidate and the blank lines after it may take.
-const MAX_HELD_BYTES: usize = 1 << 16;
 
 /// The paragraph after a gap caption is body text of at least this many
 /// characters, with punctuation.
@@ -261,9 +290,14 @@ enum GapCaption {
 }
 
 impl CaptionPass {
-    /// A fresh pass.
+    /// A fresh pass with the default settings.
     pub fn new() -> CaptionPass {
         CaptionPass::default()
+    }
+
+    /// A fresh pass with these settings.
+    pub fn with_config(cfg: CaptionConfig) -> CaptionPass {
+        CaptionPass { cfg, ..CaptionPass::default() }
     }
 
     fn release_held(&mut self, out: &mut Out<'_>) {
@@ -313,11 +347,15 @@ impl CaptionPass {
             match &mut self.held {
                 // Held with the caption candidate, up to a cap; a flood of
                 // blank lines releases it (memory stays bounded).
-                Some((held, _, _)) if held.len() + line.len() <= MAX_HELD_BYTES => {
+                Some((held, _, _)) if held.len() + line.len() <= self.cfg.max_held_bytes => {
                     held.push_str(line);
                     return;
                 }
-                Some(_) => self.release_held(out),
+                Some(_) => {
+                    let why = "a caption candidate followed by more blank lines is kept as text";
+                    self.cap.report(out, "caption.max_held_bytes", self.cfg.max_held_bytes, at, why);
+                    self.release_held(out)
+                }
                 None => {}
             }
         }
@@ -393,7 +431,10 @@ impl CaptionPass {
             out.text().push_str(&kept[..cut]);
             out.text().push('\n');
             let byline = format!("{}{nl}", &kept[ws_end..]);
-            if nl.is_empty() {
+            // Held as a caption candidate only when it is one stretch of
+            // the input: a line that carried a page-jump marker is text (as
+            // below), and its marker's edit is already out.
+            if nl.is_empty() || marked {
                 out.text().push_str(&byline);
             } else {
                 self.held = Some((byline, at + (start + ws_end) as u64, None));
@@ -457,6 +498,7 @@ impl Pass for CaptionPass {
         self.release_held(out);
         self.blanks = 0;
         self.prev = Prev::Other;
+        self.cap.reset();
         Ok(())
     }
 

@@ -99,6 +99,16 @@ fn classify(line: &str, top: bool) -> Option<&'static str> {
     RULES.iter().find(|r| (!r.top_only || top) && rule_matches(r, t)).map(|r| r.reason)
 }
 
+/// Whether `a` and `b` put together match a chrome pattern that neither
+/// matches alone (`版权所有` + `：…`). The rejoin pass, which runs after
+/// this one, does not make such a join: cleaning the result again would
+/// remove the joined line as chrome. Only the pattern is asked about, not
+/// the line's length or ending, which later joins can change.
+pub(crate) fn pattern_across(a: &str, b: &str) -> bool {
+    let joined = format!("{a}{b}");
+    RULES.iter().any(|r| rule_matches(r, &joined) && !rule_matches(r, a) && !rule_matches(r, b))
+}
+
 fn rule_matches(r: &Rule, t: &str) -> bool {
     let check = |rest: &str| {
         if !r.colon {

@@ -36,7 +36,7 @@
 //! ```
 
 use crate::error::Error;
-use crate::pass::{LineBuffer, LinePass, Out, Pass, Seg};
+use crate::pass::{CapOnce, LineBuffer, LinePass, Out, Pass, Seg};
 use crate::stream::framer::is_han;
 
 /// Settings of the `dedup` pass.
@@ -177,6 +177,7 @@ pub struct DedupPass {
     hashes: Vec<u64>,
     /// Scratch: the characters of the current window, as a ring.
     ring: Vec<u64>,
+    cap: CapOnce,
 }
 
 #[inline]
@@ -229,6 +230,7 @@ impl DedupPass {
             norm: Vec::new(),
             hashes: Vec::new(),
             ring: Vec::new(),
+            cap: CapOnce::default(),
         }
     }
 
@@ -339,6 +341,10 @@ impl DedupPass {
             kept.push_str(&line[last..]);
         }
         // Remember the kept text's windows.
+        if self.windows.len() + hashes.len() > self.cfg.max_windows || self.paragraphs.len() >= self.cfg.max_windows {
+            let why = "later text is checked against what is kept but not remembered: repeats of it go undetected";
+            self.cap.report(out, "dedup.max_windows", self.cfg.max_windows, at, why);
+        }
         if self.windows.len() < self.cfg.max_windows {
             if !spans.is_empty() {
                 self.hashes = std::mem::take(&mut hashes);
@@ -391,6 +397,7 @@ impl Pass for DedupPass {
         self.finish_lines(out);
         self.paragraphs.clear();
         self.windows.clear();
+        self.cap.reset();
         Ok(())
     }
 

@@ -7,8 +7,10 @@
 //! column gap).
 //!
 //! Held bytes: trailing whitespace of a piece of an over-long line, whose
-//! fate depends on what follows, up to [`MAX_HELD_WS`]; a longer run is
-//! written out (and so not trimmed if the line ends right after it).
+//! fate depends on what follows, up to a cap ([`MAX_HELD_WS`] standalone,
+//! [`CleanConfig::max_line_bytes`](crate::CleanConfig::max_line_bytes) in
+//! a pipeline); a longer run is written out (and so not trimmed if the
+//! line ends right after it), and the cap hit is reported.
 //!
 //! ```
 //! use zhclean::{CleanConfig, Cleaner};
@@ -19,9 +21,10 @@
 //! ```
 
 use crate::error::Error;
-use crate::pass::{Out, Pass};
+use crate::pass::{CapOnce, Out, Pass};
 
-/// Trailing whitespace held between pieces of one long line, at most.
+/// Trailing whitespace held between pieces of one long line, at most, by
+/// default.
 pub const MAX_HELD_WS: usize = 1024;
 
 /// See the module docs.
@@ -30,16 +33,30 @@ pub struct ParagraphsPass {
     /// No content of the current line has been written yet.
     at_line_start: bool,
     /// Whitespace after the last content written on this line; written
-    /// only if more content follows. Invariant: `len() <= MAX_HELD_WS`.
+    /// only if more content follows. Invariant: `len() <= max_held`.
     held_ws: String,
     /// Offset of `held_ws` in the pass's input (for the audit).
     held_at: u64,
+    max_held: usize,
+    cap: CapOnce,
 }
 
 impl ParagraphsPass {
-    /// A fresh pass.
+    /// A fresh pass holding at most [`MAX_HELD_WS`] bytes of whitespace.
     pub fn new() -> ParagraphsPass {
-        ParagraphsPass { at_line_start: true, held_ws: String::new(), held_at: 0 }
+        ParagraphsPass {
+            at_line_start: true,
+            held_ws: String::new(),
+            held_at: 0,
+            max_held: MAX_HELD_WS,
+            cap: CapOnce::default(),
+        }
+    }
+
+    /// Sets how much trailing whitespace of a cut line may be held.
+    pub fn max_held(mut self, bytes: usize) -> ParagraphsPass {
+        self.max_held = bytes;
+        self
     }
 }
 
@@ -103,9 +120,11 @@ impl Pass for ParagraphsPass {
                     self.held_at = tail_at;
                 }
                 self.held_ws.push_str(tail);
-                if self.held_ws.len() > MAX_HELD_WS {
+                if self.held_ws.len() > self.max_held {
                     // Too much to hold: write it. If the line ends right
                     // after it, that trailing run stays untrimmed.
+                    let why = "a longer whitespace run inside a cut line is not trimmed";
+                    self.cap.report(out, "max_line_bytes", self.max_held, self.held_at, why);
                     out.text().push_str(&self.held_ws);
                     self.held_ws.clear();
                 }
@@ -126,7 +145,7 @@ impl Pass for ParagraphsPass {
             }
             out.text().push('\n');
         }
-        *self = ParagraphsPass::new();
+        *self = ParagraphsPass::new().max_held(self.max_held);
         Ok(())
     }
 

@@ -45,7 +45,7 @@
 
 use crate::dict::words;
 use crate::error::Error;
-use crate::pass::{LineBuffer, LinePass, Out, Pass, Seg};
+use crate::pass::{CapOnce, LineBuffer, LinePass, Out, Pass, Seg};
 use crate::stream::framer::is_han;
 
 /// Settings of the `rejoin` pass.
@@ -83,6 +83,7 @@ pub struct RejoinPass {
     prev_para: String,
     /// Whole lines; pieces of a line over the cap are never joined.
     lines: LineBuffer,
+    cap: CapOnce,
 }
 
 /// A first half shorter than this is not joined on the clause-head
@@ -92,7 +93,9 @@ const MIN_CLAUSE_HEAD_CHARS: usize = 8;
 /// `b` starts with a lone Han character (not a numeral) and a comma or an
 /// enumeration comma.
 fn starts_mid_clause(b: &str) -> bool {
-    let mut it = b.chars();
+    // Spaces between the two do not count: the punct pass removes them,
+    // and cleaning again must agree.
+    let mut it = b.chars().filter(|c| !c.is_whitespace());
     let (Some(c1), Some(c2)) = (it.next(), it.next()) else { return false };
     is_han(c1) && !"一二三四五六七八九十百零〇两甲乙丙丁戊己庚辛壬癸".contains(c1) && matches!(c2, '、' | '，' | ',')
 }
@@ -120,6 +123,7 @@ impl RejoinPass {
             blank_lines: 0,
             prev_para: String::new(),
             lines: LineBuffer::default(),
+            cap: CapOnce::default(),
         }
     }
 
@@ -272,6 +276,7 @@ impl RejoinPass {
                     self.blank_lines += 1;
                 }
                 Some(_) => {
+                    self.report_cap(at, out);
                     self.flush(out);
                     out.text().push_str(line);
                 }
@@ -296,6 +301,15 @@ impl RejoinPass {
                 reason = None;
             }
         }
+        // A join must not make a chrome pattern across the break (`版权所有`
+        // / `：…`): the chrome pass, which runs before this one, could
+        // remove the joined line when the text is cleaned again.
+        if reason.is_some() {
+            let para = &self.open.as_ref().expect("a join has an open paragraph").0;
+            if crate::passes::chrome::pattern_across(para.trim_end(), content.trim_start()) {
+                reason = None;
+            }
+        }
         match reason {
             Some(reason) => {
                 let (mut para, blanks) = self.open.take().expect("open paragraph");
@@ -315,6 +329,9 @@ impl RejoinPass {
                 para.push_str(b);
                 self.blank_lines = 0;
                 if !terminated || para.len() > self.cfg.max_paragraph_bytes {
+                    if terminated {
+                        self.report_cap(at, out);
+                    }
                     out.text().push_str(&para);
                     if terminated {
                         out.text().push('\n');
@@ -330,10 +347,20 @@ impl RejoinPass {
                     self.sep_at = at + content.len() as u64;
                     self.open = Some((content.to_string(), String::new()));
                 } else {
+                    if terminated {
+                        self.report_cap(at, out);
+                    }
                     out.text().push_str(line);
                 }
             }
         }
+    }
+}
+
+impl RejoinPass {
+    fn report_cap(&mut self, at: u64, out: &mut Out<'_>) {
+        let why = "a paragraph that long is passed on and not joined further";
+        self.cap.report(out, "rejoin.max_paragraph_bytes", self.cfg.max_paragraph_bytes, at, why);
     }
 }
 
@@ -361,6 +388,7 @@ impl Pass for RejoinPass {
         self.finish_lines(out);
         self.flush(out);
         self.prev_para.clear();
+        self.cap.reset();
         Ok(())
     }
 

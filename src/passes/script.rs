@@ -11,11 +11,13 @@
 //! The one exception to flushing at a line end is an Ideographic
 //! Description Sequence operator (U+2FF0–U+2FFF) among the last 64 code
 //! points, whose sequence could continue on the next line: then whole lines
-//! are held until it is settled, up to [`MAX_IDS_HOLD`] bytes.
+//! are held until it is settled, up to
+//! [`ScriptConfig::max_ids_hold_bytes`](crate::ScriptConfig) (1 MiB by
+//! default; past it, a cap hit, they are converted as if the text ended).
 //!
 //! Held bytes: one unterminated push (at most the line cap), fewer than 16
 //! characters per conversion stage, plus held lines in the IDS case (at
-//! most [`MAX_IDS_HOLD`]).
+//! most that cap).
 //!
 //! ```
 //! use zhclean::{CleanConfig, Cleaner, ScriptConfig};
@@ -27,10 +29,9 @@
 
 use crate::dict::opencc::{is_ids_operator, Opencc, OpenccStream};
 use crate::error::Error;
-use crate::pass::{Out, Pass};
+use crate::pass::{CapOnce, Out, Pass};
 
-/// Lines held while an IDS may span a line end, at most (then converted as
-/// if the text ended there).
+/// The default of [`ScriptConfig::max_ids_hold_bytes`](crate::ScriptConfig).
 pub const MAX_IDS_HOLD: usize = 1 << 20;
 
 /// See the module docs.
@@ -53,6 +54,9 @@ pub struct ScriptPass {
     audit_at: u64,
     /// Bytes of input received in this document.
     received: u64,
+    /// See [`ScriptConfig::max_ids_hold_bytes`](crate::ScriptConfig).
+    max_ids_hold: usize,
+    cap: CapOnce,
 }
 
 impl ScriptPass {
@@ -66,7 +70,15 @@ impl ScriptPass {
             audit_out: String::new(),
             audit_at: 0,
             received: 0,
+            max_ids_hold: MAX_IDS_HOLD,
+            cap: CapOnce::default(),
         }
+    }
+
+    /// Sets how many bytes of lines may be held while an IDS is open.
+    pub fn max_ids_hold(mut self, bytes: usize) -> ScriptPass {
+        self.max_ids_hold = bytes;
+        self
     }
 
     /// Converts `input` (which starts at byte `at` of the pass's input)
@@ -159,7 +171,12 @@ impl ScriptPass {
             return;
         }
         self.held_lines.push_str(lines);
-        if !ids_operator_near_end(&self.held_lines) || self.held_lines.len() > MAX_IDS_HOLD {
+        let over = self.held_lines.len() > self.max_ids_hold;
+        if over && ids_operator_near_end(&self.held_lines) {
+            let why = "an ideographic description sequence open that long is converted as if the text ended there";
+            self.cap.report(out, "script.max_ids_hold_bytes", self.max_ids_hold, at, why);
+        }
+        if !ids_operator_near_end(&self.held_lines) || over {
             let held = std::mem::take(&mut self.held_lines);
             let start = at + lines.len() as u64 - held.len() as u64;
             self.convert(&held, start, true, out);
@@ -204,6 +221,7 @@ impl Pass for ScriptPass {
         let start = self.received - rest.len() as u64;
         self.convert(&rest, start, true, out);
         self.received = 0;
+        self.cap.reset();
         Ok(())
     }
 

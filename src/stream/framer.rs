@@ -61,6 +61,11 @@ impl Framer {
         Framer { carry: [0; 4], carry_len: 0, pending: String::new(), consumed: 0, lines: 0, cap, lossy, replaced: 0 }
     }
 
+    /// The line cap.
+    pub(crate) fn cap(&self) -> usize {
+        self.cap
+    }
+
     /// Bytes held back: the unterminated line plus the UTF-8 carry.
     pub(crate) fn held_bytes(&self) -> usize {
         self.pending.len() + self.carry_len
