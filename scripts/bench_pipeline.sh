@@ -12,10 +12,12 @@
 #   pip install opencc==1.4.2
 #   bash scripts/bench_pipeline.sh [ROUNDS] [SIZE_MB]
 #
-# Each command runs ROUNDS times, interleaved; best wall time and peak RSS.
+# Each command runs ROUNDS times (default 9), interleaved; best wall time and
+# peak RSS. The machines are shared: fewer rounds often miss an undisturbed
+# run, which shows most in the 1-thread/2-thread ratio.
 source "$(dirname "$0")/bench_common.sh"
 need_opencc
-ROUNDS=${1:-3}
+ROUNDS=${1:-9}
 SIZE=${2:-40}
 python3 scripts/gen_news_corpus.py "$TMP/news" "$SIZE" ocr > /dev/null
 

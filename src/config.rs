@@ -116,8 +116,11 @@ impl CleanConfig {
     /// ```
     pub fn preset(name: &str) -> Result<CleanConfig, Error> {
         match name {
-            // The OCR and web presets differ once layout and chrome passes
-            // land; today both run Unicode cleanup and punctuation.
+            // The OCR and web presets are the default today: each pass acts
+            // only on what it recognizes (chrome lines do not occur in OCR
+            // text; column breaks rarely in web text), and one setting for
+            // both keeps mixed corpora consistent. The names are kept so
+            // that scripts need not change when they diverge.
             "default" | "ocr-news" | "web" => Ok(CleanConfig::default()),
             "minimal" => Ok(CleanConfig::minimal()),
             _ => Err(Error::config(format!("unknown preset {name:?}; valid presets: {}", PRESETS.join(", ")))),
