@@ -455,7 +455,7 @@ fn clean(args: &Args) -> Result<(), Failure> {
             staged.push(s);
             let mut v = serde_json::to_value(corpus.stats()).expect("stats serialize");
             v["wall_seconds"] = serde_json::json!(start.elapsed().as_secs_f64());
-            v["threads"] = serde_json::json!(args.corpus.threads);
+            v["threads"] = serde_json::json!(args.corpus.thread_count());
             v["files"] = serde_json::json!(args.files.len().max(1));
             if let Some(d) = corpus.dedup_keys() {
                 v["corpus_dedup"] = serde_json::json!({

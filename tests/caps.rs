@@ -132,6 +132,7 @@ fn the_default_settings_reach_no_cap_on_the_seeds() {
     }
 }
 
+#[cfg(feature = "config-file")]
 #[test]
 fn cap_settings_round_trip_through_toml() {
     let text = "[dedup]\nmax_windows = 7\n[caption]\nmax_held_bytes = 9\n[script]\nmax_ids_hold_bytes = 11\n";

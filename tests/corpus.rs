@@ -267,6 +267,8 @@ fn stats_count_documents_bytes_and_edits_by_pass() {
     assert_eq!(s["bytes_out"].as_u64().unwrap(), out.len() as u64);
     assert_eq!(s["bytes_in"].as_u64().unwrap(), std::fs::metadata(&input).unwrap().len());
     assert!(s["wall_seconds"].as_f64().unwrap() > 0.0);
+    // The threads the run used, not the option's 0 for "all cores".
+    assert!(s["threads"].as_u64().unwrap() >= 1, "{s}");
     for pass in ["script", "pinyin", "chrome", "caption", "rejoin", "dedup", "punct"] {
         let edits: u64 = s["passes"][pass].as_object().unwrap().values().map(|c| c["edits"].as_u64().unwrap()).sum();
         assert!(edits > 0, "{pass}: {s}");

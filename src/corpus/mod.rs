@@ -128,7 +128,9 @@ impl CorpusOptions {
         self
     }
 
-    fn thread_count(&self) -> usize {
+    /// The worker threads a run uses: [`CorpusOptions::threads`], or the
+    /// available cores when it is 0.
+    pub fn thread_count(&self) -> usize {
         match self.threads {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
             n => n,
