@@ -265,6 +265,8 @@ impl DedupPass {
         let content = line.strip_suffix('\n').unwrap_or(line);
         let w = self.cfg.min_span_han.max(1);
         let (n, para) = self.scan(content, w);
+        // A paragraph the set had no room for (a cap hit).
+        let mut new_paragraph_dropped = false;
         // A repeated paragraph.
         if n >= self.cfg.min_paragraph_chars && seg == Seg::Line {
             // Past the cap, paragraphs are still checked but not added, as
@@ -272,7 +274,9 @@ impl DedupPass {
             let seen = if self.paragraphs.len() < self.cfg.max_windows {
                 !self.paragraphs.insert(para)
             } else {
-                self.paragraphs.contains(para)
+                let seen = self.paragraphs.contains(para);
+                new_paragraph_dropped = !seen;
+                seen
             };
             if seen {
                 out.edit_abs(at, line, "", "duplicate_paragraph");
@@ -340,23 +344,26 @@ impl DedupPass {
         if !spans.is_empty() {
             kept.push_str(&line[last..]);
         }
-        // Remember the kept text's windows.
-        if self.windows.len() + hashes.len() > self.cfg.max_windows || self.paragraphs.len() >= self.cfg.max_windows {
-            let why = "later text is checked against what is kept but not remembered: repeats of it go undetected";
-            self.cap.report(out, "dedup.max_windows", self.cfg.max_windows, at, why);
+        // Remember the kept text's windows, up to the cap.
+        let mut dropped = new_paragraph_dropped;
+        if !spans.is_empty() {
+            self.hashes = std::mem::take(&mut hashes);
+            self.scan(&kept, w);
+            hashes = std::mem::take(&mut self.hashes);
         }
-        if self.windows.len() < self.cfg.max_windows {
-            if !spans.is_empty() {
-                self.hashes = std::mem::take(&mut hashes);
-                self.scan(&kept, w);
-                hashes = std::mem::take(&mut self.hashes);
-            }
-            for &h in &hashes {
-                if self.windows.len() >= self.cfg.max_windows {
+        for &h in &hashes {
+            if self.windows.len() >= self.cfg.max_windows {
+                dropped |= !self.windows.contains(h);
+                if dropped {
                     break;
                 }
-                self.windows.insert(h);
+                continue;
             }
+            self.windows.insert(h);
+        }
+        if dropped {
+            let why = "later text is checked against what is kept but not remembered: repeats of it go undetected";
+            self.cap.report(out, "dedup.max_windows", self.cfg.max_windows, at, why);
         }
         self.hashes = hashes;
         if spans.is_empty() {
