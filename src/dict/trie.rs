@@ -110,7 +110,10 @@ pub(crate) struct TrieBuilder {
 
 #[derive(Debug, Default)]
 struct BuildNode {
-    children: HashMap<char, usize>,
+    /// Sorted by character. A vector, not a map: most nodes have one
+    /// child, and a map per node was most of a converter's build time
+    /// (an allocation and SipHash per node).
+    children: Vec<(char, usize)>,
     value: Option<(u32, String)>,
 }
 
@@ -131,12 +134,12 @@ impl TrieBuilder {
         let mut len = 1;
         for c in chars {
             len += 1;
-            n = match self.nodes[n].children.get(&c) {
-                Some(&m) => m,
-                None => {
+            n = match self.nodes[n].children.binary_search_by(|k| k.0.cmp(&c)) {
+                Ok(i) => self.nodes[n].children[i].1,
+                Err(i) => {
                     self.nodes.push(BuildNode::default());
                     let m = self.nodes.len() - 1;
-                    self.nodes[n].children.insert(c, m);
+                    self.nodes[n].children.insert(i, (c, m));
                     m
                 }
             };
@@ -164,9 +167,7 @@ impl TrieBuilder {
         while head < order.len() {
             let n = order[head];
             head += 1;
-            let mut kids: Vec<(char, usize)> = self.nodes[n].children.iter().map(|(&c, &m)| (c, m)).collect();
-            kids.sort_unstable();
-            for (_, m) in kids {
+            for &(_, m) in &self.nodes[n].children {
                 new_id[m] = order.len() as u32;
                 order.push(m);
             }
@@ -194,8 +195,8 @@ impl TrieBuilder {
                 }
                 None => NONE,
             };
-            let child_mask = n.children.keys().fold(0u64, |m, &c| m | mask_bit(c));
-            let mut kids: Vec<(char, u32)> = n.children.iter().map(|(&c, &m)| (c, new_id[m])).collect();
+            let child_mask = n.children.iter().fold(0u64, |m, &(c, _)| m | mask_bit(c));
+            let mut kids: Vec<(char, u32)> = n.children.iter().map(|&(c, m)| (c, new_id[m])).collect();
             kids.sort_unstable();
             let edges_start = t.edges.len() as u32;
             t.edges.extend_from_slice(&kids);
@@ -203,7 +204,7 @@ impl TrieBuilder {
         }
         for &(c, n) in &roots {
             let node = &self.nodes[n];
-            for &second in node.children.keys() {
+            for &(second, _) in &node.children {
                 let i = pair_index(c, second);
                 t.pairs[i >> 6] |= 1 << (i & 63);
             }
