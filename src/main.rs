@@ -5,7 +5,7 @@
 //! messages.
 
 use std::fs::{self, File};
-use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -488,24 +488,34 @@ fn explain(args: &Args, line: u64) -> Result<(), Failure> {
     let path = &args.files[0];
     let name = path.display().to_string();
     let cleaner = Cleaner::new(args.config.clone()).map_err(|e| Failure::Usage(e.to_string()))?;
-    let mut raw = Vec::new();
-    compress::open(path)
-        .and_then(|mut r| r.read_to_end(&mut raw))
-        .map_err(|e| Failure::Io(format!("{name}: cannot read: {e}")))?;
-    let input = String::from_utf8(raw).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        Failure::Input(format!("{name}: line {line}, byte {at}: invalid UTF-8"))
-    })?;
+    let read_err = |e: io::Error| Failure::Io(format!("{name}: cannot read: {e}"));
+    let mut reader = compress::open(path).map_err(read_err)?;
     let (text, label) = if is_jsonl(args, path) {
-        let rec = input
-            .lines()
-            .nth(line.saturating_sub(1) as usize)
-            .ok_or_else(|| Failure::Usage(format!("{name} has no line {line}")))?;
-        let t = zhclean::corpus::record_text(rec.as_bytes(), &args.corpus.field)
+        // Only the wanted record is kept: a shard can be any size.
+        let mut rec = Vec::new();
+        for n in 1..=line.max(1) {
+            rec.clear();
+            if reader.read_until(b'\n', &mut rec).map_err(read_err)? == 0 {
+                return Err(Failure::Usage(format!("{name} has no line {line}")));
+            }
+            if n == line.max(1) {
+                break;
+            }
+        }
+        let rec = rec.strip_suffix(b"\n").unwrap_or(&rec);
+        let rec = rec.strip_suffix(b"\r").unwrap_or(rec);
+        let t = zhclean::corpus::record_text(rec, &args.corpus.field)
             .map_err(|e| Failure::Input(format!("{name}: line {line}: {e}")))?;
         (t, format!("{name}, line {line}"))
     } else {
+        // A plain-text file is one document, shown whole.
+        let mut raw = Vec::new();
+        reader.read_to_end(&mut raw).map_err(read_err)?;
+        let input = String::from_utf8(raw).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            Failure::Input(format!("{name}: line {line}, byte {at}: invalid UTF-8"))
+        })?;
         (input, name.clone())
     };
     let mut stream = cleaner.stream();
