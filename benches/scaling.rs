@@ -69,7 +69,10 @@ fn scaling(c: &mut Criterion) {
     for (name, make, input) in cases() {
         let mut g = c.benchmark_group(format!("scaling/{name}"));
         g.sample_size(10);
-        for n in [SMALL, 10 * SMALL] {
+        // Three sizes: from 100 kB to 1 MB a pass's tables may leave the
+        // L2 cache (a constant factor, not a trend); 1 MB to 10 MB shows
+        // the trend.
+        for n in [SMALL, 10 * SMALL, 100 * SMALL] {
             let text = input(n);
             g.throughput(Throughput::Bytes(text.len() as u64));
             g.bench_with_input(BenchmarkId::from_parameter(n), &text, |b, text| {

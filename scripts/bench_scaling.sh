@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs benches/scaling.rs and prints, per pass, the throughput at 1 MB
-# divided by the throughput at 100 kB on its worst-case input: about 1 for
-# a linear pass, about 0.1 for a quadratic one.
+# Runs benches/scaling.rs and prints, per pass, its throughput on its
+# worst-case input at 100 kB, 1 MB and 10 MB, and the ratio of each size's
+# throughput to the one before: about 1 for a linear pass, about 0.1 for a
+# quadratic one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo bench --bench scaling -- --warm-up-time 1 --measurement-time 2 "$@" 2>/dev/null \
@@ -19,6 +20,7 @@ for line in sys.stdin:
         cur = None
 for name in sorted({k[0] for k in rates}):
     sizes = sorted(k[1] for k in rates if k[0] == name)
-    a, b = rates[(name, sizes[0])], rates[(name, sizes[-1])]
-    print(f"{name:22} {a / 2**20:8.1f} MiB/s at {sizes[0]}  {b / 2**20:8.1f} MiB/s at {sizes[-1]}  ratio {b / a:.2f}")
+    cols = "  ".join(f"{rates[(name, n)] / 2**20:7.1f} MiB/s at {n}" for n in sizes)
+    ratios = " ".join(f"{rates[(name, b)] / rates[(name, a)]:.2f}" for a, b in zip(sizes, sizes[1:]))
+    print(f"{name:20} {cols}  ratios {ratios}")
 '

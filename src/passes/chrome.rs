@@ -104,10 +104,23 @@ fn classify(line: &str, top: bool) -> Option<&'static str> {
 /// this one, does not make such a join: cleaning the result again would
 /// remove the joined line as chrome. Only the pattern is asked about, not
 /// the line's length or ending, which later joins can change.
+///
+/// Only a window around the break is looked at, so a paragraph that grows
+/// by many joins costs the same per join: the last and first
+/// `PATTERN_WINDOW` characters, more than any pattern and its colon. A
+/// `start` rule can only reach the break when `a` is shorter than that.
 pub(crate) fn pattern_across(a: &str, b: &str) -> bool {
-    let joined = format!("{a}{b}");
-    RULES.iter().any(|r| rule_matches(r, &joined) && !rule_matches(r, a) && !rule_matches(r, b))
+    let tail = a.char_indices().rev().nth(PATTERN_WINDOW - 1).map_or(a, |(i, _)| &a[i..]);
+    let head = b.char_indices().nth(PATTERN_WINDOW).map_or(b, |(i, _)| &b[..i]);
+    let joined = format!("{tail}{head}");
+    let whole_a = tail.len() == a.len();
+    RULES.iter().any(|r| {
+        (whole_a || !r.at_start) && rule_matches(r, &joined) && !rule_matches(r, tail) && !rule_matches(r, head)
+    })
 }
+
+/// Characters on each side of a break that [`pattern_across`] looks at.
+const PATTERN_WINDOW: usize = 24;
 
 fn rule_matches(r: &Rule, t: &str) -> bool {
     let check = |rest: &str| {
@@ -189,6 +202,15 @@ impl Pass for ChromePass {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_join_window_holds_every_pattern_and_its_colon() {
+        // pattern_across looks at PATTERN_WINDOW characters each side.
+        assert!(RULES.iter().all(|r| r.text.chars().count() + 4 <= PATTERN_WINDOW));
+        assert!(pattern_across(&format!("{}版权所有", "很长的正文".repeat(50)), "：某公司"));
+        assert!(!pattern_across("版权所有：某公司", "正文"));
+        assert!(pattern_across("当前位置", "：首页"));
+    }
     use crate::pass::EditLog;
 
     fn run(input: &str) -> (String, EditLog) {

@@ -113,7 +113,7 @@ impl HashSet64 {
         }
         let h = h.max(1);
         let mask = self.slots.len() - 1;
-        let mut i = (h >> self.shift) as usize;
+        let mut i = (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
         loop {
             match self.slots[i] {
                 0 => return false,
@@ -131,7 +131,7 @@ impl HashSet64 {
         }
         let h = h.max(1);
         let mask = self.slots.len() - 1;
-        let mut i = (h >> self.shift) as usize;
+        let mut i = (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
         loop {
             match self.slots[i] {
                 0 => {
@@ -392,9 +392,12 @@ impl Pass for DedupPass {
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
         if self.windows.is_empty() {
-            // About one window per character (3 bytes) of this push; growing
-            // from empty otherwise rehashes a dozen times per document.
-            self.windows.reserve((input.len() / 3).min(self.cfg.max_windows));
+            // About one window per character (3 bytes) of this push, up to
+            // 2^15: growing from empty otherwise rehashes a dozen times per
+            // document, but sizing for a big push up front makes a table
+            // the text may never fill, whose cache misses then cost more
+            // per character on a long document than on a short one.
+            self.windows.reserve((input.len() / 3).min(self.cfg.max_windows).min(1 << 15));
         }
         self.push_lines(input, out);
         Ok(())
