@@ -117,9 +117,14 @@ impl CapOnce {
         byte: u64,
         consequence: &'static str,
     ) {
-        if !std::mem::replace(&mut self.0, true) {
+        if self.first() {
             out.cap(setting, limit, byte, consequence);
         }
+    }
+
+    /// True the first time in a document, false after.
+    pub(crate) fn first(&mut self) -> bool {
+        !std::mem::replace(&mut self.0, true)
     }
 
     /// A new document.
@@ -343,15 +348,17 @@ impl LineBuffer {
             self.pending.clear();
             self.continued = true;
         }
-        // memchr's SIMD search: every line pass splits every byte again.
-        let mut start = 0;
-        for end in memchr::memchr_iter(b'\n', input.as_bytes()) {
+        let mut rel = 0u64;
+        for line in lines_inclusive(input) {
+            if !line.ends_with('\n') {
+                self.pending.push_str(line);
+                break;
+            }
             let seg = if self.continued { Seg::LastPiece } else { Seg::Line };
-            f(&input[start..=end], out.base() + start as u64, seg, out);
+            f(line, out.base() + rel, seg, out);
             self.continued = false;
-            start = end + 1;
+            rel += line.len() as u64;
         }
-        self.pending.push_str(&input[start..]);
     }
 
     /// End of document: hands out what is held and resets.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::config::{CleanConfig, OutputMode};
 use crate::error::Error;
-use crate::pass::{Audit, CapHit, NoAudit, Out, Pass};
+use crate::pass::{Audit, CapHit, CapOnce, NoAudit, Out, Pass};
 use crate::passes;
 use crate::stream::framer::Framer;
 
@@ -257,10 +257,8 @@ pub(crate) fn read_blocks<R: Read>(
 pub struct Stream {
     framer: Framer,
     chain: Chain,
-    /// See [`CleanConfig::strict_caps`](crate::CleanConfig::strict_caps).
-    strict_caps: bool,
-    /// The line cap was reported in this document.
-    line_cap_reported: bool,
+    /// The line cap, reported once per document.
+    line_cap: CapOnce,
 }
 
 impl Stream {
@@ -271,15 +269,13 @@ impl Stream {
         Stream {
             framer: Framer::new(max_line_bytes.max(crate::config::MIN_LINE_BYTES), lossy),
             chain: Chain { passes, bufs: vec![String::new(); n], bases: vec![0; n], strict_caps: false },
-            strict_caps: false,
-            line_cap_reported: false,
+            line_cap: CapOnce::default(),
         }
     }
 
     /// Makes reaching a cap an error (see
     /// [`CleanConfig::strict_caps`](crate::CleanConfig::strict_caps)).
     pub fn strict_caps(mut self, on: bool) -> Stream {
-        self.strict_caps = on;
         self.chain.strict_caps = on;
         self
     }
@@ -334,27 +330,24 @@ impl Stream {
     }
 
     fn push_inner(&mut self, bytes: &[u8], out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
-        let (chain, reported, strict) = (&mut self.chain, &mut self.line_cap_reported, self.strict_caps);
+        let (chain, line_cap) = (&mut self.chain, &mut self.line_cap);
         let limit = self.framer.cap();
         self.framer.push(bytes, &mut |text| {
             // The framer hands out unterminated text during a push only
             // when it cut a line longer than the cap.
-            if !text.ends_with('\n') && !*reported {
-                *reported = true;
+            if !text.ends_with('\n') && line_cap.first() {
                 let byte = chain.bases.first().copied().unwrap_or(0) + text.len() as u64;
                 let consequence = "a longer line is cut into pieces, which passes judge as pieces";
                 let hit = CapHit { pass: "framer", setting: "max_line_bytes", limit, byte, consequence };
                 audit.cap(&hit);
-                if strict {
-                    return Err(Error::cap(hit.message()));
-                }
+                strict_error(&hit, chain.strict_caps)?;
             }
             chain.push(text, out, &mut *audit)
         })
     }
 
     fn finish_inner(&mut self, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
-        self.line_cap_reported = false;
+        self.line_cap.reset();
         let chain = &mut self.chain;
         let framed = self.framer.finish(&mut |text| chain.push(text, out, &mut *audit));
         if let Err(e) = framed {
@@ -380,11 +373,16 @@ struct Chain {
 }
 
 /// The error for a cap reached under `strict_caps`.
-fn cap_error(o: &Out<'_>, strict: bool) -> Result<(), Error> {
-    match o.cap_hit() {
-        Some(hit) if strict => Err(Error::cap(hit.message())),
-        _ => Ok(()),
+fn strict_error(hit: &CapHit, strict: bool) -> Result<(), Error> {
+    if strict {
+        return Err(Error::cap(hit.message()));
     }
+    Ok(())
+}
+
+/// [`strict_error`] for a cap a pass reached through `o`.
+fn cap_error(o: &Out<'_>, strict: bool) -> Result<(), Error> {
+    o.cap_hit().map_or(Ok(()), |hit| strict_error(hit, strict))
 }
 
 impl Chain {

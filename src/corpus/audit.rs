@@ -147,6 +147,18 @@ pub fn count<'a>(counts: &mut PassCounts, edits: impl IntoIterator<Item = &'a Ow
     }
 }
 
+/// Adds the counts of `other` to `counts`.
+pub fn merge(counts: &mut PassCounts, other: PassCounts) {
+    for (pass, reasons) in other {
+        for (reason, c) in reasons {
+            let t = counts.entry(pass).or_default().entry(reason).or_default();
+            t.edits += c.edits;
+            t.chars_removed += c.chars_removed;
+            t.chars_inserted += c.chars_inserted;
+        }
+    }
+}
+
 /// Adds one edit to `counts`.
 pub fn count_one(counts: &mut PassCounts, pass: &'static str, reason: &'static str, before: &str, after: &str) {
     let c = counts.entry(pass).or_default().entry(reason).or_default();

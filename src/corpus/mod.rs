@@ -480,14 +480,7 @@ impl Corpus {
         st.text_bytes_out += sum.bytes_out;
         st.emptied_documents += u64::from(sum.bytes_out == 0 && sum.bytes_in > 0);
         audit::count(&mut st.passes, edits.iter().map(|m| &m.edit));
-        for (pass, reasons) in log.counts.unwrap_or_default() {
-            for (reason, c) in reasons {
-                let t = st.passes.entry(pass).or_default().entry(reason).or_default();
-                t.edits += c.edits;
-                t.chars_removed += c.chars_removed;
-                t.chars_inserted += c.chars_inserted;
-            }
-        }
+        audit::merge(&mut st.passes, log.counts.unwrap_or_default());
         if let Some(w) = audit {
             audit::write_records(w, audit::DocId { file: name, line: None, id: None }, &edits)?;
         }

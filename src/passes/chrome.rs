@@ -202,6 +202,7 @@ impl Pass for ChromePass {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pass::EditLog;
 
     #[test]
     fn the_join_window_holds_every_pattern_and_its_colon() {
@@ -211,7 +212,6 @@ mod tests {
         assert!(!pattern_across("版权所有：某公司", "正文"));
         assert!(pattern_across("当前位置", "：首页"));
     }
-    use crate::pass::EditLog;
 
     fn run(input: &str) -> (String, EditLog) {
         crate::testing::run_pass(&mut ChromePass::new(), input)
