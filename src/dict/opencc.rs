@@ -34,7 +34,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 use serde_json::Value;
 
 use super::lexicon::{self, Entry};
-use super::trie::{Hit, Trie, TrieBuilder, SPECIAL};
+use super::trie::{Hit, Trie, TrieBuilder, FAST_MULTI, FAST_SLOW, PAIR_OWN, PAIR_WALK};
 use crate::error::Error;
 
 macro_rules! dictionaries {
@@ -379,23 +379,25 @@ struct StageBuf {
     /// characters, or starting with an IDS operator whose sequence may
     /// still complete (at most 64 code points).
     pending: String,
+    /// Output scratch for the stage loop.
+    buf: Vec<u8>,
 }
 
 impl StageBuf {
     fn new(trie: Arc<Trie>) -> StageBuf {
-        StageBuf { trie, pending: String::new() }
+        StageBuf { trie, pending: String::new(), buf: Vec::new() }
     }
 
     /// Converts `input` (after anything pending) into `out`; with `last`,
     /// everything, as at the end of a text or segment.
     fn feed(&mut self, input: &str, last: bool, out: &mut String) {
         if self.pending.is_empty() {
-            let done = convert_run(&self.trie, input, last, out);
+            let done = convert_run(&self.trie, input, last, out, &mut self.buf);
             self.pending.push_str(&input[done..]);
         } else {
             let mut text = std::mem::take(&mut self.pending);
             text.push_str(input);
-            let done = convert_run(&self.trie, &text, last, out);
+            let done = convert_run(&self.trie, &text, last, out, &mut self.buf);
             text.drain(..done);
             self.pending = text;
         }
@@ -403,8 +405,8 @@ impl StageBuf {
 }
 
 /// The stage loop over `text`. Returns how many bytes were decided; with
-/// `last` that is all of them.
-fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String) -> usize {
+/// `last` that is all of them. `buf` is scratch for the output bytes.
+fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String, buf: &mut Vec<u8>) -> usize {
     // IDS operators are U+2FF0..U+2FFF: E2 BF B0..BF in UTF-8.
     let has_ids = || memchr::memmem::find(text.as_bytes(), b"\xE2\xBF").is_some();
     if last && !trie.may_match(text) && !has_ids() {
@@ -415,88 +417,128 @@ fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String) -> usize {
     // them, so a match there cannot grow with more input.
     let sure = if last { text.len() } else { start_of_last_chars(text, trie.max_key_chars().saturating_sub(1)) };
     let b = text.as_bytes();
+    buf.clear();
+    buf.reserve(text.len().min(FLUSH_BYTES) + 64);
+    let end = b.len();
     let mut p = 0;
-    // `text[copied..p]` maps to itself and is not yet written: most
-    // characters of most text are unmapped, and copying them as one slice
-    // beats re-encoding each.
-    let mut copied = 0;
-    while p < b.len() {
-        if p >= sure && !last {
-            break;
+    // The character at `p`, decoded one step ahead: each step needs the
+    // next character anyway (for the pair filter).
+    let (mut cp, mut clen) = if p < sure { decode_u32(b, p) } else { (0, 0) };
+    while p < sure {
+        if buf.len() >= FLUSH_BYTES {
+            // Hand over in pieces: the scratch stays small and in cache.
+            out.push_str(simdutf8::basic::from_utf8(buf).expect("stage output is UTF-8"));
+            buf.clear();
         }
-        let (c, clen) = decode(b, p);
-        if (c as u32) < 0x10000 {
-            let entry = trie.root_entry(c as u32);
-            if entry & SPECIAL == 0 {
-                // Unmapped (outputs itself) or a one-character mapping.
-                let v = Trie::entry_char(entry);
-                if v != c {
-                    out.push_str(&text[copied..p]);
-                    out.push(v);
-                    copied = p + clen;
+        let q = p + clen;
+        let (next, nlen) = if q < end { decode_u32(b, q) } else { (0, 0) };
+        let e = if cp < 0x10000 { trie.fast_entry(cp) } else { FAST_SLOW };
+        // The bulk of the text: a BMP character whose output (itself or its
+        // one-character value) is one table load and one write, unless some
+        // longer key starts with it and the pair filter lets the next
+        // character through. Both tests are computed without branching.
+        let slow = (e & FAST_SLOW != 0) | ((e & FAST_MULTI != 0) & trie.may_pair(cp, next));
+        if !slow {
+            Trie::emit_fast(e, buf);
+            (p, cp, clen) = (q, next, nlen);
+            continue;
+        }
+        if e & FAST_SLOW == 0 {
+            let slot = trie.pair(cp, next);
+            match slot.map_or(PAIR_OWN, |s| s.answer & 0xFF) {
+                PAIR_OWN => {
+                    Trie::emit_fast(e, buf);
+                    p = q;
                 }
-                p += clen;
-                continue;
-            }
-            if let Some(node) = Trie::entry_node(entry) {
-                let second = (p + clen < b.len()).then(|| decode(b, p + clen).0);
-                match trie.single(node, c, second) {
-                    Some(Some(v)) => {
-                        out.push_str(&text[copied..p]);
-                        out.push(v);
-                        p += clen;
-                        copied = p;
-                        continue;
-                    }
-                    Some(None) => {}
-                    None => {
-                        if let Some(hit) = trie.walk(&text[p..], c, node) {
-                            out.push_str(&text[copied..p]);
-                            p += push_hit(hit, clen, out);
-                            copied = p;
-                            continue;
+                PAIR_WALK => {
+                    let hit = slot.and_then(|s| trie.walk_pair(&text[p..], trie.bmp_node(cp)?, s.node, clen + nlen));
+                    match hit {
+                        Some(hit) => p += push_hit(hit, clen, buf),
+                        None => {
+                            Trie::emit_fast(e, buf);
+                            p = q;
                         }
                     }
                 }
-            }
-        } else if let Some(node) = trie.astral_node(c) {
-            if let Some(hit) = trie.walk(&text[p..], c, node) {
-                out.push_str(&text[copied..p]);
-                p += push_hit(hit, clen, out);
-                copied = p;
-                continue;
-            }
-        }
-        if is_ids_operator(c) {
-            match ids(&text[p..]) {
-                Ids::Complete(n) => {
-                    // An ideographic description sequence stays as it is.
-                    p += n;
-                    continue;
+                len => {
+                    // A two-character key and its value, from the slot.
+                    let at = buf.len() + len as usize;
+                    buf.extend_from_slice(&slot.map_or(0, |s| s.answer >> 8).to_le_bytes());
+                    buf.truncate(at);
+                    p = q + nlen;
                 }
-                Ids::Incomplete if !last => break,
-                _ => {}
+            }
+        } else {
+            match general_step(trie, text, p, last, buf) {
+                Some(n) => p = n,
+                None => break,
             }
         }
-        // Outputs itself.
-        p += clen;
+        if p < end {
+            (cp, clen) = decode_u32(b, p);
+        }
     }
-    out.push_str(&text[copied..p]);
+    out.push_str(simdutf8::basic::from_utf8(buf).expect("stage output is UTF-8"));
     p
+}
+
+/// How much output the stage loop collects before appending it.
+const FLUSH_BYTES: usize = 32 * 1024;
+
+/// One step of the stage loop the fast path does not take: an astral
+/// character, an IDS operator, a value longer than one BMP character.
+/// Returns the next position, or None when an IDS at `p` may still be
+/// completed by more input.
+#[cold]
+fn general_step(trie: &Trie, text: &str, p: usize, last: bool, buf: &mut Vec<u8>) -> Option<usize> {
+    let (c, clen) = decode(text.as_bytes(), p);
+    if let Some(hit) = trie.match_at(&text[p..], c) {
+        return Some(p + push_hit(hit, clen, buf));
+    }
+    if is_ids_operator(c) {
+        match ids(&text[p..]) {
+            Ids::Complete(n) => {
+                // An ideographic description sequence stays as it is.
+                buf.extend_from_slice(&text.as_bytes()[p..p + n]);
+                return Some(p + n);
+            }
+            Ids::Incomplete if !last => return None,
+            _ => {}
+        }
+    }
+    // Outputs itself.
+    buf.extend_from_slice(&text.as_bytes()[p..p + clen]);
+    Some(p + clen)
 }
 
 /// Writes a match; returns the bytes of input it covers.
 #[inline]
-fn push_hit(hit: Hit<'_>, clen: usize, out: &mut String) -> usize {
+fn push_hit(hit: Hit<'_>, clen: usize, buf: &mut Vec<u8>) -> usize {
     match hit {
         Hit::Char(v) => {
-            out.push(v);
+            buf.extend_from_slice(v.encode_utf8(&mut [0; 4]).as_bytes());
             clen
         }
         Hit::Str(len, value) => {
-            out.push_str(value);
+            buf.extend_from_slice(value.as_bytes());
             len
         }
+    }
+}
+
+/// [`decode`] as a code point, for the stage loop.
+#[inline(always)]
+fn decode_u32(b: &[u8], p: usize) -> (u32, usize) {
+    let x = b[p];
+    if x < 0x80 {
+        (u32::from(x), 1)
+    } else if x < 0xE0 {
+        ((u32::from(x & 0x1F) << 6) | u32::from(b[p + 1] & 0x3F), 2)
+    } else if x < 0xF0 {
+        ((u32::from(x & 0x0F) << 12) | (u32::from(b[p + 1] & 0x3F) << 6) | u32::from(b[p + 2] & 0x3F), 3)
+    } else {
+        let (c, len) = decode(b, p);
+        (c as u32, len)
     }
 }
 
@@ -730,6 +772,58 @@ mod tests {
                 assert_eq!(out, want, "{name} split at {k}");
                 assert_eq!(s.held_bytes(), 0);
             }
+        }
+    }
+
+    /// OpenCC's rule by brute force over the entry list: at each position
+    /// the lowest rank among keys that are prefixes, the longest of that
+    /// rank, the earliest entry on a tie; else one character.
+    fn reference(entries: &[(String, String, u32)], text: &str) -> String {
+        let mut out = String::new();
+        let mut p = 0;
+        while p < text.len() {
+            let rest = &text[p..];
+            let best = entries
+                .iter()
+                .enumerate()
+                .filter(|(_, (k, _, _))| rest.starts_with(k.as_str()))
+                .min_by_key(|(i, (k, _, r))| (*r, std::cmp::Reverse(k.len()), *i));
+            match best {
+                Some((_, (k, v, _))) => {
+                    out.push_str(v);
+                    p += k.len();
+                }
+                None => {
+                    let c = rest.chars().next().unwrap();
+                    out.push(c);
+                    p += c.len_utf8();
+                }
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// The stage loop's shortcuts (the fast table, the pair filter,
+        /// the pair table's answers, the walk) against the brute-force
+        /// rule, on tries and texts over a small alphabet where keys of
+        /// every rank and length collide, including astral characters and
+        /// values longer than a slot holds.
+        #[test]
+        fn the_stage_loop_follows_the_rule(
+            raw in proptest::collection::vec(("[a甲乙丙𠀀]{1,4}", "[xyz字𡘙]{1,4}", 0u32..3), 0..24),
+            text in "[a甲乙丙𠀀b\n]{0,40}",
+        ) {
+            let entries: Vec<(String, String, u32)> = raw;
+            let mut b = TrieBuilder::default();
+            for (k, v, r) in &entries {
+                b.insert(k, v, *r);
+            }
+            let trie = b.build();
+            let mut out = String::new();
+            let done = convert_run(&trie, &text, true, &mut out, &mut Vec::new());
+            proptest::prop_assert_eq!(done, text.len());
+            proptest::prop_assert_eq!(out, reference(&entries, &text));
         }
     }
 }

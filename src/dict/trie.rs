@@ -31,26 +31,42 @@ pub(crate) const IS_KEY: u32 = 1 << 30;
 pub(crate) const SPECIAL: u32 = 1 << 31;
 const NO_NODE: u32 = (1 << 30) - 1;
 
+/// Fast entries ([`Trie::fast_entry`]): bits 0..24 hold up to three UTF-8
+/// bytes (first byte lowest), bits 24..27 how many.
+const FAST_LEN_SHIFT: u32 = 24;
+/// Some key of two or more characters starts with this character: check
+/// the next character's pair bit, and walk when it is set.
+pub(crate) const FAST_MULTI: u32 = 1 << 29;
+/// Take the general path: an IDS operator, or a one-character value that
+/// is not a single BMP character.
+pub(crate) const FAST_SLOW: u32 = 1 << 30;
+
 /// A frozen ranked trie. See the module docs.
 #[derive(Debug)]
 pub(crate) struct Trie {
     /// First-character lookup for the BMP (see [`SPECIAL`]).
     root_bmp: Vec<u32>,
+    /// The stage loop's table for the BMP (see [`FAST_MULTI`]): what a
+    /// character outputs when no key of two or more characters matches at
+    /// it, as ready UTF-8 bytes, so the loop writes it without encoding or
+    /// branching on whether it changed.
+    fast: Vec<u32>,
     /// First-character lookup outside the BMP (node index).
     root_astral: HashMap<char, u32>,
     nodes: Vec<Node>,
-    /// Per value: (start, end) in `values` and rank.
-    value_spans: Vec<(u32, u32, u32)>,
-    /// A bitmap over hashed (first, second) character pairs of every key
+    /// Per value: (start, end) in `values`.
+    value_spans: Vec<(u32, u32)>,
+    /// Open-addressing table of every key's first two characters when both
+    /// are in the BMP, with what the pair leads to: one load per probe.
+    pairs_bmp: Vec<PairSlot>,
+    /// The other pairs (an astral character in the first two).
+    pairs_astral: HashMap<(u32, u32), u32>,
+    /// A filter over (first, second) character pairs of every key
     /// of two or more characters. A clear bit proves no such key starts
-    /// here, so the match is the first character's own (see
-    /// [`Trie::single`]) and the walk is skipped: most positions in text
+    /// here, so the match is the first character's own (its
+    /// [`Trie::fast_entry`]) and the walk is skipped: most positions in text
     /// converted against a large phrase list (s2t) end there.
     pairs: Vec<u64>,
-    /// For first-level nodes (ids below `roots`): their own value when it
-    /// is one character (`IS_KEY | char`), `NONE` when there is none, and
-    /// `SPECIAL` when it is longer (then walk).
-    root_values: Vec<u32>,
     /// Children of every node, each node's run sorted by character and
     /// laid out breadth-first: the continuations of one first character sit
     /// together and stay in cache while that character recurs.
@@ -62,6 +78,11 @@ pub(crate) struct Trie {
     /// The smallest UTF-8 lead byte of any key's first character: text
     /// with no byte at or above it cannot match (see [`Trie::may_match`]).
     min_lead: u8,
+    /// The distinct lead bytes of keys' first characters, when there are at
+    /// most three (a stage like the normalization one, whose keys are all in
+    /// a few rare blocks): [`Trie::may_match`] then jumps between them with
+    /// `memchr`.
+    few_leads: Option<Vec<u8>>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -71,6 +92,8 @@ struct Node {
     child_mask: u64,
     /// Index into `value_spans`, or `NONE` when no key ends here.
     value: u32,
+    /// The rank of the value (see the module docs).
+    rank: u32,
     /// This node's run in `edges`.
     edges_start: u32,
     edges_len: u32,
@@ -78,13 +101,53 @@ struct Node {
 
 /// log2 of the pair bitmap's size in bits (1 Mi bits, 128 KiB: small enough
 /// to stay in cache next to the root table; 4 Mi bits was slower).
-const PAIR_BITS: u32 = 20;
+const PAIR_BITS: u32 = 19;
 
-#[inline]
-fn pair_index(a: char, b: char) -> usize {
-    let h = (a as u32).wrapping_mul(0x9E37_79B9) ^ (b as u32).wrapping_mul(0x85EB_CA6B);
-    (h.wrapping_mul(0xC2B2_AE35) >> (32 - PAIR_BITS)) as usize
+/// The pair filter's word and bits for `(a, b)`: a blocked Bloom filter,
+/// [`PAIR_HASHES`] bits in one 64-bit word, so a probe is one load. With
+/// one bit per pair a quarter of s2t's walks were false positives.
+#[inline(always)]
+fn pair_probe(a: u32, b: u32) -> (usize, u64) {
+    let h = ((u64::from(a) << 21) | u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let word = (h >> (64 - (PAIR_BITS - 6))) as usize;
+    let mut mask = 0u64;
+    for k in 0..PAIR_HASHES {
+        mask |= 1 << ((h >> (6 * k + 4)) & 63);
+    }
+    (word, mask)
 }
+
+/// A free slot of the pair table (no character pair packs to it).
+const EMPTY_PAIR: u32 = u32::MAX;
+
+/// One slot of the pair table.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PairSlot {
+    /// `a << 16 | b`, or [`EMPTY_PAIR`].
+    key: u32,
+    /// The node the pair leads to.
+    pub(crate) node: u32,
+    /// The match, when the pair's node ends every key through it (most
+    /// two-character phrases), so that no node is read: the low byte is
+    /// [`PAIR_WALK`] (walk from `node`), [`PAIR_OWN`] (the first
+    /// character's own value wins), or else the byte length of the value,
+    /// whose UTF-8 follows in the upper seven bytes. The walk's node loads
+    /// were most of the cost of s2t, whose phrase list is large.
+    pub(crate) answer: u64,
+}
+
+/// See [`PairSlot::answer`].
+pub(crate) const PAIR_WALK: u64 = 0;
+/// See [`PairSlot::answer`].
+pub(crate) const PAIR_OWN: u64 = 0xFF;
+
+#[inline(always)]
+fn pair_slot(key: u32, mask: usize) -> usize {
+    (key.wrapping_mul(0x9E37_79B9) >> 8) as usize & mask
+}
+
+/// Bits set per pair in the pair filter.
+const PAIR_HASHES: u32 = 2;
 
 #[inline]
 fn mask_bit(c: char) -> u64 {
@@ -174,45 +237,73 @@ impl TrieBuilder {
         }
         let mut t = Trie {
             root_bmp: vec![NONE; 0x10000],
+            fast: Vec::new(),
             root_astral: HashMap::new(),
             nodes: Vec::with_capacity(self.nodes.len()),
             value_spans: Vec::new(),
+            pairs_bmp: Vec::new(),
+            pairs_astral: HashMap::new(),
             pairs: vec![0; 1 << (PAIR_BITS - 6)],
-            root_values: Vec::new(),
             edges: Vec::new(),
             values: String::new(),
             max_key_chars: self.max_key_chars,
             min_lead: self.roots.keys().map(|c| c.encode_utf8(&mut [0; 4]).as_bytes()[0]).min().unwrap_or(0xFF),
+            few_leads: {
+                let mut leads: Vec<u8> = self.roots.keys().map(|c| c.encode_utf8(&mut [0; 4]).as_bytes()[0]).collect();
+                leads.sort_unstable();
+                leads.dedup();
+                (leads.len() <= 3).then_some(leads)
+            },
         };
         for &old in &order {
             let n = &self.nodes[old];
-            let value = match &n.value {
+            let (value, rank) = match &n.value {
                 Some((r, v)) => {
                     let s = t.values.len() as u32;
                     t.values.push_str(v);
-                    t.value_spans.push((s, t.values.len() as u32, *r));
-                    (t.value_spans.len() - 1) as u32
+                    t.value_spans.push((s, t.values.len() as u32));
+                    ((t.value_spans.len() - 1) as u32, *r)
                 }
-                None => NONE,
+                None => (NONE, 0),
             };
             let child_mask = n.children.iter().fold(0u64, |m, &(c, _)| m | mask_bit(c));
             let mut kids: Vec<(char, u32)> = n.children.iter().map(|&(c, m)| (c, new_id[m])).collect();
             kids.sort_unstable();
             let edges_start = t.edges.len() as u32;
             t.edges.extend_from_slice(&kids);
-            t.nodes.push(Node { child_mask, value, edges_start, edges_len: kids.len() as u32 });
+            t.nodes.push(Node { child_mask, value, rank, edges_start, edges_len: kids.len() as u32 });
         }
+        let pair_count: usize = roots.iter().map(|&(_, n)| self.nodes[n].children.len()).sum();
+        let slots = (pair_count * 3 / 2).next_power_of_two().max(2);
+        t.pairs_bmp = vec![PairSlot { key: EMPTY_PAIR, node: 0, answer: PAIR_WALK }; slots];
         for &(c, n) in &roots {
             let node = &self.nodes[n];
-            for &(second, _) in &node.children {
-                let i = pair_index(c, second);
-                t.pairs[i >> 6] |= 1 << (i & 63);
+            for &(second, m) in &node.children {
+                let (a, b) = (c as u32, second as u32);
+                let (w, mask) = pair_probe(a, b);
+                t.pairs[w] |= mask;
+                if (a | b) >= 0x10000 {
+                    t.pairs_astral.insert((a, b), new_id[m]);
+                    continue;
+                }
+                let key = (a << 16) | b;
+                let mut i = pair_slot(key, slots - 1);
+                while t.pairs_bmp[i].key != EMPTY_PAIR {
+                    i = (i + 1) & (slots - 1);
+                }
+                let answer = match (&node.value, &self.nodes[m]) {
+                    (_, BuildNode { children, .. }) if !children.is_empty() => PAIR_WALK,
+                    (Some((r0, _)), BuildNode { value: Some((r2, _)), .. }) if r0 < r2 => PAIR_OWN,
+                    (_, BuildNode { value: Some((_, v)), .. }) if (1..=7).contains(&v.len()) => {
+                        let mut bytes = [0u8; 8];
+                        bytes[0] = v.len() as u8;
+                        bytes[1..=v.len()].copy_from_slice(v.as_bytes());
+                        u64::from_le_bytes(bytes)
+                    }
+                    _ => PAIR_WALK,
+                };
+                t.pairs_bmp[i] = PairSlot { key, node: new_id[m], answer };
             }
-            t.root_values.push(match &node.value {
-                None => NONE,
-                Some((_, v)) if v.chars().count() == 1 => IS_KEY | v.chars().next().map_or(0, |c| c as u32),
-                Some(_) => SPECIAL,
-            });
         }
         for (i, e) in t.root_bmp.iter_mut().enumerate() {
             *e = if (0x2FF0..=0x2FFF).contains(&i) { SPECIAL | NO_NODE } else { i as u32 };
@@ -230,6 +321,31 @@ impl TrieBuilder {
                 };
             } else {
                 t.root_astral.insert(c, new_id[n]);
+            }
+        }
+        // Every character outputs itself, except the IDS operators (general
+        // path), and the first characters of keys, set from `roots`.
+        fn fast(own: Option<char>, multi: bool) -> u32 {
+            let Some(own) = own.filter(|c| (*c as u32) < 0x10000) else { return FAST_SLOW };
+            let mut utf8 = [0u8; 4];
+            let len = own.encode_utf8(&mut utf8).len() as u32;
+            u32::from_le_bytes(utf8) | (len << FAST_LEN_SHIFT) | if multi { FAST_MULTI } else { 0 }
+        }
+        t.fast = (0..0x10000u32).map(|cp| fast(char::from_u32(cp), false)).collect();
+        for cp in 0x2FF0..=0x2FFF {
+            t.fast[cp] = FAST_SLOW;
+        }
+        for &(c, n) in roots.iter().filter(|(c, _)| (*c as u32) < 0x10000) {
+            let node = &self.nodes[n];
+            let own = match &node.value {
+                None => Some(c),
+                Some((_, v)) => {
+                    let mut cs = v.chars();
+                    cs.next().filter(|_| cs.next().is_none())
+                }
+            };
+            if !(0x2FF0..=0x2FFF).contains(&(c as u32)) {
+                t.fast[c as usize] = fast(own, !node.children.is_empty());
             }
         }
         t
@@ -259,6 +375,36 @@ impl Trie {
         self.root_bmp[c as usize]
     }
 
+    /// The stage loop's entry for a BMP character (see [`FAST_MULTI`]).
+    #[inline(always)]
+    pub(crate) fn fast_entry(&self, cp: u32) -> u32 {
+        self.fast[(cp & 0xFFFF) as usize]
+    }
+
+    /// Appends a fast entry's output bytes to `buf`: one four-byte write,
+    /// then the length set back.
+    #[inline(always)]
+    pub(crate) fn emit_fast(entry: u32, buf: &mut Vec<u8>) {
+        let len = buf.len() + ((entry >> FAST_LEN_SHIFT) & 7) as usize;
+        buf.extend_from_slice(&entry.to_le_bytes());
+        buf.truncate(len);
+    }
+
+    /// Whether some key of two or more characters may start with `a, b`
+    /// (a clear bit proves none does).
+    #[inline(always)]
+    pub(crate) fn may_pair(&self, a: u32, b: u32) -> bool {
+        let (w, mask) = pair_probe(a, b);
+        self.pairs[w] & mask == mask
+    }
+
+    /// The first-level node of a BMP character with [`FAST_MULTI`] set.
+    #[inline]
+    pub(crate) fn bmp_node(&self, cp: u32) -> Option<u32> {
+        let e = self.root_bmp[(cp & 0xFFFF) as usize];
+        (e & SPECIAL != 0).then(|| Trie::entry_node(e)).flatten()
+    }
+
     /// The character a non-special root entry outputs.
     #[inline(always)]
     pub(crate) fn entry_char(entry: u32) -> char {
@@ -270,25 +416,6 @@ impl Trie {
     pub(crate) fn entry_node(entry: u32) -> Option<u32> {
         let n = entry & !SPECIAL;
         (n != NO_NODE).then_some(n)
-    }
-
-    /// The match at a position whose first character `first` has the
-    /// first-level `node` and whose next character is `second`, when that
-    /// can be told without a walk: `Some(Some(v))` for the character's own
-    /// one-character value, `Some(None)` for no match, `None` to walk.
-    #[inline(always)]
-    pub(crate) fn single(&self, node: u32, first: char, second: Option<char>) -> Option<Option<char>> {
-        if let Some(b) = second {
-            let i = pair_index(first, b);
-            if self.pairs[i >> 6] & (1 << (i & 63)) != 0 {
-                return None;
-            }
-        }
-        match self.root_values.get(node as usize) {
-            Some(&NONE) => Some(None),
-            Some(&v) if v & IS_KEY != 0 => Some(Some(Trie::entry_char(v))),
-            _ => None,
-        }
     }
 
     /// The node of an astral character, if a key starts with it.
@@ -324,6 +451,18 @@ impl Trie {
     /// normalization stage) is skipped this way for most text.
     pub(crate) fn may_match(&self, text: &str) -> bool {
         let b = text.as_bytes();
+        if let Some(leads) = &self.few_leads {
+            // A lead byte is never a continuation byte: each hit starts a
+            // character.
+            let starts = |i: usize| self.starts_key(text[i..].chars().next().expect("char boundary"));
+            return match leads[..] {
+                [] => false,
+                [x] => memchr::memchr_iter(x, b).any(starts),
+                [x, y] => memchr::memchr2_iter(x, y, b).any(starts),
+                [x, y, z] => memchr::memchr3_iter(x, y, z, b).any(starts),
+                _ => unreachable!("at most three leads"),
+            };
+        }
         let min = self.min_lead;
         let mut i = 0;
         while i < b.len() {
@@ -347,38 +486,79 @@ impl Trie {
 
     /// The walk from a node root entry: the lowest rank, longest key.
     pub(crate) fn walk<'a>(&'a self, text: &str, first: char, root: u32) -> Option<Hit<'a>> {
-        let mut n = root;
-        let mut best: Option<(u32, usize, u32)> = None; // (rank, byte len, node)
-        let mut end = first.len_utf8();
-        let mut rest = text[end..].char_indices();
+        self.walk_on(text, root, first.len_utf8(), None)
+    }
+
+    /// [`Trie::walk`] when the first two characters are known to be the
+    /// start of a key: from `pair`'s node ([`Trie::pair_node`]), `end` bytes
+    /// in, with the first character's own value (node `root`) as the match
+    /// to beat. Saves the search among a common character's hundreds of
+    /// continuations.
+    #[inline]
+    pub(crate) fn walk_pair<'a>(&'a self, text: &str, root: u32, pair: u32, end: usize) -> Option<Hit<'a>> {
+        let r = &self.nodes[root as usize];
+        let first_len = text.as_bytes()[0].leading_ones().max(1) as usize;
+        let best = (r.value != NONE).then_some((r.rank, first_len, r.value));
+        self.walk_on(text, pair, end, best)
+    }
+
+    /// The walk from node `n`, `end` bytes into `text`, with the best
+    /// (rank, byte length, value) so far.
+    fn walk_on<'a>(
+        &'a self,
+        text: &str,
+        mut n: u32,
+        mut end: usize,
+        mut best: Option<(u32, usize, u32)>,
+    ) -> Option<Hit<'a>> {
+        let b = text.as_bytes();
         loop {
             let node = self.nodes[n as usize];
-            if node.value != NONE {
-                let rank = self.value_spans[node.value as usize].2;
-                if best.is_none_or(|(r, _, _)| rank <= r) {
-                    // Same rank and longer (we only get longer), or lower rank.
-                    best = Some((rank, end, node.value));
-                }
+            if node.value != NONE && best.is_none_or(|(r, _, _)| node.rank <= r) {
+                // Same rank and longer (we only get longer), or lower rank.
+                best = Some((node.rank, end, node.value));
             }
-            if node.child_mask == 0 {
+            if node.child_mask == 0 || end >= b.len() {
                 break;
             }
-            let Some((i, c)) = rest.next() else { break };
+            let Some(c) = text[end..].chars().next() else { break };
             if node.child_mask & mask_bit(c) == 0 {
                 break;
             }
             match self.child(&node, c) {
                 Some(m) => {
                     n = m;
-                    end = first.len_utf8() + i + c.len_utf8();
+                    end += c.len_utf8();
                 }
                 None => break,
             }
         }
         best.map(|(_, len, v)| {
-            let (start, end, _) = self.value_spans[v as usize];
+            let (start, end) = self.value_spans[v as usize];
             Hit::Str(len, &self.values[start as usize..end as usize])
         })
+    }
+
+    /// The slot of the two-character prefix `a, b` of some key, if any.
+    #[inline]
+    pub(crate) fn pair(&self, a: u32, b: u32) -> Option<PairSlot> {
+        if (a | b) >= 0x10000 {
+            let node = *self.pairs_astral.get(&(a, b))?;
+            return Some(PairSlot { key: EMPTY_PAIR, node, answer: PAIR_WALK });
+        }
+        let key = (a << 16) | b;
+        let mask = self.pairs_bmp.len() - 1;
+        let mut i = pair_slot(key, mask);
+        loop {
+            let slot = self.pairs_bmp[i];
+            if slot.key == key {
+                return Some(slot);
+            }
+            if slot.key == EMPTY_PAIR {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
     }
 
     /// [`Trie::match_at`] as (byte length, value), for tests.
