@@ -41,6 +41,32 @@ pub(crate) fn parse(name: &str, text: &str) -> Result<Vec<Entry>, Error> {
     Ok(entries)
 }
 
+/// The keys and first values of a text dictionary, borrowed from it: what
+/// building a converter needs, without an allocation per entry. Applies
+/// the line rules of [`parse`] except the duplicate-key check (the
+/// shipped dictionaries are checked by [`parse`] in the tests; the trie
+/// keeps the first of a duplicated key, as OpenCC would have refused it).
+///
+/// # Errors
+/// A line without a tab, naming the file and line.
+pub(crate) fn first_values<'t>(name: &str, text: &'t str) -> Result<Vec<(&'t str, &'t str)>, Error> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut out = Vec::with_capacity(text.len() / 16);
+    for (i, line) in crate::pass::lines_inclusive(text).enumerate() {
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let tab = memchr::memchr(b'\t', line.as_bytes())
+            .ok_or_else(|| Error::config(format!("{name}: line {}: no tab between key and values", i + 1)))?;
+        let rest = &line[tab + 1..];
+        let value = memchr::memchr(b' ', rest.as_bytes()).map_or(rest, |sp| &rest[..sp]);
+        out.push((&line[..tab], value));
+    }
+    Ok(out)
+}
+
 /// `extract_tofu_risk.py`: the mapping after each `# @tofu-risk:` line,
 /// minus the identity value.
 ///

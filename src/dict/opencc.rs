@@ -90,6 +90,23 @@ fn raw(name: &str) -> Option<&'static str> {
     DICTIONARIES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
 }
 
+/// The dictionaries OpenCC generates at build time (derived here).
+const DERIVED: &[&str] = &[
+    "TSCharactersExt",
+    "TWVariantsRev",
+    "HKVariantsRev",
+    "JPShinjitaiCharactersRev",
+    "STPhrases_GeneratedFromRegionalPhrases",
+];
+
+/// A leaf's keys and first values, as a trie is built from them.
+enum Leaf {
+    /// Borrowed from a compiled-in dictionary file.
+    Raw(Vec<(&'static str, &'static str)>),
+    /// A dictionary OpenCC generates (see [`DERIVED`]).
+    Derived(Arc<Vec<Entry>>),
+}
+
 /// A leaf dictionary's entries: a raw file, or one OpenCC generates.
 fn leaf_entries(name: &str, cached: bool) -> Result<Arc<Vec<Entry>>, Error> {
     static CACHE: LazyLock<Mutex<HashMap<String, Arc<Vec<Entry>>>>> = LazyLock::new(Default::default);
@@ -187,10 +204,20 @@ fn trie_for(spec: &Value, tofu: bool, cached: bool) -> Result<Option<Arc<Trie>>,
     if let Some(t) = CACHE.lock().expect("trie cache").get(&key).filter(|_| cached) {
         return Ok(Some(t.clone()));
     }
-    let mut b = TrieBuilder::default();
+    // Raw dictionaries are read in place; derived ones are built (cached).
+    let mut data = Vec::with_capacity(leaves.len());
     for (name, rank) in &leaves {
-        for e in leaf_entries(name, cached)?.iter() {
-            b.insert(&e.key, &e.values[0], *rank);
+        let leaf = match raw(name).filter(|_| !DERIVED.contains(&name.as_str())) {
+            Some(text) => Leaf::Raw(lexicon::first_values(&format!("{name}.txt"), text)?),
+            None => Leaf::Derived(leaf_entries(name, cached)?),
+        };
+        data.push((leaf, *rank));
+    }
+    let mut b = TrieBuilder::default();
+    for (leaf, rank) in &data {
+        match leaf {
+            Leaf::Raw(pairs) => pairs.iter().for_each(|&(k, v)| b.insert(k, v, *rank)),
+            Leaf::Derived(entries) => entries.iter().for_each(|e| b.insert(&e.key, &e.values[0], *rank)),
         }
     }
     let t = Arc::new(b.build());
@@ -824,6 +851,19 @@ mod tests {
             let done = convert_run(&trie, &text, true, &mut out, &mut Vec::new());
             proptest::prop_assert_eq!(done, text.len());
             proptest::prop_assert_eq!(out, reference(&entries, &text));
+        }
+    }
+
+    #[test]
+    fn raw_dictionaries_parse_and_read_in_place_alike() {
+        for (name, text) in DICTIONARIES {
+            // The full parse checks every line, and that no key repeats.
+            let full = lexicon::parse(name, text).unwrap();
+            let first = lexicon::first_values(name, text).unwrap();
+            assert_eq!(full.len(), first.len(), "{name}");
+            for (e, (k, v)) in full.iter().zip(&first) {
+                assert_eq!((e.key.as_str(), e.values[0].as_str()), (*k, *v), "{name}");
+            }
         }
     }
 }

@@ -164,191 +164,203 @@ pub(crate) enum Hit<'a> {
 }
 
 /// Builds a [`Trie`]: insert keys by rank, then [`TrieBuilder::build`].
+///
+/// Insertion only collects borrowed entries; `build` sorts them and lays
+/// the trie out breadth-first from the sorted ranges (the keys under one
+/// node are one contiguous run), with no per-node allocation. Building
+/// s2t's trie node by node, with a child vector and an owned value each,
+/// took 26 ms of its 34 ms start-up.
 #[derive(Debug, Default)]
-pub(crate) struct TrieBuilder {
-    nodes: Vec<BuildNode>,
-    roots: HashMap<char, usize>,
-    max_key_chars: usize,
+pub(crate) struct TrieBuilder<'a> {
+    /// (key, value, rank), in insertion order.
+    entries: Vec<(&'a str, &'a str, u32)>,
 }
 
-#[derive(Debug, Default)]
-struct BuildNode {
-    /// Sorted by character. A vector, not a map: most nodes have one
-    /// child, and a map per node was most of a converter's build time
-    /// (an allocation and SipHash per node).
-    children: Vec<(char, usize)>,
-    value: Option<(u32, String)>,
-}
-
-impl TrieBuilder {
+impl<'a> TrieBuilder<'a> {
     /// Adds `key → value` at `rank`. A key already present keeps its value
     /// unless this rank is lower (earlier leaves of one rank win ties).
-    pub(crate) fn insert(&mut self, key: &str, value: &str, rank: u32) {
-        let mut chars = key.chars();
-        let Some(first) = chars.next() else { return };
-        let mut n = match self.roots.get(&first) {
-            Some(&n) => n,
-            None => {
-                self.nodes.push(BuildNode::default());
-                self.roots.insert(first, self.nodes.len() - 1);
-                self.nodes.len() - 1
-            }
-        };
-        let mut len = 1;
-        for c in chars {
-            len += 1;
-            n = match self.nodes[n].children.binary_search_by(|k| k.0.cmp(&c)) {
-                Ok(i) => self.nodes[n].children[i].1,
-                Err(i) => {
-                    self.nodes.push(BuildNode::default());
-                    let m = self.nodes.len() - 1;
-                    self.nodes[n].children.insert(i, (c, m));
-                    m
-                }
-            };
-        }
-        self.max_key_chars = self.max_key_chars.max(len);
-        let slot = &mut self.nodes[n].value;
-        if slot.as_ref().is_none_or(|(r, _)| rank < *r) {
-            *slot = Some((rank, value.to_string()));
+    pub(crate) fn insert(&mut self, key: &'a str, value: &'a str, rank: u32) {
+        if !key.is_empty() {
+            self.entries.push((key, value, rank));
         }
     }
 
     /// Freezes the trie.
     pub(crate) fn build(self) -> Trie {
-        // Breadth-first numbering: all first-level nodes, the ones every
-        // walk starts from, end up next to each other in memory.
-        let mut order: Vec<usize> = Vec::with_capacity(self.nodes.len());
-        let mut new_id = vec![0u32; self.nodes.len()];
-        let mut roots: Vec<(char, usize)> = self.roots.iter().map(|(&c, &n)| (c, n)).collect();
-        roots.sort_unstable();
-        for &(_, n) in &roots {
-            new_id[n] = order.len() as u32;
-            order.push(n);
-        }
-        let mut head = 0;
-        while head < order.len() {
-            let n = order[head];
-            head += 1;
-            for &(_, m) in &self.nodes[n].children {
-                new_id[m] = order.len() as u32;
-                order.push(m);
-            }
-        }
+        let mut e = self.entries;
+        // Stable: for one key and rank the earliest insertion stays first.
+        // The dictionaries are sorted files, so this mostly merges runs.
+        e.sort_by(|a, b| a.0.cmp(b.0).then(a.2.cmp(&b.2)));
+        e.dedup_by(|later, earlier| later.0 == earlier.0);
         let mut t = Trie {
             root_bmp: vec![NONE; 0x10000],
             fast: Vec::new(),
             root_astral: HashMap::new(),
-            nodes: Vec::with_capacity(self.nodes.len()),
+            nodes: Vec::new(),
             value_spans: Vec::new(),
             pairs_bmp: Vec::new(),
             pairs_astral: HashMap::new(),
             pairs: vec![0; 1 << (PAIR_BITS - 6)],
             edges: Vec::new(),
             values: String::new(),
-            max_key_chars: self.max_key_chars,
-            min_lead: self.roots.keys().map(|c| c.encode_utf8(&mut [0; 4]).as_bytes()[0]).min().unwrap_or(0xFF),
-            few_leads: {
-                let mut leads: Vec<u8> = self.roots.keys().map(|c| c.encode_utf8(&mut [0; 4]).as_bytes()[0]).collect();
-                leads.sort_unstable();
-                leads.dedup();
-                (leads.len() <= 3).then_some(leads)
-            },
+            max_key_chars: e.iter().map(|x| x.0.chars().count()).max().unwrap_or(0),
+            min_lead: 0xFF,
+            few_leads: None,
         };
-        for &old in &order {
-            let n = &self.nodes[old];
-            let (value, rank) = match &n.value {
-                Some((r, v)) => {
-                    let s = t.values.len() as u32;
-                    t.values.push_str(v);
-                    t.value_spans.push((s, t.values.len() as u32));
-                    ((t.value_spans.len() - 1) as u32, *r)
-                }
-                None => (NONE, 0),
+        // Breadth-first: node k is queue[k], the keys e[lo..hi] sharing its
+        // prefix of `plen` bytes. All first-level nodes, the ones every walk
+        // starts from, come first and sit next to each other in memory.
+        let mut queue: Vec<(u32, u32, u32)> = Vec::new();
+        let mut root_chars: Vec<char> = Vec::new();
+        for (c, lo, hi) in groups(&e, 0, e.len(), 0) {
+            root_chars.push(c);
+            queue.push((lo as u32, hi as u32, c.len_utf8() as u32));
+        }
+        let mut k = 0;
+        while k < queue.len() {
+            let (lo, hi, plen) = (queue[k].0 as usize, queue[k].1 as usize, queue[k].2 as usize);
+            k += 1;
+            let (value, rank) = if e[lo].0.len() == plen {
+                let (_, v, r) = e[lo];
+                let start = t.values.len() as u32;
+                t.values.push_str(v);
+                t.value_spans.push((start, t.values.len() as u32));
+                ((t.value_spans.len() - 1) as u32, r)
+            } else {
+                (NONE, 0)
             };
-            let child_mask = n.children.iter().fold(0u64, |m, &(c, _)| m | mask_bit(c));
-            let mut kids: Vec<(char, u32)> = n.children.iter().map(|&(c, m)| (c, new_id[m])).collect();
-            kids.sort_unstable();
             let edges_start = t.edges.len() as u32;
-            t.edges.extend_from_slice(&kids);
-            t.nodes.push(Node { child_mask, value, rank, edges_start, edges_len: kids.len() as u32 });
-        }
-        let pair_count: usize = roots.iter().map(|&(_, n)| self.nodes[n].children.len()).sum();
-        let slots = (pair_count * 3 / 2).next_power_of_two().max(2);
-        t.pairs_bmp = vec![PairSlot { key: EMPTY_PAIR, node: 0, answer: PAIR_WALK }; slots];
-        for &(c, n) in &roots {
-            let node = &self.nodes[n];
-            for &(second, m) in &node.children {
-                let (a, b) = (c as u32, second as u32);
-                let (w, mask) = pair_probe(a, b);
-                t.pairs[w] |= mask;
-                if (a | b) >= 0x10000 {
-                    t.pairs_astral.insert((a, b), new_id[m]);
-                    continue;
-                }
-                let key = (a << 16) | b;
-                let mut i = pair_slot(key, slots - 1);
-                while t.pairs_bmp[i].key != EMPTY_PAIR {
-                    i = (i + 1) & (slots - 1);
-                }
-                let answer = match (&node.value, &self.nodes[m]) {
-                    (_, BuildNode { children, .. }) if !children.is_empty() => PAIR_WALK,
-                    (Some((r0, _)), BuildNode { value: Some((r2, _)), .. }) if r0 < r2 => PAIR_OWN,
-                    (_, BuildNode { value: Some((_, v)), .. }) if (1..=7).contains(&v.len()) => {
-                        let mut bytes = [0u8; 8];
-                        bytes[0] = v.len() as u8;
-                        bytes[1..=v.len()].copy_from_slice(v.as_bytes());
-                        u64::from_le_bytes(bytes)
-                    }
-                    _ => PAIR_WALK,
-                };
-                t.pairs_bmp[i] = PairSlot { key, node: new_id[m], answer };
+            let mut child_mask = 0u64;
+            for (c, glo, ghi) in groups(&e, lo, hi, plen) {
+                child_mask |= mask_bit(c);
+                t.edges.push((c, queue.len() as u32));
+                queue.push((glo as u32, ghi as u32, (plen + c.len_utf8()) as u32));
             }
+            let edges_len = t.edges.len() as u32 - edges_start;
+            t.nodes.push(Node { child_mask, value, rank, edges_start, edges_len });
         }
-        for (i, e) in t.root_bmp.iter_mut().enumerate() {
+        let leads = |c: &char| c.encode_utf8(&mut [0; 4]).as_bytes()[0];
+        t.min_lead = root_chars.iter().map(leads).min().unwrap_or(0xFF);
+        let mut distinct: Vec<u8> = root_chars.iter().map(leads).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        t.few_leads = (distinct.len() <= 3).then_some(distinct);
+        t.fill_lookups(&root_chars);
+        t
+    }
+}
+
+/// The children of the node whose keys are `e[lo..hi]`, sharing a prefix
+/// of `plen` bytes: (next character, run of keys) in character order.
+fn groups<'e>(
+    e: &'e [(&str, &str, u32)],
+    lo: usize,
+    hi: usize,
+    plen: usize,
+) -> impl Iterator<Item = (char, usize, usize)> + 'e {
+    // A key that ends at this node sorts first.
+    let mut i = if lo < hi && e[lo].0.len() == plen { lo + 1 } else { lo };
+    std::iter::from_fn(move || {
+        if i >= hi {
+            return None;
+        }
+        let c = e[i].0[plen..].chars().next()?;
+        let start = i;
+        i += 1;
+        // Sorted: the run ends at the first key with another character
+        // here (every key in the range is longer than the prefix).
+        while i < hi && e[i].0[plen..].starts_with(c) {
+            i += 1;
+        }
+        Some((c, start, i))
+    })
+}
+
+impl Trie {
+    /// The lookups derived from the nodes: the root tables, the fast
+    /// table, and the pair filter and table. `root_chars[r]` is the first
+    /// character of first-level node `r`.
+    fn fill_lookups(&mut self, root_chars: &[char]) {
+        for (i, e) in self.root_bmp.iter_mut().enumerate() {
             *e = if (0x2FF0..=0x2FFF).contains(&i) { SPECIAL | NO_NODE } else { i as u32 };
         }
-        for (&c, &n) in &self.roots {
-            let node = &self.nodes[n];
-            let direct = match &node.value {
-                Some((_, v)) if node.children.is_empty() && v.chars().count() == 1 => v.chars().next(),
-                _ => None,
-            };
-            if (c as u32) < 0x10000 {
-                t.root_bmp[c as usize] = match direct {
-                    Some(v) => IS_KEY | v as u32,
-                    None => SPECIAL | new_id[n],
-                };
-            } else {
-                t.root_astral.insert(c, new_id[n]);
-            }
-        }
         // Every character outputs itself, except the IDS operators (general
-        // path), and the first characters of keys, set from `roots`.
+        // path), and the first characters of keys, set below.
         fn fast(own: Option<char>, multi: bool) -> u32 {
             let Some(own) = own.filter(|c| (*c as u32) < 0x10000) else { return FAST_SLOW };
             let mut utf8 = [0u8; 4];
             let len = own.encode_utf8(&mut utf8).len() as u32;
             u32::from_le_bytes(utf8) | (len << FAST_LEN_SHIFT) | if multi { FAST_MULTI } else { 0 }
         }
-        t.fast = (0..0x10000u32).map(|cp| fast(char::from_u32(cp), false)).collect();
+        self.fast = (0..0x10000u32).map(|cp| fast(char::from_u32(cp), false)).collect();
         for cp in 0x2FF0..=0x2FFF {
-            t.fast[cp] = FAST_SLOW;
+            self.fast[cp] = FAST_SLOW;
         }
-        for &(c, n) in roots.iter().filter(|(c, _)| (*c as u32) < 0x10000) {
-            let node = &self.nodes[n];
-            let own = match &node.value {
-                None => Some(c),
-                Some((_, v)) => {
-                    let mut cs = v.chars();
-                    cs.next().filter(|_| cs.next().is_none())
+        let pair_count: usize = (0..root_chars.len()).map(|r| self.nodes[r].edges_len as usize).sum();
+        let slots = (pair_count * 3 / 2).next_power_of_two().max(2);
+        self.pairs_bmp = vec![PairSlot { key: EMPTY_PAIR, node: 0, answer: PAIR_WALK }; slots];
+        for (r, &c) in root_chars.iter().enumerate() {
+            let node = self.nodes[r];
+            let own = self.value_of(&node);
+            let has_own = own.is_some();
+            let one_char = own.and_then(|v| {
+                let mut cs = v.chars();
+                cs.next().filter(|_| cs.next().is_none())
+            });
+            if (c as u32) >= 0x10000 {
+                self.root_astral.insert(c, r as u32);
+            } else {
+                self.root_bmp[c as usize] = match one_char {
+                    Some(v) if node.edges_len == 0 => IS_KEY | v as u32,
+                    _ => SPECIAL | r as u32,
+                };
+                if !(0x2FF0..=0x2FFF).contains(&(c as u32)) {
+                    let own = if has_own { one_char } else { Some(c) };
+                    self.fast[c as usize] = fast(own, node.edges_len > 0);
                 }
-            };
-            if !(0x2FF0..=0x2FFF).contains(&(c as u32)) {
-                t.fast[c as usize] = fast(own, !node.children.is_empty());
+            }
+            for i in node.edges_start..node.edges_start + node.edges_len {
+                let (second, m) = self.edges[i as usize];
+                self.insert_pair(c as u32, second as u32, &node, m);
             }
         }
-        t
+    }
+
+    /// Enters the pair (`a`, `b`) leading from first-level `root` to `m`.
+    fn insert_pair(&mut self, a: u32, b: u32, root: &Node, m: u32) {
+        let (w, mask) = pair_probe(a, b);
+        self.pairs[w] |= mask;
+        if (a | b) >= 0x10000 {
+            self.pairs_astral.insert((a, b), m);
+            return;
+        }
+        let key = (a << 16) | b;
+        let slots = self.pairs_bmp.len();
+        let mut i = pair_slot(key, slots - 1);
+        while self.pairs_bmp[i].key != EMPTY_PAIR {
+            i = (i + 1) & (slots - 1);
+        }
+        let pair = self.nodes[m as usize];
+        let answer = match self.value_of(&pair) {
+            _ if pair.edges_len > 0 => PAIR_WALK,
+            Some(_) if root.value != NONE && root.rank < pair.rank => PAIR_OWN,
+            Some(v) if (1..=7).contains(&v.len()) => {
+                let mut bytes = [0u8; 8];
+                bytes[0] = v.len() as u8;
+                bytes[1..=v.len()].copy_from_slice(v.as_bytes());
+                u64::from_le_bytes(bytes)
+            }
+            _ => PAIR_WALK,
+        };
+        self.pairs_bmp[i] = PairSlot { key, node: m, answer };
+    }
+
+    /// A node's value, if a key ends there.
+    fn value_of(&self, n: &Node) -> Option<&str> {
+        (n.value != NONE).then(|| {
+            let (start, end) = self.value_spans[n.value as usize];
+            &self.values[start as usize..end as usize]
+        })
     }
 }
 
