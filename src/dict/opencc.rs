@@ -472,7 +472,16 @@ fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String, buf: &mut 
         }
         if e & FAST_SLOW == 0 {
             let slot = trie.pair(cp, next);
-            match slot.map_or(PAIR_OWN, |s| s.answer & 0xFF) {
+            let answer = slot.map_or(PAIR_OWN, |s| {
+                let r = q + nlen;
+                let continues = r < end && Trie::may_continue(s.mask, decode_u32(b, r).0);
+                if continues {
+                    PAIR_WALK
+                } else {
+                    s.answer
+                }
+            });
+            match answer & 0xFF {
                 PAIR_OWN => {
                     Trie::emit_fast(e, buf);
                     p = q;
@@ -490,7 +499,7 @@ fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String, buf: &mut 
                 len => {
                     // A two-character key and its value, from the slot.
                     let at = buf.len() + len as usize;
-                    buf.extend_from_slice(&slot.map_or(0, |s| s.answer >> 8).to_le_bytes());
+                    buf.extend_from_slice(&(answer >> 8).to_le_bytes());
                     buf.truncate(at);
                     p = q + nlen;
                 }

@@ -127,13 +127,16 @@ pub(crate) struct PairSlot {
     key: u32,
     /// The node the pair leads to.
     pub(crate) node: u32,
-    /// The match, when the pair's node ends every key through it (most
-    /// two-character phrases), so that no node is read: the low byte is
-    /// [`PAIR_WALK`] (walk from `node`), [`PAIR_OWN`] (the first
-    /// character's own value wins), or else the byte length of the value,
-    /// whose UTF-8 follows in the upper seven bytes. The walk's node loads
-    /// were most of the cost of s2t, whose phrase list is large.
+    /// The match when no key continues past these two characters, so that
+    /// no node is read: the low byte is [`PAIR_WALK`] (walk from `node`),
+    /// [`PAIR_OWN`] (the first character's own value, or itself), or else
+    /// the byte length of the pair's value, whose UTF-8 follows in the
+    /// upper seven bytes. The walk's node loads were most of the cost of
+    /// s2t, whose phrase list is large.
     pub(crate) answer: u64,
+    /// The pair node's child mask ([`Trie::may_continue`]): whether a
+    /// third character can continue a key, told without reading the node.
+    pub(crate) mask: u64,
 }
 
 /// See [`PairSlot::answer`].
@@ -149,9 +152,14 @@ fn pair_slot(key: u32, mask: usize) -> usize {
 /// Bits set per pair in the pair filter.
 const PAIR_HASHES: u32 = 2;
 
-#[inline]
+#[inline(always)]
 fn mask_bit(c: char) -> u64 {
-    1u64 << ((c as u32).wrapping_mul(0x9E37_79B9) >> 26)
+    mask_bit_u32(c as u32)
+}
+
+#[inline(always)]
+fn mask_bit_u32(c: u32) -> u64 {
+    1u64 << (c.wrapping_mul(0x9E37_79B9) >> 26)
 }
 
 /// What a match found: where the key ends and its value.
@@ -298,7 +306,7 @@ impl Trie {
         }
         let pair_count: usize = (0..root_chars.len()).map(|r| self.nodes[r].edges_len as usize).sum();
         let slots = (pair_count * 3 / 2).next_power_of_two().max(2);
-        self.pairs_bmp = vec![PairSlot { key: EMPTY_PAIR, node: 0, answer: PAIR_WALK }; slots];
+        self.pairs_bmp = vec![PairSlot { key: EMPTY_PAIR, node: 0, answer: PAIR_WALK, mask: 0 }; slots];
         for (r, &c) in root_chars.iter().enumerate() {
             let node = self.nodes[r];
             let own = self.value_of(&node);
@@ -341,8 +349,10 @@ impl Trie {
             i = (i + 1) & (slots - 1);
         }
         let pair = self.nodes[m as usize];
+        // Stopping here: the pair's value unless the first character's own
+        // has the lower rank.
         let answer = match self.value_of(&pair) {
-            _ if pair.edges_len > 0 => PAIR_WALK,
+            None => PAIR_OWN,
             Some(_) if root.value != NONE && root.rank < pair.rank => PAIR_OWN,
             Some(v) if (1..=7).contains(&v.len()) => {
                 let mut bytes = [0u8; 8];
@@ -350,9 +360,9 @@ impl Trie {
                 bytes[1..=v.len()].copy_from_slice(v.as_bytes());
                 u64::from_le_bytes(bytes)
             }
-            _ => PAIR_WALK,
+            Some(_) => PAIR_WALK,
         };
-        self.pairs_bmp[i] = PairSlot { key, node: m, answer };
+        self.pairs_bmp[i] = PairSlot { key, node: m, answer, mask: pair.child_mask };
     }
 
     /// A node's value, if a key ends there.
@@ -551,12 +561,19 @@ impl Trie {
         })
     }
 
+    /// Whether a key through a pair with child mask `mask` may continue
+    /// with character `c`.
+    #[inline(always)]
+    pub(crate) fn may_continue(mask: u64, c: u32) -> bool {
+        mask & mask_bit_u32(c) != 0
+    }
+
     /// The slot of the two-character prefix `a, b` of some key, if any.
     #[inline]
     pub(crate) fn pair(&self, a: u32, b: u32) -> Option<PairSlot> {
         if (a | b) >= 0x10000 {
             let node = *self.pairs_astral.get(&(a, b))?;
-            return Some(PairSlot { key: EMPTY_PAIR, node, answer: PAIR_WALK });
+            return Some(PairSlot { key: EMPTY_PAIR, node, answer: PAIR_WALK, mask: u64::MAX });
         }
         let key = (a << 16) | b;
         let mask = self.pairs_bmp.len() - 1;
