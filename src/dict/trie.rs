@@ -78,11 +78,11 @@ pub(crate) struct Trie {
     /// The smallest UTF-8 lead byte of any key's first character: text
     /// with no byte at or above it cannot match (see [`Trie::may_match`]).
     min_lead: u8,
-    /// The distinct lead bytes of keys' first characters, when there are at
-    /// most three (a stage like the normalization one, whose keys are all in
-    /// a few rare blocks): [`Trie::may_match`] then jumps between them with
-    /// `memchr`.
-    few_leads: Option<Vec<u8>>,
+    /// The first two UTF-8 bytes of keys' first characters as (lead byte,
+    /// second byte from, to), when they fit in [`PREFIX_RANGES`] ranges (a
+    /// stage like the normalization one, whose keys are all in a few rare
+    /// blocks): [`Trie::may_match`] then tests 32 positions at a time.
+    prefix_ranges: Option<[(u8, u8, u8); PREFIX_RANGES]>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -213,7 +213,7 @@ impl<'a> TrieBuilder<'a> {
             values: String::new(),
             max_key_chars: e.iter().map(|x| x.0.chars().count()).max().unwrap_or(0),
             min_lead: 0xFF,
-            few_leads: None,
+            prefix_ranges: None,
         };
         // Breadth-first: node k is queue[k], the keys e[lo..hi] sharing its
         // prefix of `plen` bytes. All first-level nodes, the ones every walk
@@ -249,13 +249,39 @@ impl<'a> TrieBuilder<'a> {
         }
         let leads = |c: &char| c.encode_utf8(&mut [0; 4]).as_bytes()[0];
         t.min_lead = root_chars.iter().map(leads).min().unwrap_or(0xFF);
-        let mut distinct: Vec<u8> = root_chars.iter().map(leads).collect();
-        distinct.sort_unstable();
-        distinct.dedup();
-        t.few_leads = (distinct.len() <= 3).then_some(distinct);
+        t.prefix_ranges = prefix_ranges(&root_chars);
         t.fill_lookups(&root_chars);
         t
     }
+}
+
+/// How many (lead, second byte range) pairs [`Trie::may_match`] tests.
+const PREFIX_RANGES: usize = 4;
+
+/// See [`Trie::prefix_ranges`]. Unused ranges get lead 0xFF, which no
+/// UTF-8 text contains.
+fn prefix_ranges(first: &[char]) -> Option<[(u8, u8, u8); PREFIX_RANGES]> {
+    let mut ranges = [(0xFF, 0, 0); PREFIX_RANGES];
+    let mut used = 0;
+    for c in first {
+        let mut buf = [0; 4];
+        let bytes = c.encode_utf8(&mut buf).as_bytes();
+        // A one-byte character: any byte may follow.
+        let (lead, lo, hi) = match bytes {
+            [x] => (*x, 0, 0xFF),
+            [x, y, ..] => (*x, *y, *y),
+            [] => continue,
+        };
+        match ranges[..used].iter_mut().find(|r| r.0 == lead) {
+            Some(r) => *r = (lead, r.1.min(lo), r.2.max(hi)),
+            None if used < PREFIX_RANGES => {
+                ranges[used] = (lead, lo, hi);
+                used += 1;
+            }
+            None => return None,
+        }
+    }
+    Some(ranges)
 }
 
 /// The children of the node whose keys are `e[lo..hi]`, sharing a prefix
@@ -473,17 +499,27 @@ impl Trie {
     /// normalization stage) is skipped this way for most text.
     pub(crate) fn may_match(&self, text: &str) -> bool {
         let b = text.as_bytes();
-        if let Some(leads) = &self.few_leads {
-            // A lead byte is never a continuation byte: each hit starts a
+        if let Some(ranges) = &self.prefix_ranges {
+            // A lead byte is never a continuation byte: a hit starts a
             // character.
-            let starts = |i: usize| self.starts_key(text[i..].chars().next().expect("char boundary"));
-            return match leads[..] {
-                [] => false,
-                [x] => memchr::memchr_iter(x, b).any(starts),
-                [x, y] => memchr::memchr2_iter(x, y, b).any(starts),
-                [x, y, z] => memchr::memchr3_iter(x, y, z, b).any(starts),
-                _ => unreachable!("at most three leads"),
+            let hit = |x: u8, y: u8| {
+                ranges.iter().fold(false, |a, &(l, lo, hi)| a | ((x == l) & (y.wrapping_sub(lo) <= hi - lo)))
             };
+            let starts = |i: usize| self.starts_key(text[i..].chars().next().expect("char boundary"));
+            let mut i = 0;
+            // 32 positions at a time, without branching (vectorized), and
+            // a closer look only at a chunk with a candidate: full-width
+            // punctuation shares the lead byte of the compatibility
+            // ideographs, so a byte search stopped every few characters.
+            while i + 33 <= b.len() {
+                let w: &[u8; 33] = b[i..i + 33].try_into().expect("33 bytes");
+                let any = (0..32).fold(false, |a, j| a | hit(w[j], w[j + 1]));
+                if any && (i..i + 32).any(|j| hit(b[j], b[j + 1]) && starts(j)) {
+                    return true;
+                }
+                i += 32;
+            }
+            return (i..b.len()).any(|j| hit(b[j], b.get(j + 1).copied().unwrap_or(0)) && starts(j));
         }
         let min = self.min_lead;
         let mut i = 0;
@@ -636,11 +672,6 @@ mod tests {
         let t = trie(&[("𫝈", "x", 0), ("𫝈中", "y", 0)]);
         assert_eq!(t.match_prefix("𫝈中文"), Some((7, "y".into())));
     }
-}
-
-#[cfg(test)]
-mod direct_tests {
-    use super::*;
 
     #[test]
     fn single_char_keys_without_children_resolve_directly() {
@@ -653,5 +684,23 @@ mod direct_tests {
         // 發 starts a longer key: it goes through the node walk.
         assert_eq!(t.match_at("發展", '發'), Some(Hit::Str(6, "发展")));
         assert_eq!(t.match_at("發x", '發'), Some(Hit::Str(3, "发")));
+    }
+
+    #[test]
+    fn may_match_finds_a_rare_key_among_lookalike_bytes_at_every_offset() {
+        // U+F900 is EF A4 80; full-width punctuation shares the lead EF.
+        let t = trie(&[("\u{F900}", "豈", 0), ("\u{2F800}", "丽", 0)]);
+        let filler = "，。天地，玄黃！".repeat(6);
+        assert!(!t.may_match(&filler));
+        for key in ["\u{F900}", "\u{2F800}"] {
+            for cut in filler.char_indices().map(|(i, _)| i).chain([filler.len()]) {
+                let text = format!("{}{key}{}", &filler[..cut], &filler[cut..]);
+                assert!(t.may_match(&text), "{key} at {cut}");
+            }
+        }
+        // An ASCII first character matches whatever follows it.
+        let t = trie(&[("a", "b", 0)]);
+        assert!(t.may_match(&format!("{filler}a")));
+        assert!(!t.may_match(&filler));
     }
 }
