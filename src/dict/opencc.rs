@@ -471,7 +471,7 @@ fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String, buf: &mut 
             continue;
         }
         if e & FAST_SLOW == 0 {
-            let slot = trie.pair(cp, next);
+            let slot = trie.pair(e, next);
             let answer = slot.map_or(PAIR_OWN, |s| {
                 let r = q + nlen;
                 let continues = r < end && Trie::may_continue(s.mask, decode_u32(b, r).0);

@@ -36,10 +36,15 @@ const NO_NODE: u32 = (1 << 30) - 1;
 const FAST_LEN_SHIFT: u32 = 24;
 /// Some key of two or more characters starts with this character: check
 /// the next character's pair bit, and walk when it is set.
-pub(crate) const FAST_MULTI: u32 = 1 << 29;
+pub(crate) const FAST_MULTI: u64 = 1 << 29;
 /// Take the general path: an IDS operator, or a one-character value that
 /// is not a single BMP character.
-pub(crate) const FAST_SLOW: u32 = 1 << 30;
+pub(crate) const FAST_SLOW: u64 = 1 << 30;
+/// Bits 32..59 of a [`FAST_MULTI`] entry: where the character's pair table
+/// starts in [`Trie::pair_slots`]; bits 59..64: log2 of its size.
+const FAST_BASE_SHIFT: u32 = 32;
+const FAST_BASE_MASK: u64 = (1 << 27) - 1;
+const FAST_BITS_SHIFT: u32 = 59;
 
 /// A frozen ranked trie. See the module docs.
 #[derive(Debug)]
@@ -50,17 +55,19 @@ pub(crate) struct Trie {
     /// character outputs when no key of two or more characters matches at
     /// it, as ready UTF-8 bytes, so the loop writes it without encoding or
     /// branching on whether it changed.
-    fast: Vec<u32>,
+    fast: Vec<u64>,
     /// First-character lookup outside the BMP (node index).
     root_astral: HashMap<char, u32>,
     nodes: Vec<Node>,
     /// Per value: (start, end) in `values`.
     value_spans: Vec<(u32, u32)>,
-    /// Open-addressing table of every key's first two characters when both
-    /// are in the BMP, with what the pair leads to: one load per probe.
-    pairs_bmp: Vec<PairSlot>,
-    /// The other pairs (an astral character in the first two).
-    pairs_astral: HashMap<(u32, u32), u32>,
+    /// Per first character (a BMP character with [`FAST_MULTI`]), an
+    /// open-addressing table of the second characters of its keys, with
+    /// what the pair leads to; the tables lie end to end, each found from
+    /// the character's fast entry. One table per character keeps the
+    /// pairs of the common characters, the ones text keeps hitting,
+    /// together in cache (one shared table spread them over 1.5 MB).
+    pair_slots: Vec<PairSlot>,
     /// A filter over (first, second) character pairs of every key
     /// of two or more characters. A clear bit proves no such key starts
     /// here, so the match is the first character's own (its
@@ -117,13 +124,13 @@ fn pair_probe(a: u32, b: u32) -> (usize, u64) {
     (word, mask)
 }
 
-/// A free slot of the pair table (no character pair packs to it).
+/// A free slot of a pair table (no character is this).
 const EMPTY_PAIR: u32 = u32::MAX;
 
 /// One slot of the pair table.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct PairSlot {
-    /// `a << 16 | b`, or [`EMPTY_PAIR`].
+    /// The second character, or [`EMPTY_PAIR`].
     key: u32,
     /// The node the pair leads to.
     pub(crate) node: u32,
@@ -144,9 +151,10 @@ pub(crate) const PAIR_WALK: u64 = 0;
 /// See [`PairSlot::answer`].
 pub(crate) const PAIR_OWN: u64 = 0xFF;
 
+/// The home slot of second character `b` in a pair table of `1 << bits`.
 #[inline(always)]
-fn pair_slot(key: u32, mask: usize) -> usize {
-    (key.wrapping_mul(0x9E37_79B9) >> 8) as usize & mask
+fn pair_home(b: u32, bits: u32) -> usize {
+    (b.wrapping_mul(0x9E37_79B9) >> (32 - bits)) as usize
 }
 
 /// Bits set per pair in the pair filter.
@@ -206,8 +214,7 @@ impl<'a> TrieBuilder<'a> {
             root_astral: HashMap::new(),
             nodes: Vec::new(),
             value_spans: Vec::new(),
-            pairs_bmp: Vec::new(),
-            pairs_astral: HashMap::new(),
+            pair_slots: Vec::new(),
             pairs: vec![0; 1 << (PAIR_BITS - 6)],
             edges: Vec::new(),
             values: String::new(),
@@ -320,19 +327,16 @@ impl Trie {
         }
         // Every character outputs itself, except the IDS operators (general
         // path), and the first characters of keys, set below.
-        fn fast(own: Option<char>, multi: bool) -> u32 {
+        fn fast(own: Option<char>, multi: bool) -> u64 {
             let Some(own) = own.filter(|c| (*c as u32) < 0x10000) else { return FAST_SLOW };
             let mut utf8 = [0u8; 4];
-            let len = own.encode_utf8(&mut utf8).len() as u32;
-            u32::from_le_bytes(utf8) | (len << FAST_LEN_SHIFT) | if multi { FAST_MULTI } else { 0 }
+            let len = own.encode_utf8(&mut utf8).len() as u64;
+            u64::from(u32::from_le_bytes(utf8)) | (len << FAST_LEN_SHIFT) | if multi { FAST_MULTI } else { 0 }
         }
         self.fast = (0..0x10000u32).map(|cp| fast(char::from_u32(cp), false)).collect();
         for cp in 0x2FF0..=0x2FFF {
             self.fast[cp] = FAST_SLOW;
         }
-        let pair_count: usize = (0..root_chars.len()).map(|r| self.nodes[r].edges_len as usize).sum();
-        let slots = (pair_count * 3 / 2).next_power_of_two().max(2);
-        self.pairs_bmp = vec![PairSlot { key: EMPTY_PAIR, node: 0, answer: PAIR_WALK, mask: 0 }; slots];
         for (r, &c) in root_chars.iter().enumerate() {
             let node = self.nodes[r];
             let own = self.value_of(&node);
@@ -343,52 +347,60 @@ impl Trie {
             });
             if (c as u32) >= 0x10000 {
                 self.root_astral.insert(c, r as u32);
-            } else {
-                self.root_bmp[c as usize] = match one_char {
-                    Some(v) if node.edges_len == 0 => IS_KEY | v as u32,
-                    _ => SPECIAL | r as u32,
-                };
-                if !(0x2FF0..=0x2FFF).contains(&(c as u32)) {
-                    let own = if has_own { one_char } else { Some(c) };
-                    self.fast[c as usize] = fast(own, node.edges_len > 0);
-                }
+                continue;
             }
-            for i in node.edges_start..node.edges_start + node.edges_len {
-                let (second, m) = self.edges[i as usize];
-                self.insert_pair(c as u32, second as u32, &node, m);
+            self.root_bmp[c as usize] = match one_char {
+                Some(v) if node.edges_len == 0 => IS_KEY | v as u32,
+                _ => SPECIAL | r as u32,
+            };
+            if (0x2FF0..=0x2FFF).contains(&(c as u32)) {
+                continue;
             }
+            let own = if has_own { one_char } else { Some(c) };
+            let mut e = fast(own, node.edges_len > 0);
+            if e & FAST_MULTI != 0 && e & FAST_SLOW == 0 {
+                e |= self.add_pair_table(c as u32, &node);
+            }
+            self.fast[c as usize] = e;
         }
     }
 
-    /// Enters the pair (`a`, `b`) leading from first-level `root` to `m`.
-    fn insert_pair(&mut self, a: u32, b: u32, root: &Node, m: u32) {
-        let (w, mask) = pair_probe(a, b);
-        self.pairs[w] |= mask;
-        if (a | b) >= 0x10000 {
-            self.pairs_astral.insert((a, b), m);
-            return;
-        }
-        let key = (a << 16) | b;
-        let slots = self.pairs_bmp.len();
-        let mut i = pair_slot(key, slots - 1);
-        while self.pairs_bmp[i].key != EMPTY_PAIR {
-            i = (i + 1) & (slots - 1);
-        }
-        let pair = self.nodes[m as usize];
-        // Stopping here: the pair's value unless the first character's own
-        // has the lower rank.
-        let answer = match self.value_of(&pair) {
-            None => PAIR_OWN,
-            Some(_) if root.value != NONE && root.rank < pair.rank => PAIR_OWN,
-            Some(v) if (1..=7).contains(&v.len()) => {
-                let mut bytes = [0u8; 8];
-                bytes[0] = v.len() as u8;
-                bytes[1..=v.len()].copy_from_slice(v.as_bytes());
-                u64::from_le_bytes(bytes)
+    /// Appends the pair table of first character `a` (first-level `root`)
+    /// and enters its pairs in the filter; returns the fast entry's bits
+    /// that locate the table.
+    fn add_pair_table(&mut self, a: u32, root: &Node) -> u64 {
+        let n = root.edges_len as usize;
+        let bits = (n * 3 / 2).next_power_of_two().max(2).trailing_zeros();
+        let base = self.pair_slots.len();
+        let empty = PairSlot { key: EMPTY_PAIR, node: 0, answer: PAIR_WALK, mask: 0 };
+        self.pair_slots.resize(base + (1 << bits), empty);
+        for k in root.edges_start..root.edges_start + root.edges_len {
+            let (second, m) = self.edges[k as usize];
+            let b = second as u32;
+            let (w, mask) = pair_probe(a, b);
+            self.pairs[w] |= mask;
+            let mut i = pair_home(b, bits);
+            while self.pair_slots[base + i].key != EMPTY_PAIR {
+                i = (i + 1) & ((1 << bits) - 1);
             }
-            Some(_) => PAIR_WALK,
-        };
-        self.pairs_bmp[i] = PairSlot { key, node: m, answer, mask: pair.child_mask };
+            let pair = self.nodes[m as usize];
+            // Stopping here: the pair's value unless the first character's
+            // own has the lower rank.
+            let answer = match self.value_of(&pair) {
+                None => PAIR_OWN,
+                Some(_) if root.value != NONE && root.rank < pair.rank => PAIR_OWN,
+                Some(v) if (1..=7).contains(&v.len()) => {
+                    let mut bytes = [0u8; 8];
+                    bytes[0] = v.len() as u8;
+                    bytes[1..=v.len()].copy_from_slice(v.as_bytes());
+                    u64::from_le_bytes(bytes)
+                }
+                Some(_) => PAIR_WALK,
+            };
+            self.pair_slots[base + i] = PairSlot { key: b, node: m, answer, mask: pair.child_mask };
+        }
+        assert!(base as u64 <= FAST_BASE_MASK, "pair tables too large");
+        ((base as u64) << FAST_BASE_SHIFT) | (u64::from(bits) << FAST_BITS_SHIFT)
     }
 
     /// A node's value, if a key ends there.
@@ -425,16 +437,16 @@ impl Trie {
 
     /// The stage loop's entry for a BMP character (see [`FAST_MULTI`]).
     #[inline(always)]
-    pub(crate) fn fast_entry(&self, cp: u32) -> u32 {
+    pub(crate) fn fast_entry(&self, cp: u32) -> u64 {
         self.fast[(cp & 0xFFFF) as usize]
     }
 
     /// Appends a fast entry's output bytes to `buf`: one four-byte write,
     /// then the length set back.
     #[inline(always)]
-    pub(crate) fn emit_fast(entry: u32, buf: &mut Vec<u8>) {
+    pub(crate) fn emit_fast(entry: u64, buf: &mut Vec<u8>) {
         let len = buf.len() + ((entry >> FAST_LEN_SHIFT) & 7) as usize;
-        buf.extend_from_slice(&entry.to_le_bytes());
+        buf.extend_from_slice(&(entry as u32).to_le_bytes());
         buf.truncate(len);
     }
 
@@ -604,25 +616,23 @@ impl Trie {
         mask & mask_bit_u32(c) != 0
     }
 
-    /// The slot of the two-character prefix `a, b` of some key, if any.
+    /// The slot of the pair (the character of fast entry `e`, which has
+    /// [`FAST_MULTI`], then `b`), if some key starts with it.
     #[inline]
-    pub(crate) fn pair(&self, a: u32, b: u32) -> Option<PairSlot> {
-        if (a | b) >= 0x10000 {
-            let node = *self.pairs_astral.get(&(a, b))?;
-            return Some(PairSlot { key: EMPTY_PAIR, node, answer: PAIR_WALK, mask: u64::MAX });
-        }
-        let key = (a << 16) | b;
-        let mask = self.pairs_bmp.len() - 1;
-        let mut i = pair_slot(key, mask);
+    pub(crate) fn pair(&self, e: u64, b: u32) -> Option<PairSlot> {
+        let base = ((e >> FAST_BASE_SHIFT) & FAST_BASE_MASK) as usize;
+        let bits = (e >> FAST_BITS_SHIFT) as u32;
+        let table = &self.pair_slots[base..base + (1 << bits)];
+        let mut i = pair_home(b, bits);
         loop {
-            let slot = self.pairs_bmp[i];
-            if slot.key == key {
+            let slot = table[i];
+            if slot.key == b {
                 return Some(slot);
             }
             if slot.key == EMPTY_PAIR {
                 return None;
             }
-            i = (i + 1) & mask;
+            i = (i + 1) & (table.len() - 1);
         }
     }
 
