@@ -7,7 +7,9 @@
 //!
 //! Before timing, each peer's output is compared with OpenCC 1.4.2's
 //! (which zhclean reproduces exactly, see `tests/opencc_diff.rs`) and the
-//! number of differing characters is printed.
+//! number of differing characters is printed; then the peers take turns
+//! for `ZHCLEAN_BENCH_ROUNDS` rounds (default 40) and the best throughput
+//! of each, and zhclean's ratio to it, is printed (see `interleaved`).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rapidfuzz::distance::levenshtein;
@@ -25,6 +27,31 @@ fn differing_chars(a: &str, b: &str) -> usize {
 
 type Peer<'a> = (&'a str, Box<dyn Fn(&str) -> String + 'a>);
 
+/// Best-of-N throughput of every peer, the peers taking turns round by
+/// round: on a shared machine whose speed drifts over seconds, criterion's
+/// one-peer-after-another estimates can differ by more than the effect,
+/// while turns expose every peer to the same drift. Prints each peer's
+/// MiB/s and zhclean's ratio to it.
+fn interleaved(name: &str, text: &str, peers: &[Peer<'_>]) {
+    let rounds: usize = std::env::var("ZHCLEAN_BENCH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(40);
+    let mut best = vec![f64::MAX; peers.len()];
+    for _ in 0..rounds {
+        for (i, (_, f)) in peers.iter().enumerate() {
+            let t = std::time::Instant::now();
+            std::hint::black_box(f(std::hint::black_box(text)));
+            best[i] = best[i].min(t.elapsed().as_secs_f64());
+        }
+    }
+    let mib = |s: f64| text.len() as f64 / s / (1024.0 * 1024.0);
+    for (i, (peer, _)) in peers.iter().enumerate() {
+        eprintln!(
+            "{name}: interleaved best of {rounds}: {peer} {:.0} MiB/s (zhclean {:.2}x)",
+            mib(best[i]),
+            best[i] / best[0]
+        );
+    }
+}
+
 fn group(c: &mut Criterion, name: &str, text: &str, peers: Vec<Peer<'_>>) {
     let mut g = c.benchmark_group(name);
     g.throughput(Throughput::Bytes(text.len() as u64));
@@ -33,6 +60,7 @@ fn group(c: &mut Criterion, name: &str, text: &str, peers: Vec<Peer<'_>>) {
         let out = f(text);
         eprintln!("{name}: {peer}: {} characters differ from OpenCC 1.4.2", differing_chars(&out, &reference));
     }
+    interleaved(name, text, &peers);
     for (peer, f) in &peers {
         g.bench_function(*peer, |b| {
             b.iter(|| {
