@@ -21,8 +21,7 @@ for src, dst in [("tang.txt", "trad.txt"), ("songci.txt", "simp.txt")]:
 PY
 
 measure() { # label, command..., prints "seconds maxrss_kb"
-  /usr/bin/time -f "%e %M" -o "$TMP/time" "${@:2}" > "$TMP/out.$1" 2>/dev/null
-  cat "$TMP/time"
+  timed "$TMP/out.$1" "${@:2}"
 }
 
 for cfg in t2s s2t; do
@@ -44,7 +43,7 @@ for cfg in t2s s2t; do
 import sys
 cfg, size, o, z, ro, rz = sys.argv[1], int(sys.argv[2]), *map(float, sys.argv[3:5]), *map(int, sys.argv[5:7])
 mb = size / 1e6
-print(f"{cfg}: {mb:.1f} MB  opencc {o:.2f}s ({mb/o:.0f} MB/s, {ro/1024:.0f} MB peak)  "
-      f"zhclean {z:.2f}s ({mb/max(z,1e-9):.0f} MB/s, {rz/1024:.0f} MB peak)  speedup {o/max(z,1e-9):.1f}x")
+print(f"{cfg}: {mb:.1f} MB  opencc {o:.3f}s ({mb/o:.0f} MB/s, {ro/1024:.0f} MB peak)  "
+      f"zhclean {z:.3f}s ({mb/max(z,1e-9):.0f} MB/s, {rz/1024:.0f} MB peak)  speedup {o/max(z,1e-9):.1f}x")
 PY
 done

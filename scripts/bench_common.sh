@@ -15,3 +15,17 @@ need_opencc() {
   OPENCC=$clib/bin/opencc
   CONF=$clib/share/opencc
 }
+
+# timed OUT CMD...: runs CMD with stdout to OUT and prints "seconds
+# maxrss_kb" for that process alone (wall time to the millisecond; GNU
+# time's %e has only centiseconds, too coarse for runs of 50 ms).
+timed() {
+  python3 - "$@" <<'PY'
+import os, subprocess, sys, time
+out = open(sys.argv[1], "wb")
+t = time.perf_counter()
+p = subprocess.Popen(sys.argv[2:], stdout=out, stderr=subprocess.DEVNULL)
+_, status, usage = os.wait4(p.pid, 0)
+print(f"{time.perf_counter() - t:.4f} {usage.ru_maxrss}")
+PY
+}

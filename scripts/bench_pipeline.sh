@@ -24,8 +24,7 @@ python3 scripts/gen_news_corpus.py "$TMP/news" "$SIZE" ocr > /dev/null
 declare -A best rss
 measure() { # label, command...
   local t m
-  /usr/bin/time -f "%e %M" -o "$TMP/time" "${@:2}" > "$TMP/out.$1" 2>/dev/null
-  read -r t m < "$TMP/time"
+  read -r t m < <(timed "$TMP/out.$1" "${@:2}")
   best[$1]=$(python3 -c "print(min(${best[$1]:-999}, $t))")
   rss[$1]=$(( m > ${rss[$1]:-0} ? m : ${rss[$1]:-0} ))
 }
