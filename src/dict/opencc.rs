@@ -487,7 +487,8 @@ fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String, buf: &mut 
                     p = q;
                 }
                 PAIR_WALK => {
-                    let hit = slot.and_then(|s| trie.walk_pair(&text[p..], trie.bmp_node(cp)?, s.node, clen + nlen));
+                    let hit =
+                        slot.and_then(|s| trie.walk_pair(&text[p..], trie.bmp_node(cp)?, clen, s.node, clen + nlen));
                     match hit {
                         Some(hit) => p += push_hit(hit, clen, buf),
                         None => {

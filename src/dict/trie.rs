@@ -34,8 +34,9 @@ const NO_NODE: u32 = (1 << 30) - 1;
 /// Fast entries ([`Trie::fast_entry`]): bits 0..24 hold up to three UTF-8
 /// bytes (first byte lowest), bits 24..27 how many.
 const FAST_LEN_SHIFT: u32 = 24;
-/// Some key of two or more characters starts with this character: check
-/// the next character's pair bit, and walk when it is set.
+/// Some key of two or more characters starts with this character: test
+/// the pair filter with the next character, and look in the character's
+/// pair table when it passes.
 pub(crate) const FAST_MULTI: u64 = 1 << 29;
 /// Take the general path: an IDS operator, or a one-character value that
 /// is not a single BMP character.
@@ -68,11 +69,11 @@ pub(crate) struct Trie {
     /// pairs of the common characters, the ones text keeps hitting,
     /// together in cache (one shared table spread them over 1.5 MB).
     pair_slots: Vec<PairSlot>,
-    /// A filter over (first, second) character pairs of every key
-    /// of two or more characters. A clear bit proves no such key starts
-    /// here, so the match is the first character's own (its
-    /// [`Trie::fast_entry`]) and the walk is skipped: most positions in text
-    /// converted against a large phrase list (s2t) end there.
+    /// A filter over (first, second) character pairs of every key of two
+    /// or more characters. A miss proves no such key starts here, so the
+    /// match is the first character's own (its [`Trie::fast_entry`]): most
+    /// positions in text converted against a large phrase list (s2t) end
+    /// there.
     pairs: Vec<u64>,
     /// Children of every node, each node's run sorted by character and
     /// laid out breadth-first: the continuations of one first character sit
@@ -106,8 +107,9 @@ struct Node {
     edges_len: u32,
 }
 
-/// log2 of the pair bitmap's size in bits (1 Mi bits, 128 KiB: small enough
-/// to stay in cache next to the root table; 4 Mi bits was slower).
+/// log2 of the pair filter's size in bits (512 Ki bits, 64 KiB: small
+/// enough to stay in cache next to the fast table; 128 KiB and 32 KiB were
+/// both slower on s2t).
 const PAIR_BITS: u32 = 19;
 
 /// The pair filter's word and bits for `(a, b)`: a blocked Bloom filter,
@@ -559,15 +561,21 @@ impl Trie {
         self.walk_on(text, root, first.len_utf8(), None)
     }
 
-    /// [`Trie::walk`] when the first two characters are known to be the
-    /// start of a key: from `pair`'s node ([`Trie::pair_node`]), `end` bytes
-    /// in, with the first character's own value (node `root`) as the match
-    /// to beat. Saves the search among a common character's hundreds of
-    /// continuations.
+    /// [`Trie::walk`] when the first two characters (`first_len` and
+    /// `end` bytes) are known to start a key: from `pair`'s node
+    /// ([`Trie::pair`]), with the first character's own value (node
+    /// `root`) as the match to beat. Saves the search among a common
+    /// character's hundreds of continuations.
     #[inline]
-    pub(crate) fn walk_pair<'a>(&'a self, text: &str, root: u32, pair: u32, end: usize) -> Option<Hit<'a>> {
+    pub(crate) fn walk_pair<'a>(
+        &'a self,
+        text: &str,
+        root: u32,
+        first_len: usize,
+        pair: u32,
+        end: usize,
+    ) -> Option<Hit<'a>> {
         let r = &self.nodes[root as usize];
-        let first_len = text.as_bytes()[0].leading_ones().max(1) as usize;
         let best = (r.value != NONE).then_some((r.rank, first_len, r.value));
         self.walk_on(text, pair, end, best)
     }
