@@ -34,7 +34,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 use serde_json::Value;
 
 use super::lexicon::{self, Entry};
-use super::trie::{Hit, Trie, TrieBuilder, FAST_MULTI, FAST_SLOW, PAIR_OWN, PAIR_WALK};
+use super::trie::{decode_at, Hit, Trie, TrieBuilder, FAST_MULTI, FAST_SLOW, PAIR_OWN, PAIR_WALK};
 use crate::error::Error;
 
 macro_rules! dictionaries {
@@ -335,6 +335,7 @@ impl Opencc {
             seg_open: false,
             chain: self.chain.iter().map(|t| StageBuf::new(t.clone())).collect(),
             bufs: Vec::new(),
+            chain_bufs: Default::default(),
         }
     }
 
@@ -450,7 +451,7 @@ fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String, buf: &mut 
     let mut p = 0;
     // The character at `p`, decoded one step ahead: each step needs the
     // next character anyway (for the pair filter).
-    let (mut cp, mut clen) = if p < sure { decode_u32(b, p) } else { (0, 0) };
+    let (mut cp, mut clen) = if p < sure { decode_at(b, p) } else { (0, 0) };
     while p < sure {
         if buf.len() >= FLUSH_BYTES {
             // Hand over in pieces: the scratch stays small and in cache.
@@ -458,7 +459,7 @@ fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String, buf: &mut 
             buf.clear();
         }
         let q = p + clen;
-        let (next, nlen) = if q < end { decode_u32(b, q) } else { (0, 0) };
+        let (next, nlen) = if q < end { decode_at(b, q) } else { (0, 0) };
         let e = if cp < 0x10000 { trie.fast_entry(cp) } else { FAST_SLOW };
         // The bulk of the text: a BMP character whose output (itself or its
         // one-character value) is one table load and one write, unless some
@@ -474,7 +475,7 @@ fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String, buf: &mut 
             let slot = trie.pair(e, next);
             let answer = slot.map_or(PAIR_OWN, |s| {
                 let r = q + nlen;
-                let continues = r < end && Trie::may_continue(s.mask, decode_u32(b, r).0);
+                let continues = r < end && Trie::may_continue(s.mask, decode_at(b, r).0);
                 if continues {
                     PAIR_WALK
                 } else {
@@ -512,7 +513,7 @@ fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String, buf: &mut 
             }
         }
         if p < end {
-            (cp, clen) = decode_u32(b, p);
+            (cp, clen) = decode_at(b, p);
         }
     }
     out.push_str(simdutf8::basic::from_utf8(buf).expect("stage output is UTF-8"));
@@ -563,40 +564,10 @@ fn push_hit(hit: Hit<'_>, clen: usize, buf: &mut Vec<u8>) -> usize {
     }
 }
 
-/// [`decode`] as a code point, for the stage loop.
-#[inline(always)]
-fn decode_u32(b: &[u8], p: usize) -> (u32, usize) {
-    let x = b[p];
-    if x < 0x80 {
-        (u32::from(x), 1)
-    } else if x < 0xE0 {
-        ((u32::from(x & 0x1F) << 6) | u32::from(b[p + 1] & 0x3F), 2)
-    } else if x < 0xF0 {
-        ((u32::from(x & 0x0F) << 12) | (u32::from(b[p + 1] & 0x3F) << 6) | u32::from(b[p + 2] & 0x3F), 3)
-    } else {
-        let (c, len) = decode(b, p);
-        (c as u32, len)
-    }
-}
-
 /// The character starting at byte `p` of valid UTF-8 `b`, and its length.
 #[inline(always)]
 fn decode(b: &[u8], p: usize) -> (char, usize) {
-    let x = b[p];
-    let (cp, len) = match x {
-        0..=0x7F => (u32::from(x), 1),
-        0xC0..=0xDF => ((u32::from(x & 0x1F) << 6) | u32::from(b[p + 1] & 0x3F), 2),
-        0xE0..=0xEF => {
-            ((u32::from(x & 0x0F) << 12) | (u32::from(b[p + 1] & 0x3F) << 6) | u32::from(b[p + 2] & 0x3F), 3)
-        }
-        _ => (
-            (u32::from(x & 0x07) << 18)
-                | (u32::from(b[p + 1] & 0x3F) << 12)
-                | (u32::from(b[p + 2] & 0x3F) << 6)
-                | u32::from(b[p + 3] & 0x3F),
-            4,
-        ),
-    };
+    let (cp, len) = decode_at(b, p);
     // The input is a &str, so this is a valid scalar value.
     (char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER), len)
 }
@@ -624,21 +595,15 @@ fn segment_run(trie: &Trie, text: &str, last: bool, open: &mut bool, emit: &mut 
             break;
         }
         let (c, _) = decode(text.as_bytes(), p);
-        if trie.starts_key(c) {
-            if let Some(hit) = trie.match_at(&text[p..], c) {
-                let len = match hit {
-                    Hit::Char(_) => c.len_utf8(),
-                    Hit::Str(len, _) => len,
-                };
-                if run < p || *open {
-                    emit(&text[run..p], true);
-                    *open = false;
-                }
-                emit(&text[p..p + len], true);
-                p += len;
-                run = p;
-                continue;
+        if let Some(len) = trie.match_len(text, p) {
+            if run < p || *open {
+                emit(&text[run..p], true);
+                *open = false;
             }
+            emit(&text[p..p + len], true);
+            p += len;
+            run = p;
+            continue;
         }
         if is_ids_operator(c) {
             match ids(&text[p..]) {
@@ -671,6 +636,8 @@ pub struct OpenccStream {
     chain: Vec<StageBuf>,
     /// Scratch buffers between stages.
     bufs: Vec<String>,
+    /// Scratch buffers between conversion stages.
+    chain_bufs: (String, String),
 }
 
 impl OpenccStream {
@@ -688,14 +655,15 @@ impl OpenccStream {
         };
         match &mut self.seg {
             None => {
-                chain_into(&mut self.chain, normed, last, out);
+                chain_into(&mut self.chain, normed, last, out, &mut self.chain_bufs);
             }
             Some(seg) => {
-                let chain = &mut self.chain;
+                let (chain, scratch) = (&mut self.chain, &mut self.chain_bufs);
                 let mut text = std::mem::take(&mut seg.pending);
                 text.push_str(normed);
                 let open = &mut self.seg_open;
-                let done = segment_run(&seg.trie, &text, last, open, &mut |s, ends| chain_into(chain, s, ends, out));
+                let done =
+                    segment_run(&seg.trie, &text, last, open, &mut |s, ends| chain_into(chain, s, ends, out, scratch));
                 text.drain(..done);
                 seg.pending = text;
             }
@@ -745,17 +713,19 @@ fn run_chain(stages: &mut [StageBuf], input: &str, last: bool, x: &mut String, y
 }
 
 /// Runs the conversion chain over one segment's text into `out`.
-fn chain_into(stages: &mut [StageBuf], input: &str, last: bool, out: &mut String) {
+/// `scratch` holds the text between stages (kept across calls: after
+/// segmentation this runs once per word).
+fn chain_into(stages: &mut [StageBuf], input: &str, last: bool, out: &mut String, scratch: &mut (String, String)) {
     match stages.len() {
         0 => out.push_str(input),
         1 => stages[0].feed(input, last, out),
         _ => {
-            let (mut x, mut y) = (String::new(), String::new());
+            let (x, y) = scratch;
             let n = stages.len();
             let (init, tail) = stages.split_at_mut(n - 1);
-            match run_chain(init, input, last, &mut x, &mut y) {
-                Some(0) => tail[0].feed(&x, last, out),
-                Some(_) => tail[0].feed(&y, last, out),
+            match run_chain(init, input, last, x, y) {
+                Some(0) => tail[0].feed(x, last, out),
+                Some(_) => tail[0].feed(y, last, out),
                 None => tail[0].feed(input, last, out),
             }
         }
@@ -861,6 +831,14 @@ mod tests {
             let done = convert_run(&trie, &text, true, &mut out, &mut Vec::new());
             proptest::prop_assert_eq!(done, text.len());
             proptest::prop_assert_eq!(out, reference(&entries, &text));
+            // Segmentation's match length, by the same shortcuts.
+            for (p, c) in text.char_indices() {
+                let want = trie.match_at(&text[p..], c).map(|h| match h {
+                    Hit::Char(_) => c.len_utf8(),
+                    Hit::Str(len, _) => len,
+                });
+                proptest::prop_assert_eq!(trie.match_len(&text, p), want, "at {}", p);
+            }
         }
     }
 

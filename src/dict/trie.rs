@@ -41,6 +41,9 @@ pub(crate) const FAST_MULTI: u64 = 1 << 29;
 /// Take the general path: an IDS operator, or a one-character value that
 /// is not a single BMP character.
 pub(crate) const FAST_SLOW: u64 = 1 << 30;
+/// The character is a key on its own (segmentation needs to know; the
+/// output bytes cannot tell a key mapping to itself from no key).
+const FAST_KEY: u64 = 1 << 28;
 /// Bits 32..59 of a [`FAST_MULTI`] entry: where the character's pair table
 /// starts in [`Trie::pair_slots`]; bits 59..64: log2 of its size.
 const FAST_BASE_SHIFT: u32 = 32;
@@ -170,6 +173,28 @@ fn mask_bit(c: char) -> u64 {
 #[inline(always)]
 fn mask_bit_u32(c: u32) -> u64 {
     1u64 << (c.wrapping_mul(0x9E37_79B9) >> 26)
+}
+
+/// The code point at byte `p` of valid UTF-8 `b`, and its length.
+#[inline(always)]
+pub(crate) fn decode_at(b: &[u8], p: usize) -> (u32, usize) {
+    // Tested in this order, the common case of Chinese text (three bytes)
+    // costs two predictable branches; a `match` on ranges was 10% slower
+    // in the stage loop.
+    let x = b[p];
+    if x < 0x80 {
+        (u32::from(x), 1)
+    } else if x < 0xE0 {
+        ((u32::from(x & 0x1F) << 6) | u32::from(b[p + 1] & 0x3F), 2)
+    } else if x < 0xF0 {
+        ((u32::from(x & 0x0F) << 12) | (u32::from(b[p + 1] & 0x3F) << 6) | u32::from(b[p + 2] & 0x3F), 3)
+    } else {
+        let cp = (u32::from(x & 0x07) << 18)
+            | (u32::from(b[p + 1] & 0x3F) << 12)
+            | (u32::from(b[p + 2] & 0x3F) << 6)
+            | u32::from(b[p + 3] & 0x3F);
+        (cp, 4)
+    }
 }
 
 /// What a match found: where the key ends and its value.
@@ -359,7 +384,7 @@ impl Trie {
                 continue;
             }
             let own = if has_own { one_char } else { Some(c) };
-            let mut e = fast(own, node.edges_len > 0);
+            let mut e = fast(own, node.edges_len > 0) | if has_own { FAST_KEY } else { 0 };
             if e & FAST_MULTI != 0 && e & FAST_SLOW == 0 {
                 e |= self.add_pair_table(c as u32, &node);
             }
@@ -622,6 +647,52 @@ impl Trie {
     #[inline(always)]
     pub(crate) fn may_continue(mask: u64, c: u32) -> bool {
         mask & mask_bit_u32(c) != 0
+    }
+
+    /// The byte length of OpenCC's match at byte `p` of `text`, if any key
+    /// matches there: what segmentation needs, by the stage loop's
+    /// shortcuts (the fast entry, the pair filter and table) before the
+    /// walk from the root.
+    #[inline]
+    pub(crate) fn match_len(&self, text: &str, p: usize) -> Option<usize> {
+        let (cp, clen) = decode_at(text.as_bytes(), p);
+        let e = if cp < 0x10000 { self.fast_entry(cp) } else { FAST_SLOW };
+        if e & (FAST_SLOW | FAST_MULTI | FAST_KEY) == 0 {
+            // Most characters: no key starts with them.
+            return None;
+        }
+        self.match_len_slow(text, p, e, clen)
+    }
+
+    /// [`Trie::match_len`] at a character that starts a key or takes the
+    /// general path.
+    fn match_len_slow(&self, text: &str, p: usize, e: u64, clen: usize) -> Option<usize> {
+        let rest = &text[p..];
+        let c = rest.chars().next()?;
+        let general = || {
+            self.match_at(rest, c).map(|h| match h {
+                Hit::Char(_) => clen,
+                Hit::Str(len, _) => len,
+            })
+        };
+        if e & FAST_SLOW != 0 {
+            return general();
+        }
+        let own = (e & FAST_KEY != 0).then_some(clen);
+        let Some(next) = rest[clen..].chars().next().filter(|_| e & FAST_MULTI != 0) else { return own };
+        if !self.may_pair(c as u32, next as u32) {
+            return own;
+        }
+        let Some(slot) = self.pair(e, next as u32) else { return own };
+        let r = clen + next.len_utf8();
+        if rest[r..].chars().next().is_some_and(|t| Trie::may_continue(slot.mask, t as u32)) {
+            return general();
+        }
+        match slot.answer & 0xFF {
+            PAIR_OWN => own,
+            PAIR_WALK => general(),
+            _ => Some(r),
+        }
     }
 
     /// The slot of the pair (the character of fast entry `e`, which has
