@@ -435,6 +435,15 @@ impl StageBuf {
 /// The stage loop over `text`. Returns how many bytes were decided; with
 /// `last` that is all of them. `buf` is scratch for the output bytes.
 fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String, buf: &mut Vec<u8>) -> usize {
+    if trie.pair_hashes() == 1 {
+        convert_run_with::<1>(trie, text, last, out, buf)
+    } else {
+        convert_run_with::<2>(trie, text, last, out, buf)
+    }
+}
+
+/// [`convert_run`] for a trie whose pair filter sets `K` bits per pair.
+fn convert_run_with<const K: u32>(trie: &Trie, text: &str, last: bool, out: &mut String, buf: &mut Vec<u8>) -> usize {
     // IDS operators are U+2FF0..U+2FFF: E2 BF B0..BF in UTF-8.
     let has_ids = || memchr::memmem::find(text.as_bytes(), b"\xE2\xBF").is_some();
     if last && !trie.may_match(text) && !has_ids() {
@@ -465,7 +474,7 @@ fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String, buf: &mut 
         // one-character value) is one table load and one write, unless some
         // longer key starts with it and the pair filter lets the next
         // character through. Both tests are computed without branching.
-        let slow = (e & FAST_SLOW != 0) | ((e & FAST_MULTI != 0) & trie.may_pair(cp, next));
+        let slow = (e & FAST_SLOW != 0) | ((e & FAST_MULTI != 0) & trie.may_pair::<K>(cp, next));
         if !slow {
             Trie::emit_fast(e, buf);
             (p, cp, clen) = (q, next, nlen);

@@ -72,6 +72,8 @@ pub(crate) struct Trie {
     /// pairs of the common characters, the ones text keeps hitting,
     /// together in cache (one shared table spread them over 1.5 MB).
     pair_slots: Vec<PairSlot>,
+    /// Bits per pair in `pairs` (see [`pair_probe`]).
+    pair_hashes: u32,
     /// A filter over (first, second) character pairs of every key of two
     /// or more characters. A miss proves no such key starts here, so the
     /// match is the first character's own (its [`Trie::fast_entry`]): most
@@ -116,18 +118,23 @@ struct Node {
 const PAIR_BITS: u32 = 19;
 
 /// The pair filter's word and bits for `(a, b)`: a blocked Bloom filter,
-/// [`PAIR_HASHES`] bits in one 64-bit word, so a probe is one load. With
-/// one bit per pair a quarter of s2t's walks were false positives.
+/// `K` bits in one 64-bit word, so a probe is one load. A trie with many
+/// pairs uses two bits per pair (s2t's 33 000 pairs: with one, a quarter
+/// of its pair-table probes were false positives); one with few uses one
+/// (t2s: 8-11% faster, the false positives being rare either way).
 #[inline(always)]
-fn pair_probe(a: u32, b: u32) -> (usize, u64) {
+fn pair_probe<const K: u32>(a: u32, b: u32) -> (usize, u64) {
     let h = ((u64::from(a) << 21) | u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let word = (h >> (64 - (PAIR_BITS - 6))) as usize;
     let mut mask = 0u64;
-    for k in 0..PAIR_HASHES {
+    for k in 0..K {
         mask |= 1 << ((h >> (6 * k + 4)) & 63);
     }
     (word, mask)
 }
+
+/// Above this many pairs, the pair filter sets two bits per pair.
+const ONE_BIT_PAIRS: usize = 8192;
 
 /// A free slot of a pair table (no character is this).
 const EMPTY_PAIR: u32 = u32::MAX;
@@ -161,9 +168,6 @@ pub(crate) const PAIR_OWN: u64 = 0xFF;
 fn pair_home(b: u32, bits: u32) -> usize {
     (b.wrapping_mul(0x9E37_79B9) >> (32 - bits)) as usize
 }
-
-/// Bits set per pair in the pair filter.
-const PAIR_HASHES: u32 = 2;
 
 #[inline(always)]
 fn mask_bit(c: char) -> u64 {
@@ -242,6 +246,7 @@ impl<'a> TrieBuilder<'a> {
             nodes: Vec::new(),
             value_spans: Vec::new(),
             pair_slots: Vec::new(),
+            pair_hashes: 2,
             pairs: vec![0; 1 << (PAIR_BITS - 6)],
             edges: Vec::new(),
             values: String::new(),
@@ -364,6 +369,8 @@ impl Trie {
         for cp in 0x2FF0..=0x2FFF {
             self.fast[cp] = FAST_SLOW;
         }
+        let pairs: usize = (0..root_chars.len()).map(|r| self.nodes[r].edges_len as usize).sum();
+        self.pair_hashes = if pairs <= ONE_BIT_PAIRS { 1 } else { 2 };
         for (r, &c) in root_chars.iter().enumerate() {
             let node = self.nodes[r];
             let own = self.value_of(&node);
@@ -404,7 +411,7 @@ impl Trie {
         for k in root.edges_start..root.edges_start + root.edges_len {
             let (second, m) = self.edges[k as usize];
             let b = second as u32;
-            let (w, mask) = pair_probe(a, b);
+            let (w, mask) = if self.pair_hashes == 1 { pair_probe::<1>(a, b) } else { pair_probe::<2>(a, b) };
             self.pairs[w] |= mask;
             let mut i = pair_home(b, bits);
             while self.pair_slots[base + i].key != EMPTY_PAIR {
@@ -480,9 +487,14 @@ impl Trie {
     /// Whether some key of two or more characters may start with `a, b`
     /// (a clear bit proves none does).
     #[inline(always)]
-    pub(crate) fn may_pair(&self, a: u32, b: u32) -> bool {
-        let (w, mask) = pair_probe(a, b);
+    pub(crate) fn may_pair<const K: u32>(&self, a: u32, b: u32) -> bool {
+        let (w, mask) = pair_probe::<K>(a, b);
         self.pairs[w] & mask == mask
+    }
+
+    /// Bits per pair in the pair filter: the `K` of [`Trie::may_pair`].
+    pub(crate) fn pair_hashes(&self) -> u32 {
+        self.pair_hashes
     }
 
     /// The first-level node of a BMP character with [`FAST_MULTI`] set.
@@ -680,7 +692,8 @@ impl Trie {
         }
         let own = (e & FAST_KEY != 0).then_some(clen);
         let Some(next) = rest[clen..].chars().next().filter(|_| e & FAST_MULTI != 0) else { return own };
-        if !self.may_pair(c as u32, next as u32) {
+        let (a, b) = (c as u32, next as u32);
+        if !(if self.pair_hashes == 1 { self.may_pair::<1>(a, b) } else { self.may_pair::<2>(a, b) }) {
             return own;
         }
         let Some(slot) = self.pair(e, next as u32) else { return own };
