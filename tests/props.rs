@@ -288,6 +288,9 @@ fn cases_the_generators_found_stay_fixed() {
         "洛阳洛阳洛阳洛阳洛阳·\n的 ，国家大学科技园洛阳https://a.cn/x?y=1洛阳",
         // caption held a moved byline that had lost a page-jump marker.
         "? 开幕(上接01版)\n倪睿/摄",
+        // dedup cut a repeated span and left a bare photo credit, which
+        // caption (run before it) then removed on a second run.
+        "新华社记者 张三 摄市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。\n倪睿/摄新华社记者 张三 摄市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。 ",
     ];
     for text in found {
         for preset in zhclean::PRESETS {

@@ -162,6 +162,13 @@ fn ends_with_caption_marker(t: &str) -> bool {
     inner.ends_with('摄') && PATTERNS.roles.iter().any(|r| inner.contains(r))
 }
 
+/// Whether a whole line (trimmed) is a photo-credit line, as this pass
+/// removes it: a credit with no sentence in it. `dedup` asks too, for what
+/// a repeated span leaves of a line.
+pub(crate) fn is_credit_line(t: &str) -> bool {
+    is_credit(t) && !t.contains(SENTENCE_END)
+}
+
 /// Whether `tail` (text after the last sentence end, trimmed) is a photo
 /// credit: `倪睿/摄`, `记者 张三 摄`, `图/王五`, `王五供图`, `图片来源：…`.
 fn is_credit(tail: &str) -> bool {
@@ -385,7 +392,7 @@ impl CaptionPass {
         }
         // Credit line (no sentence in it): it and the short caption before
         // it go.
-        if is_credit(t) && !t.contains(SENTENCE_END) {
+        if is_credit_line(t) {
             if let Some((prev, prev_at, _)) = self.held.take() {
                 out.edit_abs(prev_at, &prev, "", "caption_before_credit");
             }
