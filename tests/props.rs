@@ -291,6 +291,7 @@ fn cases_the_generators_found_stay_fixed() {
         // dedup cut a repeated span and left a bare photo credit, which
         // caption (run before it) then removed on a second run.
         "新华社记者 张三 摄市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。\n倪睿/摄新华社记者 张三 摄市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。 ",
+        "科技部市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。\n（资料图片）科技部市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。",
     ];
     for text in found {
         for preset in zhclean::PRESETS {

@@ -162,11 +162,40 @@ fn ends_with_caption_marker(t: &str) -> bool {
     inner.ends_with('摄') && PATTERNS.roles.iter().any(|r| inner.contains(r))
 }
 
-/// Whether a whole line (trimmed) is a photo-credit line, as this pass
-/// removes it: a credit with no sentence in it. `dedup` asks too, for what
-/// a repeated span leaves of a line.
-pub(crate) fn is_credit_line(t: &str) -> bool {
+/// Whether a whole line (trimmed, page-jump markers already cut) is a
+/// photo-credit line, as this pass removes it: a credit with no sentence.
+fn is_credit_line(t: &str) -> bool {
     is_credit(t) && !t.contains(SENTENCE_END)
+}
+
+/// Whether a caption paragraph ends in a credit after its last sentence
+/// (`近日，……健身需求。 洛报融媒记者 张怡照 通讯员 许柯 摄`).
+fn ends_in_credit(t: &str) -> bool {
+    t.trim_end().ends_with('摄')
+        && t.rfind(SENTENCE_END).is_some_and(|end| {
+            let tail = &t[end + t[end..].chars().next().map_or(0, char::len_utf8)..];
+            !tail.trim().is_empty() && is_credit(tail) && tail.trim().ends_with('摄')
+        })
+}
+
+/// Whether this pass removes `line` whole on its own, whatever stands
+/// around it: page-jump markers only, a credit line, a line ending in a
+/// caption marker, a caption paragraph ending in a credit. `dedup` asks,
+/// for what a repeated span leaves of a line: this pass ran before it and
+/// would remove such a leftover on a second run.
+pub(crate) fn removes_line(line: &str) -> bool {
+    let mut t = line.trim();
+    if t.is_empty() {
+        return false;
+    }
+    while let Some(n) = jump_at_start(t) {
+        t = t[n..].trim_start();
+    }
+    while let Some(open) = jump_at_end(t) {
+        t = &t[..open];
+    }
+    let t = t.trim();
+    t.is_empty() || is_credit_line(t) || ends_with_caption_marker(t) || ends_in_credit(t)
 }
 
 /// Whether `tail` (text after the last sentence end, trimmed) is a photo
@@ -412,11 +441,7 @@ impl CaptionPass {
             Some("caption_marker")
         } else {
             // A caption paragraph ending in a credit.
-            t.trim_end().ends_with('摄').then(|| t.rfind(SENTENCE_END)).flatten().and_then(|end| {
-                let tail = &t[end + t[end..].chars().next().map_or(0, char::len_utf8)..];
-                (!tail.trim().is_empty() && is_credit(tail) && tail.trim().ends_with('摄'))
-                    .then_some("caption_with_credit")
-            })
+            ends_in_credit(t).then_some("caption_with_credit")
         };
         if let Some(reason) = whole {
             out.edit_abs(at, line, "", reason);

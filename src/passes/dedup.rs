@@ -16,9 +16,10 @@
 //!   printed twice by the layout), is cut from the later place. Quotes and
 //!   slogans repeated on purpose are shorter and stay; so do long names and
 //!   phrases an article repeats inside its sentences. When what is left of
-//!   the line is a photo credit (`倪睿/摄`), the line goes whole
-//!   (`credit_left_by_repeat`): the caption pass, which runs before, would
-//!   remove that credit line on a second run.
+//!   the line is one the caption pass removes on its own (a photo credit
+//!   `倪睿/摄`, a caption marker `（资料图片）`), the line goes whole
+//!   (`caption_left_by_repeat`): caption runs before dedup and would
+//!   remove it on a second run.
 //!
 //! Spans are found with a rolling hash over windows of `min_span_han`
 //! normalized characters: linear time, and one 64-bit hash per window of
@@ -351,21 +352,21 @@ impl DedupPass {
         if !cuts.is_empty() {
             kept.push_str(&content[last..]);
         }
-        if !cuts.is_empty() && crate::passes::caption::is_credit_line(kept.trim()) {
-            // What the repeat leaves is a photo credit (`倪睿/摄` glued
-            // before a column printed twice): the caption pass, which ran
-            // before, would remove that line if it saw it, so a second run
-            // of the pipeline would; the line goes now, credit and all.
+        if !cuts.is_empty() && crate::passes::caption::removes_line(&kept) {
+            // What the repeat leaves is a photo credit or caption (`倪睿/摄`,
+            // `（资料图片）` glued before a column printed twice): the caption
+            // pass, which ran before, would remove that line if it saw it,
+            // so a second run of the pipeline would; the line goes now.
             let mut last = 0;
             for &(from, to) in &cuts {
                 if last < from {
-                    out.edit_abs(at + last as u64, &content[last..from], "", "credit_left_by_repeat");
+                    out.edit_abs(at + last as u64, &content[last..from], "", "caption_left_by_repeat");
                 }
                 out.edit_abs(at + from as u64, &content[from..to], "", "duplicate_span");
                 last = to;
             }
             if last < line.len() {
-                out.edit_abs(at + last as u64, &line[last..], "", "credit_left_by_repeat");
+                out.edit_abs(at + last as u64, &line[last..], "", "caption_left_by_repeat");
             }
             self.hashes = hashes;
             self.norm = norm;
@@ -484,14 +485,16 @@ mod tests {
     }
 
     #[test]
-    fn a_credit_left_by_a_cut_span_goes_with_its_line() {
+    fn a_caption_left_by_a_cut_span_goes_with_its_line() {
         let span = "亲子探索乐园、赛博风格街区及户外主题集市等多种新业态。据介绍，该项目二〇二二年开工建设，目前已进入收尾阶段。";
         let doc = format!("项目涵盖{span}\n倪睿/摄{span}\n下一段。\n");
         let (out, log) = run(&doc);
         assert_eq!(out, format!("项目涵盖{span}\n下一段。\n"));
         let reasons: Vec<&str> = log.edits.iter().map(|e| e.reason).collect();
-        assert_eq!(reasons, ["credit_left_by_repeat", "duplicate_span", "credit_left_by_repeat"]);
+        assert_eq!(reasons, ["caption_left_by_repeat", "duplicate_span", "caption_left_by_repeat"]);
         assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+        let doc = format!("项目涵盖{span}\n（资料图片）{span}\n");
+        assert_eq!(run(&doc).0, format!("项目涵盖{span}\n"));
         // Anything else left beside the span stays, as before.
         let doc = format!("项目涵盖{span}\n她说{span}\n");
         assert_eq!(run(&doc).0, "项目涵盖".to_string() + span + "\n她说\n");
