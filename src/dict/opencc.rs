@@ -481,16 +481,9 @@ fn convert_run_with<const K: u32>(trie: &Trie, text: &str, last: bool, out: &mut
             continue;
         }
         if e & FAST_SLOW == 0 {
-            let slot = trie.pair(e, next);
-            let answer = slot.map_or(PAIR_OWN, |s| {
-                let r = q + nlen;
-                let continues = r < end && Trie::may_continue(s.mask, decode_at(b, r).0);
-                if continues {
-                    PAIR_WALK
-                } else {
-                    s.answer
-                }
-            });
+            let r = q + nlen;
+            let third = || (r < end).then(|| decode_at(b, r).0);
+            let (answer, node) = trie.pair_answer(e, next, third);
             match answer & 0xFF {
                 PAIR_OWN => {
                     Trie::emit_fast(e, buf);
@@ -498,7 +491,7 @@ fn convert_run_with<const K: u32>(trie: &Trie, text: &str, last: bool, out: &mut
                 }
                 PAIR_WALK => {
                     let hit =
-                        slot.and_then(|s| trie.walk_pair(&text[p..], trie.bmp_node(cp)?, clen, s.node, clen + nlen));
+                        trie.bmp_node(cp).and_then(|root| trie.walk_pair(&text[p..], root, clen, node, clen + nlen));
                     match hit {
                         Some(hit) => p += push_hit(hit, clen, buf),
                         None => {

@@ -141,21 +141,21 @@ const EMPTY_PAIR: u32 = u32::MAX;
 
 /// One slot of the pair table.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct PairSlot {
+struct PairSlot {
     /// The second character, or [`EMPTY_PAIR`].
     key: u32,
     /// The node the pair leads to.
-    pub(crate) node: u32,
+    node: u32,
     /// The match when no key continues past these two characters, so that
     /// no node is read: the low byte is [`PAIR_WALK`] (walk from `node`),
     /// [`PAIR_OWN`] (the first character's own value, or itself), or else
     /// the byte length of the pair's value, whose UTF-8 follows in the
     /// upper seven bytes. The walk's node loads were most of the cost of
     /// s2t, whose phrase list is large.
-    pub(crate) answer: u64,
-    /// The pair node's child mask ([`Trie::may_continue`]): whether a
+    answer: u64,
+    /// The pair node's child mask ([`Trie::pair_answer`]): whether a
     /// third character can continue a key, told without reading the node.
-    pub(crate) mask: u64,
+    mask: u64,
 }
 
 /// See [`PairSlot::answer`].
@@ -411,7 +411,7 @@ impl Trie {
         for k in root.edges_start..root.edges_start + root.edges_len {
             let (second, m) = self.edges[k as usize];
             let b = second as u32;
-            let (w, mask) = if self.pair_hashes == 1 { pair_probe::<1>(a, b) } else { pair_probe::<2>(a, b) };
+            let (w, mask) = self.probe(a, b);
             self.pairs[w] |= mask;
             let mut i = pair_home(b, bits);
             while self.pair_slots[base + i].key != EMPTY_PAIR {
@@ -437,6 +437,16 @@ impl Trie {
         ((base as u64) << FAST_BASE_SHIFT) | (u64::from(bits) << FAST_BITS_SHIFT)
     }
 
+    /// [`pair_probe`] with this trie's bits per pair, off the stage loop
+    /// (which is built for one `K`).
+    fn probe(&self, a: u32, b: u32) -> (usize, u64) {
+        if self.pair_hashes == 1 {
+            pair_probe::<1>(a, b)
+        } else {
+            pair_probe::<2>(a, b)
+        }
+    }
+
     /// A node's value, if a key ends there.
     fn value_of(&self, n: &Node) -> Option<&str> {
         (n.value != NONE).then(|| {
@@ -454,7 +464,7 @@ impl Trie {
 
     /// Whether some key starts with `c`.
     #[inline]
-    pub(crate) fn starts_key(&self, c: char) -> bool {
+    fn starts_key(&self, c: char) -> bool {
         if (c as u32) < 0x10000 {
             let e = self.root_bmp[c as usize];
             e & IS_KEY != 0 || (e & SPECIAL != 0 && e & !SPECIAL != NO_NODE)
@@ -465,7 +475,7 @@ impl Trie {
 
     /// The root entry of a BMP character (see [`SPECIAL`]).
     #[inline(always)]
-    pub(crate) fn root_entry(&self, c: u32) -> u32 {
+    fn root_entry(&self, c: u32) -> u32 {
         self.root_bmp[c as usize]
     }
 
@@ -506,19 +516,19 @@ impl Trie {
 
     /// The character a non-special root entry outputs.
     #[inline(always)]
-    pub(crate) fn entry_char(entry: u32) -> char {
+    fn entry_char(entry: u32) -> char {
         char::from_u32(entry & CHAR_BITS).unwrap_or(char::REPLACEMENT_CHARACTER)
     }
 
     /// The node of a special root entry, if it has one.
     #[inline(always)]
-    pub(crate) fn entry_node(entry: u32) -> Option<u32> {
+    fn entry_node(entry: u32) -> Option<u32> {
         let n = entry & !SPECIAL;
         (n != NO_NODE).then_some(n)
     }
 
     /// The node of an astral character, if a key starts with it.
-    pub(crate) fn astral_node(&self, c: char) -> Option<u32> {
+    fn astral_node(&self, c: char) -> Option<u32> {
         self.root_astral.get(&c).copied()
     }
 
@@ -594,13 +604,13 @@ impl Trie {
     }
 
     /// The walk from a node root entry: the lowest rank, longest key.
-    pub(crate) fn walk<'a>(&'a self, text: &str, first: char, root: u32) -> Option<Hit<'a>> {
+    fn walk<'a>(&'a self, text: &str, first: char, root: u32) -> Option<Hit<'a>> {
         self.walk_on(text, root, first.len_utf8(), None)
     }
 
     /// [`Trie::walk`] when the first two characters (`first_len` and
     /// `end` bytes) are known to start a key: from `pair`'s node
-    /// ([`Trie::pair`]), with the first character's own value (node
+    /// ([`Trie::pair_answer`]), with the first character's own value (node
     /// `root`) as the match to beat. Saves the search among a common
     /// character's hundreds of continuations.
     #[inline]
@@ -654,11 +664,21 @@ impl Trie {
         })
     }
 
-    /// Whether a key through a pair with child mask `mask` may continue
-    /// with character `c`.
+    /// What a pair-filter hit comes to, at the character of fast entry `e`
+    /// (which has [`FAST_MULTI`]) followed by `next`, then `third`:
+    /// (answer, node). The answer is [`PAIR_OWN`] when no key starts with
+    /// the pair (a filter false positive) or the first character's own
+    /// value wins, [`PAIR_WALK`] when `third` may continue a key or the
+    /// value is too long for the slot (walk from `node`), else the slot's
+    /// inline value (see [`PairSlot::answer`]).
+    /// `third` is asked only when a slot is found.
     #[inline(always)]
-    pub(crate) fn may_continue(mask: u64, c: u32) -> bool {
-        mask & mask_bit_u32(c) != 0
+    pub(crate) fn pair_answer(&self, e: u64, next: u32, third: impl FnOnce() -> Option<u32>) -> (u64, u32) {
+        match self.pair(e, next) {
+            None => (PAIR_OWN, 0),
+            Some(s) if third().is_some_and(|t| s.mask & mask_bit_u32(t) != 0) => (PAIR_WALK, s.node),
+            Some(s) => (s.answer, s.node),
+        }
     }
 
     /// The byte length of OpenCC's match at byte `p` of `text`, if any key
@@ -692,16 +712,13 @@ impl Trie {
         }
         let own = (e & FAST_KEY != 0).then_some(clen);
         let Some(next) = rest[clen..].chars().next().filter(|_| e & FAST_MULTI != 0) else { return own };
-        let (a, b) = (c as u32, next as u32);
-        if !(if self.pair_hashes == 1 { self.may_pair::<1>(a, b) } else { self.may_pair::<2>(a, b) }) {
+        let (word, mask) = self.probe(c as u32, next as u32);
+        if self.pairs[word] & mask != mask {
             return own;
         }
-        let Some(slot) = self.pair(e, next as u32) else { return own };
         let r = clen + next.len_utf8();
-        if rest[r..].chars().next().is_some_and(|t| Trie::may_continue(slot.mask, t as u32)) {
-            return general();
-        }
-        match slot.answer & 0xFF {
+        let third = || rest[r..].chars().next().map(|t| t as u32);
+        match self.pair_answer(e, next as u32, third).0 & 0xFF {
             PAIR_OWN => own,
             PAIR_WALK => general(),
             _ => Some(r),
@@ -711,7 +728,7 @@ impl Trie {
     /// The slot of the pair (the character of fast entry `e`, which has
     /// [`FAST_MULTI`], then `b`), if some key starts with it.
     #[inline]
-    pub(crate) fn pair(&self, e: u64, b: u32) -> Option<PairSlot> {
+    fn pair(&self, e: u64, b: u32) -> Option<PairSlot> {
         let base = ((e >> FAST_BASE_SHIFT) & FAST_BASE_MASK) as usize;
         let bits = (e >> FAST_BITS_SHIFT) as u32;
         let table = &self.pair_slots[base..base + (1 << bits)];
