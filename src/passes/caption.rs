@@ -184,18 +184,30 @@ fn ends_in_credit(t: &str) -> bool {
 /// for what a repeated span leaves of a line: this pass ran before it and
 /// would remove such a leftover on a second run.
 pub(crate) fn removes_line(line: &str) -> bool {
-    let mut t = line.trim();
+    let content = line.strip_suffix('\n').unwrap_or(line);
+    let (lead, start, stop) = jump_bounds(content);
+    let t = content[start..stop].trim();
     if t.is_empty() {
-        return false;
+        // Page-jump markers and nothing else.
+        return start > lead || stop < content.len();
     }
-    while let Some(n) = jump_at_start(t) {
-        t = t[n..].trim_start();
+    is_credit_line(t) || ends_with_caption_marker(t) || ends_in_credit(t)
+}
+
+/// A line's page-jump markers at either end: (the length of its leading
+/// whitespace, then where the text between the markers starts and stops).
+fn jump_bounds(content: &str) -> (usize, usize, usize) {
+    let lead = content.len() - content.trim_start().len();
+    let mut start = lead;
+    let mut stop = content.len();
+    while let Some(n) = jump_at_start(&content[start..stop]) {
+        start += n;
+        start += content[start..stop].len() - content[start..stop].trim_start().len();
     }
-    while let Some(open) = jump_at_end(t) {
-        t = &t[..open];
+    while let Some(open) = jump_at_end(&content[start..stop]) {
+        stop = start + open;
     }
-    let t = t.trim();
-    t.is_empty() || is_credit_line(t) || ends_with_caption_marker(t) || ends_in_credit(t)
+    (lead, start, stop)
 }
 
 /// Whether `tail` (text after the last sentence end, trimmed) is a photo
@@ -402,16 +414,7 @@ impl CaptionPass {
         }
         // Page-jump markers at either end come off first, so that the rules
         // below judge what remains (and judge it the same when run again).
-        let lead = content.len() - content.trim_start().len();
-        let mut start = lead;
-        let mut stop = content.len();
-        while let Some(n) = jump_at_start(&content[start..stop]) {
-            start += n;
-            start += content[start..stop].len() - content[start..stop].trim_start().len();
-        }
-        while let Some(open) = jump_at_end(&content[start..stop]) {
-            stop = start + open;
-        }
+        let (lead, start, stop) = jump_bounds(content);
         let marked = start > lead || stop < content.len();
         let kept = &content[start..stop];
         let t = kept.trim();

@@ -350,33 +350,28 @@ impl DedupPass {
             last = to;
         }
         if !cuts.is_empty() {
-            kept.push_str(&content[last..]);
+            kept.push_str(&line[last..]);
         }
-        if !cuts.is_empty() && crate::passes::caption::removes_line(&kept) {
-            // What the repeat leaves is a photo credit or caption (`倪睿/摄`,
-            // `（资料图片）` glued before a column printed twice): the caption
-            // pass, which ran before, would remove that line if it saw it,
-            // so a second run of the pipeline would; the line goes now.
-            let mut last = 0;
-            for &(from, to) in &cuts {
-                if last < from {
-                    out.edit_abs(at + last as u64, &content[last..from], "", "caption_left_by_repeat");
-                }
-                out.edit_abs(at + from as u64, &content[from..to], "", "duplicate_span");
-                last = to;
+        // What the repeat leaves may be a photo credit or caption (`倪睿/摄`,
+        // `（资料图片）` glued before a column printed twice): the caption
+        // pass, which ran before, would remove that line if it saw it, so a
+        // second run of the pipeline would; then the line goes now, whole.
+        let whole = !cuts.is_empty() && crate::passes::caption::removes_line(&kept);
+        let mut last = 0;
+        for &(from, to) in &cuts {
+            if whole && last < from {
+                out.edit_abs(at + last as u64, &content[last..from], "", "caption_left_by_repeat");
             }
+            out.edit_abs(at + from as u64, &content[from..to], "", "duplicate_span");
+            last = to;
+        }
+        if whole {
             if last < line.len() {
                 out.edit_abs(at + last as u64, &line[last..], "", "caption_left_by_repeat");
             }
             self.hashes = hashes;
             self.norm = norm;
             return;
-        }
-        for &(from, to) in &cuts {
-            out.edit_abs(at + from as u64, &content[from..to], "", "duplicate_span");
-        }
-        if !cuts.is_empty() {
-            kept.push_str(&line[content.len()..]);
         }
         // Remember the kept text's windows, up to the cap.
         let mut dropped = new_paragraph_dropped;
