@@ -90,20 +90,12 @@ fn raw(name: &str) -> Option<&'static str> {
     DICTIONARIES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
 }
 
-/// The dictionaries OpenCC generates at build time (derived here).
-const DERIVED: &[&str] = &[
-    "TSCharactersExt",
-    "TWVariantsRev",
-    "HKVariantsRev",
-    "JPShinjitaiCharactersRev",
-    "STPhrases_GeneratedFromRegionalPhrases",
-];
-
 /// A leaf's keys and first values, as a trie is built from them.
 enum Leaf {
     /// Borrowed from a compiled-in dictionary file.
     Raw(Vec<(&'static str, &'static str)>),
-    /// A dictionary OpenCC generates (see [`DERIVED`]).
+    /// A dictionary OpenCC generates (see [`leaf_entries`]); no file
+    /// of that name ships.
     Derived(Arc<Vec<Entry>>),
 }
 
@@ -207,7 +199,7 @@ fn trie_for(spec: &Value, tofu: bool, cached: bool) -> Result<Option<Arc<Trie>>,
     // Raw dictionaries are read in place; derived ones are built (cached).
     let mut data = Vec::with_capacity(leaves.len());
     for (name, rank) in &leaves {
-        let leaf = match raw(name).filter(|_| !DERIVED.contains(&name.as_str())) {
+        let leaf = match raw(name) {
             Some(text) => Leaf::Raw(lexicon::first_values(&format!("{name}.txt"), text)?),
             None => Leaf::Derived(leaf_entries(name, cached)?),
         };
@@ -334,7 +326,7 @@ impl Opencc {
             seg: self.seg.clone().map(StageBuf::new),
             seg_open: false,
             chain: self.chain.iter().map(|t| StageBuf::new(t.clone())).collect(),
-            bufs: Vec::new(),
+            norm_bufs: Default::default(),
             chain_bufs: Default::default(),
         }
     }
@@ -636,9 +628,9 @@ pub struct OpenccStream {
     /// yet ended.
     seg_open: bool,
     chain: Vec<StageBuf>,
-    /// Scratch buffers between stages.
-    bufs: Vec<String>,
-    /// Scratch buffers between conversion stages.
+    /// Scratch text between normalization stages.
+    norm_bufs: (String, String),
+    /// Scratch text between conversion stages.
     chain_bufs: (String, String),
 }
 
@@ -646,13 +638,10 @@ impl OpenccStream {
     /// Converts `input`; with `last`, flushes everything (end of text).
     /// Appends what is decided to `out`.
     pub fn push(&mut self, input: &str, last: bool, out: &mut String) {
-        let mut bufs = std::mem::take(&mut self.bufs);
-        bufs.resize_with(2, String::new);
-        let (a, b) = bufs.split_at_mut(1);
-        let normed = run_chain(&mut self.norm, input, last, &mut a[0], &mut b[0]);
-        let normed: &str = match normed {
-            Some(0) => &a[0],
-            Some(_) => &b[0],
+        let (a, b) = &mut self.norm_bufs;
+        let normed: &str = match run_chain(&mut self.norm, input, last, a, b) {
+            Some(0) => a,
+            Some(_) => b,
             None => input,
         };
         match &mut self.seg {
@@ -670,9 +659,8 @@ impl OpenccStream {
                 seg.pending = text;
             }
         }
-        a[0].clear();
-        b[0].clear();
-        self.bufs = bufs;
+        a.clear();
+        b.clear();
     }
 
     /// Whether any stage holds an IDS operator (whose sequence may still
