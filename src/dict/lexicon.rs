@@ -17,23 +17,40 @@ pub(crate) struct Entry {
     pub values: Vec<String>,
 }
 
+/// The entry lines of a text dictionary: (line number, key, values), by
+/// OpenCC's line rules (see the module docs).
+///
+/// # Errors
+/// A line without a tab, naming the file and line.
+fn records<'n, 't>(
+    name: &'n str,
+    text: &'t str,
+) -> impl Iterator<Item = Result<(usize, &'t str, &'t str), Error>> + use<'n, 't> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    crate::pass::lines_inclusive(text).enumerate().filter_map(move |(i, line)| {
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.is_empty() || line.starts_with('#') {
+            return None;
+        }
+        Some(match memchr::memchr(b'\t', line.as_bytes()) {
+            Some(tab) => Ok((i + 1, &line[..tab], &line[tab + 1..])),
+            None => Err(Error::config(format!("{name}: line {}: no tab between key and values", i + 1))),
+        })
+    })
+}
+
 /// Parses a text dictionary. `name` is used in error messages.
 ///
 /// # Errors
 /// A line without a tab, or a duplicated key, naming the file and line.
 pub(crate) fn parse(name: &str, text: &str) -> Result<Vec<Entry>, Error> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut entries = Vec::new();
     let mut seen: HashMap<&str, usize> = HashMap::new();
-    for (i, line) in text.split('\n').enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let bad = |what: &str| Error::config(format!("{name}: line {}: {what}", i + 1));
-        let (key, rest) = line.split_once('\t').ok_or_else(|| bad("no tab between key and values"))?;
-        if let Some(first) = seen.insert(key, i + 1) {
-            return Err(bad(&format!("duplicate key {key:?} (first at line {first})")));
+    for record in records(name, text) {
+        let (line, key, rest) = record?;
+        if let Some(first) = seen.insert(key, line) {
+            return Err(Error::config(format!("{name}: line {line}: duplicate key {key:?} (first at line {first})")));
         }
         let values: Vec<String> = rest.split(' ').map(String::from).collect();
         entries.push(Entry { key: key.to_string(), values });
@@ -50,21 +67,9 @@ pub(crate) fn parse(name: &str, text: &str) -> Result<Vec<Entry>, Error> {
 /// # Errors
 /// A line without a tab, naming the file and line.
 pub(crate) fn first_values<'t>(name: &str, text: &'t str) -> Result<Vec<(&'t str, &'t str)>, Error> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut out = Vec::with_capacity(text.len() / 16);
-    for (i, line) in crate::pass::lines_inclusive(text).enumerate() {
-        let line = line.strip_suffix('\n').unwrap_or(line);
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let tab = memchr::memchr(b'\t', line.as_bytes())
-            .ok_or_else(|| Error::config(format!("{name}: line {}: no tab between key and values", i + 1)))?;
-        let rest = &line[tab + 1..];
-        let value = memchr::memchr(b' ', rest.as_bytes()).map_or(rest, |sp| &rest[..sp]);
-        out.push((&line[..tab], value));
-    }
-    Ok(out)
+    records(name, text)
+        .map(|r| r.map(|(_, key, rest)| (key, memchr::memchr(b' ', rest.as_bytes()).map_or(rest, |sp| &rest[..sp]))))
+        .collect()
 }
 
 /// `extract_tofu_risk.py`: the mapping after each `# @tofu-risk:` line,
