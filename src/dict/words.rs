@@ -10,7 +10,7 @@
 //!
 //! Each table is parsed on first use only.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// Word → frequency, sorted by word for binary search. Built once per
@@ -32,8 +32,21 @@ static WORDS: LazyLock<Vec<(&'static str, u32)>> = LazyLock::new(|| {
     words
 });
 
-static SYLLABLES: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| include_str!("../../data/pinyin/syllables.txt").lines().collect());
+/// The syllables as [`syllable_key`]s, sorted: the pinyin pass asks about
+/// every short parenthesized word, and hashing the string cost more than
+/// the search.
+static SYLLABLES: LazyLock<Vec<u64>> = LazyLock::new(|| {
+    let mut keys: Vec<u64> =
+        include_str!("../../data/pinyin/syllables.txt").lines().map(|l| syllable_key(l).expect("short")).collect();
+    keys.sort_unstable();
+    keys
+});
+
+/// A string of at most eight bytes as a number (first byte highest), or
+/// None when longer: no syllable is.
+fn syllable_key(s: &str) -> Option<u64> {
+    (s.len() <= 8).then(|| s.bytes().fold(0u64, |k, b| (k << 8) | u64::from(b)) << (8 * (8 - s.len())))
+}
 
 /// Toned reading → characters with that first reading.
 static BY_READING: LazyLock<HashMap<&'static str, Vec<char>>> = LazyLock::new(|| {
@@ -55,7 +68,7 @@ pub fn word_frequency(word: &str) -> Option<u32> {
 
 /// Whether `s` is a Mandarin syllable without tone (`ü` as `ü`).
 pub fn is_syllable(s: &str) -> bool {
-    SYLLABLES.contains(s)
+    syllable_key(s).is_some_and(|k| SYLLABLES.binary_search(&k).is_ok())
 }
 
 /// Characters whose first Mandarin reading is `toned` (`bào`).
