@@ -268,7 +268,7 @@ impl Stream {
         let n = passes.len();
         Stream {
             framer: Framer::new(max_line_bytes.max(crate::config::MIN_LINE_BYTES), lossy),
-            chain: Chain { passes, bufs: vec![String::new(); n], bases: vec![0; n], strict_caps: false },
+            chain: Chain { passes, bufs: vec![String::new(); n], bases: vec![0; n], strict_caps: false, ends: None },
             line_cap: CapOnce::default(),
         }
     }
@@ -329,6 +329,36 @@ impl Stream {
         self.framer.replaced()
     }
 
+    /// Splits the stream after its first `at` passes, so that two threads
+    /// can run the halves one after the other on a document: the head keeps
+    /// the framer and takes bytes, the [`Tail`] takes what the head writes.
+    /// The head records in [`Stream::take_ends`] where each of its pushes
+    /// into the passes after it would have ended; pushing those pieces into
+    /// the tail one by one, and finishing the tail after the head, gives
+    /// the whole stream's output and edits. (Most text would come out the
+    /// same in any pieces, but a line cut at the line cap reaches each pass
+    /// as the pieces the framer cut, and a pass judges those on their own.)
+    pub(crate) fn split(mut self, at: usize) -> (Stream, Tail) {
+        let at = at.min(self.chain.passes.len());
+        let chain = &mut self.chain;
+        let tail = Chain {
+            passes: chain.passes.split_off(at),
+            bufs: chain.bufs.split_off(at),
+            bases: chain.bases.split_off(at),
+            strict_caps: chain.strict_caps,
+            ends: None,
+        };
+        chain.ends = Some(Vec::new());
+        (self, Tail { chain: tail })
+    }
+
+    /// The ends, in the output written since the last call, of the pieces
+    /// the passes after a split head take one push each (see
+    /// [`Stream::split`]); empty for a stream that was not split.
+    pub(crate) fn take_ends(&mut self) -> Vec<usize> {
+        self.chain.ends.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
     fn push_inner(&mut self, bytes: &[u8], out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
         let (chain, line_cap) = (&mut self.chain, &mut self.line_cap);
         let limit = self.framer.cap();
@@ -360,6 +390,25 @@ impl Stream {
     }
 }
 
+/// The passes after a [`Stream::split`]: they take text the head wrote.
+pub(crate) struct Tail {
+    chain: Chain,
+}
+
+impl Tail {
+    /// Runs `text`, a piece of the head's output, through the passes.
+    pub(crate) fn push_audited(&mut self, text: &str, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        self.chain.push(text, out, audit)
+    }
+
+    /// Ends the document, after everything the head flushed was pushed.
+    pub(crate) fn finish_audited(&mut self, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        self.chain.finish(out, audit)?;
+        audit.end_document();
+        Ok(())
+    }
+}
+
 /// The passes and the buffers between them.
 struct Chain {
     passes: Vec<Box<dyn Pass>>,
@@ -370,6 +419,9 @@ struct Chain {
     bases: Vec<u64>,
     /// A cap a pass reaches is an error.
     strict_caps: bool,
+    /// For the head of a split stream: where each push into the passes
+    /// after it would end, as lengths of the caller's `out`.
+    ends: Option<Vec<usize>>,
 }
 
 /// The error for a cap reached under `strict_caps`.
@@ -389,9 +441,18 @@ impl Chain {
     fn push(&mut self, input: &str, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
         if self.passes.is_empty() {
             out.push_str(input);
-            return Ok(());
+        } else {
+            self.push_from(0, input, out, audit)?;
         }
-        self.push_from(0, input, out, audit)
+        self.mark_end(out);
+        Ok(())
+    }
+
+    /// See [`Chain::ends`].
+    fn mark_end(&mut self, out: &str) {
+        if let Some(ends) = &mut self.ends {
+            ends.push(out.len());
+        }
     }
 
     /// Pushes `input` into pass `first` and what each pass writes on into
@@ -435,6 +496,7 @@ impl Chain {
             if i + 1 < n && !flushed.is_empty() {
                 self.push_from(i + 1, &flushed, out, audit)?;
             }
+            self.mark_end(out);
             flushed.clear();
             self.bufs[i] = flushed;
         }

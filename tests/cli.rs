@@ -81,14 +81,18 @@ fn cli_invalid_utf8_names_file_line_and_byte_and_leaves_no_output() {
     std::fs::write(&good, "第一行。\n").unwrap();
     std::fs::write(&bad, b"ok\nline two \xff\xfe\n").unwrap();
     let out = dir.join("out.txt");
-    let (code, _, err) = run(&["-o", out.to_str().unwrap(), good.to_str().unwrap(), bad.to_str().unwrap()], b"");
-    assert_eq!(code, 1, "{err}");
-    assert!(err.contains("bad.txt"), "{err}");
-    assert!(err.contains("line 2"), "{err}");
-    assert!(err.contains("byte 12"), "{err}");
-    assert!(!out.exists(), "no partial output");
-    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(leftovers.len(), 2, "temporary file removed: {leftovers:?}");
+    // On two threads the framer that finds it runs on the second one.
+    for threads in ["1", "2"] {
+        let args = ["-j", threads, "-o", out.to_str().unwrap(), good.to_str().unwrap(), bad.to_str().unwrap()];
+        let (code, _, err) = run(&args, b"");
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("bad.txt"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("byte 12"), "{err}");
+        assert!(!out.exists(), "no partial output");
+        let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers.len(), 2, "temporary file removed: {leftovers:?}");
+    }
 }
 
 #[test]

@@ -280,18 +280,37 @@ fn stats_count_documents_bytes_and_edits_by_pass() {
 }
 
 #[test]
-fn plain_text_audit_rebuilds_the_file() {
+fn plain_text_audit_rebuilds_the_file_on_one_thread_and_two() {
     let dir = scratch("corpus_text_audit");
-    let seed = &seeds()[0];
+    // All seeds in one file: one document, cut between two threads with -j 2.
+    let text = seeds().concat();
     let input = dir.join("a.txt");
-    write(&input, seed.as_bytes());
-    let audit = dir.join("a.audit.jsonl");
-    let (code, out, err) = run(&["--audit", audit.to_str().unwrap(), input.to_str().unwrap()]);
-    assert_eq!(code, 0, "{err}");
-    let records: Vec<Value> =
-        std::fs::read_to_string(&audit).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert!(records.iter().all(|r| r.get("line").is_none()));
-    assert_eq!(rebuild(&String::from_utf8(out).unwrap(), &records), *seed);
+    write(&input, text.as_bytes());
+    let mut runs = Vec::new();
+    for threads in ["1", "2"] {
+        let audit = dir.join(format!("a{threads}.audit.jsonl"));
+        let stats = dir.join(format!("s{threads}.json"));
+        let (code, out, err) = run(&[
+            "-j",
+            threads,
+            "--audit",
+            audit.to_str().unwrap(),
+            "--stats",
+            stats.to_str().unwrap(),
+            input.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let audit = std::fs::read_to_string(&audit).unwrap();
+        let records: Vec<Value> = audit.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert!(records.iter().all(|r| r.get("line").is_none()));
+        assert_eq!(rebuild(&String::from_utf8(out.clone()).unwrap(), &records), text);
+        let mut stats: Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+        for varies in ["wall_seconds", "threads"] {
+            stats.as_object_mut().unwrap().remove(varies);
+        }
+        runs.push((out, audit, stats));
+    }
+    assert!(runs[0] == runs[1], "one thread and two differ");
 }
 
 #[test]

@@ -13,6 +13,8 @@
 //! `PROPTEST_CASES` sets the number of cases (CI keeps it modest).
 
 use proptest::prelude::*;
+#[cfg(feature = "corpus")]
+use zhclean::corpus::{Corpus, CorpusOptions};
 use zhclean::{passes, testing::rebuild_input, CleanConfig, Cleaner, EditLog, OutputMode, Pass, Stream};
 
 const FRAGMENTS: &[&str] = &[
@@ -123,6 +125,30 @@ fn splits(len: usize) -> impl Strategy<Value = Vec<usize>> {
     })
 }
 
+/// A reader handing out `text` in the pieces `cuts` make (and an empty
+/// read never, which would mean the end).
+#[cfg(feature = "corpus")]
+struct Pieces<'a> {
+    text: &'a [u8],
+    cuts: &'a [usize],
+    at: usize,
+    next: usize,
+}
+
+#[cfg(feature = "corpus")]
+impl std::io::Read for Pieces<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.next < self.cuts.len() && self.cuts[self.next] <= self.at {
+            self.next += 1;
+        }
+        let end = self.cuts.get(self.next).copied().unwrap_or(self.text.len()).min(self.at + buf.len());
+        let n = end - self.at;
+        buf[..n].copy_from_slice(&self.text[self.at..end]);
+        self.at = end;
+        Ok(n)
+    }
+}
+
 fn run_chunks(mut s: Stream, input: &[u8], cuts: &[usize]) -> String {
     let mut out = String::new();
     let mut last = 0;
@@ -187,6 +213,41 @@ proptest! {
                 prop_assert_eq!(&chunked, &whole, "pass {} cap {}", name, cap);
             }
         }
+    }
+
+    #[cfg(feature = "corpus")]
+    #[test]
+    fn plain_text_on_two_threads_is_the_same_as_on_one(
+        (text, cuts) in doc().prop_flat_map(|d| { let n = d.len(); (Just(d), splits(n)) }),
+        off in prop::collection::vec(any::<bool>(), 8),
+        small_cap in any::<bool>(),
+        stats_only in any::<bool>(),
+    ) {
+        // Passes left out move the cut between the threads; a tiny line cap
+        // makes the framer cut lines, which the passes after the cut must
+        // receive in the same pieces.
+        let mut cfg = CleanConfig::default();
+        let drop = |i: usize| off[i];
+        if drop(0) { cfg.unicode = None }
+        if drop(1) { cfg.pinyin = false }
+        if drop(2) { cfg.script = None }
+        if drop(3) { cfg.chrome = false }
+        if drop(4) { cfg.caption = None }
+        if drop(5) { cfg.rejoin = None }
+        if drop(6) { cfg.dedup = None }
+        if drop(7) { cfg.punct = None }
+        if small_cap { cfg.max_line_bytes = zhclean::MIN_LINE_BYTES }
+        let cleaner = Cleaner::new(cfg).unwrap();
+        let run = |threads: usize| {
+            let opts = CorpusOptions::default().threads(threads).collect_edits(true);
+            let mut corpus = Corpus::new(cleaner.clone(), opts);
+            let (mut out, mut audit) = (Vec::new(), Vec::new());
+            let input = Pieces { text: text.as_bytes(), cuts: &cuts, at: 0, next: 0 };
+            let audit_to = if stats_only { None } else { Some(&mut audit as &mut dyn std::io::Write) };
+            let sum = corpus.run_text("doc", input, &mut out, audit_to, &mut |_| {}).unwrap();
+            (sum, out, audit, corpus.stats().clone())
+        };
+        prop_assert_eq!(run(2), run(1));
     }
 
     #[test]

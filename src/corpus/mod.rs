@@ -37,7 +37,7 @@ use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Location};
 use crate::pass::{Audit, CapHit, Edit, EditLog};
-use crate::pipeline::{Cleaner, Stream};
+use crate::pipeline::{Cleaner, Stream, Tail};
 use audit::{MappedEdit, PassCounts};
 use dedup::{CorpusDedup, CorpusDedupConfig};
 
@@ -64,8 +64,10 @@ pub struct CorpusOptions {
     /// The JSONL field that is cleaned; every other field is written back
     /// byte for byte.
     pub field: String,
-    /// Worker threads; 0 means one per available core. Output is the same
-    /// for every value.
+    /// Worker threads; 0 means one per available core. JSONL records are
+    /// shared out among them; a plain-text file, one document, runs on two
+    /// when this is 2 or more (see [`Corpus::run_text`]). Output is the
+    /// same for every value.
     pub threads: usize,
     /// Skip records that are not valid JSON objects with a string field
     /// (counted in the stats and reported on the progress callback)
@@ -221,6 +223,17 @@ impl Collect {
 
     fn counting() -> Collect {
         Collect { counts: Some(PassCounts::new()), ..Collect::new(false, 0) }
+    }
+
+    /// Adds the audit of the passes after this one's (the tail of a split
+    /// stream).
+    fn absorb(&mut self, tail: Collect) {
+        self.log.edits.extend(tail.log.edits);
+        self.log.caps.extend(tail.log.caps);
+        self.overflow |= tail.overflow || self.log.edits.len() > self.max && self.edits;
+        if let (Some(c), Some(t)) = (&mut self.counts, tail.counts) {
+            audit::merge(c, t);
+        }
     }
 
     /// The audit cap's error, once it was passed.
@@ -423,7 +436,10 @@ impl Corpus {
     /// Cleans one plain-text document (a whole file) from `input` into
     /// `output`, streaming, with the same stats and audit records as
     /// [`Corpus::run_jsonl`] (with no line number). With corpus dedup on,
-    /// the document's output is held until its end.
+    /// the document's output is held until its end. With two threads or
+    /// more ([`CorpusOptions::threads`]) the passes are cut in two and run
+    /// on two threads, the document streaming through both; output, audit
+    /// and stats are the same as on one.
     ///
     /// # Errors
     /// I/O errors, invalid UTF-8 (unless lossy) naming the byte and line,
@@ -437,33 +453,22 @@ impl Corpus {
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<crate::Summary, Error> {
         let (ctx, state) = (&self.ctx, &mut self.state);
-        let collect = ctx.opts.collect_edits;
         let hold = state.dedup.is_some();
-        let mut stream = ctx.cleaner.stream();
-        // Stats without an audit file only need counts.
+        let collect = ctx.opts.collect_edits;
         let max = ctx.opts.max_audit_edits;
-        let mut log = if collect && audit.is_none() { Collect::counting() } else { Collect::new(collect, max) };
-        let mut out = String::new();
-        let mut sum = crate::Summary::default();
-        let mut prog = Progress { records: 0, bytes: 0 };
+        // Stats without an audit file only need counts.
+        let counting = collect && audit.is_none();
+        let new_log = || if counting { Collect::counting() } else { Collect::new(collect, max) };
         let located = |e: Error| e.with_source(name.to_string());
-        let read_err = |e: io::Error| located(e.into());
-        crate::pipeline::read_blocks(input, 256 * 1024, read_err, |block| {
-            sum.bytes_in += block.len() as u64;
-            stream.push_audited(block, &mut out, &mut log).map_err(located)?;
-            log.check().map_err(located)?;
-            if !hold {
-                output.write_all(out.as_bytes())?;
-                sum.bytes_out += out.len() as u64;
-                out.clear();
-            }
-            prog.bytes = sum.bytes_in;
-            progress(&prog);
-            Ok(())
-        })?;
-        sum.replaced = stream.replaced();
-        stream.finish_audited(&mut out, &mut log).map_err(located)?;
-        log.check().map_err(located)?;
+        let mut text = TextRun { name, output, hold, out: String::new(), sum: crate::Summary::default(), progress };
+        let at = ctx.split_point();
+        let log = if ctx.opts.thread_count() >= 2 && at > 0 {
+            text.two_threads(&ctx.cleaner, at, input, &new_log)
+        } else {
+            text.one_thread(ctx.cleaner.stream(), input, new_log())
+        }?;
+        let TextRun { output, mut out, mut sum, progress, .. } = text;
+        let mut prog = Progress { records: 0, bytes: sum.bytes_in };
         state.note_caps(&log.log.caps, name, None);
         let mut edits = if log.edits { audit::map_to_input(&ctx.pass_names, log.log.edits) } else { Vec::new() };
         if let (Some(d), Some(k)) = (&mut state.dedup, &ctx.keyer) {
@@ -490,7 +495,219 @@ impl Corpus {
     }
 }
 
+/// Blocks a plain-text file is read in.
+const TEXT_BLOCK: usize = 256 * 1024;
+
+/// Blocks queued for the head thread of [`TextRun::two_threads`]: enough to
+/// keep it busy while the tail catches up, few enough to bound memory.
+const TEXT_QUEUE: usize = 4;
+
+/// One plain-text document on its way through the passes: where the
+/// output goes and what was counted.
+struct TextRun<'a, 'w> {
+    name: &'a str,
+    output: &'w mut dyn Write,
+    /// Keep the output (corpus dedup decides on it at the end).
+    hold: bool,
+    out: String,
+    sum: crate::Summary,
+    progress: &'a mut dyn FnMut(&Progress),
+}
+
+/// What the head thread of [`TextRun::two_threads`] hands over.
+enum Handed {
+    /// The head's output and where each piece of it ends (see
+    /// [`Stream::split`]).
+    Text(String, Vec<usize>),
+    /// The head's audit and the framer's replacement count, after its
+    /// finish.
+    Done(Box<Collect>, u64),
+}
+
+impl TextRun<'_, '_> {
+    fn located(&self, e: Error) -> Error {
+        e.with_source(self.name.to_string())
+    }
+
+    /// Writes what is decided, unless held.
+    fn write_out(&mut self) -> Result<(), Error> {
+        if !self.hold {
+            self.output.write_all(self.out.as_bytes())?;
+            self.sum.bytes_out += self.out.len() as u64;
+            self.out.clear();
+        }
+        Ok(())
+    }
+
+    /// Reads the input to its end in blocks, handing each to `take`;
+    /// counts the bytes and reports progress after each.
+    fn read<R: Read>(
+        &mut self,
+        input: R,
+        mut take: impl FnMut(&mut Self, &[u8]) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let name = self.name;
+        let read_err = |e: io::Error| Error::from(e).with_source(name.to_string());
+        crate::pipeline::read_blocks(input, TEXT_BLOCK, read_err, |block| {
+            self.sum.bytes_in += block.len() as u64;
+            take(self, block)?;
+            (self.progress)(&Progress { records: 0, bytes: self.sum.bytes_in });
+            Ok(())
+        })
+    }
+
+    /// Runs the whole stream on this thread. Returns the document's audit;
+    /// the output of the finish stays in `out`.
+    fn one_thread<R: Read>(&mut self, mut stream: Stream, input: R, mut log: Collect) -> Result<Collect, Error> {
+        let name = self.name;
+        let located = move |e: Error| e.with_source(name.to_string());
+        self.read(input, |this, block| {
+            stream.push_audited(block, &mut this.out, &mut log).and_then(|()| log.check()).map_err(located)?;
+            this.write_out()
+        })?;
+        self.sum.replaced = stream.replaced();
+        stream.finish_audited(&mut self.out, &mut log).and_then(|()| log.check()).map_err(located)?;
+        Ok(log)
+    }
+
+    /// [`TextRun::one_thread`] with the passes cut in two at `at`: a
+    /// thread runs the framer and the head passes, this one reads, runs
+    /// the tail passes on what the head hands over, and writes. A plain
+    /// text file is one document, which the JSONL workers cannot share
+    /// out; this gets it most of two cores. Output and audit are the same
+    /// as on one thread (see [`Stream::split`]).
+    fn two_threads<R: Read>(
+        &mut self,
+        cleaner: &Cleaner,
+        at: usize,
+        input: R,
+        new_log: &dyn Fn() -> Collect,
+    ) -> Result<Collect, Error> {
+        let name = self.name;
+        let located = move |e: Error| e.with_source(name.to_string());
+        let (_, mut tail) = cleaner.stream().split(at);
+        let mut log = new_log();
+        let head_log = new_log();
+        let mut head_done = None;
+        std::thread::scope(|scope| -> Result<(), Error> {
+            // Blocks in (None: the input ended); text out. The text channel
+            // holds at most what the queued blocks give, because this thread
+            // takes all there is after each block it queues.
+            let (block_tx, block_rx) = mpsc::sync_channel::<Option<Vec<u8>>>(TEXT_QUEUE);
+            let (text_tx, text_rx) = mpsc::channel::<Result<Handed, Error>>();
+            scope.spawn(move || run_head(cleaner.stream().split(at).0, head_log, &block_rx, &text_tx));
+            self.read(input, |this, block| {
+                if block_tx.send(Some(block.to_vec())).is_err() {
+                    // The head stopped on an error, which waits in the channel.
+                    for msg in text_rx.iter() {
+                        this.take_over(&mut tail, &mut log, msg, &mut head_done)?;
+                    }
+                    return Err(io::Error::other("the head thread stopped").into());
+                }
+                for msg in text_rx.try_iter() {
+                    this.take_over(&mut tail, &mut log, msg, &mut head_done)?;
+                }
+                Ok(())
+            })?;
+            // The head ends its channel after its last text and audit.
+            // (A failed send: it stopped on an error, which waits there.)
+            let _ = block_tx.send(None);
+            for msg in text_rx.iter() {
+                self.take_over(&mut tail, &mut log, msg, &mut head_done)?;
+            }
+            Ok(())
+        })?;
+        let Some((mut head_log, replaced)) = head_done else {
+            return Err(io::Error::other("the head thread stopped").into());
+        };
+        self.sum.replaced = replaced;
+        tail.finish_audited(&mut self.out, &mut log).and_then(|()| log.check()).map_err(located)?;
+        head_log.absorb(log);
+        head_log.check().map_err(located)?;
+        Ok(*head_log)
+    }
+
+    /// Takes one message from the head: text through the tail passes, or
+    /// the head's end.
+    fn take_over(
+        &mut self,
+        tail: &mut Tail,
+        log: &mut Collect,
+        msg: Result<Handed, Error>,
+        head_done: &mut Option<(Box<Collect>, u64)>,
+    ) -> Result<(), Error> {
+        match msg.map_err(|e| self.located(e))? {
+            Handed::Text(text, ends) => {
+                let mut start = 0;
+                for end in ends.into_iter().chain([text.len()]) {
+                    if end > start {
+                        let piece = &text[start..end];
+                        tail.push_audited(piece, &mut self.out, log)
+                            .and_then(|()| log.check())
+                            .map_err(|e| self.located(e))?;
+                        start = end;
+                    }
+                }
+                self.write_out()
+            }
+            Handed::Done(head_log, replaced) => {
+                *head_done = Some((head_log, replaced));
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The head thread of [`TextRun::two_threads`]: blocks through the framer
+/// and the head passes until the input ends (a `None`), an error, or the
+/// other side hangs up.
+fn run_head(
+    mut head: Stream,
+    mut log: Collect,
+    blocks: &mpsc::Receiver<Option<Vec<u8>>>,
+    text: &mpsc::Sender<Result<Handed, Error>>,
+) {
+    let mut out = String::new();
+    while let Ok(block) = blocks.recv() {
+        let Some(block) = block else {
+            let replaced = head.replaced();
+            let done = head.finish_audited(&mut out, &mut log).and_then(|()| log.check());
+            // The other side may have hung up; nothing to tell then.
+            let _ = match done {
+                Ok(()) => {
+                    let ends = head.take_ends();
+                    text.send(Ok(Handed::Text(out, ends)))
+                        .and_then(|()| text.send(Ok(Handed::Done(Box::new(log), replaced))))
+                }
+                Err(e) => text.send(Err(e)),
+            };
+            return;
+        };
+        if let Err(e) = head.push_audited(&block, &mut out, &mut log).and_then(|()| log.check()) {
+            let _ = text.send(Err(e));
+            return;
+        }
+        let ends = head.take_ends();
+        if !out.is_empty() && text.send(Ok(Handed::Text(std::mem::take(&mut out), ends))).is_err() {
+            return;
+        }
+    }
+}
+
 impl Ctx {
+    /// Where a plain-text run on two threads cuts the passes (0: it runs on
+    /// one thread): before the first pass that works on layout (captions,
+    /// joins, duplicates, punctuation and spacing), or else before the last
+    /// pass. Measured on 40 MB of news (`scripts/bench_pipeline.sh`), the
+    /// character passes plus `chrome` and framing cost about what the
+    /// layout passes plus reading and writing do; cutting one pass later
+    /// or earlier was 10-20% slower.
+    fn split_point(&self) -> usize {
+        const LAYOUT: [&str; 5] = ["caption", "rejoin", "dedup", "punct", "paragraphs"];
+        let n = self.pass_names.len();
+        self.pass_names.iter().position(|p| LAYOUT.contains(p)).unwrap_or(n.saturating_sub(1)).min(n.saturating_sub(1))
+    }
+
     /// Corpus dedup's audit step in JSONL: after the passes and the JSONL
     /// final-newline step.
     fn dedup_step(&self) -> usize {
