@@ -55,9 +55,11 @@ pub struct PunctPass {
     cfg: PunctConfig,
     /// Scratch buffers reused across lines.
     chars: Vec<char>,
-    offs: Vec<usize>,
-    /// Positions of the `is_ws` characters of the line, in order.
+    /// Positions of the `is_ws` characters of the line, in order, and
+    /// their byte offsets. Only spaces and marks can change, so only their
+    /// offsets are kept (one per character cost a tenth of the pass).
     spaces: Vec<usize>,
+    space_offs: Vec<usize>,
     /// What each mark was before the rounds (only marks can change).
     orig_marks: Vec<char>,
     protected: Vec<bool>,
@@ -67,6 +69,8 @@ pub struct PunctPass {
     /// punctuation and quotes, and curly quotes (which take part in
     /// pairing). Sparse, so the rounds cost little on long lines.
     marks: Vec<usize>,
+    /// The byte offset of each of `marks`.
+    mark_offs: Vec<usize>,
     /// Per-mark scratch for `convert_punct`.
     decisions: Vec<bool>,
     /// Whole lines; a piece of a line longer than the cap is treated as
@@ -99,12 +103,13 @@ impl PunctPass {
         PunctPass {
             cfg,
             chars: Vec::new(),
-            offs: Vec::new(),
             spaces: Vec::new(),
+            space_offs: Vec::new(),
             orig_marks: Vec::new(),
             protected: Vec::new(),
             stats: LineStats::default(),
             marks: Vec::new(),
+            mark_offs: Vec::new(),
             decisions: Vec::new(),
             lines: LineBuffer::default(),
         }
@@ -123,24 +128,25 @@ impl PunctPass {
         }
         // One decoding loop gathers everything the later steps ask about
         // the line.
-        // Local vectors: their lengths stay in registers in the loop.
-        let (mut chars, mut offs) = (std::mem::take(&mut self.chars), std::mem::take(&mut self.offs));
+        // A local vector: its length stays in a register in the loop.
+        let mut chars = std::mem::take(&mut self.chars);
         chars.clear();
-        offs.clear();
         self.spaces.clear();
+        self.space_offs.clear();
         self.marks.clear();
+        self.mark_offs.clear();
         let mut st = LineStats::default();
         for (i, c) in content.char_indices() {
             // Most characters are common Han, which none of the checks
             // below is about.
             if ('\u{4e00}'..='\u{9fff}').contains(&c) {
                 chars.push(c);
-                offs.push(i);
                 continue;
             }
             let k = chars.len();
             if is_ws(c) {
                 self.spaces.push(k);
+                self.space_offs.push(i);
             }
             if c.is_whitespace() {
                 st.whitespace += 1;
@@ -149,20 +155,27 @@ impl PunctPass {
             }
             if is_convertible(c) || matches!(c, '“' | '”' | '‘' | '’') {
                 self.marks.push(k);
+                self.mark_offs.push(i);
             }
             st.sentence_punct |= is_sentence_punct(c) && c != '、';
             st.enumeration |= c == '、';
             st.url_gate |= c == '/' || c == '.';
             chars.push(c);
-            offs.push(i);
         }
-        offs.push(content.len());
-        (self.chars, self.offs) = (chars, offs);
+        self.chars = chars;
         self.stats = st;
         if st.url_gate {
             protect_urls(&self.chars, &mut self.protected);
-            let protected = &self.protected;
-            self.marks.retain(|&i| !protected[i]);
+            let mut kept = 0;
+            for n in 0..self.marks.len() {
+                if !self.protected[self.marks[n]] {
+                    self.marks[kept] = self.marks[n];
+                    self.mark_offs[kept] = self.mark_offs[n];
+                    kept += 1;
+                }
+            }
+            self.marks.truncate(kept);
+            self.mark_offs.truncate(kept);
         }
         self.orig_marks.clear();
         self.orig_marks.extend(self.marks.iter().map(|&i| self.chars[i]));
@@ -216,7 +229,7 @@ impl PunctPass {
         let first = chars.iter().position(|c| !is_ws(*c)).unwrap_or(n);
         let last = chars.iter().rposition(|c| !is_ws(*c)).map_or(0, |p| p + 1);
         let auditing = out.auditing();
-        // `content[self.offs[copied]..]` is not yet written; unchanged
+        // `content[copied..]` is not yet written; unchanged
         // stretches are copied as slices. Only two things change a line:
         // whitespace runs inside it and marks the rounds converted, so walk
         // those two sorted lists instead of every character.
@@ -238,14 +251,16 @@ impl PunctPass {
             };
             match (w, m) {
                 (Some(start), _) if space_first => {
-                    out.text().push_str(&content[self.offs[copied]..self.offs[start]]);
+                    let from = self.space_offs[wi];
+                    out.text().push_str(&content[copied..from]);
                     let mut i = start;
                     while wi < spaces.len() && spaces[wi] == i {
                         i += 1;
                         wi += 1;
                     }
-                    copied = i;
-                    let run = &content[self.offs[start]..self.offs[i]];
+                    // `is_ws` characters are one byte each.
+                    copied = from + (i - start);
+                    let run = &content[from..copied];
                     let (p, q) = (chars[start - 1], chars[i]);
                     let keep = if body {
                         !joins_in_body(chars, start - 1, i, pangu)
@@ -255,30 +270,31 @@ impl PunctPass {
                     if keep {
                         out.text().push(' ');
                         if auditing && run != " " {
-                            out.edit_abs(at + self.offs[start] as u64, run, " ", "collapse_spaces");
+                            out.edit_abs(at + from as u64, run, " ", "collapse_spaces");
                         }
                     } else if auditing {
                         let why = if body { "space_in_body" } else { "space_after_function_word" };
-                        out.edit_abs(at + self.offs[start] as u64, run, "", why);
+                        out.edit_abs(at + from as u64, run, "", why);
                     }
                 }
                 (_, m) => {
                     let i = m.expect("a mark when no space comes first");
                     let c = chars[i];
-                    out.text().push_str(&content[self.offs[copied]..self.offs[i]]);
+                    let from = self.mark_offs[mi];
+                    out.text().push_str(&content[copied..from]);
                     out.text().push(c);
-                    copied = i + 1;
+                    copied = from + self.orig_marks[mi].len_utf8();
                     mi += 1;
                     if auditing {
-                        let before = &content[self.offs[i]..self.offs[i + 1]];
+                        let before = &content[from..copied];
                         let mut buf = [0u8; 4];
                         let why = if matches!(c, '“' | '”' | '‘' | '’') { "quote" } else { "fullwidth_punct" };
-                        out.edit_abs(at + self.offs[i] as u64, before, c.encode_utf8(&mut buf), why);
+                        out.edit_abs(at + from as u64, before, c.encode_utf8(&mut buf), why);
                     }
                 }
             }
         }
-        out.text().push_str(&content[self.offs[copied]..]);
+        out.text().push_str(&content[copied..]);
     }
 }
 
