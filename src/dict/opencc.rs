@@ -411,6 +411,20 @@ impl StageBuf {
     /// Converts `input` (after anything pending) into `out`; with `last`,
     /// everything, as at the end of a text or segment.
     fn feed(&mut self, input: &str, last: bool, out: &mut String) {
+        if !self.feed_or_skip(input, last, out) {
+            out.push_str(input);
+        }
+    }
+
+    /// [`StageBuf::feed`], except that when the stage would only copy
+    /// `input` it writes nothing and returns false: the caller then reads
+    /// `input` as the stage's output. The normalization stage (OpenCC's
+    /// CJK compatibility ideographs, in most configs) matches nothing in
+    /// most texts, and copying every text through it cost a few percent.
+    fn feed_or_skip(&mut self, input: &str, last: bool, out: &mut String) -> bool {
+        if self.pending.is_empty() && passes_through(&self.trie, input) {
+            return false;
+        }
         if self.pending.is_empty() {
             let done = convert_run(&self.trie, input, last, out, &mut self.buf);
             self.pending.push_str(&input[done..]);
@@ -421,6 +435,7 @@ impl StageBuf {
             text.drain(..done);
             self.pending = text;
         }
+        true
     }
 }
 
@@ -434,11 +449,17 @@ fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String, buf: &mut 
     }
 }
 
+/// Whether a stage outputs `text` unchanged and holds none of it back: no
+/// key can start in it, and no IDS operator (whose sequence might go on in
+/// the next push) is in it.
+fn passes_through(trie: &Trie, text: &str) -> bool {
+    // IDS operators are U+2FF0..U+2FFF: E2 BF B0..BF in UTF-8.
+    !trie.may_match(text) && memchr::memmem::find(text.as_bytes(), b"\xE2\xBF").is_none()
+}
+
 /// [`convert_run`] for a trie whose pair filter sets `K` bits per pair.
 fn convert_run_with<const K: u32>(trie: &Trie, text: &str, last: bool, out: &mut String, buf: &mut Vec<u8>) -> usize {
-    // IDS operators are U+2FF0..U+2FFF: E2 BF B0..BF in UTF-8.
-    let has_ids = || memchr::memmem::find(text.as_bytes(), b"\xE2\xBF").is_some();
-    if last && !trie.may_match(text) && !has_ids() {
+    if passes_through(trie, text) {
         out.push_str(text);
         return text.len();
     }
@@ -476,29 +497,27 @@ fn convert_run_with<const K: u32>(trie: &Trie, text: &str, last: bool, out: &mut
             let r = q + nlen;
             let third = || (r < end).then(|| decode_at(b, r).0);
             let (answer, node) = trie.pair_answer(e, next, third);
-            match answer & 0xFF {
-                PAIR_OWN => {
-                    Trie::emit_fast(e, buf);
-                    p = q;
-                }
-                PAIR_WALK => {
-                    let hit =
-                        trie.bmp_node(cp).and_then(|root| trie.walk_pair(&text[p..], root, clen, node, clen + nlen));
-                    match hit {
-                        Some(hit) => p += push_hit(hit, clen, buf),
-                        None => {
-                            Trie::emit_fast(e, buf);
-                            p = q;
-                        }
+            let tag = answer & 0xFF;
+            if tag == PAIR_WALK {
+                let hit = trie.bmp_node(cp).and_then(|root| trie.walk_pair(&text[p..], root, clen, node, clen + nlen));
+                match hit {
+                    Some(hit) => p += push_hit(hit, clen, buf),
+                    None => {
+                        Trie::emit_fast(e, buf);
+                        p = q;
                     }
                 }
-                len => {
-                    // A two-character key and its value, from the slot.
-                    let at = buf.len() + len as usize;
-                    buf.extend_from_slice(&(answer >> 8).to_le_bytes());
-                    buf.truncate(at);
-                    p = q + nlen;
-                }
+            } else {
+                // The first character's own output, or a two-character key's
+                // value from the slot: chosen without branching, as the
+                // filter's near misses and the pairs that match come mixed.
+                let own = tag == PAIR_OWN;
+                let bytes = if own { e } else { answer >> 8 };
+                let len = if own { (e >> 24) & 7 } else { tag };
+                let at = buf.len() + len as usize;
+                buf.extend_from_slice(&bytes.to_le_bytes());
+                buf.truncate(at);
+                p = if own { q } else { q + nlen };
             }
         } else {
             match general_step(trie, text, p, last, buf) {
@@ -676,28 +695,27 @@ impl OpenccStream {
 }
 
 /// Runs `stages` over `input`, ping-ponging between `x` and `y`. Returns
-/// which buffer holds the result (0 = x, 1 = y), or None when there are no
-/// stages (the result is the input).
+/// which buffer holds the result (0 = x, 1 = y), or None when the result
+/// is the input (no stages, or none changed anything).
 fn run_chain(stages: &mut [StageBuf], input: &str, last: bool, x: &mut String, y: &mut String) -> Option<usize> {
     let mut which = None;
     for st in stages.iter_mut() {
-        match which {
+        // A stage that only copies leaves its input where it is.
+        let wrote = match which {
             None => {
                 x.clear();
-                st.feed(input, last, x);
-                which = Some(0);
+                st.feed_or_skip(input, last, x).then_some(0)
             }
             Some(0) => {
                 y.clear();
-                st.feed(x, last, y);
-                which = Some(1);
+                st.feed_or_skip(x, last, y).then_some(1)
             }
             Some(_) => {
                 x.clear();
-                st.feed(y, last, x);
-                which = Some(0);
+                st.feed_or_skip(y, last, x).then_some(0)
             }
-        }
+        };
+        which = wrote.or(which);
     }
     which
 }
@@ -756,9 +774,12 @@ mod tests {
 
     #[test]
     fn streaming_equals_one_shot_at_every_split() {
-        for name in ["t2s", "s2twp", "tw2sp"] {
+        for name in ["t2s", "s2t", "s2twp", "tw2sp"] {
             let c = Opencc::new(name).unwrap();
-            let text = "香港特別行政區的軟件工程師在計程車上用滑鼠。⿰木\n木頭人头发";
+            // A compatibility ideograph (U+F900) for the normalization
+            // stage: the pieces before it pass that stage untouched, the
+            // ones holding it do not.
+            let text = "香港特別行政區的軟件工程師在計程車上用滑鼠。⿰木\n木頭\u{F900}人头发";
             let want = c.convert(text);
             let cuts: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
             for &k in &cuts {
