@@ -45,6 +45,25 @@ use crate::pass::{Out, Pass};
 static RADICALS: LazyLock<Vec<u32>> =
     LazyLock::new(|| parse_radicals(include_str!("../../data/unicode/EquivalentUnifiedIdeograph.txt")));
 
+/// Three-byte characters that every configuration keeps as they are and
+/// that NFC leaves alone, one bit each: the line loop steps over them
+/// after a decode, without the per-character path. Chinese punctuation
+/// (`，。、“”《》…`) is most of what the loop meets outside the Han block.
+static ALWAYS_KEPT: LazyLock<Vec<u64>> = LazyLock::new(|| {
+    // The default turns every step on; a character no step changes then
+    // is kept by every configuration (the steps' ranges do not overlap).
+    let all = UnicodePass { cfg: UnicodeConfig::default(), scratch: String::new(), line_edits: Vec::new() };
+    let mut bits = vec![0u64; 0x10000 / 64];
+    for cp in 0x800..0x10000u32 {
+        // The full-width hyphen depends on its neighbours.
+        let Some(c) = char::from_u32(cp).filter(|&c| c != '－') else { continue };
+        if nfc_stable(c) && all.action(c, None) == Action::Keep {
+            bits[(cp / 64) as usize] |= 1 << (cp % 64);
+        }
+    }
+    bits
+});
+
 const RADICALS_START: u32 = 0x2E80;
 const RADICALS_END: u32 = 0x2FDF;
 
@@ -99,6 +118,7 @@ impl UnicodePass {
         if cfg.radicals {
             LazyLock::force(&RADICALS);
         }
+        LazyLock::force(&ALWAYS_KEPT);
         UnicodePass { cfg, scratch: String::new(), line_edits: Vec::new() }
     }
 
@@ -149,6 +169,7 @@ impl UnicodePass {
         let mut maybe_denormal = false;
         let bytes = line.as_bytes();
         self.line_edits.clear();
+        let kept: &[u64] = &ALWAYS_KEPT;
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
@@ -162,6 +183,15 @@ impl UnicodePass {
             if (0xE4..=0xE9).contains(&b) {
                 i += 3;
                 continue;
+            }
+            if (0xE0..0xF0).contains(&b) {
+                let cp = (u32::from(b & 0x0F) << 12)
+                    | (u32::from(bytes[i + 1] & 0x3F) << 6)
+                    | u32::from(bytes[i + 2] & 0x3F);
+                if kept[(cp / 64) as usize] >> (cp % 64) & 1 != 0 {
+                    i += 3;
+                    continue;
+                }
             }
             let c = line[i..].chars().next().expect("i is on a char boundary");
             let len = c.len_utf8();
@@ -274,6 +304,37 @@ mod tests {
 
     fn clean(input: &str) -> String {
         run(input).0
+    }
+
+    #[test]
+    fn characters_the_loop_steps_over_are_ones_no_configuration_changes() {
+        let configs = [
+            UnicodeConfig::default(),
+            UnicodeConfig { fullwidth: false, spaces: false, ..UnicodeConfig::default() },
+            UnicodeConfig { nfc: false, invisible: false, radicals: false, ..UnicodeConfig::default() },
+        ];
+        let kept: Vec<char> = (0x800..0x10000u32)
+            .filter(|cp| ALWAYS_KEPT[(cp / 64) as usize] >> (cp % 64) & 1 != 0)
+            .filter_map(char::from_u32)
+            .collect();
+        // Chinese punctuation is in; what some step changes is out.
+        assert!(['，', '。', '、', '“', '”', '《', '》', '…', '—', '！'].iter().all(|c| kept.contains(c)));
+        assert!(!['\u{3000}', 'Ａ', '１', '\u{200B}', '⾦', '\u{F900}', '－', '\u{302A}']
+            .iter()
+            .any(|c| kept.contains(c)));
+        // The character path would keep each of them too, under each
+        // configuration and beside anything, and NFC leaves them alone.
+        for cfg in configs {
+            let pass = UnicodePass::new(cfg.clone());
+            for &c in &kept {
+                for next in [None, Some('k'), Some('\u{301}'), Some('－')] {
+                    assert_eq!(pass.action(c, next), Action::Keep, "{c:?} before {next:?} under {cfg:?}");
+                }
+            }
+        }
+        // NFC quick check Yes: never changed, never composed with what
+        // stands before it.
+        assert!(kept.iter().all(|&c| is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes));
     }
 
     #[test]
