@@ -42,10 +42,10 @@ static SYLLABLES: LazyLock<Vec<u64>> = LazyLock::new(|| {
     keys
 });
 
-/// A string of at most eight bytes as a number (first byte highest), or
-/// None when longer: no syllable is.
+/// A string of one to eight bytes as a number (first byte highest), or
+/// None otherwise: no syllable is empty or longer.
 fn syllable_key(s: &str) -> Option<u64> {
-    (s.len() <= 8).then(|| s.bytes().fold(0u64, |k, b| (k << 8) | u64::from(b)) << (8 * (8 - s.len())))
+    (1..=8).contains(&s.len()).then(|| s.bytes().fold(0u64, |k, b| (k << 8) | u64::from(b)) << (8 * (8 - s.len())))
 }
 
 /// Toned reading → characters with that first reading.
@@ -85,6 +85,7 @@ mod tests {
         assert!(word_frequency("日报").is_some_and(|f| f > 100));
         assert_eq!(word_frequency("日请"), None);
         assert!(is_syllable("dang") && is_syllable("lüe") && !is_syllable("ABC") && !is_syllable("see"));
+        assert!(!is_syllable("") && !is_syllable("zhuangzhuang"));
         assert!(chars_with_reading("bào").contains(&'报'));
         assert_eq!(SYLLABLES.len(), 416);
         assert_eq!(WORDS.len(), 136_547);
