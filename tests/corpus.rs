@@ -387,3 +387,39 @@ fn record_cap_crlf_and_blank_lines() {
     assert_eq!(code, 4, "{err}");
     assert!(err.contains("in.jsonl: line 1") && err.contains("--max-record-bytes"), "{err}");
 }
+
+#[test]
+fn invalid_utf8_found_on_the_head_thread_names_line_and_byte_as_on_one() {
+    use zhclean::corpus::{Corpus, CorpusOptions};
+    let mut input = "第一行。\n".repeat(2000).into_bytes();
+    let bad_at = input.len() + 7;
+    input.extend_from_slice(b"second \xff\n");
+    let mut errors = Vec::new();
+    for threads in [1, 2] {
+        let cleaner = zhclean::Cleaner::new(Default::default()).unwrap();
+        let opts = CorpusOptions::default().threads(threads);
+        let mut corpus = Corpus::new(cleaner, opts);
+        // Reads of 512 bytes: the head thread's framer meets the bad byte
+        // many blocks in.
+        let reader = Trickle(&input[..]);
+        let err = corpus.run_text("in.txt", reader, &mut Vec::new(), None, &mut |_| {}).unwrap_err().to_string();
+        assert!(
+            err.contains("in.txt") && err.contains("line 2001") && err.contains(&format!("byte {bad_at}")),
+            "{err}"
+        );
+        errors.push(err);
+    }
+    assert!(errors.windows(2).all(|w| w[0] == w[1]), "{errors:?}");
+}
+
+/// A reader handing out at most 512 bytes a read.
+struct Trickle<'a>(&'a [u8]);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(512).min(self.0.len());
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
