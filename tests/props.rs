@@ -250,6 +250,36 @@ proptest! {
         prop_assert_eq!(run(2), run(1));
     }
 
+    #[cfg(feature = "corpus")]
+    #[test]
+    fn conversion_in_chunks_on_two_threads_is_the_same_as_on_one(
+        parts in prop::collection::vec(
+            prop::sample::select(&["當前", "軟件", "香港", "⿰", "⿱", "木", "\n", "\n\n", "發", "后", "a", " "][..]),
+            0..80,
+        ),
+        (config, size) in (prop::sample::select(&["t2s", "s2t", "s2twp", "tw2sp"][..]), 1usize..64),
+        cuts in splits(400),
+    ) {
+        // Tiny chunks: cuts fall at many line ends, next to IDS operators
+        // whose sequences may run across them.
+        let text = parts.concat();
+        let cuts: Vec<usize> = cuts.into_iter().filter(|&c| c <= text.len()).collect();
+        let mut cfg = CleanConfig::identity();
+        cfg.script = Some(zhclean::ScriptConfig::new(config));
+        let cleaner = Cleaner::new(cfg).unwrap();
+        let run = |threads: usize| {
+            let opts = CorpusOptions::default().threads(threads).collect_edits(true).text_chunk_bytes(size);
+            let mut corpus = Corpus::new(cleaner.clone(), opts);
+            let mut out = Vec::new();
+            let input = Pieces { text: text.as_bytes(), cuts: &cuts, at: 0, next: 0 };
+            let sum = corpus.run_text("doc", input, &mut out, None, &mut |_| {}).unwrap();
+            (sum, String::from_utf8(out).unwrap(), corpus.stats().clone())
+        };
+        let one = run(1);
+        prop_assert_eq!(&one.1, &cleaner.clean(&text));
+        prop_assert_eq!(run(2), one);
+    }
+
     #[test]
     fn pipeline_is_idempotent(text in doc()) {
         for preset in zhclean::PRESETS {
