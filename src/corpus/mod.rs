@@ -482,7 +482,7 @@ impl Corpus {
         let log = if chunked {
             text.chunks(&ctx.cleaner, ctx.opts.text_chunk_bytes, input, &new_log)
         } else if two && at > 0 {
-            text.two_threads(&ctx.cleaner, at, input, &new_log)
+            text.two_threads(ctx.cleaner.stream(), at, input, &new_log)
         } else {
             text.one_thread(ctx.cleaner.stream(), input, new_log())
         }?;
@@ -623,14 +623,14 @@ impl TextRun<'_, '_> {
     /// as on one thread (see [`Stream::split`]).
     fn two_threads<R: Read>(
         &mut self,
-        cleaner: &Cleaner,
+        stream: Stream,
         at: usize,
         input: R,
         new_log: &dyn Fn() -> Collect,
     ) -> Result<Collect, Error> {
         let name = self.name;
         let located = move |e: Error| e.with_source(name.to_string());
-        let (_, mut tail) = cleaner.stream().split(at);
+        let (head, mut tail) = stream.split(at);
         let mut log = new_log();
         let head_log = new_log();
         let mut head_done = None;
@@ -640,7 +640,7 @@ impl TextRun<'_, '_> {
             // takes all there is after each block it queues.
             let (block_tx, block_rx) = mpsc::sync_channel::<Option<Vec<u8>>>(TEXT_QUEUE);
             let (text_tx, text_rx) = mpsc::channel::<Result<Handed, Error>>();
-            scope.spawn(move || run_head(cleaner.stream().split(at).0, head_log, &block_rx, &text_tx));
+            scope.spawn(move || run_head(head, head_log, &block_rx, &text_tx));
             self.read(input, |this, block| {
                 if block_tx.send(Some(block.to_vec())).is_err() {
                     // The head stopped on an error, which waits in the channel.
