@@ -62,10 +62,7 @@ fn syllable(s: &str) -> Option<Syllable> {
     if s.is_empty() || s.chars().count() > MAX_SYLLABLE_CHARS {
         return None;
     }
-    let (body, digit) = match s.char_indices().last() {
-        Some((i, d @ '1'..='5')) => (&s[..i], Some(d)),
-        _ => (s, None),
-    };
+    let (body, digit) = split_tone_digit(s);
     let mut toned = digit.is_some();
     // Most annotations are plain letters and precomposed tone marks: read
     // those directly, and decompose only what else comes (the same
@@ -85,6 +82,14 @@ fn syllable(s: &str) -> Option<Syllable> {
         }
     }
     words::is_syllable(&base).then_some(Syllable { toned })
+}
+
+/// A syllable's letters and its final tone digit, if any (`dang1`).
+fn split_tone_digit(s: &str) -> (&str, Option<char>) {
+    match s.char_indices().last() {
+        Some((i, d @ '1'..='5')) => (&s[..i], Some(d)),
+        _ => (s, None),
+    }
 }
 
 /// The vowel under a precomposed Mandarin tone mark.
@@ -353,10 +358,7 @@ mod tests {
     /// The syllable reading straight from precomposed letters agrees with
     /// the reading by decomposition, on every spelling.
     fn by_decomposition(s: &str) -> Option<bool> {
-        let (body, digit) = match s.char_indices().last() {
-            Some((i, d @ '1'..='5')) => (&s[..i], Some(d)),
-            _ => (s, None),
-        };
+        let (body, digit) = split_tone_digit(s);
         decomposed(body, digit).map(|x| x.toned)
     }
 
