@@ -173,14 +173,16 @@ fn a_broken_line_3_is_an_error_naming_file_and_line_or_is_skipped() {
 fn records_that_cannot_be_text_are_named() {
     let dir = scratch("corpus_bad_kinds");
     for (body, want) in [
-        ("{\"text\":\"a\\ud800b\"}", "lone UTF-16 surrogate"),
-        ("{\"body\":\"a\"}", "no field \"text\""),
-        ("{\"text\":5}", "not a string"),
-        ("[1]", "not a JSON object"),
+        (&b"{\"text\":\"a\\ud800b\"}"[..], "lone UTF-16 surrogate"),
+        (b"{\"body\":\"a\"}", "no field \"text\""),
+        (b"{\"text\":5}", "not a string"),
+        (b"[1]", "not a JSON object"),
+        (b"{\"text\":\"a\xffb\"}", "byte 24: invalid UTF-8"),
     ] {
         let input = dir.join("x.jsonl");
-        write(&input, format!("{{\"text\":\"ok\"}}\n{body}\n").as_bytes());
+        write(&input, &[&b"{\"text\":\"ok\"}\n"[..], body, b"\n"].concat());
         let (code, _, err) = run(&[input.to_str().unwrap()]);
+        let body = String::from_utf8_lossy(body);
         assert_eq!(code, 1, "{body}: {err}");
         assert!(err.contains("x.jsonl: line 2") && err.contains(want), "{body}: {err}");
     }
