@@ -228,8 +228,10 @@ impl RejoinPass {
         let tail: Vec<char> = a.chars().rev().take(2).collect();
         let head: Vec<char> = b.chars().take(2).collect();
         let word = |l: &[char], r: &[char]| {
-            let w: String = l.iter().rev().chain(r.iter()).collect();
-            w.chars().all(is_han) && words::word_frequency(&w).is_some()
+            let mut w = ['\0'; 4];
+            let n = l.len() + r.len();
+            w.iter_mut().zip(l.iter().rev().chain(r)).for_each(|(x, &c)| *x = c);
+            words::is_han_word(&w[..n])
         };
         if !tail.is_empty()
             && !head.is_empty()
