@@ -28,3 +28,36 @@ pub fn corpus() -> String {
     }
     s
 }
+
+/// About `bytes` of OCR-style text that does not repeat: the seeds in
+/// turn, each copy with about 15% of its Han characters replaced by other
+/// Han characters of the seeds (a fixed pseudo-random sequence), as
+/// `scripts/gen_news_corpus.py` makes for the whole-process benches. On
+/// plain repetition the duplicate check would remove nearly everything
+/// and time a shortcut.
+#[allow(dead_code)]
+pub fn varied_corpus(bytes: usize) -> String {
+    let is_han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    let mut han: Vec<char> = SEEDS.iter().flat_map(|d| d.chars()).filter(|&c| is_han(c)).collect();
+    han.sort_unstable();
+    han.dedup();
+    let mut state = 0x2026_1123_u64;
+    let mut next = move || {
+        // xorshift64*
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    };
+    let mut s = String::with_capacity(bytes + (64 << 10));
+    while s.len() < bytes {
+        for d in SEEDS {
+            for c in d.chars() {
+                let r = next();
+                s.push(if is_han(c) && r % 100 < 15 { han[(r >> 32) as usize % han.len()] } else { c });
+            }
+            s.push_str("\n\n");
+        }
+    }
+    s
+}
