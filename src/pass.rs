@@ -127,6 +127,11 @@ impl CapOnce {
         !std::mem::replace(&mut self.0, true)
     }
 
+    /// Whether it was reported in this document.
+    pub(crate) fn done(&self) -> bool {
+        self.0
+    }
+
     /// A new document.
     pub(crate) fn reset(&mut self) {
         self.0 = false;

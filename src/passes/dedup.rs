@@ -382,6 +382,11 @@ impl DedupPass {
         }
         for &h in &hashes {
             if self.windows.len() >= self.cfg.max_windows {
+                // Past the cap a window is looked up only to say once that
+                // one is dropped: a cache miss per line on a long document.
+                if self.cap.done() {
+                    break;
+                }
                 dropped |= !self.windows.contains(h);
                 if dropped {
                     break;
