@@ -338,11 +338,12 @@ fn groups<'e>(
             return None;
         }
         let c = e[i].0[plen..].chars().next()?;
+        let bytes = &e[i].0.as_bytes()[plen..plen + c.len_utf8()];
         let start = i;
         i += 1;
         // Sorted: the run ends at the first key with another character
         // here (every key in the range is longer than the prefix).
-        while i < hi && e[i].0[plen..].starts_with(c) {
+        while i < hi && e[i].0.as_bytes()[plen..].starts_with(bytes) {
             i += 1;
         }
         Some((c, start, i))
