@@ -24,7 +24,8 @@
 //!   spaces. Other runs collapse to one space. Headline-like lines keep the
 //!   spaces between their phrases (`强化人才驱动 增强发展动能`), collapsed
 //!   to one, except after a function word that cannot end a phrase
-//!   (`形势和 我国`).
+//!   (`形势和 我国`), unless all that follows is the number of a titled
+//!   part (`豫和 一`, `太和 第一`).
 //!
 //! Leading and trailing whitespace is left to the output stage.
 //!
@@ -96,6 +97,27 @@ struct LineStats {
 /// Function words that cannot end a headline phrase, so a space after
 /// them is a wrap artifact.
 const FUNCTION_WORDS: &[char] = &['和', '与', '及', '的', '之', '或', '并', '把', '被', '对'];
+
+/// Whether `chars[i..]` (up to trailing whitespace) is only the number of
+/// a titled part: a Chinese numeral of one to three characters, after
+/// `其`, or after `第` and then maybe one more character naming the part
+/// (`豫和 一`, `庆和 十二`, `太和 第一`, `太和 第五彻`). A space sets it
+/// off even after a name ending in what is elsewhere a function word; a
+/// wrapped headline goes on with a phrase instead.
+fn numbers_the_line(chars: &[char], i: usize) -> bool {
+    let rest = &chars[i..];
+    let n = rest.iter().rposition(|&c| !is_ws(c)).map_or(0, |p| p + 1);
+    let numeral = |c: &char| "一二三四五六七八九十".contains(*c);
+    let (number, part) = match rest[..n] {
+        ['其', ref r @ ..] => (r, 0),
+        ['第', ref r @ ..] => {
+            let digits = r.iter().take_while(|c| numeral(c)).count();
+            (&r[..digits], r.len() - digits)
+        }
+        ref r => (r, 0),
+    };
+    (1..=3).contains(&number.len()) && number.iter().all(numeral) && part <= 1 && rest[..n].iter().all(|&c| is_han(c))
+}
 
 impl PunctPass {
     /// A pass with these settings.
@@ -265,7 +287,7 @@ impl PunctPass {
                     let keep = if body {
                         !joins_in_body(chars, start - 1, i, pangu)
                     } else {
-                        !(FUNCTION_WORDS.contains(&p) && is_han(q))
+                        !(FUNCTION_WORDS.contains(&p) && is_han(q) && !numbers_the_line(chars, i))
                     };
                     if keep {
                         out.text().push(' ');
@@ -702,6 +724,8 @@ mod tests {
         spacing_keeps_headline_spaces: "强化人才驱动 增强发展动能" => "强化人才驱动 增强发展动能";
         spacing_collapses_headline_runs: "学深悟透  实干笃行" => "学深悟透 实干笃行";
         spacing_drops_space_after_function_word_in_headline: "当前国际形势和 我国意识形态面临的风险" => "当前国际形势和我国意识形态面临的风险";
+        spacing_keeps_the_number_of_a_titled_part: "郊庙歌辞 梁郊祀乐章 庆和 十二\n封泰山乐章 豫和 一\n杂曲歌辞 太和 第一\n太和 第五彻" => "郊庙歌辞 梁郊祀乐章 庆和 十二\n封泰山乐章 豫和 一\n杂曲歌辞 太和 第一\n太和 第五彻";
+        spacing_numeral_starting_a_phrase_is_no_part_number: "形势和 一带一路\n形势和 第\n发展和 第三产业" => "形势和一带一路\n形势和第\n发展和第三产业";
         spacing_keeps_pangu_style: "我们使用 Rust 编写了 3 个工具，效果很好。" => "我们使用 Rust 编写了 3 个工具，效果很好。";
         spacing_quote_space_in_body: "要健全机制,实行重大科技专项 “揭榜挂帅”,构建分配机制。" => "要健全机制，实行重大科技专项“揭榜挂帅”，构建分配机制。";
         spacing_english_curly_quotes_keep_spaces: "He said, “hi there” and left; she stayed, quietly." => "He said, “hi there” and left; she stayed, quietly.";
