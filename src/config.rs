@@ -105,23 +105,33 @@ impl CleanConfig {
     /// A named preset: `default`, `ocr-news` (newspaper and magazine OCR),
     /// `web` (crawled pages) or `minimal` (Unicode cleanup only, lines kept).
     ///
+    /// `default` and `ocr-news` run every pass: each acts only on what it
+    /// recognizes (chrome lines do not occur in OCR text), so mixed corpora
+    /// get one treatment. `web` leaves out rejoining: in text extracted
+    /// from a page a line break is the page's own block boundary, never a
+    /// column's wrap, and a block that ends without punctuation (a user's
+    /// comment, a list item) followed by another would be joined to it.
+    ///
     /// # Errors
     /// An unknown name is an [`ErrorKind::Config`](crate::ErrorKind) error
     /// that lists the valid ones.
     ///
     /// ```
-    /// let cfg = zhclean::CleanConfig::preset("ocr-news").unwrap();
-    /// assert!(cfg.punct.is_some());
-    /// assert!(zhclean::CleanConfig::preset("nope").unwrap_err().to_string().contains("minimal"));
+    /// use zhclean::{CleanConfig, Cleaner};
+    /// // Two user comments, one per line, the first without a full stop.
+    /// let text = "也延续了松本清张的灰色基调，破碎的，不甘的，真实的，残忍的\n\
+    ///             这虽然是一本05年出的书，但其中的几篇文章依然值得思考。\n";
+    /// let ocr = Cleaner::new(CleanConfig::preset("ocr-news")?)?;
+    /// assert_eq!(ocr.clean(text).lines().count(), 1, "a column wrap, for OCR");
+    /// let web = Cleaner::new(CleanConfig::preset("web")?)?;
+    /// assert_eq!(web.clean(text), text);
+    /// assert!(CleanConfig::preset("nope").unwrap_err().to_string().contains("minimal"));
+    /// # Ok::<(), zhclean::Error>(())
     /// ```
     pub fn preset(name: &str) -> Result<CleanConfig, Error> {
         match name {
-            // The OCR and web presets are the default today: each pass acts
-            // only on what it recognizes (chrome lines do not occur in OCR
-            // text; column breaks rarely in web text), and one setting for
-            // both keeps mixed corpora consistent. The names are kept so
-            // that scripts need not change when they diverge.
-            "default" | "ocr-news" | "web" => Ok(CleanConfig::default()),
+            "default" | "ocr-news" => Ok(CleanConfig::default()),
+            "web" => Ok(CleanConfig { rejoin: None, ..CleanConfig::default() }),
             "minimal" => Ok(CleanConfig::minimal()),
             _ => Err(Error::config(format!("unknown preset {name:?}; valid presets: {}", PRESETS.join(", ")))),
         }

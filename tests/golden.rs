@@ -102,3 +102,22 @@ fn seeds_are_chunking_invariant() {
         assert_eq!(out, cleaner.clean(&input), "{id}");
     }
 }
+
+/// The `web` preset leaves out rejoining; the two web-page seeds (003, 004)
+/// have no column wraps, so it cleans them as well as the default does:
+/// the same score, seed by seed.
+#[test]
+fn web_preset_cleans_the_web_seeds_as_the_default_does() {
+    let default = Cleaner::new(CleanConfig::default()).unwrap();
+    let web = Cleaner::new(CleanConfig::preset("web").unwrap()).unwrap();
+    let mut web_seeds = 0;
+    for (id, input, gold) in seeds() {
+        if !(id.starts_with("003") || id.starts_with("004")) {
+            continue;
+        }
+        let (d, w) = (score(&gold, &default.clean(&input)), score(&gold, &web.clean(&input)));
+        assert_eq!(w.line(&id), d.line(&id));
+        web_seeds += 1;
+    }
+    assert_eq!(web_seeds, 2);
+}
