@@ -142,7 +142,8 @@ impl Cleaner {
             chain.push(Box::new(passes::rejoin::RejoinPass::new(c.clone())));
         }
         if let Some(c) = &cfg.dedup {
-            chain.push(Box::new(passes::dedup::DedupPass::new(c.clone())));
+            let dedup = passes::dedup::DedupPass::new(c.clone()).after_passes(cfg.caption.is_some(), cfg.chrome);
+            chain.push(Box::new(dedup));
         }
         if let Some(c) = &cfg.punct {
             chain.push(Box::new(passes::punct::PunctPass::new(c.clone())));

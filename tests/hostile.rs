@@ -200,3 +200,18 @@ fn a_flood_of_blank_lines_after_a_held_line_stays_bounded() {
     assert!(max_held <= (1 << 20) + (1 << 16) + 4096, "held {max_held} bytes");
     assert!(out.contains("这一段"));
 }
+
+/// A paragraph printed twice, the second time glued before a contact
+/// footer, on a line too long to be chrome: the repeat is cut, and what it
+/// leaves is a footer the chrome pass removes. It goes now, or a second
+/// cleaning would remove it (the output must be a fixed point).
+#[test]
+fn a_footer_left_by_a_cut_repeat_goes_in_the_same_run() {
+    let reply =
+        "如您在锦昌大酒店入住期间有不愉快，敬请您把您的意见和建议告诉我们，我们将为您提供更优质的服务。".repeat(2);
+    let footer = format!("总经理黄同金 联系电话：0791-2878108 锦昌大酒店{}", "某某路某某号".repeat(25));
+    let input = format!("第一段正文在这里开始。{reply}\n中间段落也是一段正常的正文内容。\n{reply}{footer}\n");
+    let out = check(&input);
+    assert!(!out.contains("联系电话"), "{out}");
+    assert_eq!(cleaner().clean(&out), out);
+}

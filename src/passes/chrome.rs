@@ -99,6 +99,12 @@ fn classify(line: &str, top: bool) -> Option<&'static str> {
     RULES.iter().find(|r| (!r.top_only || top) && rule_matches(r, t)).map(|r| r.reason)
 }
 
+/// Whether the chrome pass removes `line` (with or without its newline)
+/// wherever it stands after the document's first lines.
+pub(crate) fn removes_line(line: &str) -> bool {
+    classify(line.strip_suffix('\n').unwrap_or(line), false).is_some()
+}
+
 /// Whether `a` and `b` put together match a chrome pattern that neither
 /// matches alone (`版权所有` + `：…`). The rejoin pass, which runs after
 /// this one, does not make such a join: cleaning the result again would

@@ -19,7 +19,10 @@
 //!   the line is one the caption pass removes on its own (a photo credit
 //!   `倪睿/摄`, a caption marker `（资料图片）`), the line goes whole
 //!   (`caption_left_by_repeat`): caption runs before dedup and would
-//!   remove it on a second run.
+//!   remove it on a second run. So does a line left that the chrome pass
+//!   removes (`chrome_left_by_repeat`: a contact footer after a reply
+//!   printed twice). Each check is made only when its pass runs
+//!   ([`DedupPass::after_passes`]).
 //!
 //! Spans are found with a rolling hash over windows of `min_span_han`
 //! normalized characters: linear time, and one 64-bit hash per window of
@@ -182,6 +185,8 @@ pub struct DedupPass {
     /// Scratch: the characters of the current window, as a ring.
     ring: Vec<u64>,
     cap: CapOnce,
+    /// Whether the caption and chrome passes run before this one.
+    after: (bool, bool),
 }
 
 #[inline]
@@ -235,6 +240,26 @@ impl DedupPass {
             hashes: Vec::new(),
             ring: Vec::new(),
             cap: CapOnce::default(),
+            after: (true, true),
+        }
+    }
+
+    /// Says whether the caption and chrome passes run before this one
+    /// (both, by default): a line a repeat leaves goes whole only when one
+    /// of them would remove it on a second run.
+    pub fn after_passes(mut self, caption: bool, chrome: bool) -> DedupPass {
+        self.after = (caption, chrome);
+        self
+    }
+
+    /// The reason a line `kept` after a cut goes whole, if it does.
+    fn left_line_reason(&self, kept: &str) -> Option<&'static str> {
+        if self.after.0 && crate::passes::caption::removes_line(kept) {
+            Some("caption_left_by_repeat")
+        } else if self.after.1 && crate::passes::chrome::removes_line(kept) {
+            Some("chrome_left_by_repeat")
+        } else {
+            None
         }
     }
 
@@ -356,18 +381,18 @@ impl DedupPass {
         // `（资料图片）` glued before a column printed twice): the caption
         // pass, which ran before, would remove that line if it saw it, so a
         // second run of the pipeline would; then the line goes now, whole.
-        let whole = !cuts.is_empty() && crate::passes::caption::removes_line(&kept);
+        let whole = if cuts.is_empty() { None } else { self.left_line_reason(&kept) };
         let mut last = 0;
         for &(from, to) in &cuts {
-            if whole && last < from {
-                out.edit_abs(at + last as u64, &content[last..from], "", "caption_left_by_repeat");
+            if let Some(why) = whole.filter(|_| last < from) {
+                out.edit_abs(at + last as u64, &content[last..from], "", why);
             }
             out.edit_abs(at + from as u64, &content[from..to], "", "duplicate_span");
             last = to;
         }
-        if whole {
+        if let Some(why) = whole {
             if last < line.len() {
-                out.edit_abs(at + last as u64, &line[last..], "", "caption_left_by_repeat");
+                out.edit_abs(at + last as u64, &line[last..], "", why);
             }
             self.hashes = hashes;
             self.norm = norm;
@@ -495,6 +520,19 @@ mod tests {
         assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
         let doc = format!("项目涵盖{span}\n（资料图片）{span}\n");
         assert_eq!(run(&doc).0, format!("项目涵盖{span}\n"));
+        // A contact footer left by the cut goes too (chrome would remove
+        // it next time), unless the chrome pass does not run.
+        let doc = format!("项目涵盖{span}\n{span}联系电话：0791-2878108\n");
+        let (out, log) = run(&doc);
+        assert_eq!(out, format!("项目涵盖{span}\n"));
+        assert_eq!(log.edits.last().unwrap().reason, "chrome_left_by_repeat");
+        assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+        let alone = || DedupPass::new(DedupConfig::default()).after_passes(false, false);
+        let (out, _) = crate::testing::run_pass(&mut alone(), &doc);
+        assert_eq!(out, format!("项目涵盖{span}\n联系电话：0791-2878108\n"));
+        let doc = format!("项目涵盖{span}\n倪睿/摄{span}\n");
+        let (out, _) = crate::testing::run_pass(&mut alone(), &doc);
+        assert_eq!(out, format!("项目涵盖{span}\n倪睿/摄\n"));
         // Anything else left beside the span stays, as before.
         let doc = format!("项目涵盖{span}\n她说{span}\n");
         assert_eq!(run(&doc).0, "项目涵盖".to_string() + span + "\n她说\n");
