@@ -7,7 +7,9 @@
 //! a colon must follow, scope, text). Precision comes first: whatever the
 //! pattern, a line is only chrome when it has at most
 //! [`MAX_CHROME_CHARS`] characters and does not end a sentence, so an
-//! article sentence that mentions 版权 or 传真 stays.
+//! article sentence that mentions 版权 or 传真 stays; and a contact field
+//! (`联系电话：`) found after a sentence of prose signs that prose off, it
+//! does not make the paragraph a footer.
 //!
 //! Every removal is reported as an edit with reason `chrome_<kind>`.
 //!
@@ -139,8 +141,26 @@ fn rule_matches(r: &Rule, t: &str) -> bool {
     if r.at_start {
         t.strip_prefix(r.text).is_some_and(check)
     } else {
-        r.finder.find_iter(t.as_bytes()).any(|i| check(&t[i + r.text.len()..]))
+        // A phone number or address signing off prose (a hotel's reply
+        // to a review, ending `总经理：… 联系电话：…`) does not make the
+        // paragraph a footer.
+        let prose_ok = r.reason != "chrome_contact";
+        r.finder.find_iter(t.as_bytes()).any(|i| check(&t[i + r.text.len()..]) && (prose_ok || !after_prose(t, i)))
     }
+}
+
+/// Han characters before a sentence end that make what precedes a contact
+/// field prose: more than a footer's lead-in (`欢迎来电咨询！`, `如有问题请与
+/// 我们联系，我们将及时处理。`).
+const PROSE_HAN: usize = 20;
+
+/// Whether `t[..i]` holds at least [`PROSE_HAN`] Han characters up to its
+/// last sentence end.
+fn after_prose(t: &str, i: usize) -> bool {
+    let before = &t[..i];
+    before.rfind(['。', '！', '？', '!', '?']).is_some_and(|end| {
+        before[..end].chars().filter(|&c| crate::stream::framer::is_han(c)).take(PROSE_HAN).count() >= PROSE_HAN
+    })
 }
 
 /// See the module docs.
@@ -252,10 +272,22 @@ mod tests {
             "版权所有者维权难",
             "传真机市场回暖",
             "他通过传真发来了报价单，地址：北京。",
+            "宾馆反馈 2008年4月3日 ： 尊敬的客户： 您好！ 如您在锦昌大酒店入住期间有不愉快，敬请您把您的意见和建议告诉我们，我们将为您提供更优质的服务！ 总经理：黄同金 联系电话：0791-2878108 锦昌大酒店",
             "编辑部的故事",
             "时间过得真快",
         ] {
             assert_eq!(run(&format!("{line}\n")).0, format!("{line}\n"), "{line}");
+        }
+    }
+
+    #[test]
+    fn a_footer_with_a_short_lead_in_is_still_chrome() {
+        for line in [
+            "欢迎来电咨询！联系电话：0379-63002555",
+            "如有问题请与我们联系，我们将及时处理。联系电话：0379-63002555",
+            "凡本网注明来源的所有作品，版权均属于本网，未经授权不得转载或以其它方式使用上述作品。版权所有：某网",
+        ] {
+            assert_eq!(run(&format!("{line}\n")).0, "", "{line}");
         }
     }
 
