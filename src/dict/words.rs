@@ -17,14 +17,16 @@ use std::sync::LazyLock;
 /// process: parsing and sorting the (nearly sorted) list costs a few
 /// million instructions, where a hash map of it cost over a hundred million,
 /// which a CLI run over one small file paid every time.
-static WORDS: LazyLock<Vec<(&'static str, u32)>> = LazyLock::new(|| {
-    let mut words: Vec<(&'static str, u32)> = Vec::with_capacity(140_000);
+static WORDS: LazyLock<Vec<(&'static str, u32, &'static str)>> = LazyLock::new(|| {
+    let mut words: Vec<(&'static str, u32, &'static str)> = Vec::with_capacity(140_000);
     for l in crate::pass::lines_inclusive(include_str!("../../data/words/jieba.txt")) {
         // `word freq tag`; memchr rather than `split`, which dominated.
         let Some(sp) = memchr::memchr(b' ', l.as_bytes()) else { continue };
         let rest = &l.as_bytes()[sp + 1..];
-        let freq = rest.iter().take_while(|b| b.is_ascii_digit()).fold(0u32, |f, &b| f * 10 + u32::from(b - b'0'));
-        words.push((&l[..sp], freq));
+        let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        let freq = rest[..digits].iter().fold(0u32, |f, &b| f * 10 + u32::from(b - b'0'));
+        let tag = l[sp + 1 + digits..].trim();
+        words.push((&l[..sp], freq, tag));
     }
     words.sort_by(|a, b| a.0.cmp(b.0));
     // jieba lists each word once; keep the first should a list not.
@@ -110,7 +112,13 @@ static BY_READING: LazyLock<HashMap<&'static str, Vec<char>>> = LazyLock::new(||
 
 /// The frequency of `word` in the word list, if it is there.
 pub fn word_frequency(word: &str) -> Option<u32> {
-    WORDS.binary_search_by(|(w, _)| (*w).cmp(word)).ok().map(|i| WORDS[i].1)
+    WORDS.binary_search_by(|(w, _, _)| (*w).cmp(word)).ok().map(|i| WORDS[i].1)
+}
+
+/// The part-of-speech tag jieba gives `word` (`n` noun, `nr` person's
+/// name, `v` verb, `a` adjective, …), if the word list has it.
+pub fn word_tag(word: &str) -> Option<&'static str> {
+    WORDS.binary_search_by(|(w, _, _)| (*w).cmp(word)).ok().map(|i| WORDS[i].2)
 }
 
 /// Whether the two or three Han characters `cs` are a word of the list
@@ -138,6 +146,7 @@ mod tests {
     #[test]
     fn tables_load_and_answer() {
         assert!(word_frequency("日报").is_some_and(|f| f > 100));
+        assert_eq!((word_tag("推荐"), word_tag("高峰"), word_tag("日请")), (Some("v"), Some("nr"), None));
         assert_eq!(word_frequency("日请"), None);
         assert!(is_syllable("dang") && is_syllable("lüe") && !is_syllable("ABC") && !is_syllable("see"));
         assert!(!is_syllable("") && !is_syllable("zhuangzhuang"));
@@ -156,7 +165,7 @@ mod tests {
         // with the last character moved by one.
         let han = |w: &str| w.chars().all(crate::stream::framer::is_han);
         let mut checked = 0;
-        for (w, _) in WORDS.iter().filter(|(w, _)| han(w) && (2..=3).contains(&w.chars().count())) {
+        for (w, _, _) in WORDS.iter().filter(|(w, _, _)| han(w) && (2..=3).contains(&w.chars().count())) {
             let cs: Vec<char> = w.chars().collect();
             assert!(is_han_word(&cs), "{w}");
             let mut near = cs.clone();

@@ -249,11 +249,15 @@ fn glued_byline(t: &str) -> Option<usize> {
     }
     let tokens: Vec<&str> = tail.split_whitespace().collect();
     // A name does not start with a function word (which `punct` may also
-    // glue to the next token).
+    // glue to the next token), and is no verb or adjective of the word list:
+    // a reader's `推荐` or `满意` after a review's last sentence is no
+    // byline, while names that are also words are nouns there (`高峰` nr,
+    // `江山` ns). A surname list would miss pen names (`博闻`, seed 002).
     let name = |w: &str| {
         (2..=3).contains(&w.chars().count())
             && w.chars().all(crate::stream::framer::is_han)
             && !w.starts_with(['的', '和', '与', '及', '之', '或', '并', '把', '被', '对'])
+            && crate::dict::words::word_tag(w).is_none_or(|t| t.starts_with(['n', 't']))
     };
     let titled = |w: &str| {
         w.chars().count() <= 10
@@ -619,14 +623,24 @@ mod tests {
             ("科技部火炬中心书面表彰。 王伟夫 廖承雄\n", "科技部火炬中心书面表彰。\n王伟夫 廖承雄\n"),
             ("协调发展、全面进步。 洛报融媒记者 孙小蕊\n", "协调发展、全面进步。\n洛报融媒记者 孙小蕊\n"),
             ("营造爱才敬才的良好氛围。 阮冰\n", "营造爱才敬才的良好氛围。\n阮冰\n"),
+            // A name that is also a word (a noun there).
+            ("营造爱才敬才的良好氛围。 高峰\n", "营造爱才敬才的良好氛围。\n高峰\n"),
         ] {
             let (out, log) = run(input);
             assert_eq!(out, want);
             assert_eq!(log.edits[0].reason, "byline_moved");
             assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), input);
         }
-        // Not bylines: no space before, punctuation, too long, a phrase.
-        for s in ["书面表彰。王伟夫\n", "表彰。 下一步，我们继续。\n", "表彰。 他说很好\n"] {
+        // Not bylines: no space before, punctuation, too long, a phrase,
+        // words (a review's verdict).
+        for s in [
+            "书面表彰。王伟夫\n",
+            "表彰。 下一步，我们继续。\n",
+            "表彰。 他说很好\n",
+            "正打算读第二遍。 推荐\n",
+            "正打算读第二遍。 值得 满意\n",
+            "这本书值得一读。 不错\n",
+        ] {
             assert_eq!(run(s).0, s, "{s}");
         }
     }
