@@ -5,7 +5,10 @@
 //! * page-jump markers at the start or end of a line, or alone on one:
 //!   `(上接01版)`, `（下转第3版）`, `（转第5版）`, `（接第2版）` (`page_jump`);
 //! * a line ending in a caption marker: `…考察学习 （资料图片）`,
-//!   `（附图片3张）`, `（本报记者李四摄）` (`caption_marker`);
+//!   `（本报记者李四摄）` (`caption_marker`);
+//! * an editor's note that photos went with the article, at a line's end
+//!   (`…新年讲话（附图片1张）`, People's Daily's headlines): the note goes,
+//!   the headline stays (`photo_note`);
 //! * a photo-credit line: `倪睿/摄`, `新华社记者 张三 摄`, `图/王五`,
 //!   `××供图`, `图片来源：…` (`photo_credit`), together with a short bare
 //!   caption line right before it (`中信重工高端电液智能控制产业基地` /
@@ -115,14 +118,31 @@ fn jump_at_end(s: &str) -> Option<usize> {
     (jump_at_start(&t[open..]) == Some(t.len() - open)).then_some(open)
 }
 
-/// `s` without the page-jump markers at its two ends (and the spaces
-/// around them). Shared with `chrome`, which judges a line by what remains.
+/// If `s` ends with an editor's note that photos went with the article
+/// (`（附图片1张）`, `(附图片２张)` before width folding), where its
+/// opening bracket starts. People's Daily sets it after headlines: the
+/// note goes, the headline stays.
+fn photo_note_at_end(s: &str) -> Option<usize> {
+    let t = s.trim_end();
+    if !t.ends_with(is_close) {
+        return None;
+    }
+    let open = t.char_indices().rev().take(12).find(|&(_, c)| is_open(c))?.0;
+    let inner = t[open..].trim_start_matches(is_open).trim_end_matches(is_close).trim();
+    let n = inner.strip_prefix("附图片")?.strip_suffix('张')?;
+    let number = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c) || "一二三四五六七八九十".contains(c);
+    (!n.is_empty() && n.chars().all(number)).then_some(open)
+}
+
+/// `s` without the page-jump markers and photo notes at its two ends (and
+/// the spaces around them). Shared with `chrome`, which judges a line by
+/// what remains.
 pub(crate) fn strip_jump_markers(s: &str) -> &str {
     let mut t = s.trim();
     loop {
         if let Some(n) = jump_at_start(t) {
             t = t[n..].trim_start();
-        } else if let Some(open) = jump_at_end(t) {
+        } else if let Some(open) = jump_at_end(t).or_else(|| photo_note_at_end(t)) {
             t = t[..open].trim_end();
         } else {
             return t;
@@ -153,10 +173,6 @@ fn ends_with_caption_marker(t: &str) -> bool {
     }
     if PATTERNS.markers.contains(&inner) {
         return true;
-    }
-    // （附图片3张）
-    if let Some(n) = inner.strip_prefix("附图片").and_then(|r| r.strip_suffix('张')) {
-        return !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
     }
     // （本报记者李四摄）
     inner.ends_with('摄') && PATTERNS.roles.iter().any(|r| inner.contains(r))
@@ -196,6 +212,7 @@ pub(crate) fn removes_line(line: &str) -> bool {
 
 /// A line's page-jump markers at either end: (the length of its leading
 /// whitespace, then where the text between the markers starts and stops).
+/// A photo note (`（附图片1张）`) at the end counts as one.
 fn jump_bounds(content: &str) -> (usize, usize, usize) {
     let lead = content.len() - content.trim_start().len();
     let mut start = lead;
@@ -204,10 +221,21 @@ fn jump_bounds(content: &str) -> (usize, usize, usize) {
         start += n;
         start += content[start..stop].len() - content[start..stop].trim_start().len();
     }
-    while let Some(open) = jump_at_end(&content[start..stop]) {
-        stop = start + open;
+    while let Some(open) = jump_at_end(&content[start..stop]).or_else(|| photo_note_at_end(&content[start..stop])) {
+        // The spaces before it go with it.
+        stop = start + content[start..start + open].trim_end().len();
     }
     (lead, start, stop)
+}
+
+/// The reason for taking `removed` off a line's end: a photo note or a
+/// page-jump marker.
+fn end_reason(removed: &str) -> &'static str {
+    if photo_note_at_end(removed).is_some() {
+        "photo_note"
+    } else {
+        "page_jump"
+    }
 }
 
 /// Whether `tail` (text after the last sentence end, trimmed) is a photo
@@ -443,7 +471,7 @@ impl CaptionPass {
         }
         self.release_held(out);
         let whole = if t.is_empty() && marked {
-            Some("page_jump")
+            Some(if start == lead { end_reason(&content[stop..]) } else { "page_jump" })
         } else if ends_with_caption_marker(t) {
             Some("caption_marker")
         } else {
@@ -458,7 +486,7 @@ impl CaptionPass {
             out.edit_abs(at + lead as u64, &content[lead..start], "", "page_jump");
         }
         if stop < content.len() {
-            out.edit_abs(at + stop as u64, &content[stop..], "", "page_jump");
+            out.edit_abs(at + stop as u64, &content[stop..], "", end_reason(&content[stop..]));
         }
         // A byline glued after the last sentence goes on its own line, and
         // is then judged like any short line (a photo credit after it makes
@@ -598,7 +626,7 @@ mod tests {
     fn caption_removes_marked_captions_and_credits() {
         let doc =
             "我市跟班学习干部到广汽传祺考察学习 (资料图片)\n正文一。\n中信重工高端电液智能控制产业基地\n倪睿/摄\n\
-                   正文二。\n近日，市民在健身中心健身。洛报融媒记者 张怡照 通讯员 许柯 摄\n图片（附图片3张）\n\
+                   正文二。\n近日，市民在健身中心健身。洛报融媒记者 张怡照 通讯员 许柯 摄\n市民健身（资料照片）\n\
                    新华社记者 张三 摄\n正文三。\n";
         let (out, log) = run(doc);
         assert_eq!(out, "正文一。\n正文二。\n正文三。\n");
@@ -615,6 +643,22 @@ mod tests {
             ]
         );
         assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+    }
+
+    #[test]
+    fn a_photo_note_goes_and_its_headline_stays() {
+        let doc = "迈向充满希望的新世纪——一九九八年新年讲话（附图片1张）\n正文。\n（附图片２张）\n北京举行新年音乐会 (附图片三张)\n";
+        let (out, log) = run(doc);
+        assert_eq!(out, "迈向充满希望的新世纪——一九九八年新年讲话\n正文。\n北京举行新年音乐会\n");
+        assert!(log.edits.iter().all(|e| e.reason == "photo_note"), "{:?}", log.edits);
+        assert_eq!(log.edits.len(), 3);
+        assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+        assert_eq!(run(&out).0, out);
+        // Not notes: other words, no number, text after it.
+        for s in ["附图片1张的说明\n", "讲话（附图片）\n", "讲话（附图片1张）正文。\n", "讲话（附图片N张）\n"]
+        {
+            assert_eq!(run(s).0, s, "{s}");
+        }
     }
 
     #[test]
