@@ -23,6 +23,8 @@
 //! goes when a Han character or CJK punctuation is on either side.
 //!
 //! Never joined: a headline onto body text, two complete paragraphs, a
+//! numbered or bulleted item or a news lead with its dateline onto what
+//! comes before (`（三）…`, `●…`, `新华社北京1月6日电…`), a
 //! line that ends inside a parenthesis opened among its last 8 characters
 //! or a line onto one that closes a parenthesis among its first 8 (a
 //! bracketed group split by the break is left as it is). A
@@ -98,6 +100,45 @@ fn starts_mid_clause(b: &str) -> bool {
     let mut it = b.chars().filter(|c| !c.is_whitespace());
     let (Some(c1), Some(c2)) = (it.next(), it.next()) else { return false };
     is_han(c1) && !"一二三四五六七八九十百零〇两甲乙丙丁戊己庚辛壬癸".contains(c1) && matches!(c2, '、' | '，' | ',')
+}
+
+/// Whether `b` opens a paragraph of its own after `a`: a numbered or
+/// bulleted item (`（三）`, `(2)`, `①`, `●`; `第二，`, `二、`, `3、` only
+/// after a clause mark, as `坚持统|一、协调` and `排名|第二，` are words cut
+/// by a column's end) or a news lead with its dateline
+/// (`新华社北京1月6日电`, `本报北京1月1日讯`, `据新华社香港一月五日电`,
+/// `本报讯`, `本报（记者`). A list item after an item ending in `；`, or an
+/// article's lead after its headline, is no column's continuation
+/// (People's Daily, 1998).
+fn opens_paragraph(a: &str, b: &str) -> bool {
+    let after_mark = a.trim_end().ends_with(['；', ';', '，', ',', '、', '：', ':']);
+    let t = b.trim_start();
+    let numeral = |c: char| "一二三四五六七八九十".contains(c) || c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let cs: Vec<char> = t.chars().take(32).collect();
+    let run = |from: usize| cs[from.min(cs.len())..].iter().take_while(|&&c| numeral(c)).count();
+    let item = match cs.first() {
+        Some('（' | '(') => {
+            let n = run(1);
+            (1..=3).contains(&n) && matches!(cs.get(1 + n), Some('）' | ')'))
+        }
+        Some('第') => {
+            let n = run(1);
+            after_mark && (1..=3).contains(&n) && matches!(cs.get(1 + n), Some('，' | '、' | ','))
+        }
+        Some(&c) if numeral(c) => {
+            let n = run(0);
+            after_mark && n <= 2 && cs.get(n) == Some(&'、')
+        }
+        Some(&c) => ('①'..='⑳').contains(&c) || "●○■□◆◇▲△★☆•".contains(c),
+        None => false,
+    };
+    if item {
+        return true;
+    }
+    let head: String = cs.iter().take(30).collect();
+    let agency = ["本报", "新华社", "中新社", "据新华社", "据中新社"].iter().any(|a| t.starts_with(a));
+    (agency && (head.contains("日电") || head.contains("日讯")))
+        || ["本报讯", "本报（记者", "本报(记者"].iter().any(|l| t.starts_with(l))
 }
 
 /// Whether `s` has at least `n` non-whitespace characters (stops there).
@@ -176,6 +217,9 @@ impl RejoinPass {
     /// The reason for joining `a` and `b`, if they should be joined.
     fn join_reason(&self, a: &str, b: &str) -> Option<&'static str> {
         let (a, b) = (a.trim_end(), b.trim_start());
+        if opens_paragraph(a, b) {
+            return None;
+        }
         // A paragraph does not start with one character and a clause
         // separator (`街、北至…`): that is the tail of a word cut by the
         // break, and the first half, however short, ends mid-sentence.
@@ -415,6 +459,25 @@ mod tests {
         assert_eq!(out, "在跟班学习期间，跟班学习干部既注重提升自身能力素质，又为深化地区交流牵线搭桥，效果很好。\n");
         assert_eq!(log.edits[0].reason, "join_word");
         assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+    }
+
+    #[test]
+    fn list_items_and_news_leads_open_their_own_paragraphs() {
+        for doc in [
+            "在新的征程上，发挥工人阶级主力军作用，为企业改革发展建功立业\n本报北京1月1日讯记者王建新报道：全国总工会发出通知，要求做好工作。\n",
+            "江泽民等党和国家领导人以不同方式对他表示亲切慰问和深切哀悼\n新华社北京1月6日电 中国共产党的优秀党员、久经考验的忠诚的共产主义战士逝世。\n",
+            "第一，要坚持以经济建设为中心，不断解放和发展社会生产力；\n第二，要坚持四项基本原则，保持社会政治稳定和长治久安。\n",
+            "（三）制定属于政府指导价、政府定价的具体价格的幅度内的价格；\n（四）检举、控告侵犯其依法自主定价权利的行为，依法维权。\n",
+            "近年来，全国妇联积极参与扶贫开发，贫困人口已从一点二五亿减少\n●全国妇联参与扶贫开发，十年帮助一百六十万贫困妇女脱贫。\n",
+            "我们要做好以下几方面工作，各级部门要加强协调，形成工作合力：\n二、坚持问题导向，着力解决群众反映强烈的突出问题和困难。\n",
+        ] {
+            assert_eq!(run(doc).0, doc, "{doc}");
+        }
+        // A numeral or 第 after an open end is a word cut by the column.
+        let doc = "我们必须坚持以人为本，全面协调可持续地推进改革，坚持统\n一、协调、高效的原则，推进各项改革工作取得新成效。\n";
+        assert_eq!(run(doc).0.lines().count(), 1);
+        let doc = "这家企业发展很快，年产值在全省同行业中连续三年排名\n第二，仅次于一家老牌国有企业，发展势头很好。\n";
+        assert_eq!(run(doc).0.lines().count(), 1);
     }
 
     #[test]
