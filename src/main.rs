@@ -387,6 +387,8 @@ fn run_into(
 struct Staged {
     path: PathBuf,
     tmp: PathBuf,
+    /// Renamed into place: nothing to clean up.
+    done: bool,
 }
 
 impl Staged {
@@ -396,16 +398,26 @@ impl Staged {
         let tmp = dir.join(format!(".{name}.zhclean-{}.tmp", std::process::id()));
         let file = File::create(&tmp)
             .map_err(|e| Failure::Io(format!("{}: cannot create temporary file: {e}", path.display())))?;
-        Ok((Staged { path: path.to_path_buf(), tmp }, file))
+        Ok((Staged { path: path.to_path_buf(), tmp, done: false }, file))
     }
 
-    fn commit(self) -> Result<(), Failure> {
+    fn commit(mut self) -> Result<(), Failure> {
         fs::rename(&self.tmp, &self.path)
-            .map_err(|e| Failure::Io(format!("{}: cannot rename temporary file: {e}", self.path.display())))
+            .map_err(|e| Failure::Io(format!("{}: cannot rename temporary file: {e}", self.path.display())))?;
+        self.done = true;
+        Ok(())
     }
 
-    fn abandon(self) {
-        let _ = fs::remove_file(&self.tmp);
+    fn abandon(self) {}
+}
+
+/// A staged file not committed is removed however the run ends: with an
+/// error, or a panic in a worker thread unwinding through `clean`.
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = fs::remove_file(&self.tmp);
+        }
     }
 }
 
