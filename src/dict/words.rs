@@ -39,12 +39,15 @@ static WORDS: LazyLock<Vec<(&'static str, u32, &'static str)>> = LazyLock::new(|
 /// weighs, and a binary search over `u64`s is a fraction of one over
 /// strings (a tenth of the default pipeline's time went there). Read from
 /// the file itself, so that the rejoin pass does not build [`WORDS`] too
-/// (6 ms a process).
-static HAN_WORDS: LazyLock<Vec<u64>> = LazyLock::new(|| {
+/// (6 ms a process). Second, the keys of those whose tag is not a noun's
+/// or a time word's (not `n…`, `t…`): verbs, adjectives, adverbs, for
+/// the caption pass's byline test.
+static HAN_WORDS: LazyLock<(Vec<u64>, Vec<u64>)> = LazyLock::new(|| {
     // A byte loop: `split`/`memchr` per line of ~15 bytes cost 6 ms here,
     // for their per-call setup.
     let b = include_str!("../../data/words/jieba.txt").as_bytes();
     let mut keys = Vec::with_capacity(110_000);
+    let mut not_nouns = Vec::with_capacity(50_000);
     let mut i = 0;
     while i < b.len() {
         // `word freq tag\n`
@@ -57,17 +60,30 @@ static HAN_WORDS: LazyLock<Vec<u64>> = LazyLock::new(|| {
             n += 1;
             i += len;
         }
+        // ` freq tag`: the tag's first letter follows the second space.
+        let (mut spaces, mut tag) = (0, 0u8);
         while i < b.len() && b[i] != b'\n' {
+            if spaces == 2 && tag == 0 {
+                tag = b[i];
+            }
+            spaces += usize::from(b[i] == b' ');
             i += 1;
         }
         i += 1;
         if n <= 3 && cs[..n].iter().all(|&c| c != '\0') {
-            keys.extend(han_word_key(&cs[..n]));
+            if let Some(k) = han_word_key(&cs[..n]) {
+                keys.push(k);
+                if !matches!(tag, b'n' | b't') {
+                    not_nouns.push(k);
+                }
+            }
         }
     }
-    keys.sort_unstable();
-    keys.dedup();
-    keys
+    for v in [&mut keys, &mut not_nouns] {
+        v.sort_unstable();
+        v.dedup();
+    }
+    (keys, not_nouns)
 });
 
 /// Two or three characters as one number, 21 bits each, first highest (a
@@ -126,7 +142,16 @@ pub fn word_tag(word: &str) -> Option<&'static str> {
 /// and for characters that are not Han).
 pub fn is_han_word(cs: &[char]) -> bool {
     cs.iter().all(|&c| crate::stream::framer::is_han(c))
-        && han_word_key(cs).is_some_and(|k| HAN_WORDS.binary_search(&k).is_ok())
+        && han_word_key(cs).is_some_and(|k| HAN_WORDS.0.binary_search(&k).is_ok())
+}
+
+/// Whether the two or three Han characters `cs` are a word of the list
+/// tagged other than as a noun or time word (as `word_tag` of their string
+/// starts with neither `n` nor `t`): `推荐` v, `满意` v, `不错` a, but not
+/// `高峰` nr. Without building the string table.
+pub fn is_han_non_noun(cs: &[char]) -> bool {
+    cs.iter().all(|&c| crate::stream::framer::is_han(c))
+        && han_word_key(cs).is_some_and(|k| HAN_WORDS.1.binary_search(&k).is_ok())
 }
 
 /// Whether `s` is a Mandarin syllable without tone (`ü` as `ü`).
@@ -165,9 +190,10 @@ mod tests {
         // with the last character moved by one.
         let han = |w: &str| w.chars().all(crate::stream::framer::is_han);
         let mut checked = 0;
-        for (w, _, _) in WORDS.iter().filter(|(w, _, _)| han(w) && (2..=3).contains(&w.chars().count())) {
+        for (w, _, tag) in WORDS.iter().filter(|(w, _, _)| han(w) && (2..=3).contains(&w.chars().count())) {
             let cs: Vec<char> = w.chars().collect();
             assert!(is_han_word(&cs), "{w}");
+            assert_eq!(is_han_non_noun(&cs), !tag.starts_with(['n', 't']), "{w} {tag}");
             let mut near = cs.clone();
             let last = near.last_mut().unwrap();
             *last = char::from_u32(*last as u32 + 1).unwrap();
@@ -175,7 +201,7 @@ mod tests {
             assert_eq!(is_han_word(&near), han(&s) && word_frequency(&s).is_some(), "{s}");
             checked += 1;
         }
-        assert_eq!(checked, HAN_WORDS.len());
+        assert_eq!(checked, HAN_WORDS.0.len());
         assert!(!is_han_word(&['日']) && !is_han_word(&['中', '华', '人', '民']) && !is_han_word(&['日', 'a']));
     }
 }

@@ -282,10 +282,11 @@ fn glued_byline(t: &str) -> Option<usize> {
     // byline, while names that are also words are nouns there (`高峰` nr,
     // `江山` ns). A surname list would miss pen names (`博闻`, seed 002).
     let name = |w: &str| {
-        (2..=3).contains(&w.chars().count())
-            && w.chars().all(crate::stream::framer::is_han)
+        let cs: Vec<char> = w.chars().collect();
+        (2..=3).contains(&cs.len())
+            && cs.iter().all(|&c| crate::stream::framer::is_han(c))
             && !w.starts_with(['的', '和', '与', '及', '之', '或', '并', '把', '被', '对'])
-            && crate::dict::words::word_tag(w).is_none_or(|t| t.starts_with(['n', 't']))
+            && !crate::dict::words::is_han_non_noun(&cs)
     };
     let titled = |w: &str| {
         w.chars().count() <= 10
