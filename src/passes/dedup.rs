@@ -22,7 +22,9 @@
 //!   remove it on a second run. So does a line left that the chrome pass
 //!   removes (`chrome_left_by_repeat`: a contact footer after a reply
 //!   printed twice). Each check is made only when its pass runs
-//!   ([`DedupPass::after_passes`]).
+//!   ([`DedupPass::after_passes`]). A line left as a short lead-in ending
+//!   in a comma or colon (`江泽民说，` before a speech printed earlier)
+//!   goes too (`lead_left_by_repeat`): alone it is no paragraph.
 //!
 //! Spans are found with a rolling hash over windows of `min_span_han`
 //! normalized characters: linear time, and one 64-bit hash per window of
@@ -222,6 +224,21 @@ fn normalize_into(s: &str, norm: &mut Vec<(char, usize)>) {
     }
 }
 
+/// Whether `kept`, what a cut repeat leaves of a line, is only a short
+/// lead-in that the repeat completed: at most [`MAX_LEAD_IN_CHARS`]
+/// visible characters ending in a comma or colon (`江泽民说，` before a
+/// speech printed earlier in the file). Alone it is no paragraph, so the
+/// line goes whole, as a repeat with its attribution.
+fn is_lead_in(kept: &str) -> bool {
+    let t = kept.trim();
+    !t.is_empty()
+        && t.ends_with(['，', ',', '：', ':'])
+        && super::visible_up_to(t, MAX_LEAD_IN_CHARS + 1) <= MAX_LEAD_IN_CHARS
+}
+
+/// See [`is_lead_in`].
+const MAX_LEAD_IN_CHARS: usize = 12;
+
 /// The paragraph hash (FNV-1a over the normalized characters) starts here.
 const PARA_SEED: u64 = 0xcbf2_9ce4_8422_2325;
 
@@ -258,6 +275,8 @@ impl DedupPass {
             Some("caption_left_by_repeat")
         } else if self.after.1 && crate::passes::chrome::removes_line(kept) {
             Some("chrome_left_by_repeat")
+        } else if is_lead_in(kept) {
+            Some("lead_left_by_repeat")
         } else {
             None
         }
@@ -533,6 +552,12 @@ mod tests {
         let doc = format!("项目涵盖{span}\n倪睿/摄{span}\n");
         let (out, _) = crate::testing::run_pass(&mut alone(), &doc);
         assert_eq!(out, format!("项目涵盖{span}\n倪睿/摄\n"));
+        // A short lead-in the repeat completed goes with it.
+        let doc = format!("项目涵盖{span}\n江泽民说，{span}\n");
+        let (out, log) = run(&doc);
+        assert_eq!(out, format!("项目涵盖{span}\n"));
+        assert_eq!(log.edits[0].reason, "lead_left_by_repeat");
+        assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
         // Anything else left beside the span stays, as before.
         let doc = format!("项目涵盖{span}\n她说{span}\n");
         assert_eq!(run(&doc).0, "项目涵盖".to_string() + span + "\n她说\n");
