@@ -61,3 +61,16 @@ pub fn varied_corpus(bytes: usize) -> String {
     }
     s
 }
+
+/// `passes` as one stream (line cap 1 MiB) over `text`, whole: what a
+/// single-pass bench times. Checks that most of the text came out, so a
+/// broken pass cannot post a fast time.
+#[allow(dead_code)]
+pub fn run_passes(passes: Vec<Box<dyn zhclean::Pass>>, text: &str) -> String {
+    let mut s = zhclean::Stream::from_passes(passes, 1 << 20, false);
+    let mut out = String::with_capacity(text.len());
+    s.push(text.as_bytes(), &mut out).unwrap();
+    s.finish(&mut out).unwrap();
+    assert!(out.len() * 2 > text.len());
+    out
+}

@@ -1,7 +1,7 @@
 //! The `unicode` pass alone against the identity pipeline, same text, same run.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use zhclean::{passes, CleanConfig, Cleaner, Stream};
+use zhclean::{passes, CleanConfig, Cleaner};
 
 mod common;
 
@@ -12,18 +12,7 @@ fn bench(c: &mut Criterion) {
     let identity = Cleaner::new(CleanConfig::identity()).unwrap();
     g.bench_function("identity", |b| b.iter(|| identity.clean(&text)));
     g.bench_function("unicode", |b| {
-        b.iter(|| {
-            let mut s = Stream::from_passes(
-                vec![Box::new(passes::unicode::UnicodePass::new(Default::default()))],
-                1 << 20,
-                false,
-            );
-            let mut out = String::with_capacity(text.len());
-            s.push(text.as_bytes(), &mut out).unwrap();
-            s.finish(&mut out).unwrap();
-            assert!(out.len() * 2 > text.len());
-            out
-        })
+        b.iter(|| common::run_passes(vec![Box::new(passes::unicode::UnicodePass::new(Default::default()))], &text))
     });
     g.finish();
 }
