@@ -339,6 +339,7 @@ impl Stream {
     /// the whole stream's output and edits. (Most text would come out the
     /// same in any pieces, but a line cut at the line cap reaches each pass
     /// as the pieces the framer cut, and a pass judges those on their own.)
+    #[cfg(feature = "corpus")]
     pub(crate) fn split(mut self, at: usize) -> (Stream, Tail) {
         let at = at.min(self.chain.passes.len());
         let chain = &mut self.chain;
@@ -356,6 +357,7 @@ impl Stream {
     /// The ends, in the output written since the last call, of the pieces
     /// the passes after a split head take one push each (see
     /// [`Stream::split`]); empty for a stream that was not split.
+    #[cfg(feature = "corpus")]
     pub(crate) fn take_ends(&mut self) -> Vec<usize> {
         self.chain.ends.as_mut().map(std::mem::take).unwrap_or_default()
     }
@@ -392,10 +394,12 @@ impl Stream {
 }
 
 /// The passes after a [`Stream::split`]: they take text the head wrote.
+#[cfg(feature = "corpus")]
 pub(crate) struct Tail {
     chain: Chain,
 }
 
+#[cfg(feature = "corpus")]
 impl Tail {
     /// Runs `text`, a piece of the head's output, through the passes.
     pub(crate) fn push_audited(&mut self, text: &str, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
