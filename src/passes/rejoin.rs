@@ -111,31 +111,37 @@ fn starts_mid_clause(b: &str) -> bool {
 /// article's lead after its headline, is no column's continuation
 /// (People's Daily, 1998).
 fn opens_paragraph(a: &str, b: &str) -> bool {
-    let after_mark = a.trim_end().ends_with(['；', ';', '，', ',', '、', '：', ':']);
+    // Asked for every break the pass weighs: no allocation, and most lines
+    // are decided by their first character.
     let t = b.trim_start();
+    let mut cs = t.chars();
+    let Some(first) = cs.next() else { return false };
     let numeral = |c: char| "一二三四五六七八九十".contains(c) || c.is_ascii_digit() || ('０'..='９').contains(&c);
-    let cs: Vec<char> = t.chars().take(32).collect();
-    let run = |from: usize| cs[from.min(cs.len())..].iter().take_while(|&&c| numeral(c)).count();
-    let item = match cs.first() {
-        Some('（' | '(') => {
-            let n = run(1);
-            (1..=3).contains(&n) && matches!(cs.get(1 + n), Some('）' | ')'))
+    // The numerals from `from` on: how many (at most 4), and what follows.
+    let run = |from: std::str::Chars<'_>| {
+        let mut n = 0;
+        let mut it = from;
+        loop {
+            match it.next() {
+                Some(c) if numeral(c) && n < 4 => n += 1,
+                other => return (n, other),
+            }
         }
-        Some('第') => {
-            let n = run(1);
-            after_mark && (1..=3).contains(&n) && matches!(cs.get(1 + n), Some('，' | '、' | ','))
-        }
-        Some(&c) if numeral(c) => {
-            let n = run(0);
-            after_mark && n <= 2 && cs.get(n) == Some(&'、')
-        }
-        Some(&c) => ('①'..='⑳').contains(&c) || "●○■□◆◇▲△★☆•".contains(c),
-        None => false,
+    };
+    let after_mark = || a.trim_end().ends_with(['；', ';', '，', ',', '、', '：', ':']);
+    let item = match first {
+        '（' | '(' => matches!(run(cs.clone()), (1..=3, Some('）' | ')'))),
+        '第' => matches!(run(cs.clone()), (1..=3, Some('，' | '、' | ','))) && after_mark(),
+        c if numeral(c) => matches!(run(t.chars()), (1..=2, Some('、'))) && after_mark(),
+        c => ('①'..='⑳').contains(&c) || "●○■□◆◇▲△★☆•".contains(c),
     };
     if item {
         return true;
     }
-    let head: String = cs.iter().take(30).collect();
+    if !matches!(first, '本' | '新' | '中' | '据') {
+        return false;
+    }
+    let head = &t[..t.char_indices().nth(30).map_or(t.len(), |(i, _)| i)];
     let agency = ["本报", "新华社", "中新社", "据新华社", "据中新社"].iter().any(|a| t.starts_with(a));
     (agency && (head.contains("日电") || head.contains("日讯")))
         || ["本报讯", "本报（记者", "本报(记者"].iter().any(|l| t.starts_with(l))
