@@ -108,14 +108,21 @@ pub(crate) fn jump_at_start(s: &str) -> Option<usize> {
     (!rest.trim().is_empty() && rest.trim().chars().all(numeral)).then_some(end)
 }
 
-/// If `s` ends with a page-jump marker, where it starts.
-fn jump_at_end(s: &str) -> Option<usize> {
+/// The bracketed group `s` ends with (trailing spaces aside), opened among
+/// its last 12 characters: where it opens, and the group itself.
+fn group_at_end(s: &str) -> Option<(usize, &str)> {
     let t = s.trim_end();
     if !t.ends_with(is_close) {
         return None;
     }
     let open = t.char_indices().rev().take(12).find(|&(_, c)| is_open(c))?.0;
-    (jump_at_start(&t[open..]) == Some(t.len() - open)).then_some(open)
+    Some((open, &t[open..]))
+}
+
+/// If `s` ends with a page-jump marker, where it starts.
+fn jump_at_end(s: &str) -> Option<usize> {
+    let (open, group) = group_at_end(s)?;
+    (jump_at_start(group) == Some(group.len())).then_some(open)
 }
 
 /// If `s` ends with an editor's note that photos went with the article
@@ -123,15 +130,17 @@ fn jump_at_end(s: &str) -> Option<usize> {
 /// opening bracket starts. People's Daily sets it after headlines: the
 /// note goes, the headline stays.
 fn photo_note_at_end(s: &str) -> Option<usize> {
-    let t = s.trim_end();
-    if !t.ends_with(is_close) {
-        return None;
-    }
-    let open = t.char_indices().rev().take(12).find(|&(_, c)| is_open(c))?.0;
-    let inner = t[open..].trim_start_matches(is_open).trim_end_matches(is_close).trim();
+    let (open, group) = group_at_end(s)?;
+    let inner = group.trim_start_matches(is_open).trim_end_matches(is_close).trim();
     let n = inner.strip_prefix("附图片")?.strip_suffix('张')?;
     let number = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c) || "一二三四五六七八九十".contains(c);
     (!n.is_empty() && n.chars().all(number)).then_some(open)
+}
+
+/// If `s` ends with a marker that comes off a line's end (a page-jump
+/// marker or a photo note), where it starts.
+fn marker_at_end(s: &str) -> Option<usize> {
+    jump_at_end(s).or_else(|| photo_note_at_end(s))
 }
 
 /// `s` without the page-jump markers and photo notes at its two ends (and
@@ -142,7 +151,7 @@ pub(crate) fn strip_jump_markers(s: &str) -> &str {
     loop {
         if let Some(n) = jump_at_start(t) {
             t = t[n..].trim_start();
-        } else if let Some(open) = jump_at_end(t).or_else(|| photo_note_at_end(t)) {
+        } else if let Some(open) = marker_at_end(t) {
             t = t[..open].trim_end();
         } else {
             return t;
@@ -221,7 +230,7 @@ fn jump_bounds(content: &str) -> (usize, usize, usize) {
         start += n;
         start += content[start..stop].len() - content[start..stop].trim_start().len();
     }
-    while let Some(open) = jump_at_end(&content[start..stop]).or_else(|| photo_note_at_end(&content[start..stop])) {
+    while let Some(open) = marker_at_end(&content[start..stop]) {
         // The spaces before it go with it.
         stop = start + content[start..start + open].trim_end().len();
     }
