@@ -407,8 +407,6 @@ impl Staged {
         self.done = true;
         Ok(())
     }
-
-    fn abandon(self) {}
 }
 
 /// A staged file not committed is removed however the run ends: with an
@@ -485,13 +483,10 @@ fn clean(args: &Args) -> Result<(), Failure> {
         }
         Ok(())
     })();
-    match result {
-        Ok(()) => staged.into_iter().try_for_each(Staged::commit),
-        Err(e) => {
-            staged.into_iter().for_each(Staged::abandon);
-            Err(e)
-        }
-    }
+    // On an error the staged files are dropped uncommitted, which removes
+    // them.
+    result?;
+    staged.into_iter().try_for_each(Staged::commit)
 }
 
 /// `zhclean explain`: one document's edits, with context, coloured on a
