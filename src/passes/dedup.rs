@@ -187,8 +187,10 @@ pub struct DedupPass {
     /// Scratch: the characters of the current window, as a ring.
     ring: Vec<u64>,
     cap: CapOnce,
-    /// Whether the caption and chrome passes run before this one.
-    after: (bool, bool),
+    /// Whether the caption pass runs before this one.
+    after_caption: bool,
+    /// Whether the chrome pass runs before this one.
+    after_chrome: bool,
 }
 
 #[inline]
@@ -257,7 +259,8 @@ impl DedupPass {
             hashes: Vec::new(),
             ring: Vec::new(),
             cap: CapOnce::default(),
-            after: (true, true),
+            after_caption: true,
+            after_chrome: true,
         }
     }
 
@@ -265,15 +268,15 @@ impl DedupPass {
     /// (both, by default): a line a repeat leaves goes whole only when one
     /// of them would remove it on a second run.
     pub fn after_passes(mut self, caption: bool, chrome: bool) -> DedupPass {
-        self.after = (caption, chrome);
+        (self.after_caption, self.after_chrome) = (caption, chrome);
         self
     }
 
     /// The reason a line `kept` after a cut goes whole, if it does.
     fn left_line_reason(&self, kept: &str) -> Option<&'static str> {
-        if self.after.0 && crate::passes::caption::removes_line(kept) {
+        if self.after_caption && crate::passes::caption::removes_line(kept) {
             Some("caption_left_by_repeat")
-        } else if self.after.1 && crate::passes::chrome::removes_line(kept) {
+        } else if self.after_chrome && crate::passes::chrome::removes_line(kept) {
             Some("chrome_left_by_repeat")
         } else if is_lead_in(kept) {
             Some("lead_left_by_repeat")
