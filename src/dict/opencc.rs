@@ -467,18 +467,21 @@ fn convert_run_with<const K: u32>(trie: &Trie, text: &str, last: bool, out: &mut
     // them, so a match there cannot grow with more input.
     let sure = if last { text.len() } else { start_of_last_chars(text, trie.max_key_chars().saturating_sub(1)) };
     let b = text.as_bytes();
-    buf.clear();
-    buf.reserve(text.len().min(FLUSH_BYTES) + 64);
+    // The output goes to a fixed scratch at position `o`, a local the loop
+    // keeps in a register: growing a Vec byte by byte kept its length and
+    // capacity in memory, read and written at every character.
+    buf.resize(SCRATCH_BYTES, 0);
+    let buf = &mut buf[..];
+    let mut o = 0;
     let end = b.len();
     let mut p = 0;
     // The character at `p`, decoded one step ahead: each step needs the
     // next character anyway (for the pair filter).
     let (mut cp, mut clen) = if p < sure { decode_at(b, p) } else { (0, 0) };
     while p < sure {
-        if buf.len() >= FLUSH_BYTES {
+        if o >= FLUSH_BYTES {
             // Hand over in pieces: the scratch stays small and in cache.
-            out.push_str(simdutf8::basic::from_utf8(buf).expect("stage output is UTF-8"));
-            buf.clear();
+            o = flush(out, buf, o);
         }
         let q = p + clen;
         let (next, nlen) = if q < end { decode_at(b, q) } else { (0, 0) };
@@ -489,7 +492,7 @@ fn convert_run_with<const K: u32>(trie: &Trie, text: &str, last: bool, out: &mut
         // character through. Both tests are computed without branching.
         let slow = (e & FAST_SLOW != 0) | ((e & FAST_MULTI != 0) & trie.may_pair::<K>(cp, next));
         if !slow {
-            Trie::emit_fast(e, buf);
+            o = Trie::emit_fast(e, buf, o);
             (p, cp, clen) = (q, next, nlen);
             continue;
         }
@@ -501,9 +504,12 @@ fn convert_run_with<const K: u32>(trie: &Trie, text: &str, last: bool, out: &mut
             if tag == PAIR_WALK {
                 let hit = trie.bmp_node(cp).and_then(|root| trie.walk_pair(&text[p..], root, clen, node, clen + nlen));
                 match hit {
-                    Some(hit) => p += push_hit(hit, clen, buf),
+                    Some(hit) => {
+                        let (n, at) = push_hit(hit, clen, out, buf, o);
+                        (p, o) = (p + n, at);
+                    }
                     None => {
-                        Trie::emit_fast(e, buf);
+                        o = Trie::emit_fast(e, buf, o);
                         p = q;
                     }
                 }
@@ -514,14 +520,13 @@ fn convert_run_with<const K: u32>(trie: &Trie, text: &str, last: bool, out: &mut
                 let own = tag == PAIR_OWN;
                 let bytes = if own { e } else { answer >> 8 };
                 let len = if own { (e >> 24) & 7 } else { tag };
-                let at = buf.len() + len as usize;
-                buf.extend_from_slice(&bytes.to_le_bytes());
-                buf.truncate(at);
+                buf[o..o + 8].copy_from_slice(&bytes.to_le_bytes());
+                o += len as usize;
                 p = if own { q } else { q + nlen };
             }
         } else {
-            match general_step(trie, text, p, last, buf) {
-                Some(n) => p = n,
+            match general_step(trie, text, p, last, out, buf, o) {
+                Some((n, at)) => (p, o) = (n, at),
                 None => break,
             }
         }
@@ -529,51 +534,84 @@ fn convert_run_with<const K: u32>(trie: &Trie, text: &str, last: bool, out: &mut
             (cp, clen) = decode_at(b, p);
         }
     }
-    out.push_str(simdutf8::basic::from_utf8(buf).expect("stage output is UTF-8"));
+    flush(out, buf, o);
     p
 }
 
 /// How much output the stage loop collects before appending it.
 const FLUSH_BYTES: usize = 32 * 1024;
 
+/// The stage loop's scratch: [`FLUSH_BYTES`] and room for the widest write
+/// of one step's fast path (8 bytes) past it.
+const SCRATCH_BYTES: usize = FLUSH_BYTES + 64;
+
+/// Appends the scratch's first `o` bytes to `out`; returns the new write
+/// position, 0.
+#[inline(never)]
+fn flush(out: &mut String, buf: &[u8], o: usize) -> usize {
+    out.push_str(simdutf8::basic::from_utf8(&buf[..o]).expect("stage output is UTF-8"));
+    0
+}
+
+/// Writes `s` at position `o` of the scratch, flushing first when it does
+/// not fit; returns the new position.
+#[inline]
+fn put(out: &mut String, buf: &mut [u8], o: usize, s: &str) -> usize {
+    let n = s.len();
+    if o + n <= FLUSH_BYTES {
+        buf[o..o + n].copy_from_slice(s.as_bytes());
+        return o + n;
+    }
+    let o = flush(out, buf, o);
+    if n <= FLUSH_BYTES {
+        buf[..n].copy_from_slice(s.as_bytes());
+        n
+    } else {
+        out.push_str(s);
+        o
+    }
+}
+
 /// One step of the stage loop the fast path does not take: an astral
 /// character, an IDS operator, a value longer than one BMP character.
-/// Returns the next position, or None when an IDS at `p` may still be
-/// completed by more input.
+/// Returns the next position and scratch position, or None when an IDS at
+/// `p` may still be completed by more input.
 #[cold]
-fn general_step(trie: &Trie, text: &str, p: usize, last: bool, buf: &mut Vec<u8>) -> Option<usize> {
+fn general_step(
+    trie: &Trie,
+    text: &str,
+    p: usize,
+    last: bool,
+    out: &mut String,
+    buf: &mut [u8],
+    o: usize,
+) -> Option<(usize, usize)> {
     let (c, clen) = decode(text.as_bytes(), p);
     if let Some(hit) = trie.match_at(&text[p..], c) {
-        return Some(p + push_hit(hit, clen, buf));
+        let (n, o) = push_hit(hit, clen, out, buf, o);
+        return Some((p + n, o));
     }
     if is_ids_operator(c) {
         match ids(&text[p..]) {
             Ids::Complete(n) => {
                 // An ideographic description sequence stays as it is.
-                buf.extend_from_slice(&text.as_bytes()[p..p + n]);
-                return Some(p + n);
+                return Some((p + n, put(out, buf, o, &text[p..p + n])));
             }
             Ids::Incomplete if !last => return None,
             _ => {}
         }
     }
     // Outputs itself.
-    buf.extend_from_slice(&text.as_bytes()[p..p + clen]);
-    Some(p + clen)
+    Some((p + clen, put(out, buf, o, &text[p..p + clen])))
 }
 
-/// Writes a match; returns the bytes of input it covers.
+/// Writes a match; returns the bytes of input it covers and the new
+/// scratch position.
 #[inline]
-fn push_hit(hit: Hit<'_>, clen: usize, buf: &mut Vec<u8>) -> usize {
+fn push_hit(hit: Hit<'_>, clen: usize, out: &mut String, buf: &mut [u8], o: usize) -> (usize, usize) {
     match hit {
-        Hit::Char(v) => {
-            buf.extend_from_slice(v.encode_utf8(&mut [0; 4]).as_bytes());
-            clen
-        }
-        Hit::Str(len, value) => {
-            buf.extend_from_slice(value.as_bytes());
-            len
-        }
+        Hit::Char(v) => (clen, put(out, buf, o, v.encode_utf8(&mut [0; 4]))),
+        Hit::Str(len, value) => (len, put(out, buf, o, value)),
     }
 }
 

@@ -486,13 +486,13 @@ impl Trie {
         self.fast[(cp & 0xFFFF) as usize]
     }
 
-    /// Appends a fast entry's output bytes to `buf`: one four-byte write,
-    /// then the length set back.
+    /// Writes a fast entry's output bytes at position `o` of `buf`, which
+    /// has room for four: one four-byte write. Returns the position after
+    /// them.
     #[inline(always)]
-    pub(crate) fn emit_fast(entry: u64, buf: &mut Vec<u8>) {
-        let len = buf.len() + ((entry >> FAST_LEN_SHIFT) & 7) as usize;
-        buf.extend_from_slice(&(entry as u32).to_le_bytes());
-        buf.truncate(len);
+    pub(crate) fn emit_fast(entry: u64, buf: &mut [u8], o: usize) -> usize {
+        buf[o..o + 4].copy_from_slice(&(entry as u32).to_le_bytes());
+        o + ((entry >> FAST_LEN_SHIFT) & 7) as usize
     }
 
     /// Whether some key of two or more characters may start with `a, b`
