@@ -453,8 +453,7 @@ fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String, buf: &mut 
 /// key can start in it, and no IDS operator (whose sequence might go on in
 /// the next push) is in it.
 fn passes_through(trie: &Trie, text: &str) -> bool {
-    // IDS operators are U+2FF0..U+2FFF: E2 BF B0..BF in UTF-8.
-    !trie.may_match(text) && memchr::memmem::find(text.as_bytes(), b"\xE2\xBF").is_none()
+    !trie.may_change(text)
 }
 
 /// [`convert_run`] for a trie whose pair filter sets `K` bits per pair.

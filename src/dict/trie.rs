@@ -95,7 +95,9 @@ pub(crate) struct Trie {
     /// second byte from, to), when they fit in [`PREFIX_RANGES`] ranges (a
     /// stage like the normalization one, whose keys are all in a few rare
     /// blocks): [`Trie::may_match`] then tests 32 positions at a time.
-    prefix_ranges: Option<[(u8, u8, u8); PREFIX_RANGES]>,
+    /// The ranges in use, then (0xE2, 0xBF, 0xBF): the IDS operators' first
+    /// two bytes, which [`Trie::may_change`] looks for in the same scan.
+    prefix_ranges: Option<(PrefixRanges, usize)>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -294,13 +296,17 @@ impl<'a> TrieBuilder<'a> {
     }
 }
 
-/// How many (lead, second byte range) pairs [`Trie::may_match`] tests.
+/// How many (lead, second byte range) pairs of keys [`Trie::may_change`]
+/// tests.
 const PREFIX_RANGES: usize = 4;
 
-/// See [`Trie::prefix_ranges`]. Unused ranges get lead 0xFF, which no
-/// UTF-8 text contains.
-fn prefix_ranges(first: &[char]) -> Option<[(u8, u8, u8); PREFIX_RANGES]> {
-    let mut ranges = [(0xFF, 0, 0); PREFIX_RANGES];
+/// (lead byte, second byte from, to), for [`Trie::may_change`]: the keys'
+/// and the IDS operators'.
+type PrefixRanges = [(u8, u8, u8); PREFIX_RANGES + 1];
+
+/// See [`Trie::prefix_ranges`]: the ranges and how many are used.
+fn prefix_ranges(first: &[char]) -> Option<(PrefixRanges, usize)> {
+    let mut ranges = [(0xFF, 0, 0); PREFIX_RANGES + 1];
     let mut used = 0;
     for c in first {
         let mut buf = [0; 4];
@@ -320,8 +326,13 @@ fn prefix_ranges(first: &[char]) -> Option<[(u8, u8, u8); PREFIX_RANGES]> {
             None => return None,
         }
     }
-    Some(ranges)
+    ranges[used] = IDS_PREFIX;
+    Some((ranges, used + 1))
 }
+
+/// The first two bytes of every IDS operator (U+2FF0..U+2FFF), as a
+/// prefix range; a stage holds a sequence that starts with one.
+const IDS_PREFIX: (u8, u8, u8) = (0xE2, 0xBF, 0xBF);
 
 /// The children of the node whose keys are `e[lo..hi]`, sharing a prefix
 /// of `plen` bytes: (next character, run of keys) in character order.
@@ -555,34 +566,59 @@ impl Trie {
         (e & IS_KEY != 0).then(|| Hit::Char(Trie::entry_char(e)))
     }
 
-    /// Whether any key can start in `text`: a byte scan for lead bytes at or
-    /// above the smallest key lead byte, then a lookup of just those
-    /// characters. A stage whose keys are all rare characters (the
-    /// normalization stage) is skipped this way for most text.
-    pub(crate) fn may_match(&self, text: &str) -> bool {
-        let b = text.as_bytes();
-        if let Some(ranges) = &self.prefix_ranges {
-            // A lead byte is never a continuation byte: a hit starts a
-            // character.
-            let hit = |x: u8, y: u8| {
-                ranges.iter().fold(false, |a, &(l, lo, hi)| a | ((x == l) & (y.wrapping_sub(lo) <= hi - lo)))
-            };
-            let starts = |i: usize| self.starts_key(text[i..].chars().next().expect("char boundary"));
-            let mut i = 0;
-            // 32 positions at a time, without branching (vectorized), and
-            // a closer look only at a chunk with a candidate: full-width
-            // punctuation shares the lead byte of the compatibility
-            // ideographs, so a byte search stopped every few characters.
-            while i + 33 <= b.len() {
-                let w: &[u8; 33] = b[i..i + 33].try_into().expect("33 bytes");
-                let any = (0..32).fold(false, |a, j| a | hit(w[j], w[j + 1]));
-                if any && (i..i + 32).any(|j| hit(b[j], b[j + 1]) && starts(j)) {
-                    return true;
-                }
-                i += 32;
-            }
-            return (i..b.len()).any(|j| hit(b[j], b.get(j + 1).copied().unwrap_or(0)) && starts(j));
+    /// Whether a stage might not just copy `text`: some key may start in
+    /// it, or an IDS operator's first two bytes are in it (a sequence the
+    /// stage may hold for the next push). A stage whose keys are all rare
+    /// characters (the normalization stage) is skipped this way for most
+    /// text: when the keys' first characters fit in a few (lead byte,
+    /// second byte range) pairs, one branch-free scan tests them and the
+    /// IDS operators together; otherwise a byte scan finds lead bytes at or
+    /// above the smallest key lead byte and looks up just those characters.
+    pub(crate) fn may_change(&self, text: &str) -> bool {
+        match self.prefix_ranges {
+            Some((r, 1)) => self.scan::<1>(text, &r),
+            Some((r, 2)) => self.scan::<2>(text, &r),
+            Some((r, 3)) => self.scan::<3>(text, &r),
+            Some((r, 4)) => self.scan::<4>(text, &r),
+            Some((r, _)) => self.scan::<5>(text, &r),
+            None => self.may_match_by_lead(text) || memchr::memmem::find(text.as_bytes(), b"\xE2\xBF").is_some(),
         }
+    }
+
+    /// [`Trie::may_change`] by the first `N` prefix ranges (the IDS
+    /// operators' among them), the count a constant so that the test of
+    /// each byte pair is unrolled.
+    fn scan<const N: usize>(&self, text: &str, ranges: &PrefixRanges) -> bool {
+        let b = text.as_bytes();
+        let r: [(u8, u8, u8); N] = ranges[..N].try_into().expect("N ranges");
+        // A lead byte is never a continuation byte: a hit starts a
+        // character.
+        let hit =
+            |x: u8, y: u8| r.iter().fold(false, |a, &(l, lo, hi)| a | ((x == l) & (y.wrapping_sub(lo) <= hi - lo)));
+        let real = |i: usize| {
+            let ids = (b[i], b.get(i + 1).copied()) == (IDS_PREFIX.0, Some(IDS_PREFIX.1));
+            ids || self.starts_key(text[i..].chars().next().expect("char boundary"))
+        };
+        let mut i = 0;
+        // 32 positions at a time, without branching (vectorized), and
+        // a closer look only at a chunk with a candidate: full-width
+        // punctuation shares the lead byte of the compatibility
+        // ideographs, so a byte search stopped every few characters.
+        while i + 33 <= b.len() {
+            let w: &[u8; 33] = b[i..i + 33].try_into().expect("33 bytes");
+            let any = (0..32).fold(false, |a, j| a | hit(w[j], w[j + 1]));
+            if any && (i..i + 32).any(|j| hit(b[j], b[j + 1]) && real(j)) {
+                return true;
+            }
+            i += 32;
+        }
+        (i..b.len()).any(|j| hit(b[j], b.get(j + 1).copied().unwrap_or(0)) && real(j))
+    }
+
+    /// Whether any key can start in `text`, by lead bytes (see
+    /// [`Trie::may_change`]).
+    fn may_match_by_lead(&self, text: &str) -> bool {
+        let b = text.as_bytes();
         let min = self.min_lead;
         let mut i = 0;
         while i < b.len() {
@@ -807,20 +843,38 @@ mod tests {
     }
 
     #[test]
-    fn may_match_finds_a_rare_key_among_lookalike_bytes_at_every_offset() {
+    fn may_change_finds_a_rare_key_among_lookalike_bytes_at_every_offset() {
         // U+F900 is EF A4 80; full-width punctuation shares the lead EF.
         let t = trie(&[("\u{F900}", "豈", 0), ("\u{2F800}", "丽", 0)]);
         let filler = "，。天地，玄黃！".repeat(6);
-        assert!(!t.may_match(&filler));
+        assert!(!t.may_change(&filler));
         for key in ["\u{F900}", "\u{2F800}"] {
             for cut in filler.char_indices().map(|(i, _)| i).chain([filler.len()]) {
                 let text = format!("{}{key}{}", &filler[..cut], &filler[cut..]);
-                assert!(t.may_match(&text), "{key} at {cut}");
+                assert!(t.may_change(&text), "{key} at {cut}");
             }
         }
         // An ASCII first character matches whatever follows it.
         let t = trie(&[("a", "b", 0)]);
-        assert!(t.may_match(&format!("{filler}a")));
-        assert!(!t.may_match(&filler));
+        assert!(t.may_change(&format!("{filler}a")));
+        assert!(!t.may_change(&filler));
+    }
+
+    #[test]
+    fn may_change_finds_an_ids_operator_at_every_offset_by_either_scan() {
+        // Keys under one lead byte take the range scan; keys under five
+        // take the lead-byte scan.
+        let ranged = trie(&[("\u{F900}", "豈", 0)]);
+        let leads =
+            trie(&[("a", "b", 0), ("é", "e", 0), ("中", "x", 0), ("\u{F900}", "豈", 0), ("\u{2F800}", "丽", 0)]);
+        assert!(ranged.prefix_ranges.is_some() && leads.prefix_ranges.is_none());
+        let filler = "，。天地，玄黃！".repeat(6);
+        for t in [&ranged, &leads] {
+            assert!(!t.may_change(&filler));
+            for cut in filler.char_indices().map(|(i, _)| i).chain([filler.len()]) {
+                let text = format!("{}\u{2FF0}{}", &filler[..cut], &filler[cut..]);
+                assert!(t.may_change(&text), "IDS at {cut}");
+            }
+        }
     }
 }
