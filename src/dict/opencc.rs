@@ -891,6 +891,33 @@ mod tests {
     }
 
     #[test]
+    fn output_crossing_the_scratch_size_comes_out_whole_and_in_order() {
+        // Values of every width the loop writes (a fast entry, a pair's
+        // inline value, a walk's value, one larger than the scratch) land
+        // at every offset around the flush mark.
+        let huge = "長".repeat(FLUSH_BYTES / 3 + 5);
+        let entries: Vec<(String, String, u32)> = vec![
+            ("甲".into(), "乙".into(), 0),
+            ("甲丙".into(), "xy".into(), 0),
+            ("丙丁戊".into(), "一二三四五六七八九".into(), 0),
+            ("己".into(), huge, 0),
+        ];
+        let mut b = TrieBuilder::default();
+        for (k, v, r) in &entries {
+            b.insert(k, v, *r);
+        }
+        let trie = b.build();
+        let unit = "甲甲丙a丙丁戊丁";
+        for n in [0, 1, 2, 7] {
+            let text = format!("{}{}己{}己己", "z".repeat(n), unit.repeat(FLUSH_BYTES / unit.len() * 3), unit);
+            let mut out = String::from("<");
+            let done = convert_run(&trie, &text, true, &mut out, &mut Vec::new());
+            assert_eq!(done, text.len());
+            assert_eq!(out, format!("<{}", reference(&entries, &text)), "lead of {n}");
+        }
+    }
+
+    #[test]
     fn raw_dictionaries_parse_and_read_in_place_alike() {
         for (name, text) in DICTIONARIES {
             // The full parse checks every line, and that no key repeats.
