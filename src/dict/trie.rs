@@ -63,8 +63,6 @@ pub(crate) struct Trie {
     /// First-character lookup outside the BMP (node index).
     root_astral: HashMap<char, u32>,
     nodes: Vec<Node>,
-    /// Per value: (start, end) in `values`.
-    value_spans: Vec<(u32, u32)>,
     /// Per first character (a BMP character with [`FAST_MULTI`]), an
     /// open-addressing table of the second characters of its keys, with
     /// what the pair leads to; the tables lie end to end, each found from
@@ -105,10 +103,15 @@ struct Node {
     /// One bit per child character (`mask_bit`); 0 when no children. Most
     /// failed steps stop here without touching the edge table.
     child_mask: u64,
-    /// Index into `value_spans`, or `NONE` when no key ends here.
+    /// Where the value starts in `values`, or `NONE` when no key ends
+    /// here. The node holds the value's place itself, not an index into a
+    /// table of places: a walk that ends in a rarely used phrase missed
+    /// cache on that table and then again on the value.
     value: u32,
+    /// The value's length in bytes.
+    value_len: u16,
     /// The rank of the value (see the module docs).
-    rank: u32,
+    rank: u16,
     /// This node's run in `edges`.
     edges_start: u32,
     edges_len: u32,
@@ -246,7 +249,6 @@ impl<'a> TrieBuilder<'a> {
             fast: Vec::new(),
             root_astral: HashMap::new(),
             nodes: Vec::new(),
-            value_spans: Vec::new(),
             pair_slots: Vec::new(),
             pair_hashes: 2,
             pairs: vec![0; 1 << (PAIR_BITS - 6)],
@@ -269,14 +271,15 @@ impl<'a> TrieBuilder<'a> {
         while k < queue.len() {
             let (lo, hi, plen) = (queue[k].0 as usize, queue[k].1 as usize, queue[k].2 as usize);
             k += 1;
-            let (value, rank) = if e[lo].0.len() == plen {
-                let (_, v, r) = e[lo];
+            let (value, value_len, rank) = if e[lo].0.len() == plen {
+                let (key, v, r) = e[lo];
                 let start = t.values.len() as u32;
                 t.values.push_str(v);
-                t.value_spans.push((start, t.values.len() as u32));
-                ((t.value_spans.len() - 1) as u32, r)
+                let len = u16::try_from(v.len()).unwrap_or_else(|_| panic!("value of {key} over 64 KiB"));
+                let rank = u16::try_from(r).expect("fewer than 65 536 ranks");
+                (start, len, rank)
             } else {
-                (NONE, 0)
+                (NONE, 0, 0)
             };
             let edges_start = t.edges.len() as u32;
             let mut child_mask = 0u64;
@@ -286,7 +289,7 @@ impl<'a> TrieBuilder<'a> {
                 queue.push((glo as u32, ghi as u32, (plen + c.len_utf8()) as u32));
             }
             let edges_len = t.edges.len() as u32 - edges_start;
-            t.nodes.push(Node { child_mask, value, rank, edges_start, edges_len });
+            t.nodes.push(Node { child_mask, value, value_len, rank, edges_start, edges_len });
         }
         let leads = |c: &char| c.encode_utf8(&mut [0; 4]).as_bytes()[0];
         t.min_lead = root_chars.iter().map(leads).min().unwrap_or(0xFF);
@@ -461,10 +464,7 @@ impl Trie {
 
     /// A node's value, if a key ends there.
     fn value_of(&self, n: &Node) -> Option<&str> {
-        (n.value != NONE).then(|| {
-            let (start, end) = self.value_spans[n.value as usize];
-            &self.values[start as usize..end as usize]
-        })
+        (n.value != NONE).then(|| &self.values[n.value as usize..n.value as usize + usize::from(n.value_len)])
     }
 }
 
@@ -659,26 +659,26 @@ impl Trie {
         pair: u32,
         end: usize,
     ) -> Option<Hit<'a>> {
-        let r = &self.nodes[root as usize];
-        let best = (r.value != NONE).then_some((r.rank, first_len, r.value));
+        let r = self.nodes[root as usize];
+        let best = (r.value != NONE).then_some((first_len, r));
         self.walk_on(text, pair, end, best)
     }
 
     /// The walk from node `n`, `end` bytes into `text`, with the best
-    /// (rank, byte length, value) so far.
+    /// (byte length, node) so far.
     fn walk_on<'a>(
         &'a self,
         text: &str,
         mut n: u32,
         mut end: usize,
-        mut best: Option<(u32, usize, u32)>,
+        mut best: Option<(usize, Node)>,
     ) -> Option<Hit<'a>> {
         let b = text.as_bytes();
         loop {
             let node = self.nodes[n as usize];
-            if node.value != NONE && best.is_none_or(|(r, _, _)| node.rank <= r) {
+            if node.value != NONE && best.is_none_or(|(_, m)| node.rank <= m.rank) {
                 // Same rank and longer (we only get longer), or lower rank.
-                best = Some((node.rank, end, node.value));
+                best = Some((end, node));
             }
             if node.child_mask == 0 || end >= b.len() {
                 break;
@@ -695,10 +695,7 @@ impl Trie {
                 None => break,
             }
         }
-        best.map(|(_, len, v)| {
-            let (start, end) = self.value_spans[v as usize];
-            Hit::Str(len, &self.values[start as usize..end as usize])
-        })
+        best.map(|(len, m)| Hit::Str(len, self.value_of(&m).expect("a node with a value")))
     }
 
     /// What a pair-filter hit comes to, at the character of fast entry `e`
