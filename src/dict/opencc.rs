@@ -540,8 +540,9 @@ fn convert_run_with<const K: u32>(trie: &Trie, text: &str, last: bool, out: &mut
 /// How much output the stage loop collects before appending it.
 const FLUSH_BYTES: usize = 32 * 1024;
 
-/// The stage loop's scratch: [`FLUSH_BYTES`] and room for the widest write
-/// of one step's fast path (8 bytes) past it.
+/// The stage loop's scratch: [`FLUSH_BYTES`], and room past it for the
+/// fixed-width writes of one step (four bytes from a fast entry, eight from
+/// a pair slot's inline value); anything longer goes through [`put`].
 const SCRATCH_BYTES: usize = FLUSH_BYTES + 64;
 
 /// Appends the scratch's first `o` bytes to `out`; returns the new write

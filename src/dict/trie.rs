@@ -87,12 +87,12 @@ pub(crate) struct Trie {
     /// Longest key, in characters.
     max_key_chars: usize,
     /// The smallest UTF-8 lead byte of any key's first character: text
-    /// with no byte at or above it cannot match (see [`Trie::may_match`]).
+    /// with no byte at or above it cannot match (see [`Trie::may_change`]).
     min_lead: u8,
     /// The first two UTF-8 bytes of keys' first characters as (lead byte,
     /// second byte from, to), when they fit in [`PREFIX_RANGES`] ranges (a
     /// stage like the normalization one, whose keys are all in a few rare
-    /// blocks): [`Trie::may_match`] then tests 32 positions at a time.
+    /// blocks): [`Trie::may_change`] then tests 32 positions at a time.
     /// The ranges in use, then (0xE2, 0xBF, 0xBF): the IDS operators' first
     /// two bytes, which [`Trie::may_change`] looks for in the same scan.
     prefix_ranges: Option<(PrefixRanges, usize)>,
