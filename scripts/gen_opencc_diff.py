@@ -7,6 +7,9 @@ Inputs (written once, committed):
   phrases.txt  OpenCC's own phrase keys, shuffled into lines (Apache-2.0),
                so that phrase boundaries, regional vocabulary and
                segmentation are exercised far more densely than in prose
+Also converted, not written: ../../prose/hongloumeng.txt (1.46 MB of
+vernacular prose in Simplified script, public domain; see its README), read
+byte for byte from the prose control.
 
 Expected (committed): expected.tsv, one row per (config, input, block of 256
 lines): the first 16 hex digits of SHA-256 of the block of OpenCC 1.4.2's
@@ -17,6 +20,8 @@ Usage:
   pip install opencc==1.4.2
   npm pack chinese-poetry && tar xzf chinese-poetry-2.0.1.tgz
   python3 scripts/gen_opencc_diff.py --poetry package --dicts data/opencc/dictionary
+or, to recompute expected.tsv from the committed inputs:
+  python3 scripts/gen_opencc_diff.py --keep-inputs
 """
 import argparse
 import glob
@@ -82,11 +87,35 @@ def block_hashes(text):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--poetry", required=True, help="unpacked chinese-poetry npm package")
-    ap.add_argument("--dicts", required=True, help="data/opencc/dictionary")
+    ap.add_argument("--poetry", help="unpacked chinese-poetry npm package")
+    ap.add_argument("--dicts", help="data/opencc/dictionary")
     ap.add_argument("--out", default="tests/data/opencc/diff")
+    ap.add_argument("--prose", default="tests/data/prose/hongloumeng.txt")
+    ap.add_argument("--keep-inputs", action="store_true", help="read the inputs already in --out")
     a = ap.parse_args()
+    if not a.keep_inputs and not (a.poetry and a.dicts):
+        ap.error("--poetry and --dicts are needed to build the inputs (or --keep-inputs)")
     os.makedirs(a.out, exist_ok=True)
+    names = ["tang.txt", "songci.txt", "phrases.txt"]
+    if a.keep_inputs:
+        texts = {n: open(os.path.join(a.out, n), encoding="utf-8", newline="").read() for n in names}
+    else:
+        texts = write_inputs(a)
+    # The prose control is converted as it is, under its own name.
+    texts["hongloumeng.txt"] = open(a.prose, encoding="utf-8", newline="").read()
+    rows = []
+    for name, text in texts.items():
+        for cfg in CONFIGS:
+            out = opencc.OpenCC(cfg).convert(text)
+            for idx, h in block_hashes(out):
+                rows.append(f"{cfg}\t{name}\t{idx}\t{h}\n")
+    with open(os.path.join(a.out, "expected.tsv"), "w", encoding="utf-8", newline="\n") as f:
+        f.write(f"# OpenCC {opencc.__version__} output, SHA-256[:16] per block of {BLOCK} lines\n")
+        f.writelines(rows)
+
+
+def write_inputs(a):
+    """Builds the poetry and phrase inputs and writes them to --out."""
     def numbered(pattern):
         files = [f for f in glob.glob(os.path.join(a.poetry, pattern)) if f.split(".")[-2].isdigit()]
         return sorted(files, key=lambda f: int(f.split(".")[-2]))
@@ -97,18 +126,13 @@ def main():
         "songci.txt": poems(song, "rhythmic", TARGET),
         "phrases.txt": phrase_lines(a.dicts),
     }
-    rows = []
+    texts = {}
     for name, lines in inputs.items():
         text = "\n".join(lines) + "\n"
         with open(os.path.join(a.out, name), "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
-        for cfg in CONFIGS:
-            out = opencc.OpenCC(cfg).convert(text)
-            for idx, h in block_hashes(out):
-                rows.append(f"{cfg}\t{name}\t{idx}\t{h}\n")
-    with open(os.path.join(a.out, "expected.tsv"), "w", encoding="utf-8", newline="\n") as f:
-        f.write(f"# OpenCC {opencc.__version__} output, SHA-256[:16] per block of {BLOCK} lines\n")
-        f.writelines(rows)
+        texts[name] = text
+    return texts
 
 
 if __name__ == "__main__":
