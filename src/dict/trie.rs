@@ -581,7 +581,10 @@ impl Trie {
             Some((r, 3)) => self.scan::<3>(text, &r),
             Some((r, 4)) => self.scan::<4>(text, &r),
             Some((r, _)) => self.scan::<5>(text, &r),
-            None => self.may_match_by_lead(text) || memchr::memmem::find(text.as_bytes(), b"\xE2\xBF").is_some(),
+            None => {
+                self.may_match_by_lead(text)
+                    || memchr::memmem::find(text.as_bytes(), &[IDS_PREFIX.0, IDS_PREFIX.1]).is_some()
+            }
         }
     }
 
