@@ -9,7 +9,8 @@ Inputs (written once, committed):
                segmentation are exercised far more densely than in prose
 Also converted, not written: ../../prose/hongloumeng.txt (1.46 MB of
 vernacular prose in Simplified script, public domain; see its README), read
-byte for byte from the prose control.
+byte for byte from the prose control and named in expected.tsv by that
+relative path.
 
 Expected (committed): expected.tsv, one row per (config, input, block of 256
 lines): the first 16 hex digits of SHA-256 of the block of OpenCC 1.4.2's
@@ -101,8 +102,9 @@ def main():
         texts = {n: open(os.path.join(a.out, n), encoding="utf-8", newline="").read() for n in names}
     else:
         texts = write_inputs(a)
-    # The prose control is converted as it is, under its own name.
-    texts["hongloumeng.txt"] = open(a.prose, encoding="utf-8", newline="").read()
+    # The prose control is converted where it lies, named by its path from
+    # --out, so that the test reads every input the same way.
+    texts[os.path.relpath(a.prose, a.out)] = open(a.prose, encoding="utf-8", newline="").read()
     rows = []
     for name, text in texts.items():
         for cfg in CONFIGS:

@@ -11,14 +11,6 @@ use zhclean::Opencc;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/opencc/diff");
 
-/// Where an input named in `expected.tsv` lies: the prose control keeps its
-/// own folder.
-fn input_path(file: &str) -> String {
-    match file {
-        "hongloumeng.txt" => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/prose/hongloumeng.txt").to_string(),
-        _ => format!("{DIR}/{file}"),
-    }
-}
 const BLOCK: usize = 256;
 
 fn block_hashes(text: &str) -> Vec<String> {
@@ -40,7 +32,9 @@ fn every_config_matches_opencc_on_natural_text() {
     assert_eq!(want.len(), 16 * 4);
     let mut failures = Vec::new();
     for ((cfg, file), hashes) in &want {
-        let input = std::fs::read_to_string(input_path(file)).unwrap();
+        // Inputs are named by their path from DIR (the prose control lies
+        // in its own folder).
+        let input = std::fs::read_to_string(format!("{DIR}/{file}")).unwrap();
         let got = Opencc::new(cfg).unwrap().convert(&input);
         let got_hashes = block_hashes(&got);
         assert_eq!(got_hashes.len(), hashes.len(), "{cfg} {file}: line count");
