@@ -61,11 +61,13 @@ mod config;
 pub mod corpus;
 pub mod dict;
 mod error;
+mod layout;
 pub mod pass;
 pub mod passes;
 mod pipeline;
 pub mod stream;
 pub mod testing;
+mod text;
 
 pub use config::{CleanConfig, OutputMode, PunctConfig, ScriptConfig, UnicodeConfig, MIN_LINE_BYTES, PRESETS};
 pub use dict::opencc::{Opencc, OpenccStream, CONFIG_NAMES};

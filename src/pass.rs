@@ -290,21 +290,6 @@ pub enum Seg {
     LastPiece,
 }
 
-/// `s.split_inclusive('\n')` with memchr's SIMD search: every pass splits
-/// every byte of the text into lines again, so this is on the hot path.
-pub(crate) fn lines_inclusive(s: &str) -> impl Iterator<Item = &str> {
-    let mut ends = memchr::memchr_iter(b'\n', s.as_bytes());
-    let mut start = 0;
-    std::iter::from_fn(move || {
-        if start >= s.len() {
-            return None;
-        }
-        let from = start;
-        start = ends.next().map_or(s.len(), |e| e + 1);
-        Some(&s[from..start])
-    })
-}
-
 /// For passes that judge whole lines: splits each push into lines and
 /// holds an unterminated one until it is known whether it is the
 /// document's last line (at `finish`) or a piece of a line longer than the
@@ -354,7 +339,7 @@ impl LineBuffer {
             self.continued = true;
         }
         let mut rel = 0u64;
-        for line in lines_inclusive(input) {
+        for line in crate::text::lines_inclusive(input) {
             if !line.ends_with('\n') {
                 self.pending.push_str(line);
                 break;
@@ -406,19 +391,5 @@ pub(crate) trait LinePass {
         let mut lines = std::mem::take(self.line_buffer());
         lines.finish(out, &mut |l, at, seg, out| self.line(l, at, seg, out));
         *self.line_buffer() = lines;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::lines_inclusive;
-
-    #[test]
-    fn lines_inclusive_splits_like_split_inclusive() {
-        for s in ["", "\n", "a", "a\n", "a\nb", "\n\n", "一\n二\n\n三", "x\r\ny\n"] {
-            let ours: Vec<&str> = lines_inclusive(s).collect();
-            let std: Vec<&str> = s.split_inclusive('\n').collect();
-            assert_eq!(ours, std, "{s:?}");
-        }
     }
 }

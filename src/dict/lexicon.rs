@@ -27,7 +27,7 @@ fn records<'n, 't>(
     text: &'t str,
 ) -> impl Iterator<Item = Result<(usize, &'t str, &'t str), Error>> + use<'n, 't> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    crate::pass::lines_inclusive(text).enumerate().filter_map(move |(i, line)| {
+    crate::text::lines_inclusive(text).enumerate().filter_map(move |(i, line)| {
         let line = line.strip_suffix('\n').unwrap_or(line);
         let line = line.strip_suffix('\r').unwrap_or(line);
         if line.is_empty() || line.starts_with('#') {

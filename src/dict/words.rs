@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 /// which a CLI run over one small file paid every time.
 static WORDS: LazyLock<Vec<(&'static str, u32, &'static str)>> = LazyLock::new(|| {
     let mut words: Vec<(&'static str, u32, &'static str)> = Vec::with_capacity(140_000);
-    for l in crate::pass::lines_inclusive(include_str!("../../data/words/jieba.txt")) {
+    for l in crate::text::lines_inclusive(include_str!("../../data/words/jieba.txt")) {
         // `word freq tag`; memchr rather than `split`, which dominated.
         let Some(sp) = memchr::memchr(b' ', l.as_bytes()) else { continue };
         let rest = &l.as_bytes()[sp + 1..];
@@ -56,7 +56,7 @@ static HAN_WORDS: LazyLock<(Vec<u64>, Vec<u64>)> = LazyLock::new(|| {
         while i < b.len() && b[i] != b' ' && b[i] != b'\n' {
             let (cp, len) = crate::dict::trie::decode_at(b, i);
             let c = char::from_u32(cp).unwrap_or('\0');
-            cs[n.min(3)] = if crate::stream::framer::is_han(c) { c } else { '\0' };
+            cs[n.min(3)] = if crate::text::is_han(c) { c } else { '\0' };
             n += 1;
             i += len;
         }
@@ -141,7 +141,7 @@ pub fn word_tag(word: &str) -> Option<&'static str> {
 /// (as `word_frequency` of their string is Some; false for other lengths
 /// and for characters that are not Han).
 pub fn is_han_word(cs: &[char]) -> bool {
-    cs.iter().all(|&c| crate::stream::framer::is_han(c))
+    cs.iter().all(|&c| crate::text::is_han(c))
         && han_word_key(cs).is_some_and(|k| HAN_WORDS.0.binary_search(&k).is_ok())
 }
 
@@ -150,7 +150,7 @@ pub fn is_han_word(cs: &[char]) -> bool {
 /// starts with neither `n` nor `t`): `推荐` v, `满意` v, `不错` a, but not
 /// `高峰` nr. Without building the string table.
 pub fn is_han_non_noun(cs: &[char]) -> bool {
-    cs.iter().all(|&c| crate::stream::framer::is_han(c))
+    cs.iter().all(|&c| crate::text::is_han(c))
         && han_word_key(cs).is_some_and(|k| HAN_WORDS.1.binary_search(&k).is_ok())
 }
 
@@ -188,7 +188,7 @@ mod tests {
         // string of two or three Han characters is a word exactly when the
         // list has it: checked over the list's words and their neighbours
         // with the last character moved by one.
-        let han = |w: &str| w.chars().all(crate::stream::framer::is_han);
+        let han = |w: &str| w.chars().all(crate::text::is_han);
         let mut checked = 0;
         for (w, _, tag) in WORDS.iter().filter(|(w, _, _)| han(w) && (2..=3).contains(&w.chars().count())) {
             let cs: Vec<char> = w.chars().collect();

@@ -33,209 +33,14 @@
 //! assert_eq!(c.clean(page), "近两年，我市抓产业下足了功夫。\n正文继续。\n");
 //! ```
 
-use std::sync::LazyLock;
-
 use crate::error::Error;
+use crate::layout::credit::{ends_in_credit, ends_with_caption_marker, is_credit_line, visible_chars};
+use crate::layout::marks::{jump_bounds, photo_note_at_end};
+use crate::layout::patterns::PATTERNS;
 use crate::pass::{CapOnce, LineBuffer, LinePass, Out, Pass, Seg};
+use crate::text::{ends_sentence, is_han, SENTENCE_END};
 
-/// Credit lines and bare captions are at most this long (non-whitespace
-/// characters: later passes remove spaces, and cleaning again must not
-/// change the result).
-pub const MAX_CAPTION_CHARS: usize = 40;
-
-struct Patterns {
-    markers: Vec<&'static str>,
-    roles: Vec<&'static str>,
-    jumps: Vec<&'static str>,
-    connectives: Vec<&'static str>,
-    leads: Vec<&'static str>,
-}
-
-static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
-    let mut p = Patterns {
-        markers: Vec::new(),
-        roles: Vec::new(),
-        jumps: Vec::new(),
-        connectives: Vec::new(),
-        leads: Vec::new(),
-    };
-    for (n, line) in include_str!("../../data/patterns/captions.txt").lines().enumerate() {
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let (kind, text) = line.split_once('\t').unwrap_or_else(|| panic!("captions.txt line {}: no tab", n + 1));
-        match kind {
-            "marker" => p.markers.push(text),
-            "role" => p.roles.push(text),
-            "jump" => p.jumps.push(text),
-            "connective" => p.connectives.push(text),
-            "lead" => p.leads.push(text),
-            k => panic!("captions.txt line {}: unknown kind {k}", n + 1),
-        }
-    }
-    p
-});
-
-/// Non-whitespace characters in `s`, counted up to one past the caption
-/// limit (callers only compare against it).
-fn visible_chars(s: &str) -> usize {
-    super::visible_up_to(s, MAX_CAPTION_CHARS + 1)
-}
-
-fn is_open(c: char) -> bool {
-    c == '(' || c == '（'
-}
-
-fn is_close(c: char) -> bool {
-    c == ')' || c == '）'
-}
-
-/// If `s` starts with a page-jump marker, its byte length.
-pub(crate) fn jump_at_start(s: &str) -> Option<usize> {
-    let mut it = s.char_indices();
-    let (_, open) = it.next()?;
-    if !is_open(open) {
-        return None;
-    }
-    let inner_start = open.len_utf8();
-    let close = s[inner_start..].char_indices().take(12).find(|&(_, c)| is_close(c))?;
-    let inner = s[inner_start..inner_start + close.0].trim();
-    let end = inner_start + close.0 + close.1.len_utf8();
-    let rest = PATTERNS.jumps.iter().find_map(|j| inner.strip_prefix(j))?;
-    let rest = rest.trim_start().strip_prefix('第').unwrap_or(rest.trim_start());
-    let rest = rest.trim_end().strip_suffix('版')?;
-    let numeral = |c: char| c.is_ascii_digit() || "一二三四五六七八九十〇零百".contains(c);
-    (!rest.trim().is_empty() && rest.trim().chars().all(numeral)).then_some(end)
-}
-
-/// The bracketed group `s` ends with (trailing spaces aside), opened among
-/// its last 12 characters: where it opens, and the group itself.
-fn group_at_end(s: &str) -> Option<(usize, &str)> {
-    let t = s.trim_end();
-    if !t.ends_with(is_close) {
-        return None;
-    }
-    let open = t.char_indices().rev().take(12).find(|&(_, c)| is_open(c))?.0;
-    Some((open, &t[open..]))
-}
-
-/// If `s` ends with a page-jump marker, where it starts.
-fn jump_at_end(s: &str) -> Option<usize> {
-    let (open, group) = group_at_end(s)?;
-    (jump_at_start(group) == Some(group.len())).then_some(open)
-}
-
-/// If `s` ends with an editor's note that photos went with the article
-/// (`（附图片1张）`, `(附图片２张)` before width folding), where its
-/// opening bracket starts. People's Daily sets it after headlines: the
-/// note goes, the headline stays.
-fn photo_note_at_end(s: &str) -> Option<usize> {
-    let (open, group) = group_at_end(s)?;
-    let inner = group.trim_start_matches(is_open).trim_end_matches(is_close).trim();
-    let n = inner.strip_prefix("附图片")?.strip_suffix('张')?;
-    let number = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c) || "一二三四五六七八九十".contains(c);
-    (!n.is_empty() && n.chars().all(number)).then_some(open)
-}
-
-/// If `s` ends with a marker that comes off a line's end (a page-jump
-/// marker or a photo note), where it starts.
-fn marker_at_end(s: &str) -> Option<usize> {
-    jump_at_end(s).or_else(|| photo_note_at_end(s))
-}
-
-/// `s` without the page-jump markers and photo notes at its two ends (and
-/// the spaces around them). Shared with `chrome`, which judges a line by
-/// what remains.
-pub(crate) fn strip_jump_markers(s: &str) -> &str {
-    let mut t = s.trim();
-    loop {
-        if let Some(n) = jump_at_start(t) {
-            t = t[n..].trim_start();
-        } else if let Some(open) = marker_at_end(t) {
-            t = t[..open].trim_end();
-        } else {
-            return t;
-        }
-    }
-}
-
-/// Whether `t` (trimmed) ends with a caption marker in parentheses.
-fn ends_with_caption_marker(t: &str) -> bool {
-    if !t.ends_with(is_close) {
-        return false;
-    }
-    // The opening bracket among the last 24 visible characters (spaces,
-    // which the punct pass may remove, do not count).
-    let Some(open) =
-        t.char_indices().rev().filter(|(_, c)| !c.is_whitespace()).take(24).find(|&(_, c)| is_open(c)).map(|(i, _)| i)
-    else {
-        return false;
-    };
-    // Spaces between stacked brackets do not matter (the punct pass
-    // removes them, and cleaning again must agree).
-    let inner = t[open..]
-        .trim_start_matches(|c: char| is_open(c) || c.is_whitespace())
-        .trim_end_matches(|c: char| is_close(c) || c.is_whitespace());
-    // One bracketed group: `(上接01版)强化…摄）` is not a marker.
-    if inner.contains(is_close) {
-        return false;
-    }
-    if PATTERNS.markers.contains(&inner) {
-        return true;
-    }
-    // （本报记者李四摄）
-    inner.ends_with('摄') && PATTERNS.roles.iter().any(|r| inner.contains(r))
-}
-
-/// Whether a whole line (trimmed, page-jump markers already cut) is a
-/// photo-credit line, as this pass removes it: a credit with no sentence.
-fn is_credit_line(t: &str) -> bool {
-    is_credit(t) && !t.contains(SENTENCE_END)
-}
-
-/// Whether a caption paragraph ends in a credit after its last sentence
-/// (`近日，……健身需求。 洛报融媒记者 张怡照 通讯员 许柯 摄`).
-fn ends_in_credit(t: &str) -> bool {
-    t.trim_end().ends_with('摄')
-        && t.rfind(SENTENCE_END).is_some_and(|end| {
-            let tail = &t[end + t[end..].chars().next().map_or(0, char::len_utf8)..];
-            !tail.trim().is_empty() && is_credit(tail) && tail.trim().ends_with('摄')
-        })
-}
-
-/// Whether this pass removes `line` whole on its own, whatever stands
-/// around it: page-jump markers only, a credit line, a line ending in a
-/// caption marker, a caption paragraph ending in a credit. `dedup` asks,
-/// for what a repeated span leaves of a line: this pass ran before it and
-/// would remove such a leftover on a second run.
-pub(crate) fn removes_line(line: &str) -> bool {
-    let content = line.strip_suffix('\n').unwrap_or(line);
-    let (lead, start, stop) = jump_bounds(content);
-    let t = content[start..stop].trim();
-    if t.is_empty() {
-        // Page-jump markers and nothing else.
-        return start > lead || stop < content.len();
-    }
-    is_credit_line(t) || ends_with_caption_marker(t) || ends_in_credit(t)
-}
-
-/// A line's page-jump markers at either end: (the length of its leading
-/// whitespace, then where the text between the markers starts and stops).
-/// A photo note (`（附图片1张）`) at the end counts as one.
-fn jump_bounds(content: &str) -> (usize, usize, usize) {
-    let lead = content.len() - content.trim_start().len();
-    let mut start = lead;
-    let mut stop = content.len();
-    while let Some(n) = jump_at_start(&content[start..stop]) {
-        start += n;
-        start += content[start..stop].len() - content[start..stop].trim_start().len();
-    }
-    while let Some(open) = marker_at_end(&content[start..stop]) {
-        // The spaces before it go with it.
-        stop = start + content[start..start + open].trim_end().len();
-    }
-    (lead, start, stop)
-}
+pub use crate::layout::credit::MAX_CAPTION_CHARS;
 
 /// The reason for taking `removed` off a line's end: a photo note or a
 /// page-jump marker.
@@ -246,29 +51,6 @@ fn end_reason(removed: &str) -> &'static str {
         "page_jump"
     }
 }
-
-/// Whether `tail` (text after the last sentence end, trimmed) is a photo
-/// credit: `倪睿/摄`, `记者 张三 摄`, `图/王五`, `王五供图`, `图片来源：…`.
-fn is_credit(tail: &str) -> bool {
-    let t = tail.trim();
-    // The cheap shape tests first: nearly every line fails them.
-    let shaped = t.ends_with('摄') || t.ends_with("供图") || t.starts_with('图');
-    if !shaped || visible_chars(t) > MAX_CAPTION_CHARS {
-        return false;
-    }
-    if let Some(before) = t.strip_suffix('摄') {
-        // The 摄 stands apart: after a slash, a space, or a role word.
-        let b = before.trim_end();
-        return before.ends_with(['/', '／'])
-            || (b.len() < before.len() && !b.is_empty())
-            || PATTERNS.roles.iter().any(|r| b.contains(r)) && visible_chars(b) <= 24;
-    }
-    t.ends_with("供图") || t.starts_with("图/") || t.starts_with("图／") || t.starts_with("图片来源")
-}
-
-/// Sentence ends, ASCII too: `punct` makes `?` full width only later, and
-/// the result must not change when cleaned again.
-const SENTENCE_END: [char; 5] = ['。', '！', '？', '!', '?'];
 
 /// If `t` ends with a byline glued after its last sentence (`…书面表彰。
 /// 王伟夫 廖承雄`, `…全面进步。 洛报融媒记者 孙小蕊`), the byte offset where
@@ -293,22 +75,14 @@ fn glued_byline(t: &str) -> Option<usize> {
     let name = |w: &str| {
         let cs: Vec<char> = w.chars().collect();
         (2..=3).contains(&cs.len())
-            && cs.iter().all(|&c| crate::stream::framer::is_han(c))
+            && cs.iter().all(|&c| is_han(c))
             && !w.starts_with(['的', '和', '与', '及', '之', '或', '并', '把', '被', '对'])
             && !crate::dict::words::is_han_non_noun(&cs)
     };
-    let titled = |w: &str| {
-        w.chars().count() <= 10
-            && w.chars().all(crate::stream::framer::is_han)
-            && PATTERNS.roles.iter().any(|r| w.ends_with(r))
-    };
+    let titled =
+        |w: &str| w.chars().count() <= 10 && w.chars().all(is_han) && PATTERNS.roles.iter().any(|r| w.ends_with(r));
     let ok = (1..=4).contains(&tokens.len()) && tokens.iter().all(|w| name(w) || titled(w));
     ok.then_some(after)
-}
-
-fn ends_sentence(t: &str) -> bool {
-    let t = t.trim_end().trim_end_matches(['”', '’', '“', '‘', '"', '\'', '）', ')', '」', '』']);
-    t.ends_with(SENTENCE_END)
 }
 
 /// Settings of the `caption` pass.
@@ -404,7 +178,8 @@ impl CaptionPass {
     /// (the next non-blank line, trimmed) is known.
     fn gap_caption_confirmed(&self, next: &str) -> bool {
         // Cheapest test last: most lines are judged with nothing held.
-        let body = || super::visible_up_to(next, MIN_BODY_CHARS) >= MIN_BODY_CHARS && next.contains(['，', ',', '。']);
+        let body =
+            || crate::text::visible_up_to(next, MIN_BODY_CHARS) >= MIN_BODY_CHARS && next.contains(['，', ',', '。']);
         match self.held.as_ref().and_then(|h| h.2) {
             Some(GapCaption::Bare) => PATTERNS.connectives.iter().any(|c| next.starts_with(c)) && body(),
             Some(GapCaption::Sentence) => PATTERNS.leads.iter().any(|l| next.starts_with(l)) && body(),

@@ -46,7 +46,7 @@
 
 use crate::error::Error;
 use crate::pass::{CapOnce, LineBuffer, LinePass, Out, Pass, Seg};
-use crate::stream::framer::is_han;
+use crate::text::{is_han, SENTENCE_END};
 
 /// Settings of the `dedup` pass.
 #[non_exhaustive]
@@ -235,7 +235,7 @@ fn is_lead_in(kept: &str) -> bool {
     let t = kept.trim();
     !t.is_empty()
         && t.ends_with(['，', ',', '：', ':'])
-        && super::visible_up_to(t, MAX_LEAD_IN_CHARS + 1) <= MAX_LEAD_IN_CHARS
+        && crate::text::visible_up_to(t, MAX_LEAD_IN_CHARS + 1) <= MAX_LEAD_IN_CHARS
 }
 
 /// See [`is_lead_in`].
@@ -274,9 +274,9 @@ impl DedupPass {
 
     /// The reason a line `kept` after a cut goes whole, if it does.
     fn left_line_reason(&self, kept: &str) -> Option<&'static str> {
-        if self.after_caption && crate::passes::caption::removes_line(kept) {
+        if self.after_caption && crate::layout::credit::caption_removes_line(kept) {
             Some("caption_left_by_repeat")
-        } else if self.after_chrome && crate::passes::chrome::removes_line(kept) {
+        } else if self.after_chrome && crate::layout::chrome::removes_line(kept) {
             Some("chrome_left_by_repeat")
         } else if is_lead_in(kept) {
             Some("lead_left_by_repeat")
@@ -380,7 +380,7 @@ impl DedupPass {
         // sentence. Keep only the former shape.
         spans.retain(|&(s, e)| {
             let han = norm[s..e].iter().filter(|(c, _)| is_han(*c)).count();
-            let sentence = norm[s..e].iter().any(|(c, _)| matches!(c, '。' | '！' | '？' | '!' | '?'));
+            let sentence = norm[s..e].iter().any(|(c, _)| SENTENCE_END.contains(c));
             han >= w && sentence
         });
         // Byte ranges of the spans in `content`.

@@ -67,7 +67,7 @@ impl Pass for ParagraphsPass {
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
         let mut rel = 0usize;
-        for seg in crate::pass::lines_inclusive(input) {
+        for seg in crate::text::lines_inclusive(input) {
             let at = out.base() + rel as u64;
             rel += seg.len();
             let (content, terminated) = match seg.strip_suffix('\n') {

@@ -39,7 +39,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::dict::words;
 use crate::error::Error;
 use crate::pass::{Out, Pass};
-use crate::stream::framer::is_han;
+use crate::text::is_han;
 
 /// The longest annotation looked at, in characters (`zhuāng` plus a digit).
 const MAX_SYLLABLE_CHARS: usize = 7;
@@ -208,7 +208,7 @@ impl PinyinPass {
             // the character before it. (Only markers: their grammar holds
             // no annotation, so this pass's own cuts cannot change them.)
             if is_open(c) {
-                if let Some(n) = crate::passes::caption::jump_at_start(&line[pos..]) {
+                if let Some(n) = crate::layout::marks::jump_at_start(&line[pos..]) {
                     let end = pos + n;
                     while i < chars.len() && chars[i].0 < end {
                         i += 1;

@@ -48,7 +48,7 @@
 use crate::config::PunctConfig;
 use crate::error::Error;
 use crate::pass::{LineBuffer, LinePass, Out, Pass, Seg};
-use crate::stream::framer::is_han;
+use crate::text::is_han;
 
 /// The punctuation and spacing pass. See the module docs.
 #[derive(Debug)]

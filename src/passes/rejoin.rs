@@ -48,7 +48,7 @@
 use crate::dict::words;
 use crate::error::Error;
 use crate::pass::{CapOnce, LineBuffer, LinePass, Out, Pass, Seg};
-use crate::stream::framer::is_han;
+use crate::text::{is_han, visible_at_least, PROSE_MARKS, SENTENCE_END};
 
 /// Settings of the `rejoin` pass.
 #[non_exhaustive]
@@ -147,16 +147,15 @@ fn opens_paragraph(a: &str, b: &str) -> bool {
         || ["本报讯", "本报（记者", "本报(记者"].iter().any(|l| t.starts_with(l))
 }
 
-/// Whether `s` has at least `n` non-whitespace characters (stops there).
-fn visible_at_least(s: &str, n: usize) -> bool {
-    super::visible_up_to(s, n) >= n
-}
-
 fn has_sentence_punct(s: &str) -> bool {
-    s.contains(['，', '。', '；', '！', '？', ',', ';', '!', '?'])
+    s.contains(PROSE_MARKS)
 }
 
-fn is_cjk_punct(c: char) -> bool {
+/// Punctuation that a join glues to without a space, like Han: CJK marks,
+/// and the dash, ellipsis and curly double quotes that Chinese text sets
+/// full width. Narrower than `punct`'s CJK-only set (no vertical or
+/// full-width bracket forms), which decides width, not spacing.
+fn glues_without_space(c: char) -> bool {
     matches!(c as u32, 0x3001..=0x303F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0x2014 | 0x2026 | 0x201C..=0x201D)
 }
 
@@ -184,7 +183,7 @@ impl RejoinPass {
         // judging it whole each time was quadratic (benches/scaling.rs).
         let long = 2 * self.cfg.min_body_chars;
         // Bounded: the open paragraph grows with every join.
-        let n = super::visible_up_to(t, long);
+        let n = crate::text::visible_up_to(t, long);
         n >= long || (n >= self.cfg.min_body_chars && has_sentence_punct(t))
     }
 
@@ -241,7 +240,7 @@ impl RejoinPass {
         // sentence that a word across the break ties to the first
         // (`其|实是理念之变。`).
         let short_tail = !self.is_body(b)
-            && b.trim_end().ends_with(['。', '！', '？', '!', '?'])
+            && b.trim_end().ends_with(SENTENCE_END)
             && visible_at_least(b, 4)
             // The first half must be prose, not just long: a long title
             // without punctuation before a verse line is no broken sentence.
@@ -358,7 +357,7 @@ impl RejoinPass {
         // remove the joined line when the text is cleaned again.
         if reason.is_some() {
             let para = &self.open.as_ref().expect("a join has an open paragraph").0;
-            if crate::passes::chrome::pattern_across(para.trim_end(), content.trim_start()) {
+            if crate::layout::chrome::pattern_across(para.trim_end(), content.trim_start()) {
                 reason = None;
             }
         }
@@ -368,8 +367,9 @@ impl RejoinPass {
                 let trimmed = para.trim_end().len();
                 let b = content.trim_start();
                 let lead = content.len() - b.len();
-                let keep_space = !(para[..trimmed].chars().next_back().is_some_and(|c| is_han(c) || is_cjk_punct(c))
-                    || b.chars().next().is_some_and(|c| is_han(c) || is_cjk_punct(c)));
+                let keep_space =
+                    !(para[..trimmed].chars().next_back().is_some_and(|c| is_han(c) || glues_without_space(c))
+                        || b.chars().next().is_some_and(|c| is_han(c) || glues_without_space(c)));
                 // What the join removes: the paragraph's trailing spaces, its
                 // newline, the blank lines, and the next line's indentation.
                 let removed = format!("{}\n{}{}", &para[trimmed..], blanks, &content[..lead]);

@@ -92,7 +92,7 @@ impl ScriptPass {
             // The common case: whole lines. Conversion maps lines to lines,
             // so report one edit per changed line.
             let mut rel = 0u64;
-            for line in crate::pass::lines_inclusive(input) {
+            for line in crate::text::lines_inclusive(input) {
                 let start = out.text().len();
                 self.stream.push(line, true, out.text());
                 if out.text()[start..] != *line {

@@ -277,7 +277,7 @@ impl Pass for UnicodePass {
         // Line by line, so that NFC and CR handling never look across a
         // line (NFC never composes across '\n').
         let mut rel = 0;
-        for line in crate::pass::lines_inclusive(input) {
+        for line in crate::text::lines_inclusive(input) {
             self.clean_line(line, rel, out);
             rel += line.len();
         }

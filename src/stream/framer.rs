@@ -31,6 +31,8 @@
 use crate::error::{Error, ErrorKind, Location};
 use memchr::{memchr, memchr_iter, memrchr};
 
+use crate::text::{is_han, CUT_AFTER};
+
 /// Bytes past the cap the cut search may look at (one UTF-8 character).
 pub const LOOKAHEAD: usize = 4;
 
@@ -293,8 +295,6 @@ fn window(s: &str, cap: usize) -> &str {
     &s[..end]
 }
 
-const SENTENCE_END: &[char] = &['。', '！', '？', '；', '!', '?', ';'];
-
 /// Picks a cut point in `(0, cap]` for a line longer than `cap`, whose first
 /// bytes are `w`. See the module docs for the order of preference.
 pub(crate) fn find_cut(w: &str, cap: usize) -> usize {
@@ -309,7 +309,7 @@ pub(crate) fn find_cut(w: &str, cap: usize) -> usize {
     };
     let starter = |a: char, b: char| canonical_combining_class(b) == 0 && compose(a, b).is_none();
     let tiers: [&dyn Fn(char, char) -> bool; 5] = [
-        &|a, b| SENTENCE_END.contains(&a) && starter(a, b),
+        &|a, b| CUT_AFTER.contains(&a) && starter(a, b),
         // Between two Han characters rather than after a space: a space at a
         // piece edge is one whose neighbours a line-local pass cannot see.
         &|a, b| is_han(a) && is_han(b),
@@ -335,12 +335,6 @@ pub(crate) fn find_cut(w: &str, cap: usize) -> usize {
         p = w.chars().next().map_or(w.len(), char::len_utf8);
     }
     p
-}
-
-/// Han ideographs (unified, extensions, compatibility).
-pub(crate) fn is_han(c: char) -> bool {
-    matches!(c as u32,
-        0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2FFFF | 0x30000..=0x3134F | 0xF900..=0xFAFF | 0x3007)
 }
 
 #[cfg(test)]

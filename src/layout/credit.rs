@@ -1,0 +1,131 @@
+//! Photo credits (`倪睿/摄`, `记者 张三 摄`, `图/王五`, `××供图`) and
+//! caption markers (`（资料图片）`, `（本报记者李四摄）`): what makes a line,
+//! or a paragraph's end, one.
+
+use super::marks::{is_close, is_open};
+
+/// Credit lines and bare captions are at most this long (non-whitespace
+/// characters: later passes remove spaces, and cleaning again must not
+/// change the result).
+pub const MAX_CAPTION_CHARS: usize = 40;
+
+/// Non-whitespace characters in `s`, counted up to one past the caption
+/// limit (callers only compare against it).
+pub(crate) fn visible_chars(s: &str) -> usize {
+    crate::text::visible_up_to(s, MAX_CAPTION_CHARS + 1)
+}
+
+/// Whether `t` (trimmed) ends with a caption marker in parentheses.
+pub(crate) fn ends_with_caption_marker(t: &str) -> bool {
+    if !t.ends_with(is_close) {
+        return false;
+    }
+    // The opening bracket among the last 24 visible characters (spaces,
+    // which the punct pass may remove, do not count).
+    let Some(open) =
+        t.char_indices().rev().filter(|(_, c)| !c.is_whitespace()).take(24).find(|&(_, c)| is_open(c)).map(|(i, _)| i)
+    else {
+        return false;
+    };
+    // Spaces between stacked brackets do not matter (the punct pass
+    // removes them, and cleaning again must agree).
+    let inner = t[open..]
+        .trim_start_matches(|c: char| is_open(c) || c.is_whitespace())
+        .trim_end_matches(|c: char| is_close(c) || c.is_whitespace());
+    // One bracketed group: `(上接01版)强化…摄）` is not a marker.
+    if inner.contains(is_close) {
+        return false;
+    }
+    if super::patterns::PATTERNS.markers.contains(&inner) {
+        return true;
+    }
+    // （本报记者李四摄）
+    inner.ends_with('摄') && super::patterns::PATTERNS.roles.iter().any(|r| inner.contains(r))
+}
+
+/// Whether a whole line (trimmed, page-jump markers already cut) is a
+/// photo-credit line, as this pass removes it: a credit with no sentence.
+pub(crate) fn is_credit_line(t: &str) -> bool {
+    is_credit(t) && !t.contains(crate::text::SENTENCE_END)
+}
+
+/// Whether a caption paragraph ends in a credit after its last sentence
+/// (`近日，……健身需求。 洛报融媒记者 张怡照 通讯员 许柯 摄`).
+pub(crate) fn ends_in_credit(t: &str) -> bool {
+    t.trim_end().ends_with('摄')
+        && t.rfind(crate::text::SENTENCE_END).is_some_and(|end| {
+            let tail = &t[end + t[end..].chars().next().map_or(0, char::len_utf8)..];
+            !tail.trim().is_empty() && is_credit(tail) && tail.trim().ends_with('摄')
+        })
+}
+
+/// Whether `caption` removes `line` whole on its own, whatever stands
+/// around it: page-jump markers only, a credit line, a line ending in a
+/// caption marker, a caption paragraph ending in a credit. `dedup` asks,
+/// for what a repeated span leaves of a line: `caption` ran before it and
+/// would remove such a leftover on a second run.
+pub(crate) fn caption_removes_line(line: &str) -> bool {
+    let content = line.strip_suffix('\n').unwrap_or(line);
+    let (lead, start, stop) = super::marks::jump_bounds(content);
+    let t = content[start..stop].trim();
+    if t.is_empty() {
+        // Page-jump markers and nothing else.
+        return start > lead || stop < content.len();
+    }
+    is_credit_line(t) || ends_with_caption_marker(t) || ends_in_credit(t)
+}
+
+/// Whether `tail` (text after the last sentence end, trimmed) is a photo
+/// credit: `倪睿/摄`, `记者 张三 摄`, `图/王五`, `王五供图`, `图片来源：…`.
+pub(crate) fn is_credit(tail: &str) -> bool {
+    let t = tail.trim();
+    // The cheap shape tests first: nearly every line fails them.
+    let shaped = t.ends_with('摄') || t.ends_with("供图") || t.starts_with('图');
+    if !shaped || visible_chars(t) > MAX_CAPTION_CHARS {
+        return false;
+    }
+    if let Some(before) = t.strip_suffix('摄') {
+        // The 摄 stands apart: after a slash, a space, or a role word.
+        let b = before.trim_end();
+        return before.ends_with(['/', '／'])
+            || (b.len() < before.len() && !b.is_empty())
+            || super::patterns::PATTERNS.roles.iter().any(|r| b.contains(r)) && visible_chars(b) <= 24;
+    }
+    t.ends_with("供图") || t.starts_with("图/") || t.starts_with("图／") || t.starts_with("图片来源")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credits_in_the_forms_papers_print() {
+        for t in ["倪睿/摄", "新华社记者 张三 摄", "图/王五", "王五供图", "图片来源：网络"] {
+            assert!(is_credit(t) && is_credit_line(t), "{t:?}");
+        }
+        let too_long = format!("{} 摄", "某".repeat(MAX_CAPTION_CHARS));
+        for t in ["他拍摄", "这张照片是我们摄", "图书馆开放", &too_long] {
+            assert!(!is_credit(t), "{t:?}");
+        }
+        assert!(!is_credit_line("他说。倪睿/摄"), "a sentence makes it no credit line");
+    }
+
+    #[test]
+    fn caption_markers_and_credit_endings() {
+        assert!(ends_with_caption_marker("考察学习 （资料图片）"));
+        assert!(ends_with_caption_marker("（本报记者李四摄）"));
+        assert!(!ends_with_caption_marker("(上接01版)强化（本报记者李四摄）（图）"));
+        assert!(!ends_with_caption_marker("他买了一张照片（二手）"));
+        assert!(ends_in_credit("近日，市民在健身。 洛报融媒记者 张怡照 通讯员 许柯 摄"));
+        assert!(!ends_in_credit("近日，市民在健身。"));
+    }
+
+    #[test]
+    fn what_caption_removes_whole() {
+        assert!(caption_removes_line("(上接01版)\n"));
+        assert!(caption_removes_line("倪睿/摄\n"));
+        assert!(caption_removes_line("考察学习（资料图片）"));
+        assert!(!caption_removes_line("(上接01版)近两年，我市抓产业下足了功夫。\n"));
+        assert!(!caption_removes_line("洛报融媒记者 孙小蕊\n"));
+    }
+}

@@ -1,0 +1,123 @@
+//! Character classes, named punctuation sets and line splitting that more
+//! than one pass uses.
+//!
+//! One home for each idea: when two passes really need different sets,
+//! both are named here and the comment says why they differ. A pass that
+//! needs a set used by no other keeps it private.
+
+/// Sentence ends, ASCII too: `punct` makes `?` full width only after the
+/// passes that judge sentences, and cleaning again must judge alike.
+pub(crate) const SENTENCE_END: [char; 5] = ['。', '！', '？', '!', '?'];
+
+/// Where a line longer than the line cap is cut by preference: sentence
+/// ends and semicolons. Wider than [`SENTENCE_END`]: a cut only needs a
+/// place no pass reads across, and a semicolon closes a clause.
+pub(crate) const CUT_AFTER: [char; 7] = ['。', '！', '？', '；', '!', '?', ';'];
+
+/// Punctuation that only prose carries: a line holding one is a sentence
+/// or a clause, not a title, a name or a label. (`punct` adds `、` for its
+/// headline test, see there.)
+pub(crate) const PROSE_MARKS: [char; 9] = ['，', '。', '；', '！', '？', ',', ';', '!', '?'];
+
+/// Closing quotes and brackets that may stand after a sentence end (either
+/// direction of quote: pairing later may turn one into the other).
+pub(crate) const CLOSERS: [char; 10] = ['”', '’', '“', '‘', '"', '\'', '）', ')', '」', '』'];
+
+/// Whether `t` ends a sentence, closing quotes and brackets aside.
+pub(crate) fn ends_sentence(t: &str) -> bool {
+    t.trim_end().trim_end_matches(CLOSERS).ends_with(SENTENCE_END)
+}
+
+/// Han ideographs (unified, extensions, compatibility) and `〇`.
+pub(crate) fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2FFFF | 0x30000..=0x3134F | 0xF900..=0xFAFF | 0x3007)
+}
+
+/// Non-whitespace characters in `s`, counted up to `n`. Passes judge line
+/// length this way: whitespace is what later passes remove, and counting
+/// stops at the threshold it is compared with.
+pub(crate) fn visible_up_to(s: &str, n: usize) -> usize {
+    // Byte-wise: this runs on most lines in several passes. Characters in
+    // E3..EF-led sequences (U+3000..U+FFFF: CJK punctuation, kana, Han) are
+    // visible except U+3000 itself; anything else rarer is decoded.
+    let b = s.as_bytes();
+    let (mut i, mut k) = (0, 0);
+    while i < b.len() && k < n {
+        let x = b[i];
+        if x < 0x80 {
+            k += usize::from(!matches!(x, b'\t'..=b'\r' | b' '));
+            i += 1;
+        } else if (0xE3..0xF0).contains(&x) {
+            k += usize::from(b[i + 1..i + 3] != [0x80, 0x80] || x != 0xE3);
+            i += 3;
+        } else {
+            let c = s[i..].chars().next().expect("a character starts here");
+            k += usize::from(!c.is_whitespace());
+            i += c.len_utf8();
+        }
+    }
+    k
+}
+
+/// Whether `s` has at least `n` non-whitespace characters (stops there).
+pub(crate) fn visible_at_least(s: &str, n: usize) -> bool {
+    visible_up_to(s, n) >= n
+}
+
+/// `s.split_inclusive('\n')` with memchr's SIMD search: every pass splits
+/// every byte of the text into lines again, so this is on the hot path.
+pub(crate) fn lines_inclusive(s: &str) -> impl Iterator<Item = &str> {
+    let mut ends = memchr::memchr_iter(b'\n', s.as_bytes());
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= s.len() {
+            return None;
+        }
+        let from = start;
+        start = ends.next().map_or(s.len(), |e| e + 1);
+        Some(&s[from..start])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visible_up_to_counts_like_the_char_filter() {
+        let naive = |s: &str, n: usize| s.chars().filter(|c| !c.is_whitespace()).take(n).count();
+        let samples =
+            ["", " \t\n", "中 文\u{3000}字", "a\u{a0}b\u{2003}c\u{85}", "\u{1f600} 𠀀 ｈｉ", "\u{0b}\u{0c}\r x"];
+        for s in samples {
+            for n in 0..12 {
+                assert_eq!(visible_up_to(s, n), naive(s, n), "{s:?} {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn lines_inclusive_splits_like_split_inclusive() {
+        for s in ["", "\n", "a", "a\n", "a\nb", "\n\n", "一\n二\n\n三", "x\r\ny\n"] {
+            let ours: Vec<&str> = lines_inclusive(s).collect();
+            let std: Vec<&str> = s.split_inclusive('\n').collect();
+            assert_eq!(ours, std, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn sentence_ends_behind_closers() {
+        for t in ["好。", "好。”", "他说：“好！”）  ", "why?'"] {
+            assert!(ends_sentence(t), "{t:?}");
+        }
+        for t in ["", "好，", "好”", "。好", "好；"] {
+            assert!(!ends_sentence(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn the_sets_nest_as_their_docs_say() {
+        assert!(SENTENCE_END.iter().all(|c| CUT_AFTER.contains(c) && PROSE_MARKS.contains(c)));
+        assert!(is_han('〇') && is_han('中') && is_han('𠀀') && !is_han('ア') && !is_han('，'));
+    }
+}
