@@ -8,29 +8,27 @@
 //!     cargo bench --bench passes [-- NAME]
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use zhclean::passes::{caption, chrome, dedup, pinyin, rejoin};
-use zhclean::Pass;
+use zhclean::passes::{Compiled, PassId};
+use zhclean::CleanConfig;
 
 mod common;
 
-/// Builds the pass to time; None for the identity pipeline.
-type Maker = fn() -> Option<Box<dyn Pass>>;
+/// Passes with a bench of their own (`unicode`, `punct`, `convert`) or
+/// too cheap to time alone (`paragraphs`).
+const OWN_BENCH: [PassId; 4] = [PassId::Unicode, PassId::Script, PassId::Punct, PassId::Paragraphs];
 
 fn bench(c: &mut Criterion) {
     let text = common::varied_corpus(4 << 20);
     let mut g = c.benchmark_group("passes");
     g.throughput(Throughput::Bytes(text.len() as u64));
     g.sample_size(20);
-    let makers: [(&str, Maker); 6] = [
-        ("identity", || None),
-        ("pinyin", || Some(Box::new(pinyin::PinyinPass::new()))),
-        ("rejoin", || Some(Box::new(rejoin::RejoinPass::new(Default::default())))),
-        ("caption", || Some(Box::new(caption::CaptionPass::new()))),
-        ("dedup", || Some(Box::new(dedup::DedupPass::new(Default::default())))),
-        ("chrome", || Some(Box::new(chrome::ChromePass::new()))),
-    ];
-    for (name, make) in makers {
-        g.bench_function(name, |b| b.iter(|| common::run_passes(make().into_iter().collect(), &text)));
+    let cfg = CleanConfig::default();
+    let compiled = Compiled::new(&cfg).unwrap();
+    g.bench_function("identity", |b| b.iter(|| common::run_passes(Vec::new(), &text)));
+    for id in PassId::ALL.into_iter().filter(|id| !OWN_BENCH.contains(id)) {
+        g.bench_function(id.name(), |b| {
+            b.iter(|| common::run_passes(id.build(&cfg, &compiled).into_iter().collect(), &text))
+        });
     }
     g.finish();
 }

@@ -12,8 +12,8 @@
 //! quotes and ASCII punctuation on every other character.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use zhclean::passes::{caption, chrome, dedup, paragraphs, pinyin, punct, rejoin, script, unicode};
-use zhclean::{Opencc, Pass, Stream};
+use zhclean::passes::{Compiled, PassId};
+use zhclean::{CleanConfig, Stream};
 
 const SMALL: usize = 100_000;
 
@@ -37,36 +37,37 @@ fn near_duplicates(bytes: usize) -> String {
     s
 }
 
-type Make = Box<dyn Fn() -> Box<dyn Pass>>;
-/// A pass's name, constructor and worst-case input of about n bytes.
-type Case = (&'static str, Make, fn(usize) -> String);
+/// The worst-case input of about n bytes for a pass.
+fn worst_case(id: PassId) -> fn(usize) -> String {
+    match id {
+        PassId::Unicode => |n| repeat_to("e\u{301}\u{308}\u{301}甲", n),
+        PassId::Pinyin => |n| repeat_to("當(dāng)", n),
+        PassId::Script => |n| repeat_to("發", n),
+        PassId::Chrome => |n| repeat_to("版权所有 \n", n),
+        PassId::Caption => |n| repeat_to("图为一张照片\n\n", n),
+        PassId::Rejoin => |n| repeat_to("这一行没有结束，还要继续往下写很多的字而且没有句号，\n\n", n),
+        PassId::Dedup => near_duplicates,
+        PassId::Punct => |n| repeat_to("\"甲\",'乙'(丙)", n),
+        PassId::Paragraphs => |n| repeat_to("甲\n\n\n", n),
+    }
+}
+
+/// Every pass of the registry on its worst case, plus one long line
+/// through `punct` (the line cap's piece handling).
+/// A case's label, the pass it runs, and its input of about n bytes.
+type Case = (&'static str, PassId, fn(usize) -> String);
 
 fn cases() -> Vec<Case> {
-    let t2s = Opencc::new("t2s").unwrap();
-    vec![
-        (
-            "unicode",
-            Box::new(|| Box::new(unicode::UnicodePass::new(Default::default())) as Box<dyn Pass>) as Make,
-            (|n| repeat_to("e\u{301}\u{308}\u{301}甲", n)) as fn(usize) -> String,
-        ),
-        ("pinyin", Box::new(|| Box::new(pinyin::PinyinPass::new())), |n| repeat_to("當(dāng)", n)),
-        ("script", Box::new(move || Box::new(script::ScriptPass::new(&t2s))), |n| repeat_to("發", n)),
-        ("chrome", Box::new(|| Box::new(chrome::ChromePass::new())), |n| repeat_to("版权所有 \n", n)),
-        ("caption", Box::new(|| Box::new(caption::CaptionPass::new())), |n| repeat_to("图为一张照片\n\n", n)),
-        ("rejoin", Box::new(|| Box::new(rejoin::RejoinPass::new(Default::default()))), |n| {
-            repeat_to("这一行没有结束，还要继续往下写很多的字而且没有句号，\n\n", n)
-        }),
-        ("dedup", Box::new(|| Box::new(dedup::DedupPass::new(Default::default()))), near_duplicates),
-        ("punct", Box::new(|| Box::new(punct::PunctPass::new(Default::default()))), |n| {
-            repeat_to("\"甲\",'乙'(丙)", n)
-        }),
-        ("paragraphs", Box::new(|| Box::new(paragraphs::ParagraphsPass::new())), |n| repeat_to("甲\n\n\n", n)),
-        ("long-line", Box::new(|| Box::new(punct::PunctPass::new(Default::default()))), |n| repeat_to("甲", n)),
-    ]
+    let mut v: Vec<_> = PassId::ALL.into_iter().map(|id| (id.name(), id, worst_case(id))).collect();
+    v.push(("long-line", PassId::Punct, |n| repeat_to("甲", n)));
+    v
 }
 
 fn scaling(c: &mut Criterion) {
-    for (name, make, input) in cases() {
+    let cfg = CleanConfig::default();
+    let compiled = Compiled::new(&cfg).unwrap();
+    let make = |id: PassId| id.build(&cfg, &compiled).expect("the default runs every pass");
+    for (name, id, input) in cases() {
         let mut g = c.benchmark_group(format!("scaling/{name}"));
         g.sample_size(10);
         // Three sizes: from 100 kB to 1 MB a pass's tables may leave the
@@ -77,7 +78,7 @@ fn scaling(c: &mut Criterion) {
             g.throughput(Throughput::Bytes(text.len() as u64));
             g.bench_with_input(BenchmarkId::from_parameter(n), &text, |b, text| {
                 b.iter(|| {
-                    let mut s = Stream::from_passes(vec![make()], 1 << 20, false);
+                    let mut s = Stream::from_passes(vec![make(id)], 1 << 20, false);
                     let mut out = String::new();
                     for chunk in text.as_bytes().chunks(64 * 1024) {
                         s.push(chunk, &mut out).unwrap();

@@ -541,7 +541,7 @@ fn explain(args: &Args, line: u64) -> Result<(), Failure> {
     let show = |s: &str| s.replace('\n', "⏎");
     // Blank lines dropped between paragraphs are counted in the summary,
     // not listed: they would drown the edits worth reading.
-    for m in edits.iter().filter(|m| m.edit.reason != "blank_line") {
+    for m in edits.iter().filter(|m| m.edit.reason != zhclean::passes::paragraphs::BLANK_LINE) {
         let at = (m.input_byte as usize).min(text.len());
         let at = (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
         let line_no = text[..at].matches('\n').count() + 1;

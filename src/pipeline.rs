@@ -31,8 +31,8 @@ pub struct Cleaner {
 #[derive(Debug)]
 struct Inner {
     config: CleanConfig,
-    /// The compiled converter of the `script` pass.
-    opencc: Option<crate::Opencc>,
+    /// The passes' compiled data.
+    compiled: passes::Compiled,
 }
 
 /// Builds a [`Cleaner`] from a preset plus changes.
@@ -102,11 +102,8 @@ impl Cleaner {
     /// An invalid configuration ([`CleanConfig::validate`]).
     pub fn new(config: CleanConfig) -> Result<Cleaner, Error> {
         config.validate()?;
-        let opencc = match &config.script {
-            Some(s) => Some(crate::Opencc::with_options(&s.config, s.include_tofu_risk)?),
-            None => None,
-        };
-        Ok(Cleaner { inner: Arc::new(Inner { config, opencc }) })
+        let compiled = passes::Compiled::new(&config)?;
+        Ok(Cleaner { inner: Arc::new(Inner { config, compiled }) })
     }
 
     /// A builder starting from the default preset.
@@ -122,35 +119,7 @@ impl Cleaner {
     /// Fresh per-document state. Cheap: no dictionary is rebuilt.
     pub fn stream(&self) -> Stream {
         let cfg = &self.inner.config;
-        let mut chain: Vec<Box<dyn Pass>> = Vec::new();
-        if let Some(c) = &cfg.unicode {
-            chain.push(Box::new(passes::unicode::UnicodePass::new(c.clone())));
-        }
-        if cfg.pinyin {
-            chain.push(Box::new(passes::pinyin::PinyinPass::new()));
-        }
-        if let (Some(o), Some(c)) = (&self.inner.opencc, &cfg.script) {
-            chain.push(Box::new(passes::script::ScriptPass::new(o).max_ids_hold(c.max_ids_hold_bytes)));
-        }
-        if cfg.chrome {
-            chain.push(Box::new(passes::chrome::ChromePass::new()));
-        }
-        if let Some(c) = &cfg.caption {
-            chain.push(Box::new(passes::caption::CaptionPass::with_config(c.clone())));
-        }
-        if let Some(c) = &cfg.rejoin {
-            chain.push(Box::new(passes::rejoin::RejoinPass::new(c.clone())));
-        }
-        if let Some(c) = &cfg.dedup {
-            let dedup = passes::dedup::DedupPass::new(c.clone()).after_passes(cfg.caption.is_some(), cfg.chrome);
-            chain.push(Box::new(dedup));
-        }
-        if let Some(c) = &cfg.punct {
-            chain.push(Box::new(passes::punct::PunctPass::new(c.clone())));
-        }
-        if cfg.output == OutputMode::Paragraphs {
-            chain.push(Box::new(passes::paragraphs::ParagraphsPass::new().max_held(cfg.max_line_bytes)));
-        }
+        let chain = self.inner.compiled.chain(cfg);
         Stream::from_passes(chain, cfg.max_line_bytes, cfg.lossy).strict_caps(cfg.strict_caps)
     }
 

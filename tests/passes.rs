@@ -230,3 +230,26 @@ fn clean_prose_passes_through_the_default_pipeline() {
     assert!(total > 400_000);
     assert!(changed * 1000 <= total, "{changed} of {total} characters changed");
 }
+
+/// A page fragment that gives every pass something to do: an annotation,
+/// Traditional characters, chrome, a page-jump marker and a credit, a
+/// broken paragraph, a repeat, ASCII punctuation and blank lines.
+const EVERY_PASS_PAGE: &str = "當(dāng)前位置: 首页 > 新闻\n\n（上接01版）市里今年将新建口袋公园二十个，改造老旧小区供水\n管网三百余公里,让群众出门见绿。\n据介绍，首批项目已于上月开工，预计明年年底全部完成。\n倪睿/摄\n\n\n市里今年将新建口袋公园二十个，改造老旧小区供水管网三百余公里。\n据介绍，首批项目已于上月开工，预计明年年底全部完成。\n他說：\"軟件好用。\" Ｒｕｓｔ\u{200b}\n版权所有：某公司\n";
+
+#[test]
+fn every_registered_pass_under_every_chunking() {
+    let cfg = zhclean::CleanConfig::default();
+    let compiled = zhclean::passes::Compiled::new(&cfg).unwrap();
+    for id in zhclean::passes::PassId::ALL {
+        let make = || Stream::from_passes(vec![id.build(&cfg, &compiled).expect("default runs it")], CAP, false);
+        let out = ChunkTester::new(make).random_rounds(4).run(EVERY_PASS_PAGE.as_bytes());
+        // Each pass acted on the page: the tester compared real work.
+        assert_ne!(out, EVERY_PASS_PAGE, "{} left the page as it was", id.name());
+        // And under a tiny line cap, where lines reach it in pieces.
+        ChunkTester::new(|| {
+            Stream::from_passes(vec![id.build(&cfg, &compiled).unwrap()], zhclean::MIN_LINE_BYTES, false)
+        })
+        .random_rounds(2)
+        .run(EVERY_PASS_PAGE.as_bytes());
+    }
+}

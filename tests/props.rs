@@ -15,6 +15,7 @@
 use proptest::prelude::*;
 #[cfg(feature = "corpus")]
 use zhclean::corpus::{Corpus, CorpusOptions};
+use zhclean::passes::PassId;
 use zhclean::{passes, testing::rebuild_input, CleanConfig, Cleaner, EditLog, OutputMode, Pass, Stream};
 
 const FRAGMENTS: &[&str] = &[
@@ -165,18 +166,20 @@ fn run_chunks(mut s: Stream, input: &[u8], cuts: &[usize]) -> String {
 /// Every pass on its own, as a factory, plus the whole presets.
 type PassFactory = Box<dyn Fn() -> Box<dyn Pass>>;
 
-fn single_passes() -> Vec<(&'static str, PassFactory)> {
-    vec![
-        ("unicode", Box::new(|| Box::new(passes::unicode::UnicodePass::new(Default::default())))),
-        ("punct", Box::new(|| Box::new(passes::punct::PunctPass::new(Default::default())))),
-        ("pinyin", Box::new(|| Box::new(passes::pinyin::PinyinPass::new()))),
-        ("chrome", Box::new(|| Box::new(passes::chrome::ChromePass::new()))),
-        ("caption", Box::new(|| Box::new(passes::caption::CaptionPass::new()))),
-        ("rejoin", Box::new(|| Box::new(passes::rejoin::RejoinPass::new(Default::default())))),
-        ("dedup", Box::new(|| Box::new(passes::dedup::DedupPass::new(Default::default())))),
-        ("script", Box::new(|| Box::new(passes::script::ScriptPass::new(&zhclean::Opencc::new("s2twp").unwrap())))),
-        ("paragraphs", Box::new(|| Box::new(passes::paragraphs::ParagraphsPass::new()))),
-    ]
+/// Every pass of the registry with its default settings, conversion as
+/// `s2twp` (the config with the most stages).
+fn single_passes() -> Vec<(PassId, PassFactory)> {
+    let mut cfg = CleanConfig::default();
+    cfg.script = Some(zhclean::ScriptConfig::new("s2twp"));
+    let compiled = passes::Compiled::new(&cfg).unwrap();
+    PassId::ALL
+        .into_iter()
+        .map(|id| {
+            let (cfg, compiled) = (cfg.clone(), compiled.clone());
+            let make: PassFactory = Box::new(move || id.build(&cfg, &compiled).expect("the default runs every pass"));
+            (id, make)
+        })
+        .collect()
 }
 
 fn cleaners() -> Vec<Cleaner> {
@@ -210,7 +213,7 @@ proptest! {
             for cap in [1 << 20, zhclean::MIN_LINE_BYTES] {
                 let whole = run_chunks(Stream::from_passes(vec![make()], cap, false), text.as_bytes(), &[]);
                 let chunked = run_chunks(Stream::from_passes(vec![make()], cap, false), text.as_bytes(), &cuts);
-                prop_assert_eq!(&chunked, &whole, "pass {} cap {}", name, cap);
+                prop_assert_eq!(&chunked, &whole, "pass {:?} cap {}", name, cap);
             }
         }
     }
@@ -295,7 +298,7 @@ proptest! {
         for (name, make) in single_passes() {
             // Feed the pass what it sees in the pipeline: the unicode pass
             // guarantees LF line ends to the passes after it.
-            let input = if name == "unicode" {
+            let input = if name == PassId::Unicode {
                 text.clone()
             } else {
                 Cleaner::new(CleanConfig::minimal()).unwrap().clean(&text)
@@ -306,7 +309,7 @@ proptest! {
             s.push_audited(input.as_bytes(), &mut out, &mut log).unwrap();
             s.finish_audited(&mut out, &mut log).unwrap();
             let rebuilt = rebuild_input(&out, &log.edits);
-            prop_assert_eq!(rebuilt.as_deref(), Ok(input.as_str()), "pass {}", name);
+            prop_assert_eq!(rebuilt.as_deref(), Ok(input.as_str()), "pass {:?}", name);
         }
     }
 
@@ -396,7 +399,7 @@ fn cases_the_generators_found_stay_fixed() {
             let (mut out, mut log) = (String::new(), EditLog::default());
             s.push_audited(input.as_bytes(), &mut out, &mut log).unwrap();
             s.finish_audited(&mut out, &mut log).unwrap();
-            assert_eq!(rebuild_input(&out, &log.edits).as_deref(), Ok(input.as_str()), "{name}: {text:?}");
+            assert_eq!(rebuild_input(&out, &log.edits).as_deref(), Ok(input.as_str()), "{name:?}: {text:?}");
         }
     }
 }

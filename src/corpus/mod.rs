@@ -37,6 +37,8 @@ use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Location};
 use crate::pass::{Audit, CapHit, Edit, EditLog};
+use crate::passes::paragraphs::FINAL_NEWLINE;
+use crate::passes::PassId;
 use crate::pipeline::{Cleaner, Stream, Tail};
 use audit::{MappedEdit, PassCounts};
 use dedup::{CorpusDedup, CorpusDedupConfig};
@@ -187,6 +189,10 @@ pub struct Progress {
     pub bytes: u64,
 }
 
+/// The audit's name for corpus mode's own step after the passes: taking
+/// off a final `'\n'` that a JSONL text field did not have.
+pub const JSONL_STEP: &str = "jsonl";
+
 /// A corpus run; see the module docs.
 pub struct Corpus {
     ctx: Ctx,
@@ -197,6 +203,8 @@ pub struct Corpus {
 struct Ctx {
     cleaner: Cleaner,
     /// The cleaner's passes, in order: the audit's steps.
+    passes: Vec<PassId>,
+    /// Their names, as the audit mapping takes them.
     pass_names: Vec<&'static str>,
     opts: CorpusOptions,
     keyer: Option<dedup::Keyer>,
@@ -319,9 +327,10 @@ impl Corpus {
     pub fn new(cleaner: Cleaner, opts: CorpusOptions) -> Corpus {
         let dedup = opts.dedup.clone().map(CorpusDedup::new);
         let keyer = opts.dedup.as_ref().map(dedup::Keyer::new);
-        let pass_names = cleaner.stream().pass_names();
+        let passes = PassId::enabled_in(cleaner.config());
+        let pass_names = passes.iter().map(|p| p.name()).collect();
         Corpus {
-            ctx: Ctx { cleaner, pass_names, opts, keyer },
+            ctx: Ctx { cleaner, passes, pass_names, opts, keyer },
             state: State { stats: CorpusStats::default(), dedup, skipped: Vec::new(), cap_notes: Vec::new() },
         }
     }
@@ -478,7 +487,7 @@ impl Corpus {
         // edits are kept (their offsets would be the chunks') and no cap
         // is to stop the run.
         let chunked =
-            two && ctx.pass_names == ["script"] && !(collect && audit.is_some()) && !ctx.cleaner.config().strict_caps;
+            two && ctx.passes == [PassId::Script] && !(collect && audit.is_some()) && !ctx.cleaner.config().strict_caps;
         let log = if chunked {
             text.chunks(&ctx.cleaner, ctx.opts.text_chunk_bytes, input, &new_log)
         } else if two && at > 0 {
@@ -907,9 +916,9 @@ impl Ctx {
     /// Timing the passes on the first megabyte to choose was tried: that
     /// sample misled on the second text (annotated web pages first).
     fn split_point(&self) -> usize {
-        const TAIL: [&str; 3] = ["dedup", "punct", "paragraphs"];
-        let n = self.pass_names.len();
-        self.pass_names.iter().position(|p| TAIL.contains(p)).unwrap_or(n.saturating_sub(1)).min(n.saturating_sub(1))
+        const TAIL: [PassId; 3] = [PassId::Dedup, PassId::Punct, PassId::Paragraphs];
+        let n = self.passes.len();
+        self.passes.iter().position(|p| TAIL.contains(p)).unwrap_or(n.saturating_sub(1)).min(n.saturating_sub(1))
     }
 
     /// Corpus dedup's audit step in JSONL: after the passes and the JSONL
@@ -952,8 +961,8 @@ impl Ctx {
         let mut tail_edit = None;
         if !found.text.ends_with('\n') && text.ends_with('\n') {
             text.pop();
-            match log_edits.iter().rposition(|e| e.after == "\n" && e.reason == "final_newline") {
-                Some(i) if log_edits[i].pass == "paragraphs" => {
+            match log_edits.iter().rposition(|e| e.after == "\n" && e.reason == FINAL_NEWLINE) {
+                Some(i) if log_edits[i].pass == PassId::Paragraphs.name() => {
                     log_edits.remove(i);
                 }
                 _ => tail_edit = Some(text.len() as u64),
@@ -965,11 +974,11 @@ impl Ctx {
             edits.push(MappedEdit {
                 step: steps,
                 edit: crate::OwnedEdit {
-                    pass: "jsonl",
+                    pass: JSONL_STEP,
                     byte,
                     before: "\n".into(),
                     after: String::new(),
-                    reason: "final_newline",
+                    reason: FINAL_NEWLINE,
                 },
                 input_byte,
             });

@@ -337,7 +337,7 @@ impl LinePass for CaptionPass {
 
 impl Pass for CaptionPass {
     fn name(&self) -> &'static str {
-        "caption"
+        super::PassId::Caption.name()
     }
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {

@@ -90,7 +90,7 @@ impl LinePass for ChromePass {
 
 impl Pass for ChromePass {
     fn name(&self) -> &'static str {
-        "chrome"
+        super::PassId::Chrome.name()
     }
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {

@@ -468,7 +468,7 @@ impl LinePass for DedupPass {
 
 impl Pass for DedupPass {
     fn name(&self) -> &'static str {
-        "dedup"
+        super::PassId::Dedup.name()
     }
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {

@@ -1,4 +1,5 @@
-//! The cleaning passes, one module each, in pipeline order.
+//! The cleaning passes, one module each, and [`PassId`]: the one place
+//! that says which passes exist, their order and how each is built.
 //!
 //! | pass | what it does | held bytes |
 //! |---|---|---|
@@ -21,3 +22,176 @@ pub mod punct;
 pub mod rejoin;
 pub mod script;
 pub mod unicode;
+
+use crate::config::{CleanConfig, OutputMode};
+use crate::error::Error;
+use crate::pass::Pass;
+use crate::Opencc;
+
+/// Every pass, in pipeline order. The pipeline, the property tests, the
+/// benches, the fuzz targets and corpus mode all take the order and the
+/// names from here: adding a pass means a module, a variant here, its
+/// config field, and a line in [`PassId::build`].
+///
+/// ```
+/// use zhclean::passes::PassId;
+/// let names: Vec<_> = PassId::ALL.iter().map(|p| p.name()).collect();
+/// assert_eq!(names[0], "unicode");
+/// assert_eq!(PassId::from_name("dedup"), Some(PassId::Dedup));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PassId {
+    /// [`unicode`]
+    Unicode,
+    /// [`pinyin`]
+    Pinyin,
+    /// [`script`]
+    Script,
+    /// [`chrome`]
+    Chrome,
+    /// [`caption`]
+    Caption,
+    /// [`rejoin`]
+    Rejoin,
+    /// [`dedup`]
+    Dedup,
+    /// [`punct`]
+    Punct,
+    /// [`paragraphs`]
+    Paragraphs,
+}
+
+impl PassId {
+    /// Every pass, in the order they run.
+    pub const ALL: [PassId; 9] = [
+        PassId::Unicode,
+        PassId::Pinyin,
+        PassId::Script,
+        PassId::Chrome,
+        PassId::Caption,
+        PassId::Rejoin,
+        PassId::Dedup,
+        PassId::Punct,
+        PassId::Paragraphs,
+    ];
+
+    /// The stable snake_case name shared by config, CLI, stats and audit
+    /// records (and returned by the pass's [`Pass::name`]).
+    pub const fn name(self) -> &'static str {
+        match self {
+            PassId::Unicode => "unicode",
+            PassId::Pinyin => "pinyin",
+            PassId::Script => "script",
+            PassId::Chrome => "chrome",
+            PassId::Caption => "caption",
+            PassId::Rejoin => "rejoin",
+            PassId::Dedup => "dedup",
+            PassId::Punct => "punct",
+            PassId::Paragraphs => "paragraphs",
+        }
+    }
+
+    /// The pass of that name.
+    pub fn from_name(name: &str) -> Option<PassId> {
+        PassId::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// Whether `cfg` runs this pass.
+    pub fn enabled(self, cfg: &CleanConfig) -> bool {
+        match self {
+            PassId::Unicode => cfg.unicode.is_some(),
+            PassId::Pinyin => cfg.pinyin,
+            PassId::Script => cfg.script.is_some(),
+            PassId::Chrome => cfg.chrome,
+            PassId::Caption => cfg.caption.is_some(),
+            PassId::Rejoin => cfg.rejoin.is_some(),
+            PassId::Dedup => cfg.dedup.is_some(),
+            PassId::Punct => cfg.punct.is_some(),
+            PassId::Paragraphs => cfg.output == OutputMode::Paragraphs,
+        }
+    }
+
+    /// The passes `cfg` runs, in order.
+    pub fn enabled_in(cfg: &CleanConfig) -> Vec<PassId> {
+        PassId::ALL.into_iter().filter(|p| p.enabled(cfg)).collect()
+    }
+
+    /// A fresh instance with `cfg`'s settings, or `None` when `cfg` does
+    /// not run this pass.
+    pub fn build(self, cfg: &CleanConfig, compiled: &Compiled) -> Option<Box<dyn Pass>> {
+        if !self.enabled(cfg) {
+            return None;
+        }
+        Some(match self {
+            PassId::Unicode => Box::new(unicode::UnicodePass::new(cfg.unicode.clone()?)),
+            PassId::Pinyin => Box::new(pinyin::PinyinPass::new()),
+            PassId::Script => {
+                let max = cfg.script.as_ref()?.max_ids_hold_bytes;
+                Box::new(script::ScriptPass::new(compiled.opencc.as_ref()?).max_ids_hold(max))
+            }
+            PassId::Chrome => Box::new(chrome::ChromePass::new()),
+            PassId::Caption => Box::new(caption::CaptionPass::with_config(cfg.caption.clone()?)),
+            PassId::Rejoin => Box::new(rejoin::RejoinPass::new(cfg.rejoin.clone()?)),
+            // Dedup asks the caption and chrome rules only when those passes
+            // run (see `dedup::DedupPass::after_passes`).
+            PassId::Dedup => Box::new(
+                dedup::DedupPass::new(cfg.dedup.clone()?)
+                    .after_passes(PassId::Caption.enabled(cfg), PassId::Chrome.enabled(cfg)),
+            ),
+            PassId::Punct => Box::new(punct::PunctPass::new(cfg.punct.clone()?)),
+            PassId::Paragraphs => Box::new(paragraphs::ParagraphsPass::new().max_held(cfg.max_line_bytes)),
+        })
+    }
+}
+
+/// The data passes compile once and share across documents and threads
+/// (the converter's dictionaries). Cheap to clone.
+#[derive(Clone, Debug, Default)]
+pub struct Compiled {
+    opencc: Option<Opencc>,
+}
+
+impl Compiled {
+    /// Compiles what `cfg`'s passes need.
+    ///
+    /// # Errors
+    /// A conversion config that does not load.
+    pub fn new(cfg: &CleanConfig) -> Result<Compiled, Error> {
+        let opencc = match &cfg.script {
+            Some(s) => Some(Opencc::with_options(&s.config, s.include_tofu_risk)?),
+            None => None,
+        };
+        Ok(Compiled { opencc })
+    }
+
+    /// Every pass `cfg` runs, fresh, in order.
+    pub fn chain(&self, cfg: &CleanConfig) -> Vec<Box<dyn Pass>> {
+        PassId::ALL.into_iter().filter_map(|p| p.build(cfg, self)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pass_names_itself_as_the_registry_does() {
+        let cfg = CleanConfig::default();
+        let compiled = Compiled::new(&cfg).unwrap();
+        for id in PassId::ALL {
+            let pass = id.build(&cfg, &compiled).expect("the default runs every pass");
+            assert_eq!(pass.name(), id.name());
+            assert_eq!(PassId::from_name(id.name()), Some(id));
+        }
+        assert_eq!(PassId::from_name("framer"), None);
+    }
+
+    #[test]
+    fn a_pass_left_out_is_not_built() {
+        let cfg = CleanConfig::preset("minimal").unwrap();
+        let compiled = Compiled::new(&cfg).unwrap();
+        assert_eq!(PassId::enabled_in(&cfg), vec![PassId::Unicode]);
+        assert_eq!(compiled.chain(&cfg).len(), 1);
+        assert!(PassId::Script.build(&cfg, &compiled).is_none());
+    }
+}

@@ -23,6 +23,14 @@
 use crate::error::Error;
 use crate::pass::{CapOnce, Out, Pass};
 
+/// Reason code: a blank line between paragraphs dropped.
+pub const BLANK_LINE: &str = "blank_line";
+
+/// Reason code: a `'\n'` added after the document's last paragraph.
+/// Corpus mode undoes it (and its edit) for a JSONL text field that had
+/// none.
+pub const FINAL_NEWLINE: &str = "final_newline";
+
 /// Trailing whitespace held between pieces of one long line, at most, by
 /// default.
 pub const MAX_HELD_WS: usize = 1024;
@@ -62,7 +70,7 @@ impl ParagraphsPass {
 
 impl Pass for ParagraphsPass {
     fn name(&self) -> &'static str {
-        "paragraphs"
+        super::PassId::Paragraphs.name()
     }
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
@@ -82,7 +90,7 @@ impl Pass for ParagraphsPass {
                     // A blank line (or the blank end of a line whose
                     // leading pieces were all whitespace).
                     if out.auditing() {
-                        out.edit_abs(at, seg, "", "blank_line");
+                        out.edit_abs(at, seg, "", BLANK_LINE);
                     }
                     continue;
                 }
@@ -141,7 +149,7 @@ impl Pass for ParagraphsPass {
         if !self.at_line_start {
             if out.auditing() {
                 let at = out.base();
-                out.edit_abs(at, "", "\n", "final_newline");
+                out.edit_abs(at, "", "\n", FINAL_NEWLINE);
             }
             out.text().push('\n');
         }

@@ -294,7 +294,7 @@ impl PinyinPass {
 
 impl Pass for PinyinPass {
     fn name(&self) -> &'static str {
-        "pinyin"
+        super::PassId::Pinyin.name()
     }
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {

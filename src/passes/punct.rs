@@ -332,7 +332,7 @@ impl LinePass for PunctPass {
 
 impl Pass for PunctPass {
     fn name(&self) -> &'static str {
-        "punct"
+        super::PassId::Punct.name()
     }
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {

@@ -428,7 +428,7 @@ impl LinePass for RejoinPass {
 
 impl Pass for RejoinPass {
     fn name(&self) -> &'static str {
-        "rejoin"
+        super::PassId::Rejoin.name()
     }
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {

@@ -190,7 +190,7 @@ fn ids_operator_near_end(s: &str) -> bool {
 
 impl Pass for ScriptPass {
     fn name(&self) -> &'static str {
-        "script"
+        super::PassId::Script.name()
     }
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {

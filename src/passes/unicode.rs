@@ -270,7 +270,7 @@ fn nfc_stable(c: char) -> bool {
 
 impl Pass for UnicodePass {
     fn name(&self) -> &'static str {
-        "unicode"
+        super::PassId::Unicode.name()
     }
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
