@@ -65,7 +65,7 @@ pub struct CleanConfig {
     /// Make reaching any cap an [`ErrorKind::Cap`](crate::ErrorKind::Cap)
     /// error naming it, instead of going on with less context. Default off:
     /// every cap bounds how far a pass looks (see
-    /// [`CapHit`](crate::pass::CapHit)), reaching one loses nothing, and it
+    /// [`CapHit`](crate::CapHit)), reaching one loses nothing, and it
     /// is still reported to the audit and by the CLI.
     pub strict_caps: bool,
 }

@@ -56,12 +56,14 @@
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
+pub mod audit;
 mod config;
 #[cfg(feature = "corpus")]
 pub mod corpus;
 pub mod dict;
 mod error;
 mod layout;
+pub mod lines;
 pub mod pass;
 pub mod passes;
 mod pipeline;
@@ -69,10 +71,11 @@ pub mod stream;
 pub mod testing;
 mod text;
 
+pub use audit::{Audit, CapHit, Edit, EditLog, NoAudit, OwnedEdit};
 pub use config::{CleanConfig, OutputMode, PunctConfig, ScriptConfig, UnicodeConfig, MIN_LINE_BYTES, PRESETS};
 pub use dict::opencc::{Opencc, OpenccStream, CONFIG_NAMES};
 pub use error::{Error, ErrorKind, Location};
-pub use pass::{Audit, CapHit, Edit, EditLog, NoAudit, Out, OwnedEdit, Pass};
+pub use pass::{Out, Pass};
 pub use passes::caption::CaptionConfig;
 pub use passes::dedup::DedupConfig;
 pub use passes::rejoin::RejoinConfig;

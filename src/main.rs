@@ -529,7 +529,7 @@ fn explain(args: &Args, line: u64) -> Result<(), Failure> {
     let (mut out, mut log) = (String::new(), EditLog::default());
     stream.push_audited(text.as_bytes(), &mut out, &mut log).map_err(describe)?;
     stream.finish_audited(&mut out, &mut log).map_err(describe)?;
-    let mut edits = audit::map_to_input(&stream.pass_names(), log.edits);
+    let mut edits = zhclean::audit::map_to_input(&stream.pass_names(), log.edits);
     // In document order (the trail itself is in pass order).
     edits.sort_by_key(|m| (m.input_byte, m.step));
     let color = io::stdout().is_terminal();

@@ -3,9 +3,10 @@
 use std::io::{self, Read, Write};
 use std::sync::Arc;
 
+use crate::audit::{Audit, CapHit, CapOnce, NoAudit};
 use crate::config::{CleanConfig, OutputMode};
 use crate::error::Error;
-use crate::pass::{Audit, CapHit, CapOnce, NoAudit, Out, Pass};
+use crate::pass::{Out, Pass};
 use crate::passes;
 use crate::stream::framer::Framer;
 

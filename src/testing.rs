@@ -6,8 +6,9 @@
 //!   splits with empty pushes between, reads of 1, 2, 3 and 7 bytes) and
 //!   checks that the output is the same every time and that the stream
 //!   never holds more than a stated bound.
-//! * [`rebuild_input`] undoes one pass's [`OwnedEdit`]s on its output, to
-//!   check that nothing was lost outside what the pass reported.
+//! * [`rebuild_input`] (from [`crate::audit`]) undoes one pass's
+//!   [`OwnedEdit`](crate::OwnedEdit)s on its output, to check that nothing
+//!   was lost outside what the pass reported.
 //!
 //! ```
 //! use zhclean::{testing::ChunkTester, Cleaner};
@@ -18,8 +19,9 @@
 
 use std::io::Read;
 
-use crate::pass::OwnedEdit;
 use crate::pipeline::Stream;
+
+pub use crate::audit::rebuild_input;
 
 /// Runs an input through every chunking; see the module docs.
 pub struct ChunkTester<F: Fn() -> Stream> {
@@ -167,50 +169,6 @@ impl SplitMix {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-}
-
-/// Rebuilds a pass's input for one document from its output and its edits
-/// (all from that one pass, in any order).
-///
-/// # Errors
-/// A description of the first edit whose `after` text is not where the
-/// edit says, or edits that overlap: the audit does not explain the output.
-///
-/// ```
-/// use zhclean::pass::OwnedEdit;
-/// let edits = vec![OwnedEdit { pass: "punct", byte: 3, before: " ".into(), after: "".into(), reason: "space_in_body" }];
-/// assert_eq!(zhclean::testing::rebuild_input("在洛阳", &edits).unwrap(), "在 洛阳");
-/// ```
-pub fn rebuild_input(output: &str, edits: &[OwnedEdit]) -> Result<String, String> {
-    let mut edits: Vec<&OwnedEdit> = edits.iter().collect();
-    edits.sort_by_key(|e| e.byte);
-    let mut rebuilt = String::with_capacity(output.len());
-    let (mut in_pos, mut out_pos) = (0u64, 0usize);
-    for e in edits {
-        if e.byte < in_pos {
-            return Err(format!("edit at byte {} overlaps the previous one (ends at {in_pos})", e.byte));
-        }
-        let same = (e.byte - in_pos) as usize;
-        let end = out_pos + same;
-        let Some(unchanged) = output.get(out_pos..end) else {
-            return Err(format!("edit at byte {}: output too short", e.byte));
-        };
-        rebuilt.push_str(unchanged);
-        if output.get(end..end + e.after.len()) != Some(e.after.as_str()) {
-            return Err(format!(
-                "edit at byte {} ({}): expected {:?} in the output at {end}, found {:?}",
-                e.byte,
-                e.reason,
-                e.after,
-                output.get(end..(end + e.after.len()).min(output.len()))
-            ));
-        }
-        rebuilt.push_str(&e.before);
-        out_pos = end + e.after.len();
-        in_pos = e.byte + e.before.len() as u64;
-    }
-    rebuilt.push_str(output.get(out_pos..).ok_or("edits run past the output")?);
-    Ok(rebuilt)
 }
 
 /// Runs one pass over `input` as a single document (one push, then

@@ -3,7 +3,7 @@
 //! documented result, and the invariants that hold for every input
 //! (chunking does not matter; nothing is lost outside reported edits).
 
-use zhclean::corpus::audit::{map_to_input, rebuild};
+use zhclean::audit::{map_to_input, rebuild};
 use zhclean::{Cleaner, EditLog, ErrorKind};
 
 fn cleaner() -> Cleaner {

@@ -47,8 +47,8 @@ pub fn check(data: &[u8], make: impl Fn(usize) -> Stream, single_pass: bool) {
     let rebuilt = if single_pass {
         rebuild_input(&out, &log.edits).expect("edits match the output")
     } else {
-        let mapped = zhclean::corpus::audit::map_to_input(&names, log.edits);
-        zhclean::corpus::audit::rebuild(&out, &mapped).expect("edits match the output")
+        let mapped = zhclean::audit::map_to_input(&names, log.edits);
+        zhclean::audit::rebuild(&out, &mapped).expect("edits match the output")
     };
     assert_eq!(rebuilt, text, "edits do not explain the output");
 }

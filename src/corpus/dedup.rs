@@ -51,9 +51,9 @@ use std::sync::OnceLock;
 
 use xxhash_rust::xxh3::xxh3_128;
 
-use super::audit::{back_through, MappedEdit, Spans};
+use crate::audit::{back_through, MappedEdit, Spans};
 use crate::error::Error;
-use crate::pass::OwnedEdit;
+use crate::OwnedEdit;
 
 /// The key version; see the module docs.
 pub const KEY_VERSION: u32 = 1;

@@ -35,12 +35,13 @@ use std::sync::Mutex;
 
 use serde::Serialize;
 
+use crate::audit::MappedEdit;
+use crate::audit::{Audit, CapHit, Edit, EditLog};
 use crate::error::{Error, ErrorKind, Location};
-use crate::pass::{Audit, CapHit, Edit, EditLog};
 use crate::passes::paragraphs::FINAL_NEWLINE;
 use crate::passes::PassId;
 use crate::pipeline::{Cleaner, Stream, Tail};
-use audit::{MappedEdit, PassCounts};
+use audit::PassCounts;
 use dedup::{CorpusDedup, CorpusDedupConfig};
 
 /// The text field of one JSONL record, decoded by the rules corpus mode
@@ -498,7 +499,7 @@ impl Corpus {
         let TextRun { output, mut out, mut sum, progress, .. } = text;
         let mut prog = Progress { records: 0, bytes: sum.bytes_in };
         state.note_caps(&log.log.caps, name, None);
-        let mut edits = if log.edits { audit::map_to_input(&ctx.pass_names, log.log.edits) } else { Vec::new() };
+        let mut edits = if log.edits { crate::audit::map_to_input(&ctx.pass_names, log.log.edits) } else { Vec::new() };
         if let (Some(d), Some(k)) = (&mut state.dedup, &ctx.keyer) {
             let keys = k.paragraph_keys(&out);
             d.apply(&mut out, &keys, ctx.pass_names.len(), &mut edits).map_err(located)?;
@@ -968,9 +969,9 @@ impl Ctx {
                 _ => tail_edit = Some(text.len() as u64),
             }
         }
-        let mut edits = if collect { audit::map_to_input(&self.pass_names, log_edits) } else { Vec::new() };
+        let mut edits = if collect { crate::audit::map_to_input(&self.pass_names, log_edits) } else { Vec::new() };
         if let (Some(byte), true) = (tail_edit, collect) {
-            let input_byte = audit::back_through(&audit::Spans::for_steps(&edits, steps), byte);
+            let input_byte = crate::audit::back_through(&crate::audit::Spans::for_steps(&edits, steps), byte);
             edits.push(MappedEdit {
                 step: steps,
                 edit: crate::OwnedEdit {

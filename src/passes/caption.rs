@@ -33,11 +33,12 @@
 //! assert_eq!(c.clean(page), "近两年，我市抓产业下足了功夫。\n正文继续。\n");
 //! ```
 
-use crate::error::Error;
+use crate::audit::CapOnce;
 use crate::layout::credit::{ends_in_credit, ends_with_caption_marker, is_credit_line, visible_chars};
 use crate::layout::marks::{jump_bounds, photo_note_at_end};
 use crate::layout::patterns::PATTERNS;
-use crate::pass::{CapOnce, LineBuffer, LinePass, Out, Pass, Seg};
+use crate::lines::{LineBuffer, LinePass, Seg};
+use crate::pass::Out;
 use crate::text::{ends_sentence, is_han, SENTENCE_END};
 
 pub use crate::layout::credit::MAX_CAPTION_CHARS;
@@ -326,43 +327,38 @@ impl CaptionPass {
 }
 
 impl LinePass for CaptionPass {
+    fn name(&self) -> &'static str {
+        super::PassId::Caption.name()
+    }
+
     fn line_buffer(&mut self) -> &mut LineBuffer {
         &mut self.lines
+    }
+
+    fn buffered(&self) -> usize {
+        self.lines.held_bytes()
     }
 
     fn line(&mut self, text: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
         self.judge(text, at, seg, out);
     }
-}
 
-impl Pass for CaptionPass {
-    fn name(&self) -> &'static str {
-        super::PassId::Caption.name()
-    }
-
-    fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
-        self.push_lines(input, out);
-        Ok(())
-    }
-
-    fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
-        self.finish_lines(out);
+    fn end_document(&mut self, out: &mut Out<'_>) {
         self.release_held(out);
         self.blanks = 0;
         self.prev = Prev::Other;
         self.cap.reset();
-        Ok(())
     }
 
-    fn held_bytes(&self) -> usize {
-        self.lines.held_bytes() + self.held.as_ref().map_or(0, |(l, _, _)| l.len())
+    fn held_besides_lines(&self) -> usize {
+        self.held.as_ref().map_or(0, |(l, _, _)| l.len())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pass::EditLog;
+    use crate::audit::EditLog;
 
     fn run(input: &str) -> (String, EditLog) {
         crate::testing::run_pass(&mut CaptionPass::new(), input)

@@ -23,9 +23,9 @@
 //! assert_eq!(c.clean(page), "市长调研科技园。\n");
 //! ```
 
-use crate::error::Error;
 use crate::layout::chrome::{classify, Kind};
-use crate::pass::{LineBuffer, LinePass, Out, Pass, Seg};
+use crate::lines::{LineBuffer, LinePass, Seg};
+use crate::pass::Out;
 
 pub use crate::layout::chrome::MAX_CHROME_CHARS;
 
@@ -79,40 +79,32 @@ impl ChromePass {
 }
 
 impl LinePass for ChromePass {
+    fn name(&self) -> &'static str {
+        super::PassId::Chrome.name()
+    }
+
     fn line_buffer(&mut self) -> &mut LineBuffer {
         &mut self.lines
+    }
+
+    fn buffered(&self) -> usize {
+        self.lines.held_bytes()
     }
 
     fn line(&mut self, text: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
         self.judge(text, at, seg, out);
     }
-}
 
-impl Pass for ChromePass {
-    fn name(&self) -> &'static str {
-        super::PassId::Chrome.name()
-    }
-
-    fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
-        self.push_lines(input, out);
-        Ok(())
-    }
-
-    fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
-        self.finish_lines(out);
+    fn end_document(&mut self, out: &mut Out<'_>) {
+        let _ = out;
         *self = ChromePass::new();
-        Ok(())
-    }
-
-    fn held_bytes(&self) -> usize {
-        self.lines.held_bytes()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pass::EditLog;
+    use crate::audit::EditLog;
 
     fn run(input: &str) -> (String, EditLog) {
         crate::testing::run_pass(&mut ChromePass::new(), input)

@@ -44,8 +44,9 @@
 //! assert_eq!(c.clean(doc), "市科技局赴陈列室开展主题党日活动并参观学习\n正文。\n");
 //! ```
 
-use crate::error::Error;
-use crate::pass::{CapOnce, LineBuffer, LinePass, Out, Pass, Seg};
+use crate::audit::CapOnce;
+use crate::lines::{LineBuffer, LinePass, Seg};
+use crate::pass::Out;
 use crate::text::{is_han, SENTENCE_END};
 
 /// Settings of the `dedup` pass.
@@ -457,21 +458,23 @@ impl DedupPass {
 }
 
 impl LinePass for DedupPass {
+    fn name(&self) -> &'static str {
+        super::PassId::Dedup.name()
+    }
+
     fn line_buffer(&mut self) -> &mut LineBuffer {
         &mut self.lines
+    }
+
+    fn buffered(&self) -> usize {
+        self.lines.held_bytes()
     }
 
     fn line(&mut self, text: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
         self.judge(text, at, seg, out);
     }
-}
 
-impl Pass for DedupPass {
-    fn name(&self) -> &'static str {
-        super::PassId::Dedup.name()
-    }
-
-    fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
+    fn before_push(&mut self, input: &str) {
         if self.windows.is_empty() {
             // About one window per character (3 bytes) of this push, up to
             // 2^15: growing from empty otherwise rehashes a dozen times per
@@ -480,27 +483,20 @@ impl Pass for DedupPass {
             // per character on a long document than on a short one.
             self.windows.reserve((input.len() / 3).min(self.cfg.max_windows).min(1 << 15));
         }
-        self.push_lines(input, out);
-        Ok(())
     }
 
-    fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
-        self.finish_lines(out);
+    fn end_document(&mut self, out: &mut Out<'_>) {
+        let _ = out;
         self.paragraphs.clear();
         self.windows.clear();
         self.cap.reset();
-        Ok(())
-    }
-
-    fn held_bytes(&self) -> usize {
-        self.lines.held_bytes()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pass::EditLog;
+    use crate::audit::EditLog;
 
     fn run(input: &str) -> (String, EditLog) {
         crate::testing::run_pass(&mut DedupPass::new(DedupConfig::default()), input)

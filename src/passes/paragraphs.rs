@@ -20,8 +20,9 @@
 //! assert_eq!(c.clean("\u{a0}\u{a0}第一段\n\n \n  第二段  "), "第一段\n第二段\n");
 //! ```
 
+use crate::audit::CapOnce;
 use crate::error::Error;
-use crate::pass::{CapOnce, Out, Pass};
+use crate::pass::{Out, Pass};
 
 /// Reason code: a blank line between paragraphs dropped.
 pub const BLANK_LINE: &str = "blank_line";
@@ -165,7 +166,7 @@ impl Pass for ParagraphsPass {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pass::EditLog;
+    use crate::audit::EditLog;
 
     fn run(pushes: &[&str]) -> (String, EditLog) {
         let mut p = ParagraphsPass::new();

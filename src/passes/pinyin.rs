@@ -349,7 +349,7 @@ impl Pass for PinyinPass {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pass::EditLog;
+    use crate::audit::EditLog;
 
     fn run(input: &str) -> (String, EditLog) {
         crate::testing::run_pass(&mut PinyinPass::new(), input)

@@ -46,8 +46,8 @@
 //! ```
 
 use crate::config::PunctConfig;
-use crate::error::Error;
-use crate::pass::{LineBuffer, LinePass, Out, Pass, Seg};
+use crate::lines::{LineBuffer, LinePass, Seg};
+use crate::pass::Out;
 use crate::text::is_han;
 
 /// The punctuation and spacing pass. See the module docs.
@@ -321,32 +321,20 @@ impl PunctPass {
 }
 
 impl LinePass for PunctPass {
-    fn line_buffer(&mut self) -> &mut LineBuffer {
-        &mut self.lines
-    }
-
-    fn line(&mut self, text: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
-        self.convert_line(text, at, seg != Seg::Line, out);
-    }
-}
-
-impl Pass for PunctPass {
     fn name(&self) -> &'static str {
         super::PassId::Punct.name()
     }
 
-    fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
-        self.push_lines(input, out);
-        Ok(())
+    fn line_buffer(&mut self) -> &mut LineBuffer {
+        &mut self.lines
     }
 
-    fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
-        self.finish_lines(out);
-        Ok(())
-    }
-
-    fn held_bytes(&self) -> usize {
+    fn buffered(&self) -> usize {
         self.lines.held_bytes()
+    }
+
+    fn line(&mut self, text: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
+        self.convert_line(text, at, seg != Seg::Line, out);
     }
 }
 
@@ -684,7 +672,7 @@ fn spaces_han_from_latin(chars: &[char]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pass::EditLog;
+    use crate::audit::EditLog;
 
     fn run_cfg(input: &str, cfg: PunctConfig) -> (String, EditLog) {
         crate::testing::run_pass(&mut PunctPass::new(cfg), input)

@@ -45,9 +45,10 @@
 //! );
 //! ```
 
+use crate::audit::CapOnce;
 use crate::dict::words;
-use crate::error::Error;
-use crate::pass::{CapOnce, LineBuffer, LinePass, Out, Pass, Seg};
+use crate::lines::{LineBuffer, LinePass, Seg};
+use crate::pass::Out;
 use crate::text::{is_han, visible_at_least, PROSE_MARKS, SENTENCE_END};
 
 /// Settings of the `rejoin` pass.
@@ -417,42 +418,37 @@ impl RejoinPass {
 }
 
 impl LinePass for RejoinPass {
+    fn name(&self) -> &'static str {
+        super::PassId::Rejoin.name()
+    }
+
     fn line_buffer(&mut self) -> &mut LineBuffer {
         &mut self.lines
+    }
+
+    fn buffered(&self) -> usize {
+        self.lines.held_bytes()
     }
 
     fn line(&mut self, text: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
         self.judge(text, at, seg, out);
     }
-}
 
-impl Pass for RejoinPass {
-    fn name(&self) -> &'static str {
-        super::PassId::Rejoin.name()
-    }
-
-    fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
-        self.push_lines(input, out);
-        Ok(())
-    }
-
-    fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
-        self.finish_lines(out);
+    fn end_document(&mut self, out: &mut Out<'_>) {
         self.flush(out);
         self.prev_para.clear();
         self.cap.reset();
-        Ok(())
     }
 
-    fn held_bytes(&self) -> usize {
-        self.lines.held_bytes() + self.open.as_ref().map_or(0, |(p, b)| p.len() + b.len())
+    fn held_besides_lines(&self) -> usize {
+        self.open.as_ref().map_or(0, |(p, b)| p.len() + b.len())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pass::EditLog;
+    use crate::audit::EditLog;
 
     fn run(input: &str) -> (String, EditLog) {
         crate::testing::run_pass(&mut RejoinPass::new(RejoinConfig::default()), input)

@@ -27,9 +27,10 @@
 //! assert_eq!(c.clean("省委常委、市委書記江凌蒞臨洛陽\n"), "省委常委、市委书记江凌莅临洛阳\n");
 //! ```
 
+use crate::audit::CapOnce;
 use crate::dict::opencc::{is_ids_operator, Opencc, OpenccStream};
 use crate::error::Error;
-use crate::pass::{CapOnce, Out, Pass};
+use crate::pass::{Out, Pass};
 
 /// The default of [`ScriptConfig::max_ids_hold_bytes`](crate::ScriptConfig).
 pub const MAX_IDS_HOLD: usize = 1 << 20;

@@ -296,7 +296,7 @@ impl Pass for UnicodePass {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pass::EditLog;
+    use crate::audit::EditLog;
 
     fn run(input: &str) -> (String, EditLog) {
         crate::testing::run_pass(&mut UnicodePass::new(UnicodeConfig::default()), input)
