@@ -355,6 +355,36 @@ pub(crate) fn is_ids_operator(c: char) -> bool {
     ids_arity(c) > 0
 }
 
+/// Whether an ideographic description sequence may still be open at the
+/// end of `s` (an IDS operator among its last 64 characters, an IDS's
+/// longest): the script pass holds such lines until it is known whole.
+pub(crate) fn ids_operator_near_end(s: &str) -> bool {
+    s.chars().rev().take(64).any(is_ids_operator)
+}
+
+/// Where converted-only text may be cut at or after byte `min` of `text`:
+/// after a line end with no IDS operator (U+2FF0..U+2FFF; the test takes
+/// U+2FC0..U+2FFF) in the 256 bytes before it. An ideographic description
+/// sequence is at most 64 code points and may run across a line end
+/// (OpenCC takes any character as an operand); no dictionary key holds a
+/// line end. A fresh converter after such a cut gives what the one before
+/// it would have. The last such cut, so chunks are as long as the text
+/// allows.
+pub(crate) fn safe_cut(text: &str, min: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut end = b.len();
+    while let Some(nl) = memchr::memrchr(b'\n', &b[..end]) {
+        if nl + 1 < min {
+            return None;
+        }
+        if memchr::memmem::find(&b[nl.saturating_sub(256)..nl], b"\xE2\xBF").is_none() {
+            return Some(nl + 1);
+        }
+        end = nl;
+    }
+    None
+}
+
 #[derive(Debug, PartialEq, Eq)]
 enum Ids {
     Complete(usize),
@@ -781,6 +811,21 @@ fn chain_into(stages: &mut [StageBuf], input: &str, last: bool, out: &mut String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn conversion_is_cut_only_after_a_line_end_with_no_ids_before_it() {
+        let text = "一行\n二行\n三行";
+        assert_eq!(safe_cut(text, 0), Some("一行\n二行\n".len()), "the last cut");
+        assert_eq!(safe_cut(text, "一行\n二行\n".len() + 1), None, "none at or after min");
+        assert_eq!(safe_cut("没有换行", 0), None);
+        // An IDS operator within 256 bytes before a line end: the sequence
+        // may run on across it.
+        let ids = "一行\n⿰木\n木";
+        assert_eq!(safe_cut(ids, 0), Some("一行\n".len()));
+        let far = format!("⿰木木\n{}\n末", "字".repeat(90));
+        assert_eq!(safe_cut(&far, 0), Some(far.len() - "末".len()));
+        assert!(ids_operator_near_end("⿰木") && !ids_operator_near_end(&format!("⿰{}", "字".repeat(64))));
+    }
 
     #[test]
     fn ids_parsing_follows_opencc() {

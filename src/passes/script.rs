@@ -28,7 +28,7 @@
 //! ```
 
 use crate::audit::CapOnce;
-use crate::dict::opencc::{is_ids_operator, Opencc, OpenccStream};
+use crate::dict::opencc::{ids_operator_near_end, is_ids_operator, Opencc, OpenccStream};
 use crate::error::Error;
 use crate::pass::{Out, Pass};
 
@@ -183,10 +183,6 @@ impl ScriptPass {
             self.convert(&held, start, true, out);
         }
     }
-}
-
-fn ids_operator_near_end(s: &str) -> bool {
-    s.chars().rev().take(64).any(is_ids_operator)
 }
 
 impl Pass for ScriptPass {

@@ -1,0 +1,349 @@
+//! JSONL shards: records read in batches, cleaned by worker threads, and
+//! written back in input order by one writer, which takes every decision
+//! that depends on earlier documents (corpus dedup, stats, audit).
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Read, Write};
+use std::ops::Range;
+use std::sync::mpsc;
+use std::sync::Mutex;
+
+use super::audit;
+use super::collect::Collect;
+use super::json;
+use super::{Corpus, Ctx, Progress, State};
+use crate::audit::{CapHit, EditLog, MappedEdit};
+use crate::error::{Error, ErrorKind, Location};
+use crate::passes::paragraphs::FINAL_NEWLINE;
+use crate::passes::PassId;
+use crate::pipeline::Stream;
+
+/// The audit's name for corpus mode's own step after the passes: taking
+/// off a final `'\n'` that a JSONL text field did not have.
+pub const JSONL_STEP: &str = "jsonl";
+
+/// Records per batch, at most; a batch also ends after [`BATCH_BYTES`].
+const BATCH_RECORDS: usize = 512;
+const BATCH_BYTES: usize = 1 << 20;
+
+struct Record {
+    line: u64,
+    /// Offset of the line in the (decompressed) shard.
+    byte: u64,
+    raw: Vec<u8>,
+}
+
+enum Outcome {
+    Blank { raw: Vec<u8> },
+    Bad { error: Error },
+    Clean(Box<Cleaned>),
+}
+
+struct Cleaned {
+    line: u64,
+    raw: Vec<u8>,
+    value: Range<usize>,
+    id: Option<Range<usize>>,
+    text_in: usize,
+    text: String,
+    /// `raw` with the field replaced, newline-terminated.
+    encoded: Vec<u8>,
+    /// The edits, mapped, when collected.
+    edits: Vec<MappedEdit>,
+    /// Keys of the paragraphs of `text`, when corpus dedup is on.
+    keys: Vec<(u128, Range<usize>)>,
+    /// Caps the document reached.
+    caps: Vec<CapHit>,
+}
+
+impl Corpus {
+    /// Cleans one JSONL shard from `input` into `output`; `name` is used in
+    /// errors and audit records. Audit records (see
+    /// [`audit::write_records`]) go to `audit` when given, which needs
+    /// [`CorpusOptions::collect_edits`].
+    ///
+    /// # Errors
+    /// I/O errors; a bad record (unless `skip_bad`), naming the file, line
+    /// and byte; a record over the size cap; the corpus dedup cap.
+    pub fn run_jsonl<R: BufRead + Send>(
+        &mut self,
+        name: &str,
+        input: R,
+        output: &mut dyn Write,
+        mut audit: Option<&mut (dyn Write + '_)>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<(), Error> {
+        let threads = self.ctx.opts.thread_count();
+        let mut reader = Batcher { input, name, line: 0, byte: 0, cap: self.ctx.opts.max_record_bytes, done: false };
+        let mut prog = Progress::default();
+        let (ctx, state) = (&self.ctx, &mut self.state);
+        if threads <= 1 {
+            let mut stream = ctx.cleaner.stream();
+            while let Some(batch) = reader.next_batch()? {
+                let results: Vec<Outcome> = batch.into_iter().map(|r| ctx.process(&mut stream, name, r)).collect();
+                state.write_batch(ctx, name, results, output, &mut audit, &mut prog)?;
+                progress(&prog);
+            }
+            return Ok(());
+        }
+        // Batches in flight at most: one per worker, a queue of one per
+        // worker, and as many again of slack for the reorder buffer.
+        let in_flight = 3 * threads;
+        let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Vec<Record>)>(threads);
+        let job_rx = Mutex::new(job_rx);
+        let (res_tx, res_rx) = mpsc::channel::<(u64, Vec<Outcome>)>();
+        let (tok_tx, tok_rx) = mpsc::sync_channel::<()>(in_flight);
+        for _ in 0..in_flight {
+            tok_tx.send(()).expect("the receiver is alive");
+        }
+        std::thread::scope(|s| -> Result<(), Error> {
+            for _ in 0..threads {
+                let res_tx = res_tx.clone();
+                let job_rx = &job_rx;
+                s.spawn(move || {
+                    let mut stream = ctx.cleaner.stream();
+                    loop {
+                        let job = match job_rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok((id, batch)) = job else { break };
+                        let out: Vec<Outcome> = batch.into_iter().map(|r| ctx.process(&mut stream, name, r)).collect();
+                        if res_tx.send((id, out)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(res_tx);
+            let read = s.spawn(move || -> Result<(), Error> {
+                let mut id = 0;
+                while tok_rx.recv().is_ok() {
+                    let Some(batch) = reader.next_batch()? else { break };
+                    if job_tx.send((id, batch)).is_err() {
+                        break;
+                    }
+                    id += 1;
+                }
+                Ok(())
+            });
+            // The writer: results in input order. Returning early drops the
+            // receivers, which stops the reader and the workers.
+            let mut pending: BTreeMap<u64, Vec<Outcome>> = BTreeMap::new();
+            let mut next = 0;
+            let written = (|| -> Result<(), Error> {
+                for (id, out) in res_rx {
+                    pending.insert(id, out);
+                    while let Some(batch) = pending.remove(&next) {
+                        state.write_batch(ctx, name, batch, output, &mut audit, &mut prog)?;
+                        progress(&prog);
+                        next += 1;
+                        // The reader may have stopped; a closed channel is fine.
+                        let _ = tok_tx.send(());
+                    }
+                }
+                Ok(())
+            })();
+            drop(tok_tx);
+            let read = read.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            // An error in an earlier record wins over a read error after it.
+            written.and(read)
+        })
+    }
+}
+
+impl Ctx {
+    /// Corpus dedup's audit step in JSONL: after the passes and the JSONL
+    /// final-newline step.
+    fn dedup_step(&self) -> usize {
+        self.pass_names.len() + 1
+    }
+
+    fn process(&self, stream: &mut Stream, name: &str, r: Record) -> Outcome {
+        let first = r.raw.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\r'));
+        if first.is_none() {
+            return Outcome::Blank { raw: r.raw };
+        }
+        let loc = |column: Option<usize>| Location {
+            source: Some(name.to_string()),
+            line: r.line,
+            byte: r.byte + column.unwrap_or(0) as u64,
+        };
+        let found = match json::locate(&r.raw, &self.opts.field) {
+            Ok(f) => f,
+            Err(b) => return Outcome::Bad { error: Error::new(ErrorKind::BadRecord, b.message).at(loc(b.column)) },
+        };
+        let mut text = String::with_capacity(found.text.len() + 16);
+        let collect = self.opts.collect_edits;
+        let mut sink = Collect::new(collect, self.opts.max_audit_edits);
+        let run = stream
+            .push_audited(found.text.as_bytes(), &mut text, &mut sink)
+            .and_then(|()| stream.finish_audited(&mut text, &mut sink))
+            .and_then(|()| sink.check());
+        let EditLog { edits: mut log_edits, caps } = sink.log;
+        if let Err(e) = run {
+            return Outcome::Bad { error: e.with_source(format!("{name}: line {}", r.line)) };
+        }
+        // A JSONL text field conventionally has no final newline; keep the
+        // input's convention rather than the paragraph mode's. When the
+        // pipeline added it, its edit goes too; when the '\n' was the
+        // input's (the last line was removed), taking it is an edit of its
+        // own, the step after the passes.
+        let steps = self.pass_names.len();
+        let mut tail_edit = None;
+        if !found.text.ends_with('\n') && text.ends_with('\n') {
+            text.pop();
+            match log_edits.iter().rposition(|e| e.after == "\n" && e.reason == FINAL_NEWLINE) {
+                Some(i) if log_edits[i].pass == PassId::Paragraphs.name() => {
+                    log_edits.remove(i);
+                }
+                _ => tail_edit = Some(text.len() as u64),
+            }
+        }
+        let mut edits = if collect { crate::audit::map_to_input(&self.pass_names, log_edits) } else { Vec::new() };
+        if let (Some(byte), true) = (tail_edit, collect) {
+            let input_byte = crate::audit::back_through(&crate::audit::Spans::for_steps(&edits, steps), byte);
+            edits.push(MappedEdit {
+                step: steps,
+                edit: crate::OwnedEdit {
+                    pass: JSONL_STEP,
+                    byte,
+                    before: "\n".into(),
+                    after: String::new(),
+                    reason: FINAL_NEWLINE,
+                },
+                input_byte,
+            });
+        }
+        let keys = match &self.keyer {
+            Some(k) => k.paragraph_keys(&text),
+            None => Vec::new(),
+        };
+        let mut encoded = Vec::with_capacity(r.raw.len() + 16);
+        json::splice(&r.raw, &found.value, &text, &mut encoded);
+        encoded.push(b'\n');
+        Outcome::Clean(Box::new(Cleaned {
+            line: r.line,
+            value: found.value,
+            id: found.id,
+            text_in: found.text.len(),
+            text,
+            encoded,
+            edits,
+            keys,
+            caps,
+            raw: r.raw,
+        }))
+    }
+}
+
+impl State {
+    fn write_batch(
+        &mut self,
+        ctx: &Ctx,
+        name: &str,
+        batch: Vec<Outcome>,
+        output: &mut dyn Write,
+        audit: &mut Option<&mut (dyn Write + '_)>,
+        prog: &mut Progress,
+    ) -> Result<(), Error> {
+        for outcome in batch {
+            prog.records += 1;
+            match outcome {
+                Outcome::Blank { raw } => {
+                    self.stats.blank_lines += 1;
+                    self.stats.bytes_in += raw.len() as u64 + 1;
+                    prog.bytes += raw.len() as u64 + 1;
+                    output.write_all(&raw)?;
+                    output.write_all(b"\n")?;
+                    self.stats.bytes_out += raw.len() as u64 + 1;
+                }
+                Outcome::Bad { error } => {
+                    if !ctx.opts.skip_bad || error.kind() != ErrorKind::BadRecord {
+                        return Err(error);
+                    }
+                    self.stats.bad_records += 1;
+                    self.skipped.push(format!("skipped {error}"));
+                }
+                Outcome::Clean(mut c) => {
+                    let len_in = c.raw.len() as u64 + 1;
+                    self.stats.bytes_in += len_in;
+                    prog.bytes += len_in;
+                    if let Some(d) = &mut self.dedup {
+                        let removed = d
+                            .apply(&mut c.text, &c.keys, ctx.dedup_step(), &mut c.edits)
+                            .map_err(|e| e.with_source(format!("{name}: line {}", c.line)))?;
+                        if removed {
+                            c.encoded.clear();
+                            json::splice(&c.raw, &c.value, &c.text, &mut c.encoded);
+                            c.encoded.push(b'\n');
+                        }
+                    }
+                    self.note_caps(&c.caps, name, Some(c.line));
+                    self.stats.documents += 1;
+                    self.stats.text_bytes_in += c.text_in as u64;
+                    self.stats.text_bytes_out += c.text.len() as u64;
+                    self.stats.emptied_documents += u64::from(c.text.is_empty() && c.text_in > 0);
+                    self.stats.bytes_out += c.encoded.len() as u64;
+                    output.write_all(&c.encoded)?;
+                    audit::count(&mut self.stats.passes, c.edits.iter().map(|m| &m.edit));
+                    if let Some(w) = audit.as_deref_mut() {
+                        let id = c.id.as_ref().map(|r| &c.raw[r.clone()]);
+                        audit::write_records(w, audit::DocId { file: name, line: Some(c.line), id }, &c.edits)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Cuts a shard into batches of records.
+struct Batcher<'n, R> {
+    input: R,
+    name: &'n str,
+    line: u64,
+    byte: u64,
+    cap: usize,
+    done: bool,
+}
+
+impl<R: BufRead> Batcher<'_, R> {
+    fn next_batch(&mut self) -> Result<Option<Vec<Record>>, Error> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        while batch.len() < BATCH_RECORDS && bytes < BATCH_BYTES {
+            let mut raw = Vec::new();
+            let n = (&mut self.input)
+                .take(self.cap as u64 + 1)
+                .read_until(b'\n', &mut raw)
+                .map_err(|e| Error::from(e).with_source(self.name.to_string()))?;
+            if n == 0 {
+                self.done = true;
+                break;
+            }
+            self.line += 1;
+            if raw.last() == Some(&b'\n') {
+                raw.pop();
+            } else if raw.len() > self.cap {
+                return Err(Error::cap(format!(
+                    "a record is longer than max_record_bytes ({} bytes); raise it with --max-record-bytes",
+                    self.cap
+                ))
+                .at(Location {
+                    source: Some(self.name.to_string()),
+                    line: self.line,
+                    byte: self.byte,
+                }));
+            }
+            bytes += raw.len();
+            let byte = self.byte;
+            self.byte += n as u64;
+            batch.push(Record { line: self.line, byte, raw });
+        }
+        Ok(if batch.is_empty() { None } else { Some(batch) })
+    }
+}
