@@ -1,0 +1,239 @@
+//! The `zhclean` command: a thin shell over the library. Arguments become a
+//! `CleanConfig` and `CorpusOptions`; plain files are documents cleaned by
+//! `Corpus::run_text`, JSONL shards go through `Corpus::run_jsonl`. No
+//! cleaning logic lives here: only argument parsing, files, progress and
+//! messages.
+
+mod args;
+mod explain;
+mod progress;
+mod staged;
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+use std::time::Instant;
+
+use zhclean::corpus::compress::{self, Compression};
+use zhclean::corpus::{Corpus, Progress};
+use zhclean::{CleanConfig, Cleaner, ErrorKind};
+
+use args::{Args, Command};
+use progress::{Bar, Counting};
+use staged::{write_err, Staged};
+
+/// Why a run failed, by exit code.
+pub(crate) enum Failure {
+    Usage(String),
+    Input(String),
+    Io(String),
+    Cap(String),
+}
+
+pub(crate) fn describe(e: zhclean::Error) -> Failure {
+    match e.kind() {
+        ErrorKind::Io => Failure::Io(e.to_string()),
+        ErrorKind::Config => Failure::Usage(e.to_string()),
+        ErrorKind::Cap => Failure::Cap(e.to_string()),
+        _ => Failure::Input(e.to_string()),
+    }
+}
+
+fn is_broken_pipe(e: &zhclean::Error) -> bool {
+    e.io_error().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+}
+
+pub(crate) fn is_jsonl(args: &Args, path: &Path) -> bool {
+    args.jsonl || compress::is_jsonl_path(path)
+}
+
+/// Cleans every input into `out`, audit records into `audit`.
+fn run_into(
+    args: &Args,
+    corpus: &mut Corpus,
+    out: &mut dyn Write,
+    mut audit: Option<&mut (dyn Write + '_)>,
+) -> Result<(), Failure> {
+    let stdin_only = [PathBuf::from("-")];
+    let files = if args.files.is_empty() { &stdin_only[..] } else { &args.files[..] };
+    let total = files.iter().filter_map(|f| fs::metadata(f).ok()).map(|m| m.len()).sum();
+    let read = Arc::new(AtomicU64::new(0));
+    let mut bar = Bar::new(!args.quiet && io::stderr().is_terminal(), total, read.clone());
+    for f in files {
+        let stdin = f.as_os_str() == "-";
+        let name = if stdin { "<stdin>".to_string() } else { f.display().to_string() };
+        let raw: Box<dyn Read + Send> = if stdin {
+            Box::new(io::stdin())
+        } else {
+            Box::new(File::open(f).map_err(|e| Failure::Io(format!("{name}: cannot open: {e}")))?)
+        };
+        let input = compress::decoder(Counting::new(raw, read.clone()), Compression::from_path(f))
+            .map_err(|e| Failure::Input(format!("{name}: {e}")))?;
+        let mut last = Progress::default();
+        let mut tick = |p: &Progress| {
+            last = *p;
+            bar.draw(p, false);
+        };
+        let result = if is_jsonl(args, f) {
+            corpus.run_jsonl(&name, input, out, audit.as_deref_mut(), &mut tick).map(|()| 0)
+        } else {
+            corpus.run_text(&name, input, out, audit.as_deref_mut(), &mut tick).map(|s| s.replaced)
+        };
+        bar.file_done(&last);
+        let skipped = corpus.take_skipped();
+        if !skipped.is_empty() {
+            bar.clear();
+            for m in skipped.iter().take(20) {
+                eprintln!("zhclean: {m}");
+            }
+            if skipped.len() > 20 {
+                eprintln!("zhclean: {name}: … and {} more skipped records", skipped.len() - 20);
+            }
+        }
+        // A cap reached changes what a pass could judge, never loses text;
+        // say so once per setting (the stats count every document).
+        let notes = corpus.take_cap_notes();
+        if !notes.is_empty() && !args.quiet {
+            bar.clear();
+            for m in &notes {
+                eprintln!("zhclean: warning: {m}");
+            }
+        }
+        match result {
+            Ok(replaced) if replaced > 0 => {
+                bar.clear();
+                eprintln!("zhclean: {name}: replaced {replaced} invalid UTF-8 sequence(s) with U+FFFD");
+            }
+            Ok(_) => {}
+            Err(e) if is_broken_pipe(&e) => return Ok(()),
+            Err(e) => {
+                bar.clear();
+                return Err(describe(e));
+            }
+        }
+    }
+    bar.draw(&Progress::default(), true);
+    bar.clear();
+    Ok(())
+}
+
+fn clean(args: &Args) -> Result<(), Failure> {
+    let start = Instant::now();
+    let cleaner = Cleaner::new(args.config.clone()).map_err(|e| Failure::Usage(e.to_string()))?;
+    let mut corpus = Corpus::new(cleaner, args.corpus.clone());
+    let mut staged = Vec::new();
+    let result = (|| {
+        let mut audit_w = match &args.audit {
+            Some(p) => {
+                let (s, f) = Staged::create(p)?;
+                staged.push(s);
+                Some(compress::encoder(BufWriter::with_capacity(1 << 20, f), Compression::from_path(p)))
+            }
+            None => None,
+        };
+        let audit_dyn = audit_w.as_mut().map(|w| w as &mut (dyn Write + '_));
+        match &args.output {
+            Some(p) => {
+                let (s, f) = Staged::create(p)?;
+                staged.push(s);
+                let mut w = compress::encoder(BufWriter::with_capacity(1 << 20, f), Compression::from_path(p));
+                run_into(args, &mut corpus, &mut w, audit_dyn)?;
+                let name = p.display().to_string();
+                w.finish().and_then(|mut b| b.flush()).map_err(write_err(&name))?;
+            }
+            None => {
+                let mut w = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+                run_into(args, &mut corpus, &mut w, audit_dyn)?;
+                match w.flush() {
+                    Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+                    r => r.map_err(write_err("<stdout>"))?,
+                }
+            }
+        }
+        if let (Some(w), Some(p)) = (audit_w, &args.audit) {
+            let name = p.display().to_string();
+            w.finish().and_then(|mut b| b.flush()).map_err(write_err(&name))?;
+        }
+        if let Some(p) = &args.stats {
+            let (s, f) = Staged::create(p)?;
+            staged.push(s);
+            let v = stats_json(&corpus, args, start.elapsed().as_secs_f64());
+            let mut w = BufWriter::new(f);
+            serde_json::to_writer_pretty(&mut w, &v)
+                .map_err(io::Error::from)
+                .and_then(|()| w.write_all(b"\n"))
+                .and_then(|()| w.flush())
+                .map_err(write_err(&p.display().to_string()))?;
+        }
+        Ok(())
+    })();
+    // On an error the staged files are dropped uncommitted, which removes
+    // them.
+    result?;
+    staged.into_iter().try_for_each(Staged::commit)
+}
+
+/// The `--stats` document: the corpus's counts, then what only the run
+/// knows (time, threads, files) and the corpus dedup set's size.
+fn stats_json(corpus: &Corpus, args: &Args, wall_seconds: f64) -> serde_json::Value {
+    let mut v = serde_json::to_value(corpus.stats()).expect("stats serialize");
+    v["wall_seconds"] = serde_json::json!(wall_seconds);
+    v["threads"] = serde_json::json!(args.corpus.thread_count());
+    v["files"] = serde_json::json!(args.files.len().max(1));
+    if let Some(d) = corpus.dedup_keys() {
+        v["corpus_dedup"] = serde_json::json!({
+            "key_version": zhclean::corpus::dedup::KEY_VERSION,
+            "distinct_keys": d.len(),
+            "memory_bytes": d.memory_bytes(),
+        });
+    }
+    v
+}
+
+/// Every preset, or the one named (a file `--config` reads as it is).
+fn presets(files: &[PathBuf]) -> Result<(), Failure> {
+    let mut o = String::new();
+    let names: Vec<String> = match files {
+        [] => zhclean::PRESETS.iter().map(|s| s.to_string()).collect(),
+        [one] => vec![one.display().to_string()],
+        _ => return Err(Failure::Usage("presets takes at most one NAME".into())),
+    };
+    for name in &names {
+        let cfg = CleanConfig::preset(name).map_err(|e| Failure::Usage(e.to_string()))?;
+        o.push_str(&format!("# ---- preset {name} ----\npreset = {name:?}\n{}\n", cfg.to_toml()));
+    }
+    io::stdout().write_all(o.as_bytes()).map_err(write_err("<stdout>"))
+}
+
+fn main() -> ExitCode {
+    let result = args::parse_args().and_then(|args| {
+        let Some(args) = args else { return Ok(()) };
+        match args.command {
+            Command::Clean => clean(&args),
+            Command::Explain { line } => explain::explain(&args, line),
+            Command::Presets => presets(&args.files),
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(m)) => {
+            eprintln!("zhclean: {m}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(m)) => {
+            eprintln!("zhclean: {m}\nTry 'zhclean --help'.");
+            ExitCode::from(2)
+        }
+        Err(Failure::Io(m)) => {
+            eprintln!("zhclean: {m}");
+            ExitCode::from(3)
+        }
+        Err(Failure::Cap(m)) => {
+            eprintln!("zhclean: {m}");
+            ExitCode::from(4)
+        }
+    }
+}
