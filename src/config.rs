@@ -1,8 +1,9 @@
 //! Configuration as plain data, with presets.
 //!
-//! A [`CleanConfig`] says which passes run and how. Each pass has its own
-//! config struct with public fields, `Default`, and chained by-value
-//! setters; a pass set to `None` does not run. Presets are named starting
+//! A [`CleanConfig`] says which passes run and how. Each pass owns its
+//! config struct (in its module: public fields, `Default`, chained
+//! by-value setters); this module gathers them, one `Option` per pass (a
+//! pass set to `None` does not run), and holds the presets. Presets are named starting
 //! points; change fields on top of them.
 //!
 //! ```
@@ -17,6 +18,14 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::passes::caption::CaptionConfig;
+use crate::passes::chrome::ChromeConfig;
+use crate::passes::dedup::DedupConfig;
+use crate::passes::pinyin::PinyinConfig;
+use crate::passes::punct::PunctConfig;
+use crate::passes::rejoin::RejoinConfig;
+use crate::passes::script::ScriptConfig;
+use crate::passes::unicode::UnicodeConfig;
 
 /// The names [`CleanConfig::preset`] accepts.
 pub const PRESETS: &[&str] = &["default", "ocr-news", "web", "minimal"];
@@ -32,25 +41,28 @@ pub struct CleanConfig {
     /// Unicode cleanup ([`crate::passes::unicode`]); `None` to skip.
     #[serde(with = "pass_switch")]
     pub unicode: Option<UnicodeConfig>,
-    /// Pinyin-annotation stripping ([`crate::passes::pinyin`]).
-    pub pinyin: bool,
+    /// Pinyin-annotation stripping ([`crate::passes::pinyin`]); `None` to
+    /// skip.
+    #[serde(with = "switch")]
+    pub pinyin: Option<PinyinConfig>,
     /// Script conversion ([`crate::passes::script`]); `None` to skip.
     #[serde(with = "pass_switch")]
     pub script: Option<ScriptConfig>,
-    /// Web chrome removal ([`crate::passes::chrome`]).
-    pub chrome: bool,
+    /// Web chrome removal ([`crate::passes::chrome`]); `None` to skip.
+    #[serde(with = "switch")]
+    pub chrome: Option<ChromeConfig>,
     /// Photo captions, credits and page-jump markers
     /// ([`crate::passes::caption`]); `None` to skip.
     #[serde(with = "pass_switch")]
-    pub caption: Option<crate::passes::caption::CaptionConfig>,
+    pub caption: Option<CaptionConfig>,
     /// Paragraphs cut by a column or page end put back together
     /// ([`crate::passes::rejoin`]); `None` to skip.
     #[serde(with = "pass_switch")]
-    pub rejoin: Option<crate::passes::rejoin::RejoinConfig>,
+    pub rejoin: Option<RejoinConfig>,
     /// Repeated paragraphs and spans within a document
     /// ([`crate::passes::dedup`]); `None` to skip.
     #[serde(with = "pass_switch")]
-    pub dedup: Option<crate::passes::dedup::DedupConfig>,
+    pub dedup: Option<DedupConfig>,
     /// Punctuation and spacing ([`crate::passes::punct`]); `None` to skip.
     #[serde(with = "pass_switch")]
     pub punct: Option<PunctConfig>,
@@ -86,9 +98,9 @@ impl Default for CleanConfig {
     fn default() -> CleanConfig {
         CleanConfig {
             unicode: Some(UnicodeConfig::default()),
-            pinyin: true,
+            pinyin: Some(PinyinConfig::default()),
             script: Some(ScriptConfig::default()),
-            chrome: true,
+            chrome: Some(ChromeConfig::default()),
             caption: Some(Default::default()),
             rejoin: Some(Default::default()),
             dedup: Some(Default::default()),
@@ -140,9 +152,9 @@ impl CleanConfig {
     /// Unicode cleanup only, lines kept as they are.
     pub fn minimal() -> CleanConfig {
         CleanConfig {
-            pinyin: false,
+            pinyin: None,
             script: None,
-            chrome: false,
+            chrome: None,
             caption: None,
             rejoin: None,
             dedup: None,
@@ -157,9 +169,9 @@ impl CleanConfig {
     pub fn identity() -> CleanConfig {
         CleanConfig {
             unicode: None,
-            pinyin: false,
+            pinyin: None,
             script: None,
-            chrome: false,
+            chrome: None,
             caption: None,
             rejoin: None,
             dedup: None,
@@ -193,132 +205,6 @@ impl CleanConfig {
     }
 }
 
-/// Settings of the script conversion pass.
-#[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ScriptConfig {
-    /// An OpenCC config name (`t2s`, `s2t`, `s2twp`, …; see
-    /// [`CONFIG_NAMES`](crate::CONFIG_NAMES)). Default `t2s`: corpora are
-    /// usually built in Simplified script, and later passes match
-    /// Simplified patterns.
-    pub config: String,
-    /// Include OpenCC's `may_output_tofu` dictionaries (rare Simplified
-    /// forms common fonts lack), as OpenCC's library does. Default on.
-    pub include_tofu_risk: bool,
-    /// Lines held while an Ideographic Description Sequence may continue
-    /// past a line end, at most; past it they are converted as if the text
-    /// ended there (a cap hit). Default 1 MiB.
-    pub max_ids_hold_bytes: usize,
-}
-
-impl Default for ScriptConfig {
-    fn default() -> ScriptConfig {
-        ScriptConfig::new("t2s")
-    }
-}
-
-impl ScriptConfig {
-    /// Conversion with the named OpenCC config.
-    pub fn new(config: &str) -> ScriptConfig {
-        ScriptConfig { config: config.to_string(), include_tofu_risk: true, max_ids_hold_bytes: 1 << 20 }
-    }
-    /// Sets [`ScriptConfig::include_tofu_risk`].
-    pub fn include_tofu_risk(mut self, on: bool) -> Self {
-        self.include_tofu_risk = on;
-        self
-    }
-}
-
-/// Settings of the Unicode cleanup pass. Every step is on by default.
-#[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct UnicodeConfig {
-    /// Normalize to NFC (also maps CJK compatibility ideographs, which
-    /// have canonical decompositions, to unified ones).
-    pub nfc: bool,
-    /// Map Kangxi radicals and CJK Radicals Supplement characters to the
-    /// equivalent unified ideograph (Unicode's EquivalentUnifiedIdeograph).
-    pub radicals: bool,
-    /// Map full-width ASCII letters, digits and symbols to ASCII, keeping
-    /// the full-width punctuation Chinese uses (`，；：？！（）`).
-    pub fullwidth: bool,
-    /// Remove zero-width characters, BOM, bidi controls, soft hyphens and
-    /// C0/C1 controls other than tab and newline.
-    pub invisible: bool,
-    /// Map NBSP, U+3000 and the other space characters to ASCII space.
-    pub spaces: bool,
-    /// Map CRLF and lone CR to LF.
-    pub newlines: bool,
-}
-
-impl Default for UnicodeConfig {
-    fn default() -> UnicodeConfig {
-        UnicodeConfig { nfc: true, radicals: true, fullwidth: true, invisible: true, spaces: true, newlines: true }
-    }
-}
-
-impl UnicodeConfig {
-    /// Sets [`UnicodeConfig::nfc`].
-    pub fn nfc(mut self, on: bool) -> Self {
-        self.nfc = on;
-        self
-    }
-    /// Sets [`UnicodeConfig::fullwidth`].
-    pub fn fullwidth(mut self, on: bool) -> Self {
-        self.fullwidth = on;
-        self
-    }
-}
-
-/// Settings of the punctuation and spacing pass.
-#[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct PunctConfig {
-    /// ASCII `, ; : ? ! ( )` next to Chinese become full width.
-    pub fullwidth_punct: bool,
-    /// ASCII quotes in Chinese text become paired curly quotes.
-    pub quotes: bool,
-    /// Remove whitespace next to Han characters and CJK punctuation inside
-    /// body paragraphs; collapse runs elsewhere.
-    pub spacing: bool,
-    /// A line with sentence punctuation (other than `、`) and at least this
-    /// many characters, or one that ends a sentence, is a body paragraph.
-    /// Other lines are headline-like and keep the spaces between their
-    /// phrases.
-    pub body_min_chars: usize,
-    /// A line with no sentence punctuation but at least this many
-    /// characters is still a body paragraph.
-    pub body_min_chars_unpunctuated: usize,
-}
-
-impl Default for PunctConfig {
-    fn default() -> PunctConfig {
-        PunctConfig {
-            fullwidth_punct: true,
-            quotes: true,
-            spacing: true,
-            body_min_chars: 20,
-            body_min_chars_unpunctuated: 50,
-        }
-    }
-}
-
-impl PunctConfig {
-    /// Sets [`PunctConfig::spacing`].
-    pub fn spacing(mut self, on: bool) -> Self {
-        self.spacing = on;
-        self
-    }
-    /// Sets [`PunctConfig::quotes`].
-    pub fn quotes(mut self, on: bool) -> Self {
-        self.quotes = on;
-        self
-    }
-}
-
 #[cfg(feature = "config-file")]
 impl CleanConfig {
     /// The configuration as TOML, every setting written out.
@@ -347,7 +233,7 @@ impl CleanConfig {
     ///     quotes = false
     /// "#).unwrap();
     /// assert_eq!(cfg.script.unwrap().config, "s2twp");
-    /// assert!(!cfg.chrome && !cfg.punct.unwrap().quotes);
+    /// assert!(cfg.chrome.is_none() && !cfg.punct.unwrap().quotes);
     /// ```
     ///
     /// # Errors
@@ -434,6 +320,20 @@ mod pass_switch {
 
     pub fn deserialize<'de, T: Deserialize<'de> + Default, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
         d.deserialize_any(SwitchVisitor(std::marker::PhantomData))
+    }
+}
+
+/// Serde for a pass with no settings: `true` when on, `false` when off
+/// (read as [`pass_switch`] reads, so a table is accepted too).
+mod switch {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(v: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bool(v.is_some())
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de> + Default, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
+        super::pass_switch::deserialize(d)
     }
 }
 

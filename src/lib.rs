@@ -72,13 +72,18 @@ pub mod testing;
 mod text;
 
 pub use audit::{Audit, CapHit, Edit, EditLog, NoAudit, OwnedEdit};
-pub use config::{CleanConfig, OutputMode, PunctConfig, ScriptConfig, UnicodeConfig, MIN_LINE_BYTES, PRESETS};
+pub use config::{CleanConfig, OutputMode, MIN_LINE_BYTES, PRESETS};
 pub use dict::opencc::{Opencc, OpenccStream, CONFIG_NAMES};
 pub use error::{Error, ErrorKind, Location};
 pub use pass::{Out, Pass};
 pub use passes::caption::CaptionConfig;
+pub use passes::chrome::ChromeConfig;
 pub use passes::dedup::DedupConfig;
+pub use passes::pinyin::PinyinConfig;
+pub use passes::punct::PunctConfig;
 pub use passes::rejoin::RejoinConfig;
+pub use passes::script::ScriptConfig;
+pub use passes::unicode::UnicodeConfig;
 pub use pipeline::{Cleaner, CleanerBuilder, Stream, Summary};
 
 /// The README's examples run as doctests (they use corpus mode, so with

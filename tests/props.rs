@@ -232,9 +232,9 @@ proptest! {
         let mut cfg = CleanConfig::default();
         let drop = |i: usize| off[i];
         if drop(0) { cfg.unicode = None }
-        if drop(1) { cfg.pinyin = false }
+        if drop(1) { cfg.pinyin = None }
         if drop(2) { cfg.script = None }
-        if drop(3) { cfg.chrome = false }
+        if drop(3) { cfg.chrome = None }
         if drop(4) { cfg.caption = None }
         if drop(5) { cfg.rejoin = None }
         if drop(6) { cfg.dedup = None }
@@ -354,7 +354,7 @@ proptest! {
         // as a line end). Chrome removal drops whole lines by design and is
         // checked by the no-loss property instead.
         let mut cfg = CleanConfig::default();
-        cfg.chrome = false;
+        cfg.chrome = None;
         cfg.dedup = None;
         cfg.caption = None;
         cfg.rejoin = None;

@@ -321,7 +321,7 @@ mod tests {
         // None of the tail passes: before the last.
         let mut cfg = CleanConfig::identity();
         cfg.unicode = Some(Default::default());
-        cfg.pinyin = true;
+        cfg.pinyin = Some(Default::default());
         assert_eq!(split_point(cfg), 1);
     }
 }

@@ -47,6 +47,14 @@ fn reason(kind: Kind) -> &'static str {
     }
 }
 
+/// Settings of the web chrome removal pass: none yet. The pass is on when a
+/// [`CleanConfig`](crate::CleanConfig) holds one; a config file writes it as
+/// `chrome = true` (or `false` for off).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChromeConfig {}
+
 /// See the module docs.
 #[derive(Debug, Default)]
 pub struct ChromePass {

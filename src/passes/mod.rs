@@ -100,9 +100,9 @@ impl PassId {
     pub fn enabled(self, cfg: &CleanConfig) -> bool {
         match self {
             PassId::Unicode => cfg.unicode.is_some(),
-            PassId::Pinyin => cfg.pinyin,
+            PassId::Pinyin => cfg.pinyin.is_some(),
             PassId::Script => cfg.script.is_some(),
-            PassId::Chrome => cfg.chrome,
+            PassId::Chrome => cfg.chrome.is_some(),
             PassId::Caption => cfg.caption.is_some(),
             PassId::Rejoin => cfg.rejoin.is_some(),
             PassId::Dedup => cfg.dedup.is_some(),

@@ -29,7 +29,7 @@
 //! ```
 //! use zhclean::{CleanConfig, Cleaner};
 //! let mut cfg = CleanConfig::minimal();
-//! cfg.pinyin = true;
+//! cfg.pinyin = Some(Default::default());
 //! let c = Cleaner::new(cfg).unwrap();
 //! assert_eq!(c.clean("當(dāng)前位置: 首頁(yè) (上接01版)\n"), "當前位置: 首頁 (上接01版)\n");
 //! ```
@@ -43,6 +43,14 @@ use crate::text::is_han;
 
 /// The longest annotation looked at, in characters (`zhuāng` plus a digit).
 const MAX_SYLLABLE_CHARS: usize = 7;
+
+/// Settings of the pinyin-annotation stripping pass: none yet. The pass is on when a
+/// [`CleanConfig`](crate::CleanConfig) holds one; a config file writes it as
+/// `pinyin = true` (or `false` for off).
+#[non_exhaustive]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PinyinConfig {}
 
 /// See the module docs.
 #[derive(Debug, Default)]

@@ -45,10 +45,56 @@
 //! );
 //! ```
 
-use crate::config::PunctConfig;
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
 use crate::text::is_han;
+
+/// Settings of the punctuation and spacing pass.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PunctConfig {
+    /// ASCII `, ; : ? ! ( )` next to Chinese become full width.
+    pub fullwidth_punct: bool,
+    /// ASCII quotes in Chinese text become paired curly quotes.
+    pub quotes: bool,
+    /// Remove whitespace next to Han characters and CJK punctuation inside
+    /// body paragraphs; collapse runs elsewhere.
+    pub spacing: bool,
+    /// A line with sentence punctuation (other than `、`) and at least this
+    /// many characters, or one that ends a sentence, is a body paragraph.
+    /// Other lines are headline-like and keep the spaces between their
+    /// phrases.
+    pub body_min_chars: usize,
+    /// A line with no sentence punctuation but at least this many
+    /// characters is still a body paragraph.
+    pub body_min_chars_unpunctuated: usize,
+}
+
+impl Default for PunctConfig {
+    fn default() -> PunctConfig {
+        PunctConfig {
+            fullwidth_punct: true,
+            quotes: true,
+            spacing: true,
+            body_min_chars: 20,
+            body_min_chars_unpunctuated: 50,
+        }
+    }
+}
+
+impl PunctConfig {
+    /// Sets [`PunctConfig::spacing`].
+    pub fn spacing(mut self, on: bool) -> Self {
+        self.spacing = on;
+        self
+    }
+    /// Sets [`PunctConfig::quotes`].
+    pub fn quotes(mut self, on: bool) -> Self {
+        self.quotes = on;
+        self
+    }
+}
 
 /// The punctuation and spacing pass. See the module docs.
 #[derive(Debug)]

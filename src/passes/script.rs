@@ -35,6 +35,43 @@ use crate::pass::{Out, Pass};
 /// The default of [`ScriptConfig::max_ids_hold_bytes`](crate::ScriptConfig).
 pub const MAX_IDS_HOLD: usize = 1 << 20;
 
+/// Settings of the script conversion pass.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScriptConfig {
+    /// An OpenCC config name (`t2s`, `s2t`, `s2twp`, …; see
+    /// [`CONFIG_NAMES`](crate::CONFIG_NAMES)). Default `t2s`: corpora are
+    /// usually built in Simplified script, and later passes match
+    /// Simplified patterns.
+    pub config: String,
+    /// Include OpenCC's `may_output_tofu` dictionaries (rare Simplified
+    /// forms common fonts lack), as OpenCC's library does. Default on.
+    pub include_tofu_risk: bool,
+    /// Lines held while an Ideographic Description Sequence may continue
+    /// past a line end, at most; past it they are converted as if the text
+    /// ended there (a cap hit). Default 1 MiB.
+    pub max_ids_hold_bytes: usize,
+}
+
+impl Default for ScriptConfig {
+    fn default() -> ScriptConfig {
+        ScriptConfig::new("t2s")
+    }
+}
+
+impl ScriptConfig {
+    /// Conversion with the named OpenCC config.
+    pub fn new(config: &str) -> ScriptConfig {
+        ScriptConfig { config: config.to_string(), include_tofu_risk: true, max_ids_hold_bytes: 1 << 20 }
+    }
+    /// Sets [`ScriptConfig::include_tofu_risk`].
+    pub fn include_tofu_risk(mut self, on: bool) -> Self {
+        self.include_tofu_risk = on;
+        self
+    }
+}
+
 /// See the module docs.
 #[derive(Debug)]
 pub struct ScriptPass {

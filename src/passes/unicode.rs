@@ -37,7 +37,6 @@ use std::sync::LazyLock;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use crate::config::UnicodeConfig;
 use crate::error::Error;
 use crate::pass::{Out, Pass};
 
@@ -99,6 +98,48 @@ enum Action {
     Keep,
     Drop(&'static str),
     Replace(char, &'static str),
+}
+
+/// Settings of the Unicode cleanup pass. Every step is on by default.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UnicodeConfig {
+    /// Normalize to NFC (also maps CJK compatibility ideographs, which
+    /// have canonical decompositions, to unified ones).
+    pub nfc: bool,
+    /// Map Kangxi radicals and CJK Radicals Supplement characters to the
+    /// equivalent unified ideograph (Unicode's EquivalentUnifiedIdeograph).
+    pub radicals: bool,
+    /// Map full-width ASCII letters, digits and symbols to ASCII, keeping
+    /// the full-width punctuation Chinese uses (`，；：？！（）`).
+    pub fullwidth: bool,
+    /// Remove zero-width characters, BOM, bidi controls, soft hyphens and
+    /// C0/C1 controls other than tab and newline.
+    pub invisible: bool,
+    /// Map NBSP, U+3000 and the other space characters to ASCII space.
+    pub spaces: bool,
+    /// Map CRLF and lone CR to LF.
+    pub newlines: bool,
+}
+
+impl Default for UnicodeConfig {
+    fn default() -> UnicodeConfig {
+        UnicodeConfig { nfc: true, radicals: true, fullwidth: true, invisible: true, spaces: true, newlines: true }
+    }
+}
+
+impl UnicodeConfig {
+    /// Sets [`UnicodeConfig::nfc`].
+    pub fn nfc(mut self, on: bool) -> Self {
+        self.nfc = on;
+        self
+    }
+    /// Sets [`UnicodeConfig::fullwidth`].
+    pub fn fullwidth(mut self, on: bool) -> Self {
+        self.fullwidth = on;
+        self
+    }
 }
 
 /// The Unicode cleanup pass. See the module docs.
