@@ -47,6 +47,7 @@ impl Spans {
 
     /// The spans of steps `0..step` of edits ordered as [`map_to_input`]
     /// returns them.
+    #[cfg(feature = "corpus")]
     pub(crate) fn for_steps(edits: &[MappedEdit], step: usize) -> Vec<Spans> {
         (0..step)
             .map(|s| {

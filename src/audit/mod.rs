@@ -7,6 +7,7 @@ mod map;
 
 use crate::pass::Out;
 
+#[cfg(feature = "corpus")]
 pub(crate) use map::{back_through, Spans};
 pub use map::{map_to_input, rebuild, MappedEdit};
 

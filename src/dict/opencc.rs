@@ -370,6 +370,7 @@ pub(crate) fn ids_operator_near_end(s: &str) -> bool {
 /// line end. A fresh converter after such a cut gives what the one before
 /// it would have. The last such cut, so chunks are as long as the text
 /// allows.
+#[cfg(feature = "corpus")]
 pub(crate) fn safe_cut(text: &str, min: usize) -> Option<usize> {
     let b = text.as_bytes();
     let mut end = b.len();
@@ -812,6 +813,7 @@ fn chain_into(stages: &mut [StageBuf], input: &str, last: bool, out: &mut String
 mod tests {
     use super::*;
 
+    #[cfg(feature = "corpus")]
     #[test]
     fn conversion_is_cut_only_after_a_line_end_with_no_ids_before_it() {
         let text = "一行\n二行\n三行";

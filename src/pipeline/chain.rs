@@ -1,0 +1,134 @@
+//! The passes of a stream and the buffers between them: each push goes
+//! through every pass in turn, and `finish` flushes them in order.
+
+use crate::audit::{Audit, CapHit};
+use crate::error::Error;
+use crate::pass::{Out, Pass};
+
+/// The passes and the buffers between them.
+pub(super) struct Chain {
+    pub(super) passes: Vec<Box<dyn Pass>>,
+    /// `bufs[i]` holds pass `i`'s output between calls (the last pass
+    /// writes straight into the caller's buffer and leaves its own empty).
+    pub(super) bufs: Vec<String>,
+    /// Bytes each pass has received in this document (audit offsets).
+    pub(super) bases: Vec<u64>,
+    /// A cap a pass reaches is an error.
+    pub(super) strict_caps: bool,
+    /// For the head of a split stream: where each push into the passes
+    /// after it would end, as lengths of the caller's `out`.
+    pub(super) ends: Option<Vec<usize>>,
+}
+
+/// The error for a cap reached under `strict_caps`.
+pub(super) fn strict_error(hit: &CapHit, strict: bool) -> Result<(), Error> {
+    if strict {
+        return Err(Error::cap(hit.message()));
+    }
+    Ok(())
+}
+
+/// [`strict_error`] for a cap a pass reached through `o`.
+pub(super) fn cap_error(o: &Out<'_>, strict: bool) -> Result<(), Error> {
+    o.cap_hit().map_or(Ok(()), |hit| strict_error(hit, strict))
+}
+
+impl Chain {
+    /// The chain of `passes`, in order, with empty buffers.
+    pub(super) fn new(passes: Vec<Box<dyn Pass>>) -> Chain {
+        let n = passes.len();
+        Chain { passes, bufs: vec![String::new(); n], bases: vec![0; n], strict_caps: false, ends: None }
+    }
+
+    /// Takes the passes from `at` on into a chain of their own, and starts
+    /// recording in this one where each push into them would end (see
+    /// [`Chain::ends`]).
+    #[cfg(feature = "corpus")]
+    pub(super) fn split_off(&mut self, at: usize) -> Chain {
+        let at = at.min(self.passes.len());
+        let tail = Chain {
+            passes: self.passes.split_off(at),
+            bufs: self.bufs.split_off(at),
+            bases: self.bases.split_off(at),
+            strict_caps: self.strict_caps,
+            ends: None,
+        };
+        self.ends = Some(Vec::new());
+        tail
+    }
+
+    pub(super) fn push(&mut self, input: &str, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        if self.passes.is_empty() {
+            out.push_str(input);
+        } else {
+            self.push_from(0, input, out, audit)?;
+        }
+        self.mark_end(out);
+        Ok(())
+    }
+
+    /// See [`Chain::ends`].
+    fn mark_end(&mut self, out: &str) {
+        if let Some(ends) = &mut self.ends {
+            ends.push(out.len());
+        }
+    }
+
+    /// Pushes `input` into pass `first` and what each pass writes on into
+    /// the next.
+    fn push_from(&mut self, first: usize, input: &str, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        let n = self.passes.len();
+        for i in first..n {
+            let (done, rest) = self.bufs.split_at_mut(i);
+            let inp: &str = if i == first { input } else { &done[i - 1] };
+            let dst: &mut String = if i + 1 == n { &mut *out } else { &mut rest[0] };
+            let pass = &mut self.passes[i];
+            let mut o = Out::new(dst, &mut *audit, pass.name(), self.bases[i]);
+            pass.push(inp, &mut o)?;
+            cap_error(&o, self.strict_caps)?;
+            self.bases[i] += inp.len() as u64;
+            if i > first {
+                done[i - 1].clear();
+            }
+        }
+        Ok(())
+    }
+
+    /// Finishes pass `i` and pushes what it flushed through the passes
+    /// after it, then finishes pass `i + 1`, and so on (finishing every
+    /// pass first would lose the flushed text of the earlier ones). What a
+    /// pass flushes travels as its own push, never glued to the output of
+    /// the push before: a pass then receives at most one line piece per
+    /// push, at the end of a document as everywhere else, and holds at most
+    /// one (gluing them made each pass hold one piece more than the pass
+    /// before it: nine pieces of a cut line by the last pass).
+    pub(super) fn finish(&mut self, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        let n = self.passes.len();
+        for i in 0..n {
+            let mut flushed = std::mem::take(&mut self.bufs[i]);
+            let dst: &mut String = if i + 1 == n { &mut *out } else { &mut flushed };
+            // Edits made while flushing refer to input already pushed.
+            let pass = &mut self.passes[i];
+            let mut o = Out::new(dst, &mut *audit, pass.name(), self.bases[i]);
+            pass.finish(&mut o)?;
+            cap_error(&o, self.strict_caps)?;
+            if i + 1 < n && !flushed.is_empty() {
+                self.push_from(i + 1, &flushed, out, audit)?;
+            }
+            self.mark_end(out);
+            flushed.clear();
+            self.bufs[i] = flushed;
+        }
+        self.reset();
+        Ok(())
+    }
+
+    pub(super) fn reset(&mut self) {
+        for b in &mut self.bufs {
+            b.clear();
+        }
+        for b in &mut self.bases {
+            *b = 0;
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! [`Stream`]: one document's state, the framer and the chain of passes.
+
+use super::chain::{strict_error, Chain};
+use crate::audit::{Audit, CapHit, CapOnce, NoAudit};
+use crate::error::Error;
+use crate::pass::Pass;
+use crate::stream::framer::Framer;
+
+/// One document's worth of pipeline state: the framer and one instance of
+/// each pass. Push bytes in any chunking (including empty pushes and one
+/// byte at a time); the output is identical for every chunking.
+///
+/// After [`Stream::finish`] the stream is ready for the next document.
+///
+/// ```
+/// let cleaner = zhclean::Cleaner::new(Default::default()).unwrap();
+/// let mut s = cleaner.stream();
+/// let mut out = String::new();
+/// let text = "3月30日上午,人才驱动创新发展工作研讨交流活动在 洛阳开幕。\n".as_bytes();
+/// for b in text.chunks(1) {
+///     s.push(b, &mut out).unwrap();
+/// }
+/// s.finish(&mut out).unwrap();
+/// assert_eq!(out, "3月30日上午，人才驱动创新发展工作研讨交流活动在洛阳开幕。\n");
+/// ```
+pub struct Stream {
+    framer: Framer,
+    chain: Chain,
+    /// The line cap, reported once per document.
+    line_cap: CapOnce,
+}
+
+impl Stream {
+    /// A stream running the given passes in order (for custom pipelines and
+    /// for testing a pass on its own).
+    pub fn from_passes(passes: Vec<Box<dyn Pass>>, max_line_bytes: usize, lossy: bool) -> Stream {
+        Stream {
+            framer: Framer::new(max_line_bytes.max(crate::config::MIN_LINE_BYTES), lossy),
+            chain: Chain::new(passes),
+            line_cap: CapOnce::default(),
+        }
+    }
+
+    /// Makes reaching a cap an error (see
+    /// [`CleanConfig::strict_caps`](crate::CleanConfig::strict_caps)).
+    pub fn strict_caps(mut self, on: bool) -> Stream {
+        self.chain.strict_caps = on;
+        self
+    }
+
+    /// Feeds bytes; appends whatever output is decided to `out`.
+    ///
+    /// # Errors
+    /// Invalid UTF-8 (unless lossy), naming byte offset and line; pass caps.
+    pub fn push(&mut self, bytes: &[u8], out: &mut String) -> Result<(), Error> {
+        self.push_inner(bytes, out, &mut NoAudit)
+    }
+
+    /// [`Stream::push`], reporting every edit to `audit`.
+    ///
+    /// # Errors
+    /// As [`Stream::push`].
+    pub fn push_audited(&mut self, bytes: &[u8], out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        self.push_inner(bytes, out, audit)
+    }
+
+    /// Ends the document: flushes everything held into `out` and resets.
+    ///
+    /// # Errors
+    /// Input that ended inside a UTF-8 character (unless lossy).
+    pub fn finish(&mut self, out: &mut String) -> Result<(), Error> {
+        self.finish_inner(out, &mut NoAudit)
+    }
+
+    /// [`Stream::finish`], reporting edits to `audit`.
+    ///
+    /// # Errors
+    /// As [`Stream::finish`].
+    pub fn finish_audited(&mut self, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        self.finish_inner(out, audit)
+    }
+
+    /// Bytes held back by the framer and all passes right now.
+    pub fn held_bytes(&self) -> usize {
+        self.framer.held_bytes() + self.chain.passes.iter().map(|p| p.held_bytes()).sum::<usize>()
+    }
+
+    /// The names of the passes, in the order they run. Audit consumers use
+    /// it to undo edits pass by pass (last pass first) or to map a pass's
+    /// offsets back to the document's input.
+    pub fn pass_names(&self) -> Vec<&'static str> {
+        self.chain.passes.iter().map(|p| p.name()).collect()
+    }
+
+    /// Invalid UTF-8 sequences replaced so far in this document.
+    pub fn replaced(&self) -> u64 {
+        self.framer.replaced()
+    }
+
+    /// Splits the stream after its first `at` passes, so that two threads
+    /// can run the halves one after the other on a document: the head keeps
+    /// the framer and takes bytes, the [`Tail`] takes what the head writes.
+    /// The head records in [`Stream::take_ends`] where each of its pushes
+    /// into the passes after it would have ended; pushing those pieces into
+    /// the tail one by one, and finishing the tail after the head, gives
+    /// the whole stream's output and edits. (Most text would come out the
+    /// same in any pieces, but a line cut at the line cap reaches each pass
+    /// as the pieces the framer cut, and a pass judges those on their own.)
+    #[cfg(feature = "corpus")]
+    pub(crate) fn split(mut self, at: usize) -> (Stream, Tail) {
+        let tail = self.chain.split_off(at);
+        (self, Tail { chain: tail })
+    }
+
+    /// The ends, in the output written since the last call, of the pieces
+    /// the passes after a split head take one push each (see
+    /// [`Stream::split`]); empty for a stream that was not split.
+    #[cfg(feature = "corpus")]
+    pub(crate) fn take_ends(&mut self) -> Vec<usize> {
+        self.chain.ends.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    fn push_inner(&mut self, bytes: &[u8], out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        let (chain, line_cap) = (&mut self.chain, &mut self.line_cap);
+        let limit = self.framer.cap();
+        self.framer.push(bytes, &mut |text| {
+            // The framer hands out unterminated text during a push only
+            // when it cut a line longer than the cap.
+            if !text.ends_with('\n') && line_cap.first() {
+                let byte = chain.bases.first().copied().unwrap_or(0) + text.len() as u64;
+                let consequence = "a longer line is cut into pieces, which passes judge as pieces";
+                let hit = CapHit { pass: "framer", setting: "max_line_bytes", limit, byte, consequence };
+                audit.cap(&hit);
+                strict_error(&hit, chain.strict_caps)?;
+            }
+            chain.push(text, out, &mut *audit)
+        })
+    }
+
+    fn finish_inner(&mut self, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        self.line_cap.reset();
+        let chain = &mut self.chain;
+        let framed = self.framer.finish(&mut |text| chain.push(text, out, &mut *audit));
+        if let Err(e) = framed {
+            chain.reset();
+            return Err(e);
+        }
+        chain.finish(out, &mut *audit)?;
+        audit.end_document();
+        Ok(())
+    }
+}
+
+/// The passes after a [`Stream::split`]: they take text the head wrote.
+#[cfg(feature = "corpus")]
+pub(crate) struct Tail {
+    chain: Chain,
+}
+
+#[cfg(feature = "corpus")]
+impl Tail {
+    /// Runs `text`, a piece of the head's output, through the passes.
+    pub(crate) fn push_audited(&mut self, text: &str, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        self.chain.push(text, out, audit)
+    }
+
+    /// Ends the document, after everything the head flushed was pushed.
+    pub(crate) fn finish_audited(&mut self, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        self.chain.finish(out, audit)?;
+        audit.end_document();
+        Ok(())
+    }
+}
