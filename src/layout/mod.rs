@@ -1,5 +1,7 @@
-//! Judgements about a line that more than one pass needs: page-jump
-//! markers, photo credits and caption markers, web chrome lines.
+//! Judgements about a line that more than one pass needs, or that belong
+//! to the page rather than to one pass: page-jump markers, photo credits
+//! and caption markers, web chrome lines, list items and news leads. Word
+//! lists live in `data/patterns/`.
 //!
 //! A pass imports `text` and `layout`, never another pass. The rules here
 //! were the private rules of `caption` and `chrome`; `pinyin`, `dedup` and
@@ -22,5 +24,6 @@
 
 pub(crate) mod chrome;
 pub(crate) mod credit;
+pub(crate) mod leads;
 pub(crate) mod marks;
 pub(crate) mod patterns;

@@ -1,6 +1,6 @@
 //! The word lists of `data/patterns/captions.txt`, read once: caption
-//! markers, photographers' role words, page-jump verbs, connectives and
-//! news-lead openings.
+//! markers, photographers' role words, page-jump verbs, connectives,
+//! news-lead openings, and the agencies and openings of a dateline.
 
 use std::sync::LazyLock;
 
@@ -12,6 +12,13 @@ pub(crate) struct Patterns {
     pub(crate) jumps: Vec<&'static str>,
     pub(crate) connectives: Vec<&'static str>,
     pub(crate) leads: Vec<&'static str>,
+    /// News agencies whose dateline (`…日电`, `…日讯`) opens a lead.
+    pub(crate) agencies: Vec<&'static str>,
+    /// Openings that make a lead by themselves (`本报讯`).
+    pub(crate) openings: Vec<&'static str>,
+    /// The first characters of `agencies` and `openings`: most lines are
+    /// ruled out by their first character alone.
+    pub(crate) dateline_firsts: Vec<char>,
 }
 
 pub(crate) static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
@@ -21,6 +28,9 @@ pub(crate) static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
         jumps: Vec::new(),
         connectives: Vec::new(),
         leads: Vec::new(),
+        agencies: Vec::new(),
+        openings: Vec::new(),
+        dateline_firsts: Vec::new(),
     };
     for (n, line) in include_str!("../../data/patterns/captions.txt").lines().enumerate() {
         if line.trim().is_empty() || line.starts_with('#') {
@@ -33,8 +43,14 @@ pub(crate) static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
             "jump" => p.jumps.push(text),
             "connective" => p.connectives.push(text),
             "lead" => p.leads.push(text),
+            "agency" => p.agencies.push(text),
+            "opening" => p.openings.push(text),
             k => panic!("captions.txt line {}: unknown kind {k}", n + 1),
         }
     }
+    let firsts = p.agencies.iter().chain(&p.openings).filter_map(|w| w.chars().next());
+    p.dateline_firsts = firsts.collect();
+    p.dateline_firsts.sort_unstable();
+    p.dateline_firsts.dedup();
     p
 });

@@ -103,51 +103,6 @@ fn starts_mid_clause(b: &str) -> bool {
     is_han(c1) && !"一二三四五六七八九十百零〇两甲乙丙丁戊己庚辛壬癸".contains(c1) && matches!(c2, '、' | '，' | ',')
 }
 
-/// Whether `b` opens a paragraph of its own after `a`: a numbered or
-/// bulleted item (`（三）`, `(2)`, `①`, `●`; `第二，`, `二、`, `3、` only
-/// after a clause mark, as `坚持统|一、协调` and `排名|第二，` are words cut
-/// by a column's end) or a news lead with its dateline
-/// (`新华社北京1月6日电`, `本报北京1月1日讯`, `据新华社香港一月五日电`,
-/// `本报讯`, `本报（记者`). A list item after an item ending in `；`, or an
-/// article's lead after its headline, is no column's continuation
-/// (People's Daily, 1998).
-fn opens_paragraph(a: &str, b: &str) -> bool {
-    // Asked for every break the pass weighs: no allocation, and most lines
-    // are decided by their first character.
-    let t = b.trim_start();
-    let mut cs = t.chars();
-    let Some(first) = cs.next() else { return false };
-    let numeral = |c: char| "一二三四五六七八九十".contains(c) || c.is_ascii_digit() || ('０'..='９').contains(&c);
-    // The numerals from `from` on: how many (at most 4), and what follows.
-    let run = |from: std::str::Chars<'_>| {
-        let mut n = 0;
-        let mut it = from;
-        loop {
-            match it.next() {
-                Some(c) if numeral(c) && n < 4 => n += 1,
-                other => return (n, other),
-            }
-        }
-    };
-    let after_mark = || a.trim_end().ends_with(['；', ';', '，', ',', '、', '：', ':']);
-    let item = match first {
-        '（' | '(' => matches!(run(cs.clone()), (1..=3, Some('）' | ')'))),
-        '第' => matches!(run(cs.clone()), (1..=3, Some('，' | '、' | ','))) && after_mark(),
-        c if numeral(c) => matches!(run(t.chars()), (1..=2, Some('、'))) && after_mark(),
-        c => ('①'..='⑳').contains(&c) || "●○■□◆◇▲△★☆•".contains(c),
-    };
-    if item {
-        return true;
-    }
-    if !matches!(first, '本' | '新' | '中' | '据') {
-        return false;
-    }
-    let head = &t[..t.char_indices().nth(30).map_or(t.len(), |(i, _)| i)];
-    let agency = ["本报", "新华社", "中新社", "据新华社", "据中新社"].iter().any(|a| t.starts_with(a));
-    (agency && (head.contains("日电") || head.contains("日讯")))
-        || ["本报讯", "本报（记者", "本报(记者"].iter().any(|l| t.starts_with(l))
-}
-
 fn has_sentence_punct(s: &str) -> bool {
     s.contains(PROSE_MARKS)
 }
@@ -223,7 +178,7 @@ impl RejoinPass {
     /// The reason for joining `a` and `b`, if they should be joined.
     fn join_reason(&self, a: &str, b: &str) -> Option<&'static str> {
         let (a, b) = (a.trim_end(), b.trim_start());
-        if opens_paragraph(a, b) {
+        if crate::layout::leads::opens_paragraph(a, b) {
             return None;
         }
         // A paragraph does not start with one character and a clause
