@@ -23,6 +23,10 @@ pub(crate) const PROSE_MARKS: [char; 9] = ['，', '。', '；', '！', '？', ',
 /// direction of quote: pairing later may turn one into the other).
 pub(crate) const CLOSERS: [char; 10] = ['”', '’', '“', '‘', '"', '\'', '）', ')', '」', '』'];
 
+/// Function words that cannot end a headline phrase, so a space after
+/// them is a wrap artifact.
+pub(crate) const FUNCTION_WORDS: &[char] = &['和', '与', '及', '的', '之', '或', '并', '把', '被', '对'];
+
 /// Whether `t` ends a sentence, closing quotes and brackets aside.
 pub(crate) fn ends_sentence(t: &str) -> bool {
     t.trim_end().trim_end_matches(CLOSERS).ends_with(SENTENCE_END)

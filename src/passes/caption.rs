@@ -39,7 +39,7 @@ use crate::layout::marks::{jump_bounds, photo_note_at_end};
 use crate::layout::patterns::PATTERNS;
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
-use crate::text::{ends_sentence, is_han, SENTENCE_END};
+use crate::text::{ends_sentence, is_han, FUNCTION_WORDS, SENTENCE_END};
 
 pub use crate::layout::credit::MAX_CAPTION_CHARS;
 
@@ -77,7 +77,7 @@ fn glued_byline(t: &str) -> Option<usize> {
         let cs: Vec<char> = w.chars().collect();
         (2..=3).contains(&cs.len())
             && cs.iter().all(|&c| is_han(c))
-            && !w.starts_with(['的', '和', '与', '及', '之', '或', '并', '把', '被', '对'])
+            && !w.starts_with(FUNCTION_WORDS)
             && !crate::dict::words::is_han_non_noun(&cs)
     };
     let titled =

@@ -49,6 +49,10 @@ use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
 use crate::text::{is_han, SENTENCE_END};
 
+mod window;
+
+use window::{fold, normalize_into, HashSet64, BASE};
+
 /// Settings of the `dedup` pass.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -71,99 +75,6 @@ pub struct DedupConfig {
 impl Default for DedupConfig {
     fn default() -> DedupConfig {
         DedupConfig { min_paragraph_chars: 20, min_span_han: 30, max_windows: 1 << 18 }
-    }
-}
-
-const BASE: u64 = 0x100_0000_01B3;
-
-/// A set of 64-bit hashes (paragraphs and windows): an open-addressing
-/// table of `u64` with linear probing, at most half full. The values are
-/// hashes already, so the slot is their top bits; 0 marks an empty slot (a
-/// hash of 0 is stored as 1, one more collision in 2^64). Half the memory
-/// traffic of a general hash set on the pass's hottest path: one window
-/// insert per character.
-#[derive(Debug, Default)]
-struct HashSet64 {
-    slots: Vec<u64>,
-    len: usize,
-    /// 64 - log2(slots.len()).
-    shift: u32,
-}
-
-impl HashSet64 {
-    fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Room for `n` hashes without growing.
-    fn reserve(&mut self, n: usize) {
-        let want = (2 * (self.len + n)).next_power_of_two().max(64);
-        if want > self.slots.len() {
-            self.rebuild(want);
-        }
-    }
-
-    fn rebuild(&mut self, size: usize) {
-        let old = std::mem::replace(&mut self.slots, vec![0; size]);
-        self.shift = 64 - size.trailing_zeros();
-        self.len = 0;
-        for h in old.into_iter().filter(|&h| h != 0) {
-            self.insert(h);
-        }
-    }
-
-    #[inline]
-    fn contains(&self, h: u64) -> bool {
-        if self.slots.is_empty() {
-            return false;
-        }
-        let h = h.max(1);
-        let mask = self.slots.len() - 1;
-        let mut i = (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
-        loop {
-            match self.slots[i] {
-                0 => return false,
-                x if x == h => return true,
-                _ => i = (i + 1) & mask,
-            }
-        }
-    }
-
-    /// Adds `h`; true if it was new.
-    #[inline]
-    fn insert(&mut self, h: u64) -> bool {
-        if 2 * (self.len + 1) > self.slots.len() {
-            self.rebuild((2 * self.slots.len()).max(64));
-        }
-        let h = h.max(1);
-        let mask = self.slots.len() - 1;
-        let mut i = (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
-        loop {
-            match self.slots[i] {
-                0 => {
-                    self.slots[i] = h;
-                    self.len += 1;
-                    return true;
-                }
-                x if x == h => return false,
-                _ => i = (i + 1) & mask,
-            }
-        }
-    }
-
-    fn clear(&mut self) {
-        // Keep the allocation for the next document unless it is large.
-        if self.slots.len() > 1 << 16 {
-            self.slots = Vec::new();
-            self.shift = 0;
-        } else {
-            self.slots.fill(0);
-        }
-        self.len = 0;
     }
 }
 
@@ -192,39 +103,6 @@ pub struct DedupPass {
     after_caption: bool,
     /// Whether the chrome pass runs before this one.
     after_chrome: bool,
-}
-
-#[inline]
-fn fold(c: char) -> Option<char> {
-    // Han characters, the bulk of the text, first.
-    if ('\u{4e00}'..='\u{9fff}').contains(&c) {
-        return Some(c);
-    }
-    if c.is_whitespace() {
-        return None;
-    }
-    Some(match c {
-        '，' => ',',
-        '；' => ';',
-        '：' => ':',
-        '？' => '?',
-        '！' => '!',
-        '（' => '(',
-        '）' => ')',
-        '“' | '”' => '"',
-        '‘' | '’' => '\'',
-        c => c,
-    })
-}
-
-/// Appends the folded characters of `s` with their byte offsets.
-fn normalize_into(s: &str, norm: &mut Vec<(char, usize)>) {
-    norm.reserve(s.len() / 3 + 1);
-    for (i, c) in s.char_indices() {
-        if let Some(f) = fold(c) {
-            norm.push((f, i));
-        }
-    }
 }
 
 /// Whether `kept`, what a cut repeat leaves of a line, is only a short
