@@ -41,10 +41,6 @@ pub enum ErrorKind {
     Io,
     /// The input is not valid UTF-8 (and the lossy policy was not chosen).
     InvalidUtf8,
-    /// A line is longer than the configured cap and has no point at which
-    /// it can be cut without changing the result (see
-    /// [`CleanConfig::max_line_bytes`](crate::CleanConfig::max_line_bytes)).
-    LineTooLong,
     /// The configuration is invalid (unknown preset, bad value).
     Config,
     /// A JSONL record is not valid JSON, is not an object, lacks the text

@@ -10,8 +10,10 @@
 //! * [`Stream`]: one document's state. Push bytes in any chunking, then
 //!   [`Stream::finish`].
 //! * [`Pass`]: the small trait every cleaning step implements; the passes
-//!   themselves are in [`passes`].
-//! * [`Audit`]: receives an [`Edit`] for every change, with its reason.
+//!   themselves, and [`passes::PassId`], the registry that orders them, are
+//!   in [`passes`].
+//! * [`Audit`]: receives an [`Edit`] for every change, with its reason;
+//!   [`audit`] also undoes a trail of edits and maps it back to the input.
 //!
 //! ```
 //! use zhclean::Cleaner;
@@ -44,14 +46,17 @@
 //!
 //! # Pass order
 //!
-//! `unicode` → `punct` → `paragraphs` (output). Script conversion, layout
-//! repair, captions, chrome and duplicates slot in between as they land;
-//! see `DESIGN.md`.
+//! `unicode` → `pinyin` → `script` → `chrome` → `caption` → `rejoin` →
+//! `dedup` → `punct` → `paragraphs` (output), as [`passes::PassId::ALL`]
+//! lists them; a preset or config leaves some out.
 //!
 //! # Features
 //!
-//! * `cli` (default): the `zhclean` binary and its dependencies. Library
-//!   users can set `default-features = false`.
+//! * `cli` (default): the `zhclean` binary and its dependencies; turns on
+//!   the two below. Library users can set `default-features = false`.
+//! * `corpus`: [`corpus`] mode (JSONL shards on many threads, gzip and
+//!   zstd, corpus-wide duplicate paragraphs, stats and audit files).
+//! * `config-file`: [`CleanConfig`] from and to TOML.
 
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]

@@ -1,6 +1,6 @@
 //! Line buffering for passes that judge whole lines: [`LineBuffer`] holds
 //! an unterminated push until it is known to be a document's last line or
-//! a piece of a line longer than the cap, and [`LinePass`] turns a line
+//! a piece of a line longer than the cap, and `LinePass` (crate-private) turns a line
 //! judgement into a whole [`Pass`].
 
 use crate::error::Error;

@@ -365,41 +365,55 @@ proptest! {
     }
 }
 
-/// Inputs the generators found, shrunk, each once a bug: cleaning twice
-/// changed the text, or a pass's edits did not rebuild its input.
-#[test]
-fn cases_the_generators_found_stay_fixed() {
-    let found = [
-        // chrome matched `版权所有：` only once punct removed the space.
-        "Rustdon't洛阳Rust洛阳,版权所有 :洛阳洛阳洛阳洛阳洛阳洛阳洛阳洛阳洛阳",
-        // rejoin joined `版权所有` / `：…` into a copyright line.
-        "Rustdon't洛阳Rust洛阳,版权所有\n:don't国家大学科技园洛阳洛阳洛阳洛阳洛阳，洛阳",
-        "市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。版权所有\n：市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。·\n市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。",
-        // caption markers judged differently with spaces between brackets.
-        "市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。（资料图片） )",
-        "本报讯18:00(上接01版)洛阳洛阳洛阳洛阳洛阳洛阳洛阳(上接01版)强化人才驱动,,新华社记者 张三 摄） ",
-        // rejoin's clause rule saw `的 ，` and `的，` differently.
-        "洛阳洛阳洛阳洛阳洛阳·\n的 ，国家大学科技园洛阳https://a.cn/x?y=1洛阳",
-        // caption held a moved byline that had lost a page-jump marker.
-        "? 开幕(上接01版)\n倪睿/摄",
-        // dedup cut a repeated span and left a bare photo credit, which
-        // caption (run before it) then removed on a second run.
-        "新华社记者 张三 摄市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。\n倪睿/摄新华社记者 张三 摄市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。 ",
-        "科技部市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。\n（资料图片）科技部市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。",
-    ];
-    for text in found {
-        for preset in zhclean::PRESETS {
-            let c = Cleaner::new(CleanConfig::preset(preset).unwrap()).unwrap();
-            let once = c.clean(text);
-            assert_eq!(c.clean(&once), once, "{preset}: {text:?}");
-        }
-        for (name, make) in single_passes() {
-            let input = Cleaner::new(CleanConfig::minimal()).unwrap().clean(text);
-            let mut s = Stream::from_passes(vec![make()], 1 << 20, false);
-            let (mut out, mut log) = (String::new(), EditLog::default());
-            s.push_audited(input.as_bytes(), &mut out, &mut log).unwrap();
-            s.finish_audited(&mut out, &mut log).unwrap();
-            assert_eq!(rebuild_input(&out, &log.edits).as_deref(), Ok(input.as_str()), "{name:?}: {text:?}");
-        }
+/// Checks one input the generators found, shrunk, once a bug: every preset
+/// cleans its output to itself, and every pass's edits rebuild its input.
+fn stays_fixed(text: &str) {
+    for preset in zhclean::PRESETS {
+        let c = Cleaner::new(CleanConfig::preset(preset).unwrap()).unwrap();
+        let once = c.clean(text);
+        assert_eq!(c.clean(&once), once, "{preset}: {text:?}");
     }
+    for (name, make) in single_passes() {
+        let input = Cleaner::new(CleanConfig::minimal()).unwrap().clean(text);
+        let mut s = Stream::from_passes(vec![make()], 1 << 20, false);
+        let (mut out, mut log) = (String::new(), EditLog::default());
+        s.push_audited(input.as_bytes(), &mut out, &mut log).unwrap();
+        s.finish_audited(&mut out, &mut log).unwrap();
+        assert_eq!(rebuild_input(&out, &log.edits).as_deref(), Ok(input.as_str()), "{name:?}: {text:?}");
+    }
+}
+
+/// One named test per case the generators found (see [`stays_fixed`]).
+macro_rules! found {
+    ($($(#[doc = $why:literal])+ $name:ident: $text:expr;)+) => {
+        $(
+            $(#[doc = $why])+
+            #[test]
+            fn $name() {
+                stays_fixed($text);
+            }
+        )+
+    };
+}
+
+found! {
+    /// chrome matched `版权所有：` only once punct removed the space.
+    chrome_judges_a_colon_after_a_space: "Rustdon't洛阳Rust洛阳,版权所有 :洛阳洛阳洛阳洛阳洛阳洛阳洛阳洛阳洛阳";
+    /// rejoin joined `版权所有` / `：…` into a copyright line.
+    rejoin_makes_no_chrome_across_a_break: "Rustdon't洛阳Rust洛阳,版权所有\n:don't国家大学科技园洛阳洛阳洛阳洛阳洛阳，洛阳";
+    /// The same, between two long lines.
+    rejoin_makes_no_chrome_between_long_lines: "市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。版权所有\n：市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。·\n市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。";
+    /// caption markers judged differently with spaces between brackets.
+    caption_marker_with_spaces_between_brackets: "市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。（资料图片） )";
+    /// The same, after a page-jump marker and a credit.
+    caption_marker_after_a_jump_and_a_credit: "本报讯18:00(上接01版)洛阳洛阳洛阳洛阳洛阳洛阳洛阳(上接01版)强化人才驱动,,新华社记者 张三 摄） ";
+    /// rejoin's clause rule saw `的 ，` and `的，` differently.
+    rejoin_clause_rule_ignores_spaces: "洛阳洛阳洛阳洛阳洛阳·\n的 ，国家大学科技园洛阳https://a.cn/x?y=1洛阳";
+    /// caption held a moved byline that had lost a page-jump marker.
+    caption_keeps_a_byline_that_carried_a_jump_marker: "? 开幕(上接01版)\n倪睿/摄";
+    /// dedup cut a repeated span and left a bare photo credit, which
+    /// caption (run before it) then removed on a second run.
+    dedup_takes_a_credit_left_by_a_repeat: "新华社记者 张三 摄市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。\n倪睿/摄新华社记者 张三 摄市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。 ";
+    /// The same with a caption marker left.
+    dedup_takes_a_caption_marker_left_by_a_repeat: "科技部市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。\n（资料图片）科技部市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。";
 }

@@ -60,7 +60,7 @@ impl Corpus {
     /// Cleans one JSONL shard from `input` into `output`; `name` is used in
     /// errors and audit records. Audit records (see
     /// [`audit::write_records`]) go to `audit` when given, which needs
-    /// [`CorpusOptions::collect_edits`].
+    /// [`CorpusOptions::collect_edits`](super::CorpusOptions::collect_edits).
     ///
     /// # Errors
     /// I/O errors; a bad record (unless `skip_bad`), naming the file, line

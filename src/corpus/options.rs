@@ -127,7 +127,7 @@ pub struct CorpusStats {
     /// always counted).
     pub passes: PassCounts,
     /// Documents that reached each cap, by setting (`dedup.max_windows`,
-    /// …; see [`CapHit`]). Always counted.
+    /// …; see [`CapHit`](crate::CapHit)). Always counted.
     pub caps: BTreeMap<&'static str, u64>,
 }
 

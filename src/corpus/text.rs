@@ -16,7 +16,7 @@ impl Corpus {
     /// `output`, streaming, with the same stats and audit records as
     /// [`Corpus::run_jsonl`] (with no line number). With corpus dedup on,
     /// the document's output is held until its end. With two threads or
-    /// more ([`CorpusOptions::threads`]) the passes are cut in two and run
+    /// more ([`CorpusOptions::threads`](super::CorpusOptions::threads)) the passes are cut in two and run
     /// on two threads, the document streaming through both; output, audit
     /// and stats are the same as on one.
     ///
