@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, Read, Write};
 use std::ops::Range;
 use std::sync::mpsc;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use super::audit;
 use super::collect::Collect;
@@ -90,7 +90,11 @@ impl Corpus {
         // worker, and as many again of slack for the reorder buffer.
         let in_flight = 3 * threads;
         let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Vec<Record>)>(threads);
-        let job_rx = Mutex::new(job_rx);
+        // Owned by the workers alone: when the last one exits (the writer
+        // stopped on an error, so their results have nowhere to go), the
+        // job channel closes and a reader blocked on a full queue wakes
+        // with an error instead of waiting forever.
+        let job_rx = Arc::new(Mutex::new(job_rx));
         let (res_tx, res_rx) = mpsc::channel::<(u64, Vec<Outcome>)>();
         let (tok_tx, tok_rx) = mpsc::sync_channel::<()>(in_flight);
         for _ in 0..in_flight {
@@ -99,7 +103,7 @@ impl Corpus {
         std::thread::scope(|s| -> Result<(), Error> {
             for _ in 0..threads {
                 let res_tx = res_tx.clone();
-                let job_rx = &job_rx;
+                let job_rx = Arc::clone(&job_rx);
                 s.spawn(move || {
                     let mut stream = ctx.cleaner.stream();
                     loop {
@@ -115,7 +119,7 @@ impl Corpus {
                     }
                 });
             }
-            drop(res_tx);
+            drop((res_tx, job_rx));
             let read = s.spawn(move || -> Result<(), Error> {
                 let mut id = 0;
                 while tok_rx.recv().is_ok() {
