@@ -94,3 +94,154 @@ fn a_bad_record_early_in_a_large_shard_on_two_threads_ends_the_run() {
         }
     }
 }
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+#[test]
+fn special_files_are_written_in_place_never_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = scratch("special");
+    let input = dir.join("in.txt");
+    std::fs::write(&input, "活动在 洛阳开幕,专家齐聚洛阳。\n").unwrap();
+    // A FIFO: a reader drains it while zhclean writes.
+    let fifo = dir.join("pipe");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let fifo_path = fifo.clone();
+    let reader = std::thread::spawn(move || std::fs::read(fifo_path).unwrap());
+    let (code, _, err) = run(&["-q", "-o", s(&fifo), s(&input)]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(String::from_utf8(reader.join().unwrap()).unwrap(), "活动在洛阳开幕，专家齐聚洛阳。\n");
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO is still a FIFO");
+    // A character device, made in the scratch directory (root only).
+    if is_root() {
+        let null = dir.join("null");
+        assert!(Command::new("mknod").arg(&null).args(["c", "1", "3"]).status().unwrap().success());
+        for flag in ["-o", "--stats", "--audit"] {
+            let (code, _, err) = run(&["-q", flag, s(&null), s(&input)]);
+            assert_eq!(code, Some(0), "{flag}: {err}");
+            let t = std::fs::symlink_metadata(&null).unwrap().file_type();
+            assert!(t.is_char_device(), "{flag} replaced the device node");
+        }
+    }
+}
+
+#[test]
+fn a_symlink_is_followed_and_kept() {
+    let dir = scratch("symlink");
+    let input = dir.join("in.txt");
+    std::fs::write(&input, "活动在 洛阳开幕。\n").unwrap();
+    let target = dir.join("real.txt");
+    std::fs::write(&target, "old\n").unwrap();
+    let link = dir.join("link.txt");
+    std::os::unix::fs::symlink("real.txt", &link).unwrap();
+    let (code, _, err) = run(&["-q", "-o", s(&link), s(&input)]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "活动在洛阳开幕。\n");
+    // A dangling link: its target is created.
+    let dangling = dir.join("dangling.txt");
+    std::os::unix::fs::symlink("made.txt", &dangling).unwrap();
+    let (code, _, err) = run(&["-q", "-o", s(&dangling), s(&input)]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(std::fs::read_to_string(dir.join("made.txt")).unwrap(), "活动在洛阳开幕。\n");
+}
+
+#[test]
+fn an_existing_files_mode_is_kept() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("mode");
+    let input = dir.join("in.txt");
+    std::fs::write(&input, "活动在 洛阳开幕。\n").unwrap();
+    let out = dir.join("out.txt");
+    std::fs::write(&out, "").unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (code, _, err) = run(&["-q", "-o", s(&out), s(&input)]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o600);
+}
+
+#[test]
+fn outputs_that_name_an_input_or_each_other_stop_before_the_run() {
+    let dir = scratch("collide");
+    let a = dir.join("a.jsonl");
+    let b = dir.join("b.jsonl");
+    std::fs::write(&a, records(3)).unwrap();
+    std::fs::write(&b, records(2)).unwrap();
+    let out = dir.join("clean.jsonl");
+    // The audit name forgotten: the first shard would become the audit.
+    let (code, _, err) = run(&["-q", "--audit", s(&a), s(&b), "-o", s(&out)]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--audit") && err.contains("a.jsonl") && err.contains("not a zhclean audit"), "{err}");
+    assert_eq!(std::fs::read_to_string(&a).unwrap(), records(3), "the shard is untouched");
+    assert!(!out.exists());
+    // Stats over an input, and two outputs on one file.
+    let v = dir.join("v.txt");
+    std::fs::write(&v, "正文。\n").unwrap();
+    let (code, _, err) = run(&["-q", "-o", s(&v), "--stats", s(&v), s(&v)]);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(std::fs::read_to_string(&v).unwrap(), "正文。\n");
+    let same = dir.join("same");
+    let (code, _, err) = run(&["-q", "-o", s(&same), "--audit", s(&same), s(&v)]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("same file"), "{err}");
+    // -o in place still works.
+    let (code, _, err) = run(&["-q", "-o", s(&v), s(&v)]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(std::fs::read_to_string(&v).unwrap(), "正文。\n");
+}
+
+#[test]
+fn a_side_output_replaces_only_its_own_kind_of_file_without_force() {
+    let dir = scratch("force");
+    let input = dir.join("in.txt");
+    std::fs::write(&input, "活动在 洛阳开幕。\n").unwrap();
+    let notes = dir.join("notes.txt");
+    std::fs::write(&notes, "my notes\n").unwrap();
+    for flag in ["--stats", "--audit"] {
+        let (code, _, err) = run(&["-q", flag, s(&notes), s(&input)]);
+        assert_eq!(code, Some(2), "{flag}: {err}");
+        assert!(err.contains("--force") && err.contains("notes.txt"), "{err}");
+        assert_eq!(std::fs::read_to_string(&notes).unwrap(), "my notes\n");
+    }
+    // An earlier run's stats and audit are replaced.
+    let (stats, audit) = (dir.join("s.json"), dir.join("a.jsonl"));
+    for _ in 0..2 {
+        let (code, _, err) = run(&["-q", "--stats", s(&stats), "--audit", s(&audit), s(&input)]);
+        assert_eq!(code, Some(0), "{err}");
+    }
+    // --force replaces anything but an input.
+    let (code, _, err) = run(&["-q", "--force", "--stats", s(&notes), s(&input)]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(std::fs::read_to_string(&notes).unwrap().contains("\"documents\""));
+}
+
+#[test]
+fn outputs_are_all_or_nothing_and_bad_paths_fail_before_the_run() {
+    let dir = scratch("all_or_nothing");
+    let input = dir.join("in.txt");
+    std::fs::write(&input, "活动在 洛阳开幕。\n").unwrap();
+    let (o, a, d) = (dir.join("o.txt"), dir.join("a.jsonl"), dir.join("stats_dir"));
+    std::fs::create_dir(&d).unwrap();
+    let (code, _, err) = run(&["-q", "-o", s(&o), "--audit", s(&a), "--stats", s(&d), s(&input)]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("is a directory"), "{err}");
+    assert!(!o.exists() && !a.exists(), "nothing written");
+    for bad in ["", "no_such_dir/out.txt"] {
+        let target = if bad.is_empty() { String::new() } else { s(&dir.join(bad)).to_string() };
+        let (code, _, err) = run(&["-q", "-o", &target, s(&input)]);
+        assert_eq!(code, Some(2), "{bad:?}: {err}");
+    }
+    // Names as long as the directory allows work (the temporary name is
+    // short), and no temporary file is left.
+    let long = dir.join(format!("{}.txt", "长".repeat(83)));
+    let (code, _, err) = run(&["-q", "-o", s(&long), s(&input)]);
+    assert_eq!(code, Some(0), "{err}");
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -28,6 +28,8 @@ field is written back byte for byte. .gz and .zst inputs are decompressed;
 OPTIONS:
     -o, --output FILE        Write to FILE, through a temporary file renamed
                              on success: an error never leaves a partial FILE.
+                             A device or FIFO (/dev/null) is written directly;
+                             a symlink's target is written, the link kept.
     -p, --preset NAME        default, ocr-news, web or minimal [default: default]
         --config FILE        TOML settings over a preset (see `zhclean presets`)
     -c, --to CONFIG          Script conversion, an OpenCC config name (t2s, s2t,
@@ -65,6 +67,9 @@ CORPUS MODE:
         --audit FILE         Write every edit as JSONL: file, line, id, pass,
                              reason, byte (in the input text), removed,
                              inserted. Output plus audit rebuild the input.
+    -f, --force              Let --stats and --audit replace an existing file
+                             that is not an earlier zhclean stats or audit
+                             file (never an input)
         --max-audit-edits N  Cap on one document's edits held for --audit
                              (a plain-text file is one document; about 300
                              bytes an edit) [default: 4000000]
@@ -107,6 +112,8 @@ pub(crate) struct Args {
     pub(crate) stats: Option<PathBuf>,
     pub(crate) audit: Option<PathBuf>,
     pub(crate) quiet: bool,
+    /// Let `--stats` and `--audit` replace a file this program did not write.
+    pub(crate) force: bool,
 }
 
 /// Reads the command line into [`Flags`]; `None` when it asked for help
@@ -132,6 +139,7 @@ struct Flags {
     no_tofu: bool,
     jsonl: bool,
     quiet: bool,
+    force: bool,
     strict: bool,
     max_line: Option<usize>,
     line: u64,
@@ -147,6 +155,7 @@ fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
     let (mut output, mut stats, mut audit, mut config_file) = (None, None, None, None);
     let mut preset: Option<String> = None;
     let (mut lossy, mut no_tofu, mut jsonl, mut quiet, mut strict) = (false, false, false, false, false);
+    let mut force = false;
     let mut max_line = None;
     let mut to: Option<String> = None;
     let mut subcommand: Option<String> = None;
@@ -188,6 +197,7 @@ fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
             Long("audit") => audit = Some(PathBuf::from(p.value().map_err(usage)?)),
             Long("max-audit-edits") => corpus.max_audit_edits = p.value().map_err(usage)?.parse().map_err(usage)?,
             Short('q') | Long("quiet") => quiet = true,
+            Short('f') | Long("force") => force = true,
             Long("line") => line = p.value().map_err(usage)?.parse().map_err(usage)?,
             Value(v)
                 if subcommand.is_none()
@@ -213,6 +223,7 @@ fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
         no_tofu,
         jsonl,
         quiet,
+        force,
         strict,
         max_line,
         line,
@@ -238,6 +249,7 @@ fn validate(f: Flags) -> Result<Args, Failure> {
         no_tofu,
         jsonl,
         quiet,
+        force,
         strict,
         max_line,
         line,
@@ -288,5 +300,5 @@ fn validate(f: Flags) -> Result<Args, Failure> {
         _ => Command::Clean,
     };
     corpus.collect_edits = stats.is_some() || audit.is_some() || matches!(command, Command::Explain { .. });
-    Ok(Args { command, files, output, config, corpus, jsonl, stats, audit, quiet })
+    Ok(Args { command, files, output, config, corpus, jsonl, stats, audit, quiet, force })
 }

@@ -23,7 +23,7 @@ use zhclean::{CleanConfig, Cleaner, ErrorKind};
 
 use args::{Args, Command};
 use progress::{Bar, Counting};
-use staged::{write_err, Staged};
+use staged::{check_outputs, write_err, Side, Staged};
 
 /// Why a run failed, by exit code.
 pub(crate) enum Failure {
@@ -122,57 +122,60 @@ fn run_into(
 
 fn clean(args: &Args) -> Result<(), Failure> {
     let start = Instant::now();
+    let mut sides = Vec::new();
+    if let Some(p) = &args.stats {
+        sides.push((Side::Stats, p.as_path()));
+    }
+    if let Some(p) = &args.audit {
+        sides.push((Side::Audit, p.as_path()));
+    }
+    check_outputs(&args.files, args.output.as_deref(), &sides, args.force)?;
     let cleaner = Cleaner::new(args.config.clone()).map_err(|e| Failure::Usage(e.to_string()))?;
     let mut corpus = Corpus::new(cleaner, args.corpus.clone());
+    // Every output file is opened before the run, so that one that cannot
+    // be written fails now rather than after the work, and the files are
+    // committed together at the end (on an error they are dropped
+    // uncommitted, which removes them).
+    let open = |p: &Option<PathBuf>| p.as_deref().map(Staged::create).transpose();
+    let (audit_file, stats_file, out_file) = (open(&args.audit)?, open(&args.stats)?, open(&args.output)?);
     let mut staged = Vec::new();
-    let result = (|| {
-        let mut audit_w = match &args.audit {
-            Some(p) => {
-                let (s, f) = Staged::create(p)?;
-                staged.push(s);
-                Some(compress::encoder(BufWriter::with_capacity(1 << 20, f), Compression::from_path(p)))
-            }
-            None => None,
-        };
-        let audit_dyn = audit_w.as_mut().map(|w| w as &mut (dyn Write + '_));
-        match &args.output {
-            Some(p) => {
-                let (s, f) = Staged::create(p)?;
-                staged.push(s);
-                let mut w = compress::encoder(BufWriter::with_capacity(1 << 20, f), Compression::from_path(p));
-                run_into(args, &mut corpus, &mut w, audit_dyn)?;
-                let name = p.display().to_string();
-                w.finish().and_then(|mut b| b.flush()).map_err(write_err(&name))?;
-            }
-            None => {
-                let mut w = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-                run_into(args, &mut corpus, &mut w, audit_dyn)?;
-                match w.flush() {
-                    Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-                    r => r.map_err(write_err("<stdout>"))?,
-                }
-            }
-        }
-        if let (Some(w), Some(p)) = (audit_w, &args.audit) {
+    let mut audit_w = audit_file.map(|(s, f)| {
+        staged.push(s);
+        let p = args.audit.as_deref().expect("opened for --audit");
+        compress::encoder(BufWriter::with_capacity(1 << 20, f), Compression::from_path(p))
+    });
+    let audit_dyn = audit_w.as_mut().map(|w| w as &mut (dyn Write + '_));
+    match (out_file, &args.output) {
+        (Some((s, f)), Some(p)) => {
+            staged.push(s);
+            let mut w = compress::encoder(BufWriter::with_capacity(1 << 20, f), Compression::from_path(p));
+            run_into(args, &mut corpus, &mut w, audit_dyn)?;
             let name = p.display().to_string();
             w.finish().and_then(|mut b| b.flush()).map_err(write_err(&name))?;
         }
-        if let Some(p) = &args.stats {
-            let (s, f) = Staged::create(p)?;
-            staged.push(s);
-            let v = stats_json(&corpus, args, start.elapsed().as_secs_f64());
-            let mut w = BufWriter::new(f);
-            serde_json::to_writer_pretty(&mut w, &v)
-                .map_err(io::Error::from)
-                .and_then(|()| w.write_all(b"\n"))
-                .and_then(|()| w.flush())
-                .map_err(write_err(&p.display().to_string()))?;
+        _ => {
+            let mut w = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+            run_into(args, &mut corpus, &mut w, audit_dyn)?;
+            match w.flush() {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+                r => r.map_err(write_err("<stdout>"))?,
+            }
         }
-        Ok(())
-    })();
-    // On an error the staged files are dropped uncommitted, which removes
-    // them.
-    result?;
+    }
+    if let (Some(w), Some(p)) = (audit_w, &args.audit) {
+        let name = p.display().to_string();
+        w.finish().and_then(|mut b| b.flush()).map_err(write_err(&name))?;
+    }
+    if let (Some((s, f)), Some(p)) = (stats_file, &args.stats) {
+        staged.push(s);
+        let v = stats_json(&corpus, args, start.elapsed().as_secs_f64());
+        let mut w = BufWriter::new(f);
+        serde_json::to_writer_pretty(&mut w, &v)
+            .map_err(io::Error::from)
+            .and_then(|()| w.write_all(b"\n"))
+            .and_then(|()| w.flush())
+            .map_err(write_err(&p.display().to_string()))?;
+    }
     staged.into_iter().try_for_each(Staged::commit)
 }
 
