@@ -245,3 +245,81 @@ fn outputs_are_all_or_nothing_and_bad_paths_fail_before_the_run() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn a_byte_order_mark_opening_a_jsonl_file_is_dropped() {
+    let dir = scratch("bom");
+    let shard = dir.join("bom.jsonl");
+    std::fs::write(&shard, format!("\u{feff}{}", records(2))).unwrap();
+    let (code, out, err) = run(&["-q", s(&shard)]);
+    assert_eq!(code, Some(0), "{err}");
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.starts_with("{\"id\":0,\"text\":\"第0篇，活动在洛阳开幕。\"}\n"), "{out:?}");
+    assert_eq!(out.lines().count(), 2);
+}
+
+#[test]
+fn lossy_applies_to_jsonl_and_explain_and_is_counted() {
+    let dir = scratch("lossy");
+    let shard = dir.join("bad.jsonl");
+    std::fs::write(&shard, b"{\"text\":\"a\xffb\"}\n{\"text\":\"ok\"}\n").unwrap();
+    let (code, _, err) = run(&["-q", s(&shard)]);
+    assert_eq!(code, Some(1), "strict by default: {err}");
+    assert!(err.contains("line 1") && err.contains("UTF-8"), "{err}");
+    let stats = dir.join("s.json");
+    let (code, out, err) = run(&["-q", "--lossy", "--stats", s(&stats), s(&shard)]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("replaced 1 invalid UTF-8"), "{err}");
+    assert_eq!(String::from_utf8(out).unwrap(), "{\"text\":\"a\u{fffd}b\"}\n{\"text\":\"ok\"}\n");
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&stats).unwrap()).unwrap();
+    assert_eq!(v["invalid_utf8_replaced"], 1);
+    let (code, out, err) = run(&["explain", "--lossy", s(&shard)]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(String::from_utf8(out).unwrap().starts_with(&format!("{}, line 1:", s(&shard))));
+    let plain = dir.join("bad.txt");
+    std::fs::write(&plain, b"\xfe\n\xe4\xb8\n").unwrap();
+    let (code, _, err) = run(&["explain", s(&plain)]);
+    assert_eq!(code, Some(1), "{err}");
+    let (code, _, err) = run(&["explain", "--lossy", s(&plain)]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("replaced 2"), "{err}");
+}
+
+#[test]
+fn explain_numbers_the_lines_of_the_input() {
+    let dir = scratch("explain_lines");
+    let doc = dir.join("doc.txt");
+    let mut text = String::new();
+    for i in 0..300 {
+        text.push_str(&format!("第{i}段正文到此结束。\n"));
+    }
+    text.push_str("活动在 洛阳开幕。\n");
+    std::fs::write(&doc, &text).unwrap();
+    let (code, out, err) = run(&["explain", s(&doc)]);
+    assert_eq!(code, Some(0), "{err}");
+    let out = String::from_utf8(out).unwrap();
+    let line = out.lines().find(|l| l.contains("space_in_body")).expect("the space's edit");
+    assert!(line.trim_start().starts_with("301 "), "{line}");
+}
+
+#[test]
+fn thread_counts_beyond_reason_are_refused() {
+    let dir = scratch("threads");
+    let input = dir.join("in.txt");
+    std::fs::write(&input, "正文。\n").unwrap();
+    let (code, _, err) = run(&["-j", "100000", s(&input)]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--threads 100000"), "{err}");
+    let (code, _, err) = run(&["-q", "-j", "256", s(&input)]);
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn quiet_hides_progress_not_warnings() {
+    let dir = scratch("quiet");
+    let input = dir.join("long.txt");
+    std::fs::write(&input, format!("{}\n", "甲".repeat(100))).unwrap();
+    let (code, _, err) = run(&["-q", "--max-line-bytes", "16", s(&input)]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("warning") && err.contains("max_line_bytes"), "{err}");
+}

@@ -54,6 +54,8 @@ struct Cleaned {
     keys: Vec<(u128, Range<usize>)>,
     /// Caps the document reached.
     caps: Vec<CapHit>,
+    /// Invalid UTF-8 sequences replaced by U+FFFD (lossy runs).
+    replaced: u64,
 }
 
 impl Corpus {
@@ -101,10 +103,13 @@ impl Corpus {
             tok_tx.send(()).expect("the receiver is alive");
         }
         std::thread::scope(|s| -> Result<(), Error> {
+            // Fewer workers than asked give the same output: when the
+            // system refuses a thread, the run goes on with those it has.
+            let mut workers = 0;
             for _ in 0..threads {
                 let res_tx = res_tx.clone();
                 let job_rx = Arc::clone(&job_rx);
-                s.spawn(move || {
+                let spawned = std::thread::Builder::new().spawn_scoped(s, move || {
                     let mut stream = ctx.cleaner.stream();
                     loop {
                         let job = match job_rx.lock() {
@@ -118,6 +123,11 @@ impl Corpus {
                         }
                     }
                 });
+                match spawned {
+                    Ok(_) => workers += 1,
+                    Err(_) if workers > 0 => break,
+                    Err(e) => return Err(Error::from(e).with_source(format!("{name}: cannot start a worker thread"))),
+                }
             }
             drop((res_tx, job_rx));
             let read = s.spawn(move || -> Result<(), Error> {
@@ -163,7 +173,14 @@ impl Ctx {
         self.pass_names.len() + 1
     }
 
-    fn process(&self, stream: &mut Stream, name: &str, r: Record) -> Outcome {
+    fn process(&self, stream: &mut Stream, name: &str, mut r: Record) -> Outcome {
+        // A lossy run repairs the record's bytes before reading it, as the
+        // framer does for plain text (offsets after a repair move by what
+        // the replacements added).
+        let mut replaced = 0;
+        if self.cleaner.config().lossy {
+            (r.raw, replaced) = super::repair_utf8(r.raw);
+        }
         let first = r.raw.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\r'));
         if first.is_none() {
             return Outcome::Blank { raw: r.raw };
@@ -237,6 +254,7 @@ impl Ctx {
             keys,
             caps,
             raw: r.raw,
+            replaced,
         }))
     }
 }
@@ -270,6 +288,7 @@ impl State {
                     self.skipped.push(format!("skipped {error}"));
                 }
                 Outcome::Clean(mut c) => {
+                    self.stats.invalid_utf8_replaced += c.replaced;
                     let len_in = c.raw.len() as u64 + 1;
                     self.stats.bytes_in += len_in;
                     prog.bytes += len_in;
@@ -302,6 +321,9 @@ impl State {
     }
 }
 
+/// The UTF-8 encoding of U+FEFF.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Cuts a shard into batches of records.
 struct Batcher<'n, R> {
     input: R,
@@ -330,6 +352,14 @@ impl<R: BufRead> Batcher<'_, R> {
                 break;
             }
             self.line += 1;
+            // A UTF-8 byte-order mark opening the file is no part of the
+            // first record (plain text drops it too).
+            let bom = if self.line == 1 && raw.starts_with(BOM) {
+                raw.drain(..BOM.len());
+                BOM.len() as u64
+            } else {
+                0
+            };
             if raw.last() == Some(&b'\n') {
                 raw.pop();
             } else if raw.len() > self.cap {
@@ -344,7 +374,7 @@ impl<R: BufRead> Batcher<'_, R> {
                 }));
             }
             bytes += raw.len();
-            let byte = self.byte;
+            let byte = self.byte + bom;
             self.byte += n as u64;
             batch.push(Record { line: self.line, byte, raw });
         }

@@ -33,7 +33,7 @@ mod options;
 mod text;
 
 pub use jsonl::JSONL_STEP;
-pub use options::{CorpusOptions, CorpusStats, Progress};
+pub use options::{CorpusOptions, CorpusStats, Progress, MAX_THREADS};
 
 use crate::audit::CapHit;
 use crate::error::{Error, ErrorKind};
@@ -55,6 +55,22 @@ use dedup::CorpusDedup;
 /// A [`ErrorKind::BadRecord`] saying what is wrong.
 pub fn record_text(record: &[u8], field: &str) -> Result<String, Error> {
     json::locate(record, field).map(|l| l.text).map_err(|b| Error::new(ErrorKind::BadRecord, b.message))
+}
+
+/// `bytes` with every invalid UTF-8 sequence replaced by U+FFFD, as
+/// `String::from_utf8_lossy` does, and how many were replaced: what a
+/// lossy run does to a JSONL record before reading it.
+///
+/// ```
+/// let (fixed, n) = zhclean::corpus::repair_utf8(b"a\xffb\xe4\xb8".to_vec());
+/// assert_eq!((String::from_utf8(fixed).unwrap().as_str(), n), ("a\u{fffd}b\u{fffd}", 2));
+/// ```
+pub fn repair_utf8(bytes: Vec<u8>) -> (Vec<u8>, u64) {
+    if simdutf8::basic::from_utf8(&bytes).is_ok() {
+        return (bytes, 0);
+    }
+    let bad = bytes.utf8_chunks().filter(|c| !c.invalid().is_empty()).count() as u64;
+    (String::from_utf8_lossy(&bytes).into_owned().into_bytes(), bad)
 }
 
 /// A corpus run; see the module docs.

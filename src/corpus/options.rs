@@ -10,6 +10,11 @@ use super::dedup::CorpusDedupConfig;
 #[cfg(doc)]
 use super::Corpus;
 
+/// The most worker threads a run starts, whatever it is asked for: the
+/// output is the same for any number, and each thread costs a stack and
+/// its batches in flight.
+pub const MAX_THREADS: usize = 256;
+
 /// How a corpus run reads and reports.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,12 +100,13 @@ impl CorpusOptions {
     }
 
     /// The worker threads a run uses: [`CorpusOptions::threads`], or the
-    /// available cores when it is 0.
+    /// available cores when it is 0, at most [`MAX_THREADS`].
     pub fn thread_count(&self) -> usize {
         match self.threads {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
             n => n,
         }
+        .min(MAX_THREADS)
     }
 }
 
@@ -123,6 +129,9 @@ pub struct CorpusStats {
     pub text_bytes_out: u64,
     /// Records whose text came out empty (kept, with an empty field).
     pub emptied_documents: u64,
+    /// Invalid UTF-8 sequences replaced by U+FFFD in JSONL records (with
+    /// [`CleanConfig::lossy`](crate::CleanConfig::lossy)).
+    pub invalid_utf8_replaced: u64,
     /// Edits by pass and reason (when edits are collected; corpus dedup is
     /// always counted).
     pub passes: PassCounts,

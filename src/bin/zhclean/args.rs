@@ -289,6 +289,13 @@ fn validate(f: Flags) -> Result<Args, Failure> {
         config.max_line_bytes = n;
     }
     corpus.dedup = dedup_on.then_some(dedup);
+    if corpus.threads > zhclean::corpus::MAX_THREADS {
+        return Err(Failure::Usage(format!(
+            "--threads {} is more than {}; output is the same for any number, so use at most the cores you have",
+            corpus.threads,
+            zhclean::corpus::MAX_THREADS
+        )));
+    }
     let command = match subcommand.as_deref() {
         Some("explain") => {
             if files.len() != 1 {

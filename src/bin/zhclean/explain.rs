@@ -2,6 +2,8 @@
 
 use std::io::{self, BufRead, IsTerminal, Read, Write};
 
+use memchr::memchr_iter;
+
 use zhclean::corpus::{audit, compress};
 use zhclean::{Cleaner, EditLog};
 
@@ -31,13 +33,17 @@ pub(crate) fn explain(args: &Args, line: u64) -> Result<(), Failure> {
         }
         let rec = rec.strip_suffix(b"\n").unwrap_or(&rec);
         let rec = rec.strip_suffix(b"\r").unwrap_or(rec);
-        let t = zhclean::corpus::record_text(rec, &args.corpus.field)
+        let (rec, replaced) = repair(rec.to_vec(), args.config.lossy);
+        report_replaced(&name, replaced);
+        let t = zhclean::corpus::record_text(&rec, &args.corpus.field)
             .map_err(|e| Failure::Input(format!("{name}: line {line}: {e}")))?;
         (t, format!("{name}, line {line}"))
     } else {
         // A plain-text file is one document, shown whole.
         let mut raw = Vec::new();
         reader.read_to_end(&mut raw).map_err(read_err)?;
+        let (raw, replaced) = repair(raw, args.config.lossy);
+        report_replaced(&name, replaced);
         let input = String::from_utf8(raw).map_err(|e| {
             let at = e.utf8_error().valid_up_to();
             let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
@@ -56,40 +62,64 @@ pub(crate) fn explain(args: &Args, line: u64) -> Result<(), Failure> {
     let (red, green, dim, off) =
         if color { ("\x1b[31;9m", "\x1b[32m", "\x1b[2m", "\x1b[0m") } else { ("[-", "{+", "", "") };
     let (red_end, green_end) = if color { (off, off) } else { ("-]", "+}") };
-    let mut o = String::new();
-    o.push_str(&format!("{label}: {} edits, {} -> {} bytes\n", edits.len(), text.len(), out.len()));
-    let show = |s: &str| s.replace('\n', "⏎");
-    // Blank lines dropped between paragraphs are counted in the summary,
-    // not listed: they would drown the edits worth reading.
-    for m in edits.iter().filter(|m| m.edit.reason != zhclean::passes::paragraphs::BLANK_LINE) {
-        let at = (m.input_byte as usize).min(text.len());
-        let at = (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
-        let line_no = text[..at].matches('\n').count() + 1;
-        let before_ctx: String = text[..at].chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
-        let skip = m.edit.before.len().min(text.len() - at);
-        let after_at = (at + skip..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
-        let after_ctx: String = text[after_at..].chars().take(12).collect();
-        o.push_str(&format!(
-            "{dim}{line_no:>5}  {:<12} {:<26}{off} {dim}{}{off}{red}{}{red_end}{green}{}{green_end}{dim}{}{off}\n",
-            m.edit.pass,
-            m.edit.reason,
-            show(&before_ctx),
-            show(&m.edit.before),
-            show(&m.edit.after),
-            show(&after_ctx),
-        ));
-    }
-    let mut counts = zhclean::corpus::audit::PassCounts::default();
-    audit::count(&mut counts, edits.iter().map(|m| &m.edit));
-    o.push_str("summary:\n");
-    for (pass, reasons) in &counts {
-        for (reason, c) in reasons {
-            o.push_str(&format!("  {pass:<12} {reason:<26} {:>6}\n", c.edits));
+    let stdout = io::stdout().lock();
+    let mut w = io::BufWriter::new(stdout);
+    let written = (|| -> io::Result<()> {
+        writeln!(w, "{label}: {} edits, {} -> {} bytes", edits.len(), text.len(), out.len())?;
+        let show = |s: &str| s.replace('\n', "⏎");
+        // Where each line starts, found once: a line number per edit by
+        // binary search (counting from the text's start for every edit made
+        // explain quadratic in the document's size).
+        let line_starts: Vec<usize> =
+            std::iter::once(0).chain(memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect();
+        // Blank lines dropped between paragraphs are counted in the summary,
+        // not listed: they would drown the edits worth reading.
+        for m in edits.iter().filter(|m| m.edit.reason != zhclean::passes::paragraphs::BLANK_LINE) {
+            let at = (m.input_byte as usize).min(text.len());
+            let at = (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            let line_no = line_starts.partition_point(|&start| start <= at);
+            let before_ctx: String = text[..at].chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
+            let skip = m.edit.before.len().min(text.len() - at);
+            let after_at = (at + skip..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
+            let after_ctx: String = text[after_at..].chars().take(12).collect();
+            writeln!(
+                w,
+                "{dim}{line_no:>5}  {:<12} {:<26}{off} {dim}{}{off}{red}{}{red_end}{green}{}{green_end}{dim}{}{off}",
+                m.edit.pass,
+                m.edit.reason,
+                show(&before_ctx),
+                show(&m.edit.before),
+                show(&m.edit.after),
+                show(&after_ctx),
+            )?;
         }
-    }
-    let mut w = io::stdout().lock();
-    match w.write_all(o.as_bytes()).and_then(|()| w.flush()) {
+        let mut counts = zhclean::corpus::audit::PassCounts::default();
+        audit::count(&mut counts, edits.iter().map(|m| &m.edit));
+        writeln!(w, "summary:")?;
+        for (pass, reasons) in &counts {
+            for (reason, c) in reasons {
+                writeln!(w, "  {pass:<12} {reason:<26} {:>6}", c.edits)?;
+            }
+        }
+        w.flush()
+    })();
+    match written {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(write_err("<stdout>")(e)),
         _ => Ok(()),
+    }
+}
+
+/// With `lossy`, `bytes` with invalid UTF-8 replaced (and how many).
+fn repair(bytes: Vec<u8>, lossy: bool) -> (Vec<u8>, u64) {
+    if lossy {
+        zhclean::corpus::repair_utf8(bytes)
+    } else {
+        (bytes, 0)
+    }
+}
+
+fn report_replaced(name: &str, replaced: u64) {
+    if replaced > 0 {
+        eprintln!("zhclean: {name}: replaced {replaced} invalid UTF-8 sequence(s) with U+FFFD");
     }
 }

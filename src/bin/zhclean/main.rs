@@ -78,7 +78,9 @@ fn run_into(
             bar.draw(p, false);
         };
         let result = if is_jsonl(args, f) {
-            corpus.run_jsonl(&name, input, out, audit.as_deref_mut(), &mut tick).map(|()| 0)
+            let before = corpus.stats().invalid_utf8_replaced;
+            let done = corpus.run_jsonl(&name, input, out, audit.as_deref_mut(), &mut tick);
+            done.map(|()| corpus.stats().invalid_utf8_replaced - before)
         } else {
             corpus.run_text(&name, input, out, audit.as_deref_mut(), &mut tick).map(|s| s.replaced)
         };
@@ -94,9 +96,10 @@ fn run_into(
             }
         }
         // A cap reached changes what a pass could judge, never loses text;
-        // say so once per setting (the stats count every document).
+        // say so once per setting (the stats count every document), with
+        // or without -q, which only turns the progress bar off.
         let notes = corpus.take_cap_notes();
-        if !notes.is_empty() && !args.quiet {
+        if !notes.is_empty() {
             bar.clear();
             for m in &notes {
                 eprintln!("zhclean: warning: {m}");
