@@ -323,3 +323,21 @@ fn quiet_hides_progress_not_warnings() {
     assert_eq!(code, Some(0), "{err}");
     assert!(err.contains("warning") && err.contains("max_line_bytes"), "{err}");
 }
+
+#[test]
+fn a_zstd_window_bomb_is_refused_by_name() {
+    let dir = scratch("zstd_bomb");
+    // One frame declaring a 4 GiB window, then RLE blocks of 128 KiB of
+    // 'a' (45 KB of file for 1.5 GB of output before the limit existed).
+    let mut f = vec![0x28, 0xb5, 0x2f, 0xfd, 0x00, 22 << 3];
+    for i in 0..11_444u32 {
+        let last = u32::from(i == 11_443);
+        f.extend_from_slice(&(((128 << 10) << 3) | (1 << 1) | last).to_le_bytes()[..3]);
+        f.push(b'a');
+    }
+    let bomb = dir.join("bomb.txt.zst");
+    std::fs::write(&bomb, f).unwrap();
+    let (code, _, err) = run(&["-q", s(&bomb)]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("--max-zstd-window") && err.contains("4096 MiB"), "{err}");
+}

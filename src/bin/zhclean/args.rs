@@ -56,6 +56,9 @@ CORPUS MODE:
         --skip-bad           Skip (and count) records that are not JSON objects
                              with a string field, instead of stopping
         --max-record-bytes N Cap on one JSONL record [default: 268435456]
+        --max-zstd-window N  Largest window a .zst input frame may declare, in
+                             bytes (memory held while decoding it)
+                             [default: 134217728, as zstd -d]
         --dedup MODE         corpus: drop paragraphs (>= 20 characters) seen
                              in an earlier document, first kept, in input
                              order; none [default: none]
@@ -114,6 +117,8 @@ pub(crate) struct Args {
     pub(crate) quiet: bool,
     /// Let `--stats` and `--audit` replace a file this program did not write.
     pub(crate) force: bool,
+    /// The largest zstd window an input frame may declare, in bytes.
+    pub(crate) max_zstd_window: u64,
 }
 
 /// Reads the command line into [`Flags`]; `None` when it asked for help
@@ -140,6 +145,7 @@ struct Flags {
     jsonl: bool,
     quiet: bool,
     force: bool,
+    max_zstd_window: u64,
     strict: bool,
     max_line: Option<usize>,
     line: u64,
@@ -156,6 +162,7 @@ fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
     let mut preset: Option<String> = None;
     let (mut lossy, mut no_tofu, mut jsonl, mut quiet, mut strict) = (false, false, false, false, false);
     let mut force = false;
+    let mut max_zstd_window = zhclean::corpus::compress::DEFAULT_MAX_ZSTD_WINDOW;
     let mut max_line = None;
     let mut to: Option<String> = None;
     let mut subcommand: Option<String> = None;
@@ -195,6 +202,9 @@ fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
             Long("dedup-max-keys") => dedup.max_keys = p.value().map_err(usage)?.parse().map_err(usage)?,
             Long("stats") => stats = Some(PathBuf::from(p.value().map_err(usage)?)),
             Long("audit") => audit = Some(PathBuf::from(p.value().map_err(usage)?)),
+            Long("max-zstd-window") => {
+                max_zstd_window = p.value().map_err(usage)?.parse().map_err(usage)?;
+            }
             Long("max-audit-edits") => corpus.max_audit_edits = p.value().map_err(usage)?.parse().map_err(usage)?,
             Short('q') | Long("quiet") => quiet = true,
             Short('f') | Long("force") => force = true,
@@ -224,6 +234,7 @@ fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
         jsonl,
         quiet,
         force,
+        max_zstd_window,
         strict,
         max_line,
         line,
@@ -250,6 +261,7 @@ fn validate(f: Flags) -> Result<Args, Failure> {
         jsonl,
         quiet,
         force,
+        max_zstd_window,
         strict,
         max_line,
         line,
@@ -307,5 +319,5 @@ fn validate(f: Flags) -> Result<Args, Failure> {
         _ => Command::Clean,
     };
     corpus.collect_edits = stats.is_some() || audit.is_some() || matches!(command, Command::Explain { .. });
-    Ok(Args { command, files, output, config, corpus, jsonl, stats, audit, quiet, force })
+    Ok(Args { command, files, output, config, corpus, jsonl, stats, audit, quiet, force, max_zstd_window })
 }

@@ -18,7 +18,9 @@ pub(crate) fn explain(args: &Args, line: u64) -> Result<(), Failure> {
     let name = path.display().to_string();
     let cleaner = Cleaner::new(args.config.clone()).map_err(|e| Failure::Usage(e.to_string()))?;
     let read_err = |e: io::Error| Failure::Io(format!("{name}: cannot read: {e}"));
-    let mut reader = compress::open(path).map_err(read_err)?;
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let mut reader = compress::decoder_with_window(file, compress::Compression::from_path(path), args.max_zstd_window)
+        .map_err(read_err)?;
     let (text, label) = if is_jsonl(args, path) {
         // Only the wanted record is kept: a shard can be any size.
         let mut rec = Vec::new();

@@ -34,8 +34,11 @@ pub(crate) enum Failure {
 }
 
 pub(crate) fn describe(e: zhclean::Error) -> Failure {
+    // A compressed input that does not decode is bad input, not a failed
+    // read or write.
+    let corrupt = e.io_error().is_some_and(|io| io.kind() == io::ErrorKind::InvalidData);
     match e.kind() {
-        ErrorKind::Io => Failure::Io(e.to_string()),
+        ErrorKind::Io if !corrupt => Failure::Io(e.to_string()),
         ErrorKind::Config => Failure::Usage(e.to_string()),
         ErrorKind::Cap => Failure::Cap(e.to_string()),
         _ => Failure::Input(e.to_string()),
@@ -70,8 +73,12 @@ fn run_into(
         } else {
             Box::new(File::open(f).map_err(|e| Failure::Io(format!("{name}: cannot open: {e}")))?)
         };
-        let input = compress::decoder(Counting::new(raw, read.clone()), Compression::from_path(f))
-            .map_err(|e| Failure::Input(format!("{name}: {e}")))?;
+        let input = compress::decoder_with_window(
+            Counting::new(raw, read.clone()),
+            Compression::from_path(f),
+            args.max_zstd_window,
+        )
+        .map_err(|e| Failure::Input(format!("{name}: {e}")))?;
         let mut last = Progress::default();
         let mut tick = |p: &Progress| {
             last = *p;
