@@ -215,3 +215,15 @@ fn a_footer_left_by_a_cut_repeat_goes_in_the_same_run() {
     assert!(!out.contains("联系电话"), "{out}");
     assert_eq!(cleaner().clean(&out), out);
 }
+
+#[test]
+fn separators_keep_paragraphs_and_words_apart() {
+    // Two paragraphs joined by U+2029 were merged into one; words either
+    // side of pdftotext's form feed were glued.
+    let c = cleaner();
+    let out = c.clean("第一段到此结束。\u{2029}第二段从这里开始。\n");
+    assert_eq!(out, "第一段到此结束。\n第二段从这里开始。\n");
+    let out = c.clean("Page one ends here.\u{0C}Next page\u{0B}line\u{85}end\n");
+    assert_eq!(out, "Page one ends here.\nNext page\nline\nend\n");
+    check("甲\u{2029}乙\u{2028}丙\u{0B}丁\u{85}戊\u{0C}己\n");
+}

@@ -73,6 +73,11 @@ const FRAGMENTS: &[&str] = &[
     "\n\n",
     "\r\n",
     "\r",
+    "\u{2029}",
+    "\u{2028}",
+    "\u{0C}",
+    "\u{0B}",
+    "\u{85}",
     "Rust",
     "Copyright",
     "don't",
@@ -350,8 +355,9 @@ proptest! {
     #[test]
     fn lines_mode_keeps_line_count(text in doc()) {
         // With Lines output, no pass that only edits within lines joins or
-        // drops lines (the unicode pass may split at a lone CR, which counts
-        // as a line end). Chrome removal drops whole lines by design and is
+        // drops lines (the unicode pass may split at a lone CR, a form feed,
+        // VT, NEL and U+2028/U+2029, each a line end). Chrome removal drops
+        // whole lines by design and is
         // checked by the no-loss property instead.
         let mut cfg = CleanConfig::default();
         cfg.chrome = None;
@@ -360,7 +366,8 @@ proptest! {
         cfg.rejoin = None;
         let c = Cleaner::builder().config(cfg).output(OutputMode::Lines).build().unwrap();
         let out = c.clean(&text);
-        let want = text.replace("\r\n", "\n").chars().filter(|&c| c == '\n' || c == '\r').count();
+        let line_end = |c: char| matches!(c, '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}');
+        let want = text.replace("\r\n", "\n").chars().filter(|&c| line_end(c)).count();
         prop_assert_eq!(out.matches('\n').count(), want);
     }
 }

@@ -3,7 +3,11 @@
 //! What it changes, per character (each step can be turned off in
 //! [`UnicodeConfig`]):
 //!
-//! * CRLF and lone CR become LF (`crlf`, `lone_cr`);
+//! * CRLF and lone CR become LF (`crlf`, `lone_cr`); so do the other line
+//!   ends: VT, NEL and U+2028 (`line_separator`), U+2029
+//!   (`paragraph_separator`) and FF, pdftotext's page separator
+//!   (`page_break`: a line end, and the blank line it usually leaves is a
+//!   page gap for the layout passes);
 //! * C0/C1 controls other than tab and newline, zero-width characters
 //!   (U+200B–U+200D, U+2060, U+180E), BOM/ZWNBSP, soft hyphen and bidi
 //!   controls are removed (`control`, `invisible`);
@@ -119,7 +123,8 @@ pub struct UnicodeConfig {
     pub invisible: bool,
     /// Map NBSP, U+3000 and the other space characters to ASCII space.
     pub spaces: bool,
-    /// Map CRLF and lone CR to LF.
+    /// Map CRLF and lone CR to LF, and the other line ends (VT, FF, NEL,
+    /// U+2028, U+2029) too.
     pub newlines: bool,
 }
 
@@ -175,12 +180,18 @@ impl UnicodePass {
                         Action::Replace('\n', "lone_cr")
                     }
                 }
+                '\x0B' if self.cfg.newlines => Action::Replace('\n', "line_separator"),
+                '\x0C' if self.cfg.newlines => Action::Replace('\n', "page_break"),
                 '\t' | '\n' | '\r' => Action::Keep,
                 c if (c < ' ' || c == '\x7f') && self.cfg.invisible => Action::Drop("control"),
                 _ => Action::Keep,
             };
         }
         match cp {
+            // Line and paragraph separators end a line: as spaces or
+            // removed, they glued two paragraphs (or two words) together.
+            0x85 | 0x2028 if self.cfg.newlines => Action::Replace('\n', "line_separator"),
+            0x2029 if self.cfg.newlines => Action::Replace('\n', "paragraph_separator"),
             0x80..=0x9F if self.cfg.invisible => Action::Drop("control"),
             0xAD | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x2069 | 0x061C | 0xFEFF
                 if self.cfg.invisible =>
@@ -405,7 +416,7 @@ mod tests {
 
     #[test]
     fn unicode_removes_invisibles_and_controls() {
-        assert_eq!(clean("a\u{200B}b\u{FEFF}c\u{202E}d\u{0007}e\u{0085}f\u{00AD}g"), "abcdefg");
+        assert_eq!(clean("a\u{200B}b\u{FEFF}c\u{202E}d\u{0007}e\u{0081}f\u{00AD}g"), "abcdefg");
         assert_eq!(clean("a\tb\n"), "a\tb\n");
     }
 
@@ -413,6 +424,22 @@ mod tests {
     fn unicode_maps_spaces_and_newlines() {
         assert_eq!(clean("a\u{A0}b\u{3000}c\u{2003}d"), "a b c d");
         assert_eq!(clean("a\r\nb\rc\r"), "a\nb\nc\n");
+    }
+
+    #[test]
+    fn unicode_ends_lines_at_every_line_separator() {
+        let (out, log) = run("甲\u{2029}乙\u{2028}丙\u{0B}丁\u{85}戊\u{0C}己\n");
+        assert_eq!(out, "甲\n乙\n丙\n丁\n戊\n己\n");
+        let reasons: Vec<_> = log.edits.iter().map(|e| e.reason).collect();
+        assert_eq!(
+            reasons,
+            ["paragraph_separator", "line_separator", "line_separator", "line_separator", "page_break"]
+        );
+        // With newline mapping off they are what they were: spaces and
+        // removed controls.
+        let cfg = UnicodeConfig { newlines: false, ..UnicodeConfig::default() };
+        let (out, _) = crate::testing::run_pass(&mut UnicodePass::new(cfg), "甲\u{2029}乙\u{0C}丙");
+        assert_eq!(out, "甲 乙丙");
     }
 
     #[test]
