@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, Read, Write};
 use std::ops::Range;
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use super::audit;
 use super::collect::Collect;
@@ -89,19 +89,17 @@ impl Corpus {
             return Ok(());
         }
         // Batches in flight at most: one per worker, a queue of one per
-        // worker, and as many again of slack for the reorder buffer.
-        let in_flight = 3 * threads;
-        let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Vec<Record>)>(threads);
+        // worker, and as many again of slack for the reorder buffer; and at
+        // most IN_FLIGHT_BYTES of records, whatever their size (one batch
+        // always goes, so a record larger than that still runs, alone).
+        let budget = InFlight::new(3 * threads, IN_FLIGHT_BYTES);
+        let (job_tx, job_rx) = mpsc::sync_channel::<(u64, usize, Vec<Record>)>(threads);
         // Owned by the workers alone: when the last one exits (the writer
         // stopped on an error, so their results have nowhere to go), the
         // job channel closes and a reader blocked on a full queue wakes
         // with an error instead of waiting forever.
         let job_rx = Arc::new(Mutex::new(job_rx));
-        let (res_tx, res_rx) = mpsc::channel::<(u64, Vec<Outcome>)>();
-        let (tok_tx, tok_rx) = mpsc::sync_channel::<()>(in_flight);
-        for _ in 0..in_flight {
-            tok_tx.send(()).expect("the receiver is alive");
-        }
+        let (res_tx, res_rx) = mpsc::channel::<(u64, usize, Vec<Outcome>)>();
         std::thread::scope(|s| -> Result<(), Error> {
             // Fewer workers than asked give the same output: when the
             // system refuses a thread, the run goes on with those it has.
@@ -116,9 +114,9 @@ impl Corpus {
                             Ok(rx) => rx.recv(),
                             Err(_) => break,
                         };
-                        let Ok((id, batch)) = job else { break };
+                        let Ok((id, bytes, batch)) = job else { break };
                         let out: Vec<Outcome> = batch.into_iter().map(|r| ctx.process(&mut stream, name, r)).collect();
-                        if res_tx.send((id, out)).is_err() {
+                        if res_tx.send((id, bytes, out)).is_err() {
                             break;
                         }
                     }
@@ -130,11 +128,12 @@ impl Corpus {
                 }
             }
             drop((res_tx, job_rx));
+            let budget = &budget;
             let read = s.spawn(move || -> Result<(), Error> {
                 let mut id = 0;
-                while tok_rx.recv().is_ok() {
-                    let Some(batch) = reader.next_batch()? else { break };
-                    if job_tx.send((id, batch)).is_err() {
+                while let Some(batch) = reader.next_batch()? {
+                    let bytes = batch.iter().map(|r| r.raw.len()).sum();
+                    if !budget.acquire(bytes) || job_tx.send((id, bytes, batch)).is_err() {
                         break;
                     }
                     id += 1;
@@ -143,26 +142,89 @@ impl Corpus {
             });
             // The writer: results in input order. Returning early drops the
             // receivers, which stops the reader and the workers.
-            let mut pending: BTreeMap<u64, Vec<Outcome>> = BTreeMap::new();
+            let mut pending: BTreeMap<u64, (usize, Vec<Outcome>)> = BTreeMap::new();
             let mut next = 0;
             let written = (|| -> Result<(), Error> {
-                for (id, out) in res_rx {
-                    pending.insert(id, out);
-                    while let Some(batch) = pending.remove(&next) {
+                for (id, bytes, out) in res_rx {
+                    pending.insert(id, (bytes, out));
+                    while let Some((bytes, batch)) = pending.remove(&next) {
                         state.write_batch(ctx, name, batch, output, &mut audit, &mut prog)?;
                         progress(&prog);
                         next += 1;
-                        // The reader may have stopped; a closed channel is fine.
-                        let _ = tok_tx.send(());
+                        budget.release(bytes);
                     }
                 }
                 Ok(())
             })();
-            drop(tok_tx);
+            // The reader may be waiting for room: there will be none.
+            budget.close();
             let read = read.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
             // An error in an earlier record wins over a read error after it.
             written.and(read)
         })
+    }
+}
+
+/// A record's text is pushed through the passes this much at a time.
+const RECORD_PIECE: usize = 256 * 1024;
+
+/// Records' bytes in flight at most in a JSONL run on many threads (read,
+/// queued, being cleaned or waiting to be written in order). Memory is
+/// about this times the cost of cleaning a record (its text, the cleaned
+/// text, its JSON), or one record when a record is larger.
+pub(super) const IN_FLIGHT_BYTES: usize = 64 << 20;
+
+/// What a JSONL run has in flight: batches and their bytes, both bounded.
+/// The reader acquires room for each batch it read; the writer releases it
+/// once the batch is written. One batch always fits when nothing else is in
+/// flight, so a batch larger than the byte bound still goes.
+pub(super) struct InFlight {
+    /// (batches, bytes) in flight, and whether the run is over.
+    state: Mutex<(usize, usize, bool)>,
+    room: Condvar,
+    max_batches: usize,
+    max_bytes: usize,
+}
+
+impl InFlight {
+    pub(super) fn new(max_batches: usize, max_bytes: usize) -> InFlight {
+        InFlight { state: Mutex::new((0, 0, false)), room: Condvar::new(), max_batches, max_bytes }
+    }
+
+    /// Waits for room for a batch of `bytes`; false when the run is over.
+    pub(super) fn acquire(&self, bytes: usize) -> bool {
+        let Ok(mut st) = self.state.lock() else { return false };
+        loop {
+            let (batches, held, closed) = *st;
+            if closed {
+                return false;
+            }
+            if batches == 0 || (batches < self.max_batches && held + bytes <= self.max_bytes) {
+                *st = (batches + 1, held + bytes, false);
+                return true;
+            }
+            st = match self.room.wait(st) {
+                Ok(st) => st,
+                Err(_) => return false,
+            };
+        }
+    }
+
+    /// A batch of `bytes` is written.
+    pub(super) fn release(&self, bytes: usize) {
+        if let Ok(mut st) = self.state.lock() {
+            st.0 -= 1;
+            st.1 -= bytes;
+        }
+        self.room.notify_all();
+    }
+
+    /// The run is over: a waiting reader gives up.
+    pub(super) fn close(&self) {
+        if let Ok(mut st) = self.state.lock() {
+            st.2 = true;
+        }
+        self.room.notify_all();
     }
 }
 
@@ -197,8 +259,14 @@ impl Ctx {
         let mut text = String::with_capacity(found.text.len() + 16);
         let collect = self.opts.collect_edits;
         let mut sink = Collect::new(collect, self.opts.max_audit_edits);
-        let run = stream
-            .push_audited(found.text.as_bytes(), &mut text, &mut sink)
+        // In pieces: the output is the same for any chunking, and the
+        // buffers between passes then hold a piece, not the whole text
+        // once per pass (a 25 MB record took 9 times its size).
+        let run = found
+            .text
+            .as_bytes()
+            .chunks(RECORD_PIECE)
+            .try_for_each(|piece| stream.push_audited(piece, &mut text, &mut sink))
             .and_then(|()| stream.finish_audited(&mut text, &mut sink))
             .and_then(|()| sink.check());
         let EditLog { edits: mut log_edits, caps } = sink.log;
@@ -285,7 +353,11 @@ impl State {
                         return Err(error);
                     }
                     self.stats.bad_records += 1;
-                    self.skipped.push(format!("skipped {error}"));
+                    if self.skipped.len() < super::MAX_SKIP_MESSAGES {
+                        self.skipped.push(format!("skipped {error}"));
+                    } else {
+                        self.skipped_unlisted += 1;
+                    }
                 }
                 Outcome::Clean(mut c) => {
                     self.stats.invalid_utf8_replaced += c.replaced;
@@ -379,5 +451,57 @@ impl<R: BufRead> Batcher<'_, R> {
             batch.push(Record { line: self.line, byte, raw });
         }
         Ok(if batch.is_empty() { None } else { Some(batch) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{CorpusOptions, MAX_SKIP_MESSAGES};
+    use crate::Cleaner;
+
+    #[test]
+    fn in_flight_bytes_are_bounded_but_one_batch_always_goes() {
+        let b = InFlight::new(4, 100);
+        assert!(b.acquire(500), "a batch larger than the bound goes when nothing else is in flight");
+        let b = std::sync::Arc::new(b);
+        let waiter = {
+            let b = std::sync::Arc::clone(&b);
+            std::thread::spawn(move || b.acquire(1))
+        };
+        // The waiter can only get room once the big batch is written.
+        b.release(500);
+        assert!(waiter.join().unwrap());
+        assert!(
+            b.acquire(99)
+                && !{
+                    // Full by bytes now (1 + 99): a third batch waits, and closing
+                    // the run wakes it with a refusal.
+                    let b2 = std::sync::Arc::clone(&b);
+                    let t = std::thread::spawn(move || b2.acquire(1));
+                    b.close();
+                    t.join().unwrap()
+                }
+        );
+        let counted = InFlight::new(2, usize::MAX);
+        assert!(counted.acquire(1) && counted.acquire(1));
+        counted.close();
+        assert!(!counted.acquire(1), "the batch bound holds too");
+    }
+
+    #[test]
+    fn skipped_records_keep_a_bounded_number_of_messages() {
+        let cleaner = Cleaner::new(Default::default()).unwrap();
+        let mut corpus = Corpus::new(cleaner, CorpusOptions::default().threads(2).skip_bad(true));
+        let shard = "not json\n".repeat(1000) + "{\"text\":\"好\"}\n";
+        let mut out = Vec::new();
+        corpus.run_jsonl("s.jsonl", shard.as_bytes(), &mut out, None, &mut |_| {}).unwrap();
+        let (messages, unlisted) = corpus.take_skipped();
+        assert_eq!(messages.len(), MAX_SKIP_MESSAGES);
+        assert!(messages[0].contains("s.jsonl: line 1"), "{}", messages[0]);
+        assert_eq!(unlisted, 1000 - MAX_SKIP_MESSAGES as u64);
+        assert_eq!(corpus.stats().bad_records, 1000);
+        assert_eq!(String::from_utf8(out).unwrap(), "{\"text\":\"好\"}\n");
+        assert_eq!(corpus.take_skipped(), (Vec::new(), 0));
     }
 }

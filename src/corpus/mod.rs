@@ -73,6 +73,10 @@ pub fn repair_utf8(bytes: Vec<u8>) -> (Vec<u8>, u64) {
     (String::from_utf8_lossy(&bytes).into_owned().into_bytes(), bad)
 }
 
+/// Messages kept about skipped records between two
+/// [`Corpus::take_skipped`] calls; more are only counted.
+pub const MAX_SKIP_MESSAGES: usize = 20;
+
 /// A corpus run; see the module docs.
 pub struct Corpus {
     ctx: Ctx,
@@ -94,8 +98,11 @@ struct Ctx {
 struct State {
     stats: CorpusStats,
     dedup: Option<CorpusDedup>,
-    /// Messages about skipped records, for the caller to show.
+    /// Messages about skipped records, for the caller to show: at most
+    /// [`MAX_SKIP_MESSAGES`] since the last take; the rest are counted.
     skipped: Vec<String>,
+    /// Records skipped since the last take beyond those with a message.
+    skipped_unlisted: u64,
     /// The first hit of each cap setting in this run, with where, for the
     /// caller to show once.
     cap_notes: Vec<String>,
@@ -110,7 +117,13 @@ impl Corpus {
         let pass_names = passes.iter().map(|p| p.name()).collect();
         Corpus {
             ctx: Ctx { cleaner, passes, pass_names, opts, keyer },
-            state: State { stats: CorpusStats::default(), dedup, skipped: Vec::new(), cap_notes: Vec::new() },
+            state: State {
+                stats: CorpusStats::default(),
+                dedup,
+                skipped: Vec::new(),
+                skipped_unlisted: 0,
+                cap_notes: Vec::new(),
+            },
         }
     }
 
@@ -124,9 +137,13 @@ impl Corpus {
         self.state.dedup.as_ref().map(|d| d.keys())
     }
 
-    /// Messages for records skipped since the last call (with `skip_bad`).
-    pub fn take_skipped(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.state.skipped)
+    /// Messages for records skipped since the last call (with `skip_bad`):
+    /// the first [`MAX_SKIP_MESSAGES`], and how many more were skipped
+    /// (counted, not kept: a shard of millions of bad lines must not hold a
+    /// message for each). Every skipped record is in
+    /// [`CorpusStats::bad_records`].
+    pub fn take_skipped(&mut self) -> (Vec<String>, u64) {
+        (std::mem::take(&mut self.state.skipped), std::mem::take(&mut self.state.skipped_unlisted))
     }
 
     /// Messages for caps reached for the first time in this run since the

@@ -5,6 +5,9 @@ use crate::audit::{Audit, CapHit};
 use crate::error::Error;
 use crate::pass::{Out, Pass};
 
+/// Capacity a buffer between passes keeps from one document to the next.
+const KEEP_BUF_BYTES: usize = 1 << 20;
+
 /// The passes and the buffers between them.
 pub(super) struct Chain {
     pub(super) passes: Vec<Box<dyn Pass>>,
@@ -126,6 +129,10 @@ impl Chain {
     pub(super) fn reset(&mut self) {
         for b in &mut self.bufs {
             b.clear();
+            // A buffer a huge document grew is not kept for the next one:
+            // a stream per worker thread would otherwise hold the largest
+            // document's size once per pass for the rest of the run.
+            b.shrink_to(KEEP_BUF_BYTES);
         }
         for b in &mut self.bases {
             *b = 0;

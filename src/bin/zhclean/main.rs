@@ -92,14 +92,14 @@ fn run_into(
             corpus.run_text(&name, input, out, audit.as_deref_mut(), &mut tick).map(|s| s.replaced)
         };
         bar.file_done(&last);
-        let skipped = corpus.take_skipped();
+        let (skipped, unlisted) = corpus.take_skipped();
         if !skipped.is_empty() {
             bar.clear();
-            for m in skipped.iter().take(20) {
+            for m in &skipped {
                 eprintln!("zhclean: {m}");
             }
-            if skipped.len() > 20 {
-                eprintln!("zhclean: {name}: … and {} more skipped records", skipped.len() - 20);
+            if unlisted > 0 {
+                eprintln!("zhclean: {name}: … and {unlisted} more skipped records");
             }
         }
         // A cap reached changes what a pass could judge, never loses text;
