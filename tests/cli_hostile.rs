@@ -341,3 +341,76 @@ fn a_zstd_window_bomb_is_refused_by_name() {
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("--max-zstd-window") && err.contains("4096 MiB"), "{err}");
 }
+
+#[test]
+fn an_interrupted_run_removes_its_temporary_files_and_a_later_run_reports_strays() {
+    let dir = scratch("signals");
+    let out = dir.join("out.txt");
+    for (signal, code) in [("-TERM", 143), ("-INT", 130)] {
+        let mut child = Command::new(BIN)
+            .args(["-q", "-o", s(&out)])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Standard input stays open: the run waits for more, its temporary
+        // output file in place.
+        let tmp_exists =
+            || std::fs::read_dir(&dir).unwrap().flatten().any(|e| e.file_name().to_string_lossy().ends_with(".tmp"));
+        let start = Instant::now();
+        while !tmp_exists() && start.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(tmp_exists(), "the run made its temporary file");
+        assert!(Command::new("kill").arg(signal).arg(child.id().to_string()).status().unwrap().success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "{signal}");
+        assert!(!tmp_exists(), "{signal}: the temporary file is gone");
+        assert!(!out.exists());
+        drop(child.stdin.take());
+    }
+    // A temporary file left by a killed run (its process gone) is reported.
+    let stray = dir.join(".zhclean-4194305-0.tmp");
+    std::fs::write(&stray, "half a run").unwrap();
+    let input = dir.join("in.txt");
+    std::fs::write(&input, "正文。\n").unwrap();
+    let (code, _, err) = run(&["-q", "-o", s(&out), s(&input)]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains(".zhclean-4194305-0.tmp") && err.contains("earlier run"), "{err}");
+}
+
+#[test]
+fn a_file_size_limit_is_an_error_naming_the_file_and_leaves_nothing() {
+    let dir = scratch("xfsz");
+    let input = dir.join("in.txt");
+    std::fs::write(&input, "活动在洛阳开幕。\n".repeat(20_000)).unwrap();
+    let out = dir.join("out.txt");
+    // ulimit -f counts 1024-byte blocks: 64 KiB, less than the output.
+    let script = format!("ulimit -f 64; exec {BIN} -q -o '{}' '{}'", s(&out), s(&input));
+    let o = Command::new("bash").args(["-c", &script]).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(err.contains("out.txt"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("in.txt")], "only the input is left");
+}
+
+#[test]
+fn a_full_disk_is_an_error_naming_the_output() {
+    if !is_root() {
+        return; // mknod needs root; the rest of the suite covers the paths
+    }
+    let dir = scratch("enospc");
+    let full = dir.join("full");
+    assert!(Command::new("mknod").arg(&full).args(["c", "1", "7"]).status().unwrap().success());
+    let input = dir.join("in.txt");
+    std::fs::write(&input, "活动在洛阳开幕。\n".repeat(20_000)).unwrap();
+    let shard = dir.join("in.jsonl");
+    std::fs::write(&shard, records(20_000)).unwrap();
+    for (threads, file) in [("1", &input), ("2", &input), ("2", &shard)] {
+        let (code, _, err) = run(&["-q", "-j", threads, "-o", s(&full), s(file)]);
+        assert_eq!(code, Some(3), "{err}");
+        assert!(err.contains("full: write failed") && err.contains("No space left"), "{err}");
+    }
+}

@@ -154,18 +154,20 @@ fn clean(args: &Args) -> Result<(), Failure> {
         let p = args.audit.as_deref().expect("opened for --audit");
         compress::encoder(BufWriter::with_capacity(1 << 20, f), Compression::from_path(p))
     });
-    let audit_dyn = audit_w.as_mut().map(|w| w as &mut (dyn Write + '_));
+    let audit_name = args.audit.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+    let mut audit_named = audit_w.as_mut().map(|w| Named { inner: w, name: &audit_name });
+    let audit_dyn = audit_named.as_mut().map(|w| w as &mut (dyn Write + '_));
     match (out_file, &args.output) {
         (Some((s, f)), Some(p)) => {
             staged.push(s);
             let mut w = compress::encoder(BufWriter::with_capacity(1 << 20, f), Compression::from_path(p));
-            run_into(args, &mut corpus, &mut w, audit_dyn)?;
             let name = p.display().to_string();
+            run_into(args, &mut corpus, &mut Named { inner: &mut w, name: &name }, audit_dyn)?;
             w.finish().and_then(|mut b| b.flush()).map_err(write_err(&name))?;
         }
         _ => {
             let mut w = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-            run_into(args, &mut corpus, &mut w, audit_dyn)?;
+            run_into(args, &mut corpus, &mut Named { inner: &mut w, name: "<stdout>" }, audit_dyn)?;
             match w.flush() {
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
                 r => r.map_err(write_err("<stdout>"))?,
@@ -187,6 +189,30 @@ fn clean(args: &Args) -> Result<(), Failure> {
             .map_err(write_err(&p.display().to_string()))?;
     }
     staged.into_iter().try_for_each(Staged::commit)
+}
+
+/// A writer whose errors name the file it writes (a full disk said
+/// "No space left on device" and no more).
+struct Named<'n, W: Write> {
+    inner: W,
+    name: &'n str,
+}
+
+impl<W: Write> Write for Named<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf).map_err(|e| self.named(e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush().map_err(|e| self.named(e))
+    }
+}
+
+impl<W: Write> Named<'_, W> {
+    fn named(&self, e: io::Error) -> io::Error {
+        // A closed pipe keeps its kind: `| head` ends the run quietly.
+        io::Error::new(e.kind(), format!("{}: write failed: {e}", self.name))
+    }
 }
 
 /// The `--stats` document: the corpus's counts, then what only the run
@@ -222,6 +248,7 @@ fn presets(files: &[PathBuf]) -> Result<(), Failure> {
 }
 
 fn main() -> ExitCode {
+    staged::clean_up_on_signals();
     let result = args::parse_args().and_then(|args| {
         let Some(args) = args else { return Ok(()) };
         match args.command {

@@ -17,6 +17,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::Failure;
 
@@ -122,10 +123,43 @@ impl Staged {
         if let Some(tmp) = &self.tmp {
             fs::rename(tmp, &self.path)
                 .map_err(|e| Failure::Io(format!("{}: cannot rename temporary file: {e}", self.path.display())))?;
+            forget_tmp(tmp);
         }
         self.done = true;
         Ok(())
     }
+}
+
+/// The temporary files of this run not yet renamed or removed: what a
+/// SIGINT or SIGTERM handler removes before the process exits.
+static TEMPORARIES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn forget_tmp(tmp: &Path) {
+    if let Ok(mut t) = TEMPORARIES.lock() {
+        t.retain(|p| p != tmp);
+    }
+}
+
+/// Installs what makes an interrupted run leave no temporary file: on
+/// SIGINT, SIGTERM or SIGHUP the temporaries are removed and the process
+/// exits with 128 + the signal; SIGXFSZ (a file-size limit reached) is
+/// caught, so the write fails with an error naming the file and the normal
+/// error path removes them. SIGKILL cannot be caught: a later run reports
+/// what it left (see [`check_outputs`]).
+pub(crate) fn clean_up_on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGXFSZ};
+    let _ = signal_hook::flag::register(SIGXFSZ, std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)));
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else { return };
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            if let Ok(t) = TEMPORARIES.lock() {
+                for p in t.iter() {
+                    let _ = fs::remove_file(p);
+                }
+            }
+            std::process::exit(128 + sig);
+        }
+    });
 }
 
 /// A new temporary file in `dir`, created exclusively.
@@ -134,7 +168,12 @@ fn create_tmp(dir: &Path) -> io::Result<(PathBuf, File)> {
     for n in 0.. {
         let tmp = dir.join(format!("{TMP_PREFIX}{pid}-{n}.tmp"));
         match OpenOptions::new().write(true).create_new(true).open(&tmp) {
-            Ok(f) => return Ok((tmp, f)),
+            Ok(f) => {
+                if let Ok(mut t) = TEMPORARIES.lock() {
+                    t.push(tmp.clone());
+                }
+                return Ok((tmp, f));
+            }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1000 => continue,
             Err(e) => return Err(e),
         }
@@ -148,6 +187,7 @@ impl Drop for Staged {
     fn drop(&mut self) {
         if let (false, Some(tmp)) = (self.done, &self.tmp) {
             let _ = fs::remove_file(tmp);
+            forget_tmp(tmp);
         }
     }
 }
@@ -189,7 +229,8 @@ pub(crate) fn check_outputs(
         outs.push((if *side == Side::Stats { "--stats" } else { "--audit" }, p));
     }
     for (i, (a_flag, a)) in outs.iter().enumerate() {
-        resolve(a)?;
+        let (target, _) = resolve(a)?;
+        report_stale(target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")));
         for (b_flag, b) in &outs[i + 1..] {
             if same_file(a, b) {
                 return Err(Failure::Usage(format!(
@@ -242,5 +283,25 @@ fn written_by_us(p: &Path, side: Side) -> bool {
     match side {
         Side::Stats => head.trim_start().starts_with('{') && head.contains("\"documents\""),
         Side::Audit => head.starts_with("{\"file\":") && head.contains("\"pass\":"),
+    }
+}
+
+/// Says which temporary files in `dir` an earlier run left (killed before
+/// it could remove them): named by this program, their process gone.
+fn report_stale(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TMP_PREFIX)).and_then(|n| n.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        let Some(pid) = rest.split_once('-').and_then(|(p, _)| p.parse::<u32>().ok()) else { continue };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            eprintln!(
+                "zhclean: warning: {} was left by an earlier run that was killed (process {pid}); remove it",
+                e.path().display()
+            );
+        }
     }
 }
