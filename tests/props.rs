@@ -115,6 +115,10 @@ const FRAGMENTS: &[&str] = &[
     "联系电话：0379-12345678",
     // Long enough (>= 30 Han, a sentence) for the dedup span rule.
     "市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。",
+    // A sentence with clauses and a near copy of it (one OCR error): dedup
+    // must cut the copy at a clause boundary, never where they diverge.
+    "为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。",
+    "为企业发展提供内质服务，同时加强事中事后监管，维护公平竞争的市场秩序。",
     "在跟班学习期间，跟班学习干部既注重提升自身能",
     "ǎ",
     "(dāng)",
@@ -421,6 +425,16 @@ found! {
     /// dedup cut a repeated span and left a bare photo credit, which
     /// caption (run before it) then removed on a second run.
     dedup_takes_a_credit_left_by_a_repeat: "新华社记者 张三 摄市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。\n倪睿/摄新华社记者 张三 摄市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。 ";
+    /// dedup cut a repeat and left an annotation, which pinyin (run before
+    /// it) then removed on a second run as an orphan at a line's start.
+    dedup_takes_an_annotation_left_by_a_repeat: "为企业发展提供内质服务，同时加强事中事后监管，维护公平竞争的市场秩序。\n为企业发展提供内质服务，同时加强事中事后监管，维护公平竞争的市场秩序。(dāng)";
+    /// The same with a page-jump marker left at the line's start, which
+    /// caption removed on a second run.
+    dedup_takes_a_jump_marker_left_by_a_repeat: "为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。\n为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。(上接01版)?";
+    /// dedup cut a repeat from a line's end and left it open (`…。——`);
+    /// rejoin (run before it) then joined it to the next line on a second
+    /// run. Such a cut waits for the next line.
+    dedup_leaves_no_open_line_rejoin_would_join: "为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。\n市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。——为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。\n市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。洛阳";
     /// The same with a caption marker left.
     dedup_takes_a_caption_marker_left_by_a_repeat: "科技部市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。\n（资料图片）科技部市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。";
 }

@@ -20,6 +20,7 @@
 //! | [`marks::strip_jump_markers`] | `chrome` | `caption` removes the markers later: chrome judges the line without them | `chrome::tests` |
 //! | [`credit::caption_removes_line`] | `dedup` | what a cut repeat leaves of a line, `caption` would remove on a second run | `tests/hostile.rs` |
 //! | [`chrome::removes_line`] | `dedup` | likewise for a chrome line left by a cut repeat | `tests/hostile.rs` |
+//! | [`pinyin::annotations_at_start`] | `dedup` | what a cut repeat leaves may open with an annotation `pinyin` removes at a line's start | `props::dedup_takes_an_annotation_left_by_a_repeat` |
 //! | [`chrome::pattern_across`] | `rejoin` | a join must not make a chrome pattern across the break (`版权所有` / `：…`) | `rejoin::tests` |
 
 pub(crate) mod chrome;
@@ -27,3 +28,4 @@ pub(crate) mod credit;
 pub(crate) mod leads;
 pub(crate) mod marks;
 pub(crate) mod patterns;
+pub(crate) mod pinyin;

@@ -136,7 +136,9 @@ impl PassId {
             // run (see `dedup::DedupPass::after_passes`).
             PassId::Dedup => Box::new(
                 dedup::DedupPass::new(cfg.dedup.clone()?)
-                    .after_passes(PassId::Caption.enabled(cfg), PassId::Chrome.enabled(cfg)),
+                    .after_passes(PassId::Caption.enabled(cfg), PassId::Chrome.enabled(cfg))
+                    .after_pinyin(PassId::Pinyin.enabled(cfg))
+                    .after_rejoin(cfg.rejoin.as_ref().map(|r| r.min_body_chars)),
             ),
             PassId::Punct => Box::new(punct::PunctPass::new(cfg.punct.clone()?)),
             PassId::Paragraphs => Box::new(paragraphs::ParagraphsPass::new().max_held(cfg.max_line_bytes)),

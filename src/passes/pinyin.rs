@@ -38,11 +38,10 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::dict::words;
 use crate::error::Error;
+use crate::layout::marks::{is_close, is_open};
+use crate::layout::pinyin::{syllable, MAX_SYLLABLE_CHARS};
 use crate::pass::{Out, Pass};
 use crate::text::is_han;
-
-/// The longest annotation looked at, in characters (`zhuāng` plus a digit).
-const MAX_SYLLABLE_CHARS: usize = 7;
 
 /// Settings of the pinyin-annotation stripping pass: none yet. The pass is on when a
 /// [`CleanConfig`](crate::CleanConfig) holds one; a config file writes it as
@@ -57,90 +56,6 @@ pub struct PinyinConfig {}
 pub struct PinyinPass {
     /// Scratch: (byte start, byte end, replacement, reason) of the line.
     cuts: Vec<(usize, usize, String, &'static str)>,
-}
-
-/// A parsed syllable: whether it carried a tone.
-struct Syllable {
-    toned: bool,
-}
-
-/// Parses `s` as one pinyin syllable (lower case, tone marks or a final
-/// tone digit, `v` for `ü`).
-fn syllable(s: &str) -> Option<Syllable> {
-    if s.is_empty() || s.chars().count() > MAX_SYLLABLE_CHARS {
-        return None;
-    }
-    let (body, digit) = split_tone_digit(s);
-    let mut toned = digit.is_some();
-    // Most annotations are plain letters and precomposed tone marks: read
-    // those directly, and decompose only what else comes (the same
-    // answer, without normalizing every parenthesized word).
-    let mut base = String::with_capacity(body.len());
-    for c in body.chars() {
-        match c {
-            'a'..='z' => base.push(if c == 'v' { 'ü' } else { c }),
-            'ü' => base.push('ü'),
-            _ => match toned_vowel(c) {
-                Some(v) if digit.is_none() => {
-                    base.push(v);
-                    toned = true;
-                }
-                _ => return decomposed(body, digit),
-            },
-        }
-    }
-    words::is_syllable(&base).then_some(Syllable { toned })
-}
-
-/// A syllable's letters and its final tone digit, if any (`dang1`).
-fn split_tone_digit(s: &str) -> (&str, Option<char>) {
-    match s.char_indices().last() {
-        Some((i, d @ '1'..='5')) => (&s[..i], Some(d)),
-        _ => (s, None),
-    }
-}
-
-/// The vowel under a precomposed Mandarin tone mark.
-fn toned_vowel(c: char) -> Option<char> {
-    Some(match c {
-        'ā' | 'á' | 'ǎ' | 'à' => 'a',
-        'ē' | 'é' | 'ě' | 'è' => 'e',
-        'ī' | 'í' | 'ǐ' | 'ì' => 'i',
-        'ō' | 'ó' | 'ǒ' | 'ò' => 'o',
-        'ū' | 'ú' | 'ǔ' | 'ù' => 'u',
-        'ǖ' | 'ǘ' | 'ǚ' | 'ǜ' => 'ü',
-        _ => return None,
-    })
-}
-
-/// [`syllable`] by canonical decomposition, for any other spelling
-/// (combining marks).
-fn decomposed(body: &str, digit: Option<char>) -> Option<Syllable> {
-    let mut toned = digit.is_some();
-    let mut base = String::with_capacity(body.len());
-    for c in body.nfd() {
-        match c {
-            'a'..='z' => base.push(if c == 'v' { 'ü' } else { c }),
-            '\u{308}' => {
-                // ü decomposes to u + diaeresis
-                if base.pop() != Some('u') {
-                    return None;
-                }
-                base.push('ü');
-            }
-            '\u{304}' | '\u{301}' | '\u{30C}' | '\u{300}' if digit.is_none() => toned = true,
-            _ => return None,
-        }
-    }
-    words::is_syllable(&base).then_some(Syllable { toned })
-}
-
-fn is_open(c: char) -> bool {
-    c == '(' || c == '（'
-}
-
-fn is_close(c: char) -> bool {
-    c == ')' || c == '）'
 }
 
 /// Whether the closing parenthesis at byte `k` of `text` may end an
@@ -363,22 +278,7 @@ mod tests {
         crate::testing::run_pass(&mut PinyinPass::new(), input)
     }
 
-    /// The syllable reading straight from precomposed letters agrees with
-    /// the reading by decomposition, on every spelling.
-    fn by_decomposition(s: &str) -> Option<bool> {
-        let (body, digit) = split_tone_digit(s);
-        decomposed(body, digit).map(|x| x.toned)
-    }
-
     proptest::proptest! {
-        #[test]
-        fn syllables_read_alike_with_and_without_decomposition(
-            s in "[a-zAüvāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňêǹ\u{300}\u{301}\u{304}\u{308}\u{30C}1-5 ]{1,7}"
-        ) {
-            proptest::prop_assume!(s.chars().count() <= MAX_SYLLABLE_CHARS);
-            proptest::prop_assert_eq!(syllable(&s).map(|x| x.toned), by_decomposition(&s));
-        }
-
         /// Lines the push skips (no parenthesis `may_close_annotation`
         /// accepts) are lines `scan` would not change.
         #[test]

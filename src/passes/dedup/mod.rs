@@ -24,7 +24,10 @@
 //!   printed twice). Each check is made only when its pass runs
 //!   ([`DedupPass::after_passes`]). A line left as a short lead-in ending
 //!   in a comma or colon (`江泽民说，` before a speech printed earlier)
-//!   goes too (`lead_left_by_repeat`): alone it is no paragraph.
+//!   goes too (`lead_left_by_repeat`): alone it is no paragraph; so does a
+//!   short fragment with no Han character (`fragment_left_by_repeat`).
+//!   Where a copy diverges from the first print for a few characters (an
+//!   OCR error), the span is cut only at a clause or sentence boundary.
 //!
 //! Spans are found with a rolling hash over windows of `min_span_han`
 //! normalized characters: linear time, and one 64-bit hash per window of
@@ -35,7 +38,8 @@
 //! negligible.
 //!
 //! Held bytes: one unterminated line (at most the line cap), plus the
-//! window set (8 bytes a window, bounded as above).
+//! window set (8 bytes a window, bounded as above), plus a line a cut left
+//! open and the blank lines after it (64 KiB at most), until the next line.
 //!
 //! ```
 //! use zhclean::{CleanConfig, Cleaner};
@@ -47,7 +51,7 @@
 use crate::audit::CapOnce;
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
-use crate::text::{is_han, SENTENCE_END};
+use crate::text::{is_han, PROSE_MARKS, SENTENCE_END};
 
 mod window;
 
@@ -103,6 +107,46 @@ pub struct DedupPass {
     after_caption: bool,
     /// Whether the chrome pass runs before this one.
     after_chrome: bool,
+    /// Whether the pinyin pass runs before this one.
+    after_pinyin: bool,
+    /// The rejoin pass's body-text threshold, when it runs before this one.
+    rejoin_min_body: Option<usize>,
+    /// A line cut open at its end, waiting for the next line (see
+    /// [`may_join`]).
+    pending: Option<Held>,
+}
+
+/// A line whose repeat at its end was cut, leaving it open, held until the
+/// next line says whether `rejoin` would join the two.
+#[derive(Debug)]
+struct Held {
+    original: String,
+    cut: String,
+    /// (byte, removed text, reason) of the cut's edits.
+    edits: Vec<(u64, String, &'static str)>,
+    /// Blank lines after it, held with it.
+    blanks: String,
+}
+
+/// Blank lines held after a held line, at most; past it the cut is made.
+const MAX_HELD_BLANKS: usize = 1 << 16;
+
+/// Whether `rejoin` might join `a`, a line left open by a cut, with `b`, the
+/// next line, on a second cleaning: both body text by its test (or `b` a
+/// short tail ending a sentence), `b` no list item or news lead. Generous:
+/// a wrong yes only keeps a repeat; a wrong no would make cleaning again
+/// change the text.
+fn may_join(min_body: usize, a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim_end(), b.trim());
+    let body = |t: &str| {
+        let n = crate::text::visible_up_to(t, min_body.saturating_mul(2));
+        n >= min_body.saturating_mul(2) || (n >= min_body && t.contains(PROSE_MARKS))
+    };
+    !b.is_empty()
+        && !crate::text::ends_sentence(a)
+        && (body(a) || crate::text::visible_at_least(a, 8))
+        && (body(b) || b.ends_with(SENTENCE_END))
+        && !crate::layout::leads::opens_paragraph(a, b)
 }
 
 /// Whether `kept`, what a cut repeat leaves of a line, is only a short
@@ -119,6 +163,18 @@ fn is_lead_in(kept: &str) -> bool {
 
 /// See [`is_lead_in`].
 const MAX_LEAD_IN_CHARS: usize = 12;
+
+/// Whether `kept`, what a cut repeat leaves of a line, is a short fragment
+/// with no Han character (`(dāng)`, `)`, `2021`): no paragraph of Chinese
+/// text, and passes before this one may remove it on a second run (an
+/// annotation at a line's start is an orphan to `pinyin`). It goes with the
+/// repeat.
+fn is_fragment(kept: &str) -> bool {
+    let t = kept.trim();
+    !t.is_empty()
+        && !t.chars().any(crate::text::is_han)
+        && crate::text::visible_up_to(t, MAX_LEAD_IN_CHARS + 1) <= MAX_LEAD_IN_CHARS
+}
 
 /// The paragraph hash (FNV-1a over the normalized characters) starts here.
 const PARA_SEED: u64 = 0xcbf2_9ce4_8422_2325;
@@ -140,6 +196,9 @@ impl DedupPass {
             cap: CapOnce::default(),
             after_caption: true,
             after_chrome: true,
+            after_pinyin: true,
+            rejoin_min_body: None,
+            pending: None,
         }
     }
 
@@ -151,6 +210,56 @@ impl DedupPass {
         self
     }
 
+    /// Says whether the rejoin pass runs before this one, with its body
+    /// threshold (by default it does not): then a line a cut leaves open is
+    /// held until the next line says whether rejoin would join the two.
+    pub fn after_rejoin(mut self, min_body_chars: Option<usize>) -> DedupPass {
+        self.rejoin_min_body = min_body_chars;
+        self
+    }
+
+    /// Says whether the pinyin pass runs before this one (by default it
+    /// does): then an annotation a cut leaves at a line's start goes.
+    pub fn after_pinyin(mut self, pinyin: bool) -> DedupPass {
+        self.after_pinyin = pinyin;
+        self
+    }
+
+    /// Bytes at the start of `s` that an earlier pass removes at a line's
+    /// start: toned pinyin annotations (`pinyin`), page-jump markers
+    /// (`caption`), and the spaces between them.
+    fn opening_removed_later(&self, s: &str) -> usize {
+        let mut at = 0;
+        loop {
+            let rest = &s[at..];
+            let lead = rest.len() - rest.trim_start().len();
+            let t = &rest[lead..];
+            let n = if self.after_pinyin { crate::layout::pinyin::annotations_at_start(t) } else { None }
+                .or_else(|| if self.after_caption { crate::layout::marks::jump_at_start(t) } else { None });
+            match n {
+                Some(n) => at += lead + n,
+                None => return at,
+            }
+        }
+    }
+
+    /// Bytes at the end of `s` that `caption` removes at a line's end:
+    /// page-jump markers and photo notes, with the spaces before them.
+    fn ending_removed_later(&self, s: &str) -> usize {
+        if !self.after_caption {
+            return 0;
+        }
+        let mut end = s.len();
+        while let Some(open) = crate::layout::marks::marker_at_end(&s[..end]) {
+            end = s[..open].trim_end().len();
+        }
+        if end == s.len() {
+            0
+        } else {
+            s.len() - end
+        }
+    }
+
     /// The reason a line `kept` after a cut goes whole, if it does.
     fn left_line_reason(&self, kept: &str) -> Option<&'static str> {
         if self.after_caption && crate::layout::credit::caption_removes_line(kept) {
@@ -159,6 +268,8 @@ impl DedupPass {
             Some("chrome_left_by_repeat")
         } else if is_lead_in(kept) {
             Some("lead_left_by_repeat")
+        } else if is_fragment(kept) {
+            Some("fragment_left_by_repeat")
         } else {
             None
         }
@@ -192,6 +303,16 @@ impl DedupPass {
     }
 
     fn judge(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
+        if let Some(h) = &mut self.pending {
+            let blank = seg == Seg::Line && line.ends_with('\n') && line.trim().is_empty();
+            if blank && h.blanks.len() + line.len() <= MAX_HELD_BLANKS {
+                h.blanks.push_str(line);
+                return;
+            }
+            let min_body = self.rejoin_min_body.unwrap_or(usize::MAX);
+            let undo = seg == Seg::Line && !blank && may_join(min_body, &h.cut, line);
+            self.release(undo, out);
+        }
         let content = line.strip_suffix('\n').unwrap_or(line);
         let w = self.cfg.min_span_han.max(1);
         let (n, para) = self.scan(content, w);
@@ -262,16 +383,64 @@ impl DedupPass {
             let sentence = norm[s..e].iter().any(|(c, _)| SENTENCE_END.contains(c));
             han >= w && sentence
         });
+        // Where a copy diverges from the first print for a character or
+        // three inside a word (an OCR error in it, `提供内质服务` against
+        // `提供优质服务`), the windows stop matching mid-word, and a cut there
+        // left half a word (`…提供内`). The sign: Han on both sides of the
+        // edge, and the windows matching again past the differing
+        // characters. Such a span is cut at a clause or sentence mark inside
+        // it instead (the side that stays keeps the mark). A repeat glued
+        // to other text (a credit, a lead-in, `要强化互动、`) is cut where it
+        // starts, as before.
+        let byte_end = |e: usize| norm[e - 1].1 + content[norm[e - 1].1..].chars().next().map_or(0, char::len_utf8);
+        let ends_clause = |k: usize| PROSE_MARKS.contains(&norm[k].0);
+        let seen = |i: usize| hashes.get(i).is_some_and(|&h| self.windows.contains(h));
+        for (s, e) in &mut spans {
+            if *s > 0 && is_han(norm[*s - 1].0) && is_han(norm[*s].0) {
+                let diverged = (1..=3).any(|d| *s >= d + w && seen(*s - d - w));
+                if diverged {
+                    *s = (*s..*e).find(|&k| ends_clause(k)).map_or(*e, |k| k + 1);
+                }
+            }
+            if *e < n && *e > *s && is_han(norm[*e - 1].0) && is_han(norm[*e].0) {
+                let diverged = (1..=3).any(|d| seen(*e + d));
+                if diverged {
+                    *e = (*s..*e).rev().find(|&k| ends_clause(k)).map_or(*s, |k| k + 1);
+                }
+            }
+        }
+        // What a move left must still be a repeat worth cutting.
+        spans.retain(|&(s, e)| {
+            s < e
+                && norm[s..e].iter().filter(|(c, _)| is_han(*c)).count() >= w
+                && norm[s..e].iter().any(|(c, _)| SENTENCE_END.contains(c))
+        });
         // Byte ranges of the spans in `content`.
-        let cuts: Vec<(usize, usize)> = spans
-            .iter()
-            .map(|&(s, e)| {
-                (norm[s].1, norm[e - 1].1 + content[norm[e - 1].1..].chars().next().map_or(0, char::len_utf8))
-            })
-            .collect();
+        let mut cuts: Vec<(usize, usize, &'static str)> =
+            spans.iter().map(|&(s, e)| (norm[s].1, byte_end(e), "duplicate_span")).collect();
+        // A cut may leave the line opening with what an earlier pass removes
+        // at a line's start (a pinyin annotation, a page-jump marker), or
+        // ending with what `caption` removes at a line's end (a page-jump
+        // marker, a photo note): on a second run those passes would. It
+        // goes with the repeat.
+        if let (Some(&(0, _)), Some(&(_, to, _))) = (spans.first(), cuts.first()) {
+            let k = self.opening_removed_later(&content[to..]);
+            if k > 0 && cuts.get(1).is_none_or(|next| next.0 >= to + k) {
+                cuts.insert(1, (to, to + k, "marker_left_by_repeat"));
+            }
+        }
+        if let (Some(&(_, e)), Some(&(from, _, _))) = (spans.last(), cuts.last()) {
+            let before = &content[..from];
+            let k = self.ending_removed_later(before);
+            let prev_end = if cuts.len() > 1 { cuts[cuts.len() - 2].1 } else { 0 };
+            if e == n && k > 0 && from - k >= prev_end {
+                let i = cuts.len() - 1;
+                cuts.insert(i, (from - k, from, "marker_left_by_repeat"));
+            }
+        }
         let mut kept = String::new();
         let mut last = 0;
-        for &(from, to) in &cuts {
+        for &(from, to, _) in &cuts {
             kept.push_str(&content[last..from]);
             last = to;
         }
@@ -283,22 +452,31 @@ impl DedupPass {
         // pass, which ran before, would remove that line if it saw it, so a
         // second run of the pipeline would; then the line goes now, whole.
         let whole = if cuts.is_empty() { None } else { self.left_line_reason(&kept) };
+        let mut edits: Vec<(u64, String, &'static str)> = Vec::new();
         let mut last = 0;
-        for &(from, to) in &cuts {
+        for &(from, to, reason) in &cuts {
             if let Some(why) = whole.filter(|_| last < from) {
-                out.edit_abs(at + last as u64, &content[last..from], "", why);
+                edits.push((at + last as u64, content[last..from].to_string(), why));
             }
-            out.edit_abs(at + from as u64, &content[from..to], "", "duplicate_span");
+            edits.push((at + from as u64, content[from..to].to_string(), reason));
             last = to;
         }
         if let Some(why) = whole {
             if last < line.len() {
-                out.edit_abs(at + last as u64, &line[last..], "", why);
+                edits.push((at + last as u64, line[last..].to_string(), why));
+            }
+            for (byte, before, reason) in edits {
+                out.edit_abs(byte, &before, "", reason);
             }
             self.hashes = hashes;
             self.norm = norm;
             return;
         }
+        // A repeat cut from a line's end that leaves it open (`…。——`) is
+        // decided by the next line: if `rejoin` (which ran before) would
+        // join the two on a second cleaning, the line stays as it was.
+        let open_end = spans.last().is_some_and(|&(s, e)| s > 0 && e == n) && !crate::text::ends_sentence(&kept);
+        let hold = open_end && seg == Seg::Line && self.rejoin_min_body.is_some();
         // Remember the kept text's windows, up to the cap.
         let mut dropped = new_paragraph_dropped;
         if !spans.is_empty() {
@@ -326,12 +504,32 @@ impl DedupPass {
             self.cap.report(out, "dedup.max_windows", self.cfg.max_windows, at, why);
         }
         self.hashes = hashes;
-        if spans.is_empty() {
+        self.norm = norm;
+        if hold {
+            self.pending = Some(Held { original: line.to_string(), cut: kept, edits, blanks: String::new() });
+        } else if spans.is_empty() {
             out.text().push_str(line);
         } else {
+            for (byte, before, reason) in edits {
+                out.edit_abs(byte, &before, "", reason);
+            }
             out.text().push_str(&kept);
         }
-        self.norm = norm;
+    }
+
+    /// Writes the held line: as it was when `undo`, else cut, with its
+    /// edits; then the blank lines held after it.
+    fn release(&mut self, undo: bool, out: &mut Out<'_>) {
+        let Some(h) = self.pending.take() else { return };
+        if undo {
+            out.text().push_str(&h.original);
+        } else {
+            for (byte, before, reason) in &h.edits {
+                out.edit_abs(*byte, before, "", reason);
+            }
+            out.text().push_str(&h.cut);
+        }
+        out.text().push_str(&h.blanks);
     }
 }
 
@@ -346,6 +544,10 @@ impl LinePass for DedupPass {
 
     fn buffered(&self) -> usize {
         self.lines.held_bytes()
+    }
+
+    fn held_besides_lines(&self) -> usize {
+        self.pending.as_ref().map_or(0, |h| h.original.len() + h.cut.len() + h.blanks.len())
     }
 
     fn line(&mut self, text: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
@@ -364,7 +566,7 @@ impl LinePass for DedupPass {
     }
 
     fn end_document(&mut self, out: &mut Out<'_>) {
-        let _ = out;
+        self.release(false, out);
         self.paragraphs.clear();
         self.windows.clear();
         self.cap.reset();
@@ -438,6 +640,52 @@ mod tests {
         // Anything else left beside the span stays, as before.
         let doc = format!("项目涵盖{span}\n她说{span}\n");
         assert_eq!(run(&doc).0, "项目涵盖".to_string() + span + "\n她说\n");
+    }
+
+    #[test]
+    fn a_near_copy_is_cut_at_a_clause_boundary_not_mid_word() {
+        let a = "市政府今年继续推进营商环境改革，简化审批流程，压缩办理时限，为企业发展提供优质服务。\
+                 同时加强事中事后监管，维护公平竞争的市场秩序，让各类市场主体放心投资。";
+        // The copy has one OCR error (优 -> 内): the windows stop matching
+        // at 质, inside the word 优质.
+        let copy = a.replace("优质", "内质");
+        let doc = format!("{a}\n新闻回顾：据介绍，{copy}\n下一篇\n");
+        let (out, log) = run(&doc);
+        assert_eq!(
+            out,
+            format!("{a}\n新闻回顾：据介绍，市政府今年继续推进营商环境改革，简化审批流程，压缩办理时限，为企业发展提供内质服务。\n下一篇\n")
+        );
+        assert_eq!(log.edits.len(), 1);
+        assert!(log.edits[0].before.starts_with("同时"), "{:?}", log.edits[0].before);
+        assert_eq!(run(&out).0, out, "cleaning again changes nothing");
+        // Negative: with no clause mark inside the diverging part, nothing
+        // is cut rather than half a clause.
+        let b = "这是一个没有任何标点符号而且很长很长很长很长很长的句子用来检验";
+        let doc = format!("{b}。\n开头不同{}\n", b.replace("检验", "检脸"));
+        let (out, _) = run(&doc);
+        assert_eq!(out, doc);
+    }
+
+    #[test]
+    fn a_cut_that_leaves_a_line_open_waits_for_the_next_line() {
+        let x = "为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。";
+        let y = "市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。";
+        let with_rejoin = || DedupPass::new(DedupConfig::default()).after_rejoin(Some(20));
+        // Next, body text rejoin would join to `…。——`: the repeat stays.
+        let doc = format!("{x}\n{y}——{x}\n\n{y}下文继续。\n");
+        let (out, log) = crate::testing::run_pass(&mut with_rejoin(), &doc);
+        assert_eq!(out, doc);
+        assert!(log.edits.is_empty());
+        // Next, a headline: the cut is made, with its edit.
+        let doc = format!("{x}\n{y}——{x}\n\n下一篇的标题\n");
+        let (out, log) = crate::testing::run_pass(&mut with_rejoin(), &doc);
+        assert_eq!(out, format!("{x}\n{y}——\n\n下一篇的标题\n"));
+        assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+        // At the document's end, too.
+        let doc = format!("{x}\n{y}——{x}\n");
+        assert_eq!(crate::testing::run_pass(&mut with_rejoin(), &doc).0, format!("{x}\n{y}——\n"));
+        assert!(may_join(20, &format!("{y}——"), &format!("{y}下文继续。")));
+        assert!(!may_join(20, &format!("{y}——"), "（三）加强组织领导，落实责任分工，确保各项工作取得实效。"));
     }
 
     #[test]
