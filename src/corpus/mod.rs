@@ -27,6 +27,7 @@ mod collect;
 pub mod compress;
 mod convert;
 pub mod dedup;
+mod inflight;
 mod json;
 mod jsonl;
 mod options;

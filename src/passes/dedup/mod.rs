@@ -53,9 +53,12 @@ use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
 use crate::text::{is_han, PROSE_MARKS, SENTENCE_END};
 
+mod leftover;
 mod window;
 
-use window::{fold, normalize_into, HashSet64, BASE};
+use leftover::{may_join, Held, MAX_HELD_BLANKS};
+
+use window::{fold, normalize_into, runs_at_ends, HashSet64, BASE};
 
 /// Settings of the `dedup` pass.
 #[non_exhaustive]
@@ -116,66 +119,6 @@ pub struct DedupPass {
     pending: Option<Held>,
 }
 
-/// A line whose repeat at its end was cut, leaving it open, held until the
-/// next line says whether `rejoin` would join the two.
-#[derive(Debug)]
-struct Held {
-    original: String,
-    cut: String,
-    /// (byte, removed text, reason) of the cut's edits.
-    edits: Vec<(u64, String, &'static str)>,
-    /// Blank lines after it, held with it.
-    blanks: String,
-}
-
-/// Blank lines held after a held line, at most; past it the cut is made.
-const MAX_HELD_BLANKS: usize = 1 << 16;
-
-/// Whether `rejoin` might join `a`, a line left open by a cut, with `b`, the
-/// next line, on a second cleaning: both body text by its test (or `b` a
-/// short tail ending a sentence), `b` no list item or news lead. Generous:
-/// a wrong yes only keeps a repeat; a wrong no would make cleaning again
-/// change the text.
-fn may_join(min_body: usize, a: &str, b: &str) -> bool {
-    let (a, b) = (a.trim_end(), b.trim());
-    let body = |t: &str| {
-        let n = crate::text::visible_up_to(t, min_body.saturating_mul(2));
-        n >= min_body.saturating_mul(2) || (n >= min_body && t.contains(PROSE_MARKS))
-    };
-    !b.is_empty()
-        && !crate::text::ends_sentence(a)
-        && (body(a) || crate::text::visible_at_least(a, 8))
-        && (body(b) || b.ends_with(SENTENCE_END))
-        && !crate::layout::leads::opens_paragraph(a, b)
-}
-
-/// Whether `kept`, what a cut repeat leaves of a line, is only a short
-/// lead-in that the repeat completed: at most [`MAX_LEAD_IN_CHARS`]
-/// visible characters ending in a comma or colon (`江泽民说，` before a
-/// speech printed earlier in the file). Alone it is no paragraph, so the
-/// line goes whole, as a repeat with its attribution.
-fn is_lead_in(kept: &str) -> bool {
-    let t = kept.trim();
-    !t.is_empty()
-        && t.ends_with(['，', ',', '：', ':'])
-        && crate::text::visible_up_to(t, MAX_LEAD_IN_CHARS + 1) <= MAX_LEAD_IN_CHARS
-}
-
-/// See [`is_lead_in`].
-const MAX_LEAD_IN_CHARS: usize = 12;
-
-/// Whether `kept`, what a cut repeat leaves of a line, is a short fragment
-/// with no Han character (`(dāng)`, `)`, `2021`): no paragraph of Chinese
-/// text, and passes before this one may remove it on a second run (an
-/// annotation at a line's start is an orphan to `pinyin`). It goes with the
-/// repeat.
-fn is_fragment(kept: &str) -> bool {
-    let t = kept.trim();
-    !t.is_empty()
-        && !t.chars().any(crate::text::is_han)
-        && crate::text::visible_up_to(t, MAX_LEAD_IN_CHARS + 1) <= MAX_LEAD_IN_CHARS
-}
-
 /// The paragraph hash (FNV-1a over the normalized characters) starts here.
 const PARA_SEED: u64 = 0xcbf2_9ce4_8422_2325;
 
@@ -223,56 +166,6 @@ impl DedupPass {
     pub fn after_pinyin(mut self, pinyin: bool) -> DedupPass {
         self.after_pinyin = pinyin;
         self
-    }
-
-    /// Bytes at the start of `s` that an earlier pass removes at a line's
-    /// start: toned pinyin annotations (`pinyin`), page-jump markers
-    /// (`caption`), and the spaces between them.
-    fn opening_removed_later(&self, s: &str) -> usize {
-        let mut at = 0;
-        loop {
-            let rest = &s[at..];
-            let lead = rest.len() - rest.trim_start().len();
-            let t = &rest[lead..];
-            let n = if self.after_pinyin { crate::layout::pinyin::annotations_at_start(t) } else { None }
-                .or_else(|| if self.after_caption { crate::layout::marks::jump_at_start(t) } else { None });
-            match n {
-                Some(n) => at += lead + n,
-                None => return at,
-            }
-        }
-    }
-
-    /// Bytes at the end of `s` that `caption` removes at a line's end:
-    /// page-jump markers and photo notes, with the spaces before them.
-    fn ending_removed_later(&self, s: &str) -> usize {
-        if !self.after_caption {
-            return 0;
-        }
-        let mut end = s.len();
-        while let Some(open) = crate::layout::marks::marker_at_end(&s[..end]) {
-            end = s[..open].trim_end().len();
-        }
-        if end == s.len() {
-            0
-        } else {
-            s.len() - end
-        }
-    }
-
-    /// The reason a line `kept` after a cut goes whole, if it does.
-    fn left_line_reason(&self, kept: &str) -> Option<&'static str> {
-        if self.after_caption && crate::layout::credit::caption_removes_line(kept) {
-            Some("caption_left_by_repeat")
-        } else if self.after_chrome && crate::layout::chrome::removes_line(kept) {
-            Some("chrome_left_by_repeat")
-        } else if is_lead_in(kept) {
-            Some("lead_left_by_repeat")
-        } else if is_fragment(kept) {
-            Some("fragment_left_by_repeat")
-        } else {
-            None
-        }
     }
 
     /// One pass over `content`: the window hashes into `self.hashes`, and
@@ -334,42 +227,9 @@ impl DedupPass {
                 return;
             }
         }
-        // Repeated spans. A column printed twice is glued at a paragraph
-        // boundary, so only the runs of seen windows that reach the start
-        // or the end of the line matter: runs are the connected parts of
-        // the union of the seen windows, and the one touching position 0
-        // (or n) is found by walking from that end while windows keep
-        // overlapping. Two lookups for a line with no repeat, instead of
-        // one per character.
+        // Repeated spans: runs of seen windows at the line's two ends.
         let mut hashes = std::mem::take(&mut self.hashes);
-        let mut spans: Vec<(usize, usize)> = Vec::new();
-        if let (Some(&first), Some(&last)) = (hashes.first(), hashes.last()) {
-            if self.windows.contains(first) {
-                let (mut i, mut end) = (1, w);
-                while i < hashes.len() && i <= end {
-                    if self.windows.contains(hashes[i]) {
-                        end = i + w;
-                    }
-                    i += 1;
-                }
-                spans.push((0, end));
-            }
-            if spans.first().is_none_or(|&(_, e)| e < n) && self.windows.contains(last) {
-                let mut start = hashes.len() - 1;
-                let mut j = start;
-                while j > 0 && j - 1 + w >= start {
-                    j -= 1;
-                    if self.windows.contains(hashes[j]) {
-                        start = j;
-                    }
-                }
-                match spans.first_mut() {
-                    // The two runs touch: one span.
-                    Some(head) if head.1 >= start => head.1 = n,
-                    _ => spans.push((start, n)),
-                }
-            }
-        }
+        let mut spans = runs_at_ends(&hashes, w, n, &self.windows);
         let mut norm = std::mem::take(&mut self.norm);
         norm.clear();
         if !spans.is_empty() {
@@ -515,21 +375,6 @@ impl DedupPass {
             }
             out.text().push_str(&kept);
         }
-    }
-
-    /// Writes the held line: as it was when `undo`, else cut, with its
-    /// edits; then the blank lines held after it.
-    fn release(&mut self, undo: bool, out: &mut Out<'_>) {
-        let Some(h) = self.pending.take() else { return };
-        if undo {
-            out.text().push_str(&h.original);
-        } else {
-            for (byte, before, reason) in &h.edits {
-                out.edit_abs(*byte, before, "", reason);
-            }
-            out.text().push_str(&h.cut);
-        }
-        out.text().push_str(&h.blanks);
     }
 }
 

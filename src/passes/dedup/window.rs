@@ -128,3 +128,41 @@ pub(super) fn normalize_into(s: &str, norm: &mut Vec<(char, usize)>) {
         }
     }
 }
+
+/// The runs of windows seen before that reach a line's start or end, as
+/// (start, end) in normalized characters: the connected parts of the
+/// union of the seen windows touching position 0 or `n`, found by walking
+/// from that end while windows keep overlapping. A column printed twice is
+/// glued at a paragraph boundary, so only these matter, and a line with no
+/// repeat costs two lookups instead of one per character.
+pub(super) fn runs_at_ends(hashes: &[u64], w: usize, n: usize, seen: &HashSet64) -> Vec<(usize, usize)> {
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    if let (Some(&first), Some(&last)) = (hashes.first(), hashes.last()) {
+        if seen.contains(first) {
+            let (mut i, mut end) = (1, w);
+            while i < hashes.len() && i <= end {
+                if seen.contains(hashes[i]) {
+                    end = i + w;
+                }
+                i += 1;
+            }
+            spans.push((0, end));
+        }
+        if spans.first().is_none_or(|&(_, e)| e < n) && seen.contains(last) {
+            let mut start = hashes.len() - 1;
+            let mut j = start;
+            while j > 0 && j - 1 + w >= start {
+                j -= 1;
+                if seen.contains(hashes[j]) {
+                    start = j;
+                }
+            }
+            match spans.first_mut() {
+                // The two runs touch: one span.
+                Some(head) if head.1 >= start => head.1 = n,
+                _ => spans.push((start, n)),
+            }
+        }
+    }
+    spans
+}
