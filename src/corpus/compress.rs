@@ -69,9 +69,10 @@ pub fn decoder_with_window<'a, R: Read + Send + 'a>(
     const BUF: usize = 256 * 1024;
     Ok(match c {
         Compression::None => Box::new(BufReader::with_capacity(BUF, inner)),
-        Compression::Gzip => {
-            Box::new(BufReader::with_capacity(BUF, flate2::read::MultiGzDecoder::new(BufReader::new(inner))))
-        }
+        Compression::Gzip => Box::new(BufReader::with_capacity(
+            BUF,
+            GzipReader { inner: flate2::read::MultiGzDecoder::new(BufReader::new(inner)) },
+        )),
         Compression::Zstd => Box::new(BufReader::with_capacity(BUF, ZstdReader::new(inner, max_window))),
     })
 }
@@ -162,6 +163,21 @@ impl<W: Write> Write for Encoder<W> {
             Encoder::Gzip(g) => g.flush(),
             Encoder::Zstd { inner, .. } => inner.flush(),
         }
+    }
+}
+
+/// flate2's multi-member gzip decoder, with errors that say what is wrong
+/// with the file ("unexpected end of file" was all it said of data after
+/// the last member).
+struct GzipReader<R: Read> {
+    inner: R,
+}
+
+impl<R: Read> Read for GzipReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).map_err(|e| {
+            invalid(format!("gzip: {e}: the file is truncated, corrupt, or has data after its last member"))
+        })
     }
 }
 
@@ -407,6 +423,21 @@ mod tests {
         let two = [frame_with_window(27, b"one "), frame_with_window(27, b"two")].concat();
         assert_eq!(unzstd(&two, DEFAULT_MAX_ZSTD_WINDOW).unwrap(), b"one two");
         assert!(unzstd(&two, 1 << 26).is_err(), "a lower limit refuses them");
+    }
+
+    #[test]
+    fn gzip_errors_say_what_may_be_wrong() {
+        let mut enc = encoder(Vec::new(), Compression::Gzip);
+        enc.write_all(b"hello").unwrap();
+        let packed = enc.finish().unwrap();
+        let trailing = [&packed[..], b"GARBAGE!"].concat();
+        let truncated = &packed[..packed.len() - 4];
+        for bad in [&trailing[..], truncated] {
+            let mut out = Vec::new();
+            let e = decoder(bad, Compression::Gzip).unwrap().read_to_end(&mut out).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::InvalidData);
+            assert!(e.to_string().contains("truncated, corrupt, or has data after its last member"), "{e}");
+        }
     }
 
     #[test]
