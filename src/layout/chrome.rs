@@ -86,8 +86,7 @@ pub(crate) fn classify(line: &str, top: bool) -> Option<Kind> {
     // Quotes of either direction may follow a sentence end (quote pairing
     // later may turn one into the other). Cheapest test first: most body
     // lines end a sentence.
-    let last = t.trim_end_matches(CLOSERS).chars().next_back();
-    if last.is_none() || last.is_some_and(|c| SENTENCE_END.contains(&c)) {
+    if t.trim_end_matches(CLOSERS).is_empty() || crate::text::ends_sentence(t) {
         return None;
     }
     // Whitespace is not counted: later passes remove some of it, and the

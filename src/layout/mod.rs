@@ -23,6 +23,7 @@
 //! | [`pinyin::annotations_at_start`] | `dedup` | what a cut repeat leaves may open with an annotation `pinyin` removes at a line's start | `props::dedup_takes_an_annotation_left_by_a_repeat` |
 //! | [`chrome::pattern_across`] | `rejoin` | a join must not make a chrome pattern across the break (`版权所有` / `：…`) | `rejoin::tests` |
 
+pub(crate) mod body;
 pub(crate) mod chrome;
 pub(crate) mod credit;
 pub(crate) mod leads;

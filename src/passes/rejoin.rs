@@ -134,13 +134,7 @@ impl RejoinPass {
     /// paragraph passes whenever its parts did, so that cleaning the output
     /// again joins nothing more.
     fn is_body(&self, t: &str) -> bool {
-        // Counting stops at the threshold and punctuation is only looked
-        // for in short text: an open paragraph grows with every join, and
-        // judging it whole each time was quadratic (benches/scaling.rs).
-        let long = 2 * self.cfg.min_body_chars;
-        // Bounded: the open paragraph grows with every join.
-        let n = crate::text::visible_up_to(t, long);
-        n >= long || (n >= self.cfg.min_body_chars && has_sentence_punct(t))
+        crate::layout::body::is_body(t, self.cfg.min_body_chars)
     }
 
     /// Whether a paragraph ending in `t` is left open (no sentence end).

@@ -9,7 +9,7 @@ use zhclean::{Cleaner, EditLog};
 
 use crate::args::Args;
 use crate::staged::write_err;
-use crate::{describe, is_jsonl, Failure};
+use crate::{describe, is_jsonl, report_replaced, Failure};
 
 /// `zhclean explain`: one document's edits, with context, coloured on a
 /// terminal.
@@ -117,11 +117,5 @@ fn repair(bytes: Vec<u8>, lossy: bool) -> (Vec<u8>, u64) {
         zhclean::corpus::repair_utf8(bytes)
     } else {
         (bytes, 0)
-    }
-}
-
-fn report_replaced(name: &str, replaced: u64) {
-    if replaced > 0 {
-        eprintln!("zhclean: {name}: replaced {replaced} invalid UTF-8 sequence(s) with U+FFFD");
     }
 }

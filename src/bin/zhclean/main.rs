@@ -33,6 +33,13 @@ pub(crate) enum Failure {
     Cap(String),
 }
 
+/// Says how many invalid UTF-8 sequences a lossy run replaced in `name`.
+pub(crate) fn report_replaced(name: &str, replaced: u64) {
+    if replaced > 0 {
+        eprintln!("zhclean: {name}: replaced {replaced} invalid UTF-8 sequence(s) with U+FFFD");
+    }
+}
+
 pub(crate) fn describe(e: zhclean::Error) -> Failure {
     // A compressed input that does not decode is bad input, not a failed
     // read or write.
@@ -115,7 +122,7 @@ fn run_into(
         match result {
             Ok(replaced) if replaced > 0 => {
                 bar.clear();
-                eprintln!("zhclean: {name}: replaced {replaced} invalid UTF-8 sequence(s) with U+FFFD");
+                report_replaced(&name, replaced);
             }
             Ok(_) => {}
             Err(e) if is_broken_pipe(&e) => return Ok(()),

@@ -35,6 +35,11 @@ pub(crate) struct Staged {
     done: bool,
 }
 
+/// The directory `p` is in (`.` for a bare file name).
+fn dir_of(p: &Path) -> &Path {
+    p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
 /// Where an output path leads, symbolic links followed.
 enum Kind {
     /// A regular file that exists, with its permissions.
@@ -78,7 +83,7 @@ fn resolve(path: &Path) -> Result<(PathBuf, Kind), Failure> {
                 };
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+                let dir = dir_of(&target);
                 if !dir.is_dir() {
                     return Err(bad(format!("no directory {}", dir.display())));
                 }
@@ -106,8 +111,8 @@ impl Staged {
             Kind::File(p) => Some(p),
             Kind::New => None,
         };
-        let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let (tmp, file) = create_tmp(dir).map_err(|e| io_err("cannot create a temporary file beside it", e))?;
+        let (tmp, file) =
+            create_tmp(dir_of(&target)).map_err(|e| io_err("cannot create a temporary file beside it", e))?;
         if let Some(p) = perms {
             // Keep an existing file's mode (a 0600 output stays 0600).
             if let Err(e) = file.set_permissions(p) {
@@ -230,7 +235,7 @@ pub(crate) fn check_outputs(
     }
     for (i, (a_flag, a)) in outs.iter().enumerate() {
         let (target, _) = resolve(a)?;
-        report_stale(target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")));
+        report_stale(dir_of(&target));
         for (b_flag, b) in &outs[i + 1..] {
             if same_file(a, b) {
                 return Err(Failure::Usage(format!(
@@ -264,8 +269,7 @@ pub(crate) fn check_outputs(
 /// The absolute form of `p` for comparing paths of files that do not
 /// exist yet: the parent directory resolved, the name kept.
 fn absolute(p: &Path) -> PathBuf {
-    let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    match (fs::canonicalize(dir), p.file_name()) {
+    match (fs::canonicalize(dir_of(p)), p.file_name()) {
         (Ok(d), Some(name)) => d.join(name),
         _ => p.to_path_buf(),
     }

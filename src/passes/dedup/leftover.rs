@@ -4,7 +4,7 @@
 
 use super::DedupPass;
 use crate::pass::Out;
-use crate::text::{PROSE_MARKS, SENTENCE_END};
+use crate::text::SENTENCE_END;
 
 /// A line whose repeat at its end was cut, leaving it open, held until the
 /// next line says whether `rejoin` would join the two.
@@ -28,10 +28,7 @@ pub(super) const MAX_HELD_BLANKS: usize = 1 << 16;
 /// change the text.
 pub(super) fn may_join(min_body: usize, a: &str, b: &str) -> bool {
     let (a, b) = (a.trim_end(), b.trim());
-    let body = |t: &str| {
-        let n = crate::text::visible_up_to(t, min_body.saturating_mul(2));
-        n >= min_body.saturating_mul(2) || (n >= min_body && t.contains(PROSE_MARKS))
-    };
+    let body = |t: &str| crate::layout::body::is_body(t, min_body);
     !b.is_empty()
         && !crate::text::ends_sentence(a)
         && (body(a) || crate::text::visible_at_least(a, 8))
