@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Scores the default pipeline on the layout evaluation set
+# (tests/data/layout), per page and per artifact kind: missed and false
+# joins, captions, running heads and jump markers left, body text lost.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 scripts/gen_layout_eval.py --check
+cargo test --release --test layout_eval -- --nocapture --test-threads 1 2>&1 | grep -v '^test \|^running\|^$'

@@ -1,0 +1,197 @@
+//! The layout evaluation set (`tests/data/layout`): public-domain prose
+//! damaged the way OCR damages a printed page (hard wraps, running heads,
+//! captions inside cut sentences, jump markers, wrap spaces), built by
+//! `scripts/gen_layout_eval.py`. The default pipeline is scored against the
+//! gold, per artifact kind, and held to floors.
+//!
+//! `cargo test --release --test layout_eval -- --nocapture` prints the
+//! table; `scripts/layout_eval.sh` does the same.
+
+mod score;
+
+use score::{score, Score};
+use std::path::Path;
+use zhclean::{CleanConfig, Cleaner};
+
+/// Floors for the whole set, default preset. Tighten them (never loosen
+/// them) when a change improves the figures.
+const MAX_CER: f64 = 0.030;
+/// Break errors (missed plus false joins) per page.
+const MAX_BREAK_ERRORS_PER_PAGE: f64 = 60.0;
+const MAX_CAPTIONS_JOINED: usize = 4;
+const MAX_LOST_CHARS: usize = 0;
+
+#[derive(Default, Debug)]
+struct Kinds {
+    missed_joins: usize,
+    false_joins: usize,
+    captions: usize,
+    captions_left: usize,
+    captions_joined: usize,
+    furniture: usize,
+    furniture_left: usize,
+    jumps: usize,
+    jumps_left: usize,
+    lost_chars: usize,
+}
+
+fn strip(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Gold characters (whitespace aside) the output does not keep, in order:
+/// gold length minus the longest common subsequence.
+fn lost(gold: &str, out: &str) -> usize {
+    let g: Vec<char> = strip(&gold.replace(['~', '?'], "")).chars().collect();
+    let o: Vec<char> = strip(out).chars().collect();
+    let mut prev = vec![0u32; o.len() + 1];
+    let mut cur = vec![0u32; o.len() + 1];
+    for &gc in &g {
+        for (j, &oc) in o.iter().enumerate() {
+            cur[j + 1] = if gc == oc { prev[j] + 1 } else { prev[j + 1].max(cur[j]) };
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    g.len() - prev[o.len()] as usize
+}
+
+struct Page {
+    name: String,
+    input: String,
+    gold: String,
+    /// (kind, text)
+    artifacts: Vec<(String, String)>,
+}
+
+fn pages() -> Vec<Page> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/layout/pages");
+    let manifest = std::fs::read_to_string(dir.join("manifest.jsonl")).expect("manifest");
+    manifest
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let name = v["page"].as_str().unwrap().to_string();
+            let read = |ext: &str| std::fs::read_to_string(dir.join(format!("{name}.{ext}.txt"))).unwrap();
+            let artifacts = v["artifacts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| (a["kind"].as_str().unwrap().to_string(), a["text"].as_str().unwrap().to_string()))
+                .collect();
+            Page { input: read("input"), gold: read("gold"), name, artifacts }
+        })
+        .collect()
+}
+
+fn judge(page: &Page, out: &str, kinds: &mut Kinds) -> Score {
+    let s = score(&page.gold, out);
+    kinds.missed_joins += s.breaks.fp;
+    kinds.false_joins += s.breaks.fn_;
+    kinds.lost_chars += lost(&page.gold, out);
+    let flat = strip(out);
+    for (kind, text) in &page.artifacts {
+        let t = strip(text);
+        let left = flat.contains(&t);
+        match kind.as_str() {
+            "caption" => {
+                kinds.captions += 1;
+                if left {
+                    kinds.captions_left += 1;
+                    // Joined into a sentence: the line holding it holds
+                    // body text too.
+                    if out.lines().any(|l| {
+                        let l = strip(l);
+                        l.contains(&t) && l.chars().count() > t.chars().count() + 24
+                    }) {
+                        kinds.captions_joined += 1;
+                    }
+                }
+            }
+            "furniture" => {
+                kinds.furniture += 1;
+                kinds.furniture_left += usize::from(out.lines().any(|l| strip(l).contains(&t)));
+            }
+            "jump" => {
+                kinds.jumps += 1;
+                kinds.jumps_left += usize::from(left);
+            }
+            other => panic!("unknown artifact kind {other}"),
+        }
+    }
+    s
+}
+
+#[test]
+fn layout_eval_scores_at_or_above_the_floors() {
+    let cleaner = Cleaner::new(CleanConfig::default()).unwrap();
+    let pages = pages();
+    assert!(pages.len() >= 30, "the set has {} pages", pages.len());
+    let mut total = Score::default();
+    let mut kinds = Kinds::default();
+    for p in &pages {
+        let out = cleaner.clean(&p.input);
+        let mut k = Kinds::default();
+        let s = judge(p, &out, &mut k);
+        println!(
+            "{}  missed {:>2} false {:>2} caption left {}/{} furniture left {}/{} jump left {}/{} lost {}",
+            s.line(&p.name),
+            k.missed_joins,
+            k.false_joins,
+            k.captions_left,
+            k.captions,
+            k.furniture_left,
+            k.furniture,
+            k.jumps_left,
+            k.jumps,
+            k.lost_chars
+        );
+        total.add(&s);
+        kinds.missed_joins += k.missed_joins;
+        kinds.false_joins += k.false_joins;
+        kinds.captions += k.captions;
+        kinds.captions_left += k.captions_left;
+        kinds.captions_joined += k.captions_joined;
+        kinds.furniture += k.furniture;
+        kinds.furniture_left += k.furniture_left;
+        kinds.jumps += k.jumps;
+        kinds.jumps_left += k.jumps_left;
+        kinds.lost_chars += k.lost_chars;
+    }
+    println!("{}", total.line("TOTAL"));
+    let per_page = (kinds.missed_joins + kinds.false_joins) as f64 / pages.len() as f64;
+    println!(
+        "pages {}  missed joins {}  false joins {}  break errors/page {per_page:.3}\n\
+         captions left {}/{} (joined into a sentence {})  furniture left {}/{}  jump markers left {}/{}  body chars lost {}",
+        pages.len(),
+        kinds.missed_joins,
+        kinds.false_joins,
+        kinds.captions_left,
+        kinds.captions,
+        kinds.captions_joined,
+        kinds.furniture_left,
+        kinds.furniture,
+        kinds.jumps_left,
+        kinds.jumps,
+        kinds.lost_chars
+    );
+    assert!(total.cer() <= MAX_CER, "cer {:.4} > {MAX_CER}", total.cer());
+    assert!(per_page <= MAX_BREAK_ERRORS_PER_PAGE, "{per_page:.3} break errors per page");
+    assert!(kinds.captions_joined <= MAX_CAPTIONS_JOINED, "{} captions joined into a sentence", kinds.captions_joined);
+    assert!(kinds.lost_chars <= MAX_LOST_CHARS, "{} body characters lost", kinds.lost_chars);
+}
+
+#[test]
+fn clean_pages_pass_through_with_no_join_and_no_removal() {
+    let cleaner = Cleaner::new(CleanConfig::default()).unwrap();
+    let clean: Vec<Page> = pages().into_iter().filter(|p| p.input == p.gold).collect();
+    assert!(clean.len() >= 5, "the set has {} clean pages", clean.len());
+    for p in clean {
+        assert_eq!(cleaner.clean(&p.input), p.input, "page {}", p.name);
+    }
+}
+
+#[test]
+fn lost_counts_what_the_output_drops() {
+    assert_eq!(lost("甲乙丙丁\n", "甲 乙\n丁\n"), 1);
+    assert_eq!(lost("~甲乙\n", "甲乙图为\n"), 0);
+}
