@@ -6,7 +6,8 @@
 //! Worst cases, per pass: one long line of a single character (every pass:
 //! the line cap and piece handling); pinyin: annotations back to back;
 //! unicode: combining marks; script: one character OpenCC maps, repeated;
-//! caption: short lines that are all caption candidates; rejoin: open
+//! caption: short lines that are all caption candidates; unwrap: a
+//! hard-wrapped column whose lines all join, with running heads; rejoin: open
 //! lines that all join; dedup: near-duplicate paragraphs (each differs in
 //! one character, so every window is looked up and none repeats); punct:
 //! quotes and ASCII punctuation on every other character.
@@ -45,6 +46,9 @@ fn worst_case(id: PassId) -> fn(usize) -> String {
         PassId::Script => |n| repeat_to("發", n),
         PassId::Chrome => |n| repeat_to("版权所有 \n", n),
         PassId::Caption => |n| repeat_to("图为一张照片\n\n", n),
+        PassId::Unwrap => |n| {
+            repeat_to("　　市里今年将新建口袋公园二十\n个，改造老旧小区供水管网三百余\n公里；同时推进背街小巷整治，让\n群众出门见绿，第03版 要闻\n第03版 要闻\n", n)
+        },
         PassId::Rejoin => |n| repeat_to("这一行没有结束，还要继续往下写很多的字而且没有句号，\n\n", n),
         PassId::Dedup => near_duplicates,
         PassId::Punct => |n| repeat_to("\"甲\",'乙'(丙)", n),

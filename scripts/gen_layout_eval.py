@@ -45,8 +45,8 @@ OUT = ROOT / "tests/data/layout/pages"
 SEED = 20261203
 PAGES_PER_SOURCE = 6
 
-NO_LINE_START = set("，。、；：？！）》」』”’…%．,.;:?!)")
-NO_LINE_END = set("（《「『“‘(")
+NO_LINE_START = set("，。、；：？！）》」』〕】”’…%．,.;:?!)")
+NO_LINE_END = set("（《「『〔【“‘(")
 
 PAPERS = ["江城法治报", "南方法制日报", "滨海日报", "人民法院报", "东方晚报", "法治周末"]
 SECTIONS = ["要闻", "综合", "法治", "案件", "社会", "民生"]
@@ -187,7 +187,9 @@ def page(rng, title, paras):
     page_no = rng.randint(1, 8)
     breaks_done = 0
     for pi, p in enumerate(paras):
-        is_head = len(p) <= 14 and not any(c in p for c in "。，；：")
+        # A line without sentence punctuation is a heading: set on its own
+        # line, not in the column.
+        is_head = not any(c in p for c in "。，；：")
         if is_head:
             out.append(p)
             gold.append(p)

@@ -26,6 +26,7 @@ use crate::passes::punct::PunctConfig;
 use crate::passes::rejoin::RejoinConfig;
 use crate::passes::script::ScriptConfig;
 use crate::passes::unicode::UnicodeConfig;
+use crate::passes::unwrap::UnwrapConfig;
 
 /// The names [`CleanConfig::preset`] accepts.
 pub const PRESETS: &[&str] = &["default", "ocr-news", "web", "minimal"];
@@ -55,6 +56,10 @@ pub struct CleanConfig {
     /// ([`crate::passes::caption`]); `None` to skip.
     #[serde(with = "pass_switch")]
     pub caption: Option<CaptionConfig>,
+    /// Hard-wrapped lines back into paragraphs, running heads and feet out
+    /// ([`crate::passes::unwrap`]); `None` to skip.
+    #[serde(with = "pass_switch")]
+    pub unwrap: Option<UnwrapConfig>,
     /// Paragraphs cut by a column or page end put back together
     /// ([`crate::passes::rejoin`]); `None` to skip.
     #[serde(with = "pass_switch")]
@@ -102,6 +107,7 @@ impl Default for CleanConfig {
             script: Some(ScriptConfig::default()),
             chrome: Some(ChromeConfig::default()),
             caption: Some(Default::default()),
+            unwrap: Some(Default::default()),
             rejoin: Some(Default::default()),
             dedup: Some(Default::default()),
             punct: Some(PunctConfig::default()),
@@ -119,7 +125,7 @@ impl CleanConfig {
     ///
     /// `default` and `ocr-news` run every pass: each acts only on what it
     /// recognizes (chrome lines do not occur in OCR text), so mixed corpora
-    /// get one treatment. `web` leaves out rejoining: in text extracted
+    /// get one treatment. `web` leaves out unwrapping and rejoining: in text extracted
     /// from a page a line break is the page's own block boundary, never a
     /// column's wrap, and a block that ends without punctuation (a user's
     /// comment, a list item) followed by another would be joined to it.
@@ -143,7 +149,7 @@ impl CleanConfig {
     pub fn preset(name: &str) -> Result<CleanConfig, Error> {
         match name {
             "default" | "ocr-news" => Ok(CleanConfig::default()),
-            "web" => Ok(CleanConfig { rejoin: None, ..CleanConfig::default() }),
+            "web" => Ok(CleanConfig { unwrap: None, rejoin: None, ..CleanConfig::default() }),
             "minimal" => Ok(CleanConfig::minimal()),
             _ => Err(Error::config(format!("unknown preset {name:?}; valid presets: {}", PRESETS.join(", ")))),
         }
@@ -156,6 +162,7 @@ impl CleanConfig {
             script: None,
             chrome: None,
             caption: None,
+            unwrap: None,
             rejoin: None,
             dedup: None,
             punct: None,
@@ -173,6 +180,7 @@ impl CleanConfig {
             script: None,
             chrome: None,
             caption: None,
+            unwrap: None,
             rejoin: None,
             dedup: None,
             punct: None,

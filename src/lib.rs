@@ -46,7 +46,7 @@
 //!
 //! # Pass order
 //!
-//! `unicode` → `pinyin` → `script` → `chrome` → `caption` → `rejoin` →
+//! `unicode` → `pinyin` → `script` → `chrome` → `caption` → `unwrap` → `rejoin` →
 //! `dedup` → `punct` → `paragraphs` (output), as [`passes::PassId::ALL`]
 //! lists them; a preset or config leaves some out.
 //!
@@ -89,6 +89,7 @@ pub use passes::punct::PunctConfig;
 pub use passes::rejoin::RejoinConfig;
 pub use passes::script::ScriptConfig;
 pub use passes::unicode::UnicodeConfig;
+pub use passes::unwrap::UnwrapConfig;
 pub use pipeline::{Cleaner, CleanerBuilder, Stream, Summary};
 
 /// The README's examples run as doctests (they use corpus mode, so with

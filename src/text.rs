@@ -32,6 +32,36 @@ pub(crate) fn ends_sentence(t: &str) -> bool {
     t.trim_end().trim_end_matches(CLOSERS).ends_with(SENTENCE_END)
 }
 
+/// Display width in half cells: ASCII half a cell, the rest a cell.
+pub(crate) fn half_cells(c: char) -> usize {
+    if c.is_ascii() {
+        1
+    } else {
+        2
+    }
+}
+
+/// Width of text in half cells (spaces inside it aside: OCR's, not the
+/// page's), as it will stand after `punct`: ASCII
+/// punctuation between two characters that are not ASCII letters or
+/// digits is set full width there (`驱动,` → `驱动，`), so it counts a cell
+/// and a second cleaning measures alike; in a number or a Latin run
+/// (`1.5`, `1.撤销`, `don't`) it stays half.
+pub(crate) fn display_width(t: &str) -> usize {
+    let cs: Vec<char> = t.chars().filter(|c| !c.is_whitespace()).collect();
+    let alnum = |i: Option<&char>| i.is_some_and(|c| c.is_ascii_alphanumeric());
+    cs.iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            if c.is_ascii_punctuation() && !alnum(i.checked_sub(1).and_then(|j| cs.get(j))) && !alnum(cs.get(i + 1)) {
+                2
+            } else {
+                half_cells(c)
+            }
+        })
+        .sum()
+}
+
 /// Han ideographs (unified, extensions, compatibility) and `〇`.
 pub(crate) fn is_han(c: char) -> bool {
     matches!(c as u32,

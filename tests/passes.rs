@@ -233,8 +233,9 @@ fn clean_prose_passes_through_the_default_pipeline() {
 
 /// A page fragment that gives every pass something to do: an annotation,
 /// Traditional characters, chrome, a page-jump marker and a credit, a
-/// broken paragraph, a repeat, ASCII punctuation and blank lines.
-const EVERY_PASS_PAGE: &str = "當(dāng)前位置: 首页 > 新闻\n\n（上接01版）市里今年将新建口袋公园二十个，改造老旧小区供水\n管网三百余公里,让群众出门见绿。\n据介绍，首批项目已于上月开工，预计明年年底全部完成。\n倪睿/摄\n\n\n市里今年将新建口袋公园二十个，改造老旧小区供水管网三百余公里。\n据介绍，首批项目已于上月开工，预计明年年底全部完成。\n他說：\"軟件好用。\" Ｒｕｓｔ\u{200b}\n版权所有：某公司\n";
+/// broken paragraph, a running foot, a repeat, ASCII punctuation and blank
+/// lines.
+const EVERY_PASS_PAGE: &str = "當(dāng)前位置: 首页 > 新闻\n\n（上接01版）市里今年将新建口袋公园二十个，改造老旧小区供水\n管网三百余公里,让群众出门见绿。\n据介绍，首批项目已于上月开工，预计明年年底全部完成。\n倪睿/摄\n\n\n市里今年将新建口袋公园二十个，改造老旧小区供水管网三百余公里。\n据介绍，首批项目已于上月开工，预计明年年底全部完成。\n他說：\"軟件好用。\" Ｒｕｓｔ\u{200b}\n- 2 -\n版权所有：某公司\n";
 
 #[test]
 fn every_registered_pass_under_every_chunking() {

@@ -124,8 +124,79 @@ const FRAGMENTS: &[&str] = &[
     "(dāng)",
 ];
 
+/// Fragments strung together, or a hard-wrapped page (one time in three).
 fn doc() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop::sample::select(FRAGMENTS), 0..60).prop_map(|v| v.concat())
+    let fragments = prop::collection::vec(prop::sample::select(FRAGMENTS), 0..60).prop_map(|v| v.concat());
+    prop_oneof![2 => fragments, 1 => page()]
+}
+
+/// Sentences a page's paragraphs are made of: clauses, numbers, quotes,
+/// brackets, a page reference.
+const SENTENCES: &[&str] = &[
+    "市里今年将新建口袋公园二十个，",
+    "改造老旧小区供水管网三百余公里；",
+    "同时推进背街小巷整治，让群众出门见绿。",
+    "据介绍，首批项目已于上月开工。",
+    "2023年共完成投资1.5亿元，",
+    "“我们要把好事办好。”他说。",
+    "《安置协议》（以下简称协议）约定：",
+    "详见第3版",
+    "一、坚持问题导向",
+    "（二）加强组织领导；",
+    "Copyright 2023 Example",
+    "床前明月光，疑是地上霜。",
+];
+
+/// What a page end or a photo sets between a column's lines.
+const INSERTS: &[&str] = &[
+    "第03版 要闻",
+    "- 12 -",
+    "江城日报 2023年12月5日 星期二",
+    "责任编辑 张三 美术编辑 李四",
+    "\n图为工人在调试设备。（李某摄）\n",
+    "\n执行干警清点涉案财物。\n摄影：孙丽\n",
+    "\n庭审现场\n王海/摄\n",
+    "\n图①：法官释法说理。\n图/赵阳\n",
+    "\n\n\n",
+    "",
+    "（上接第1版）",
+];
+
+/// A page set in a column `width` cells wide (indented or not; digits and
+/// Latin letters half a cell), with running heads, captions and gaps put
+/// between its lines. Paragraphs end a sentence, as printed ones do: a
+/// paragraph that stops mid-clause at the column's exact width, next to one
+/// that opens indented, reads as a wrapped line once a cleaning has taken
+/// the indent off (see `unwrap`'s notes on idempotence).
+fn page() -> impl Strategy<Value = String> {
+    let paragraphs = prop::collection::vec(prop::collection::vec(prop::sample::select(SENTENCES), 1..5), 1..6);
+    let indents = prop::sample::select(&["", "\u{3000}\u{3000}", "    "][..]);
+    let inserts = prop::collection::vec((0..120usize, prop::sample::select(INSERTS)), 0..4);
+    (paragraphs, 6..22usize, indents, inserts).prop_map(|(paragraphs, width, indent, inserts)| {
+        let half = |c: char| if c.is_ascii_alphanumeric() || c == ' ' { 1 } else { 2 };
+        let mut lines: Vec<String> = Vec::new();
+        for p in paragraphs {
+            let (mut line, mut w) = (String::from(indent), indent.chars().map(half).sum::<usize>());
+            let mut text = p.concat();
+            if !text.ends_with(['。', '！', '？']) {
+                text.push('。');
+            }
+            for c in text.chars() {
+                if w + half(c) > width * 2 {
+                    lines.push(std::mem::take(&mut line));
+                    w = 0;
+                }
+                line.push(c);
+                w += half(c);
+            }
+            lines.push(line);
+        }
+        for (at, insert) in inserts {
+            let at = at % (lines.len() + 1);
+            lines.insert(at, insert.to_string());
+        }
+        lines.join("\n") + "\n"
+    })
 }
 
 fn splits(len: usize) -> impl Strategy<Value = Vec<usize>> {
@@ -367,6 +438,7 @@ proptest! {
         cfg.chrome = None;
         cfg.dedup = None;
         cfg.caption = None;
+        cfg.unwrap = None;
         cfg.rejoin = None;
         let c = Cleaner::builder().config(cfg).output(OutputMode::Lines).build().unwrap();
         let out = c.clean(&text);
@@ -431,10 +503,28 @@ found! {
     /// The same with a page-jump marker left at the line's start, which
     /// caption removed on a second run.
     dedup_takes_a_jump_marker_left_by_a_repeat: "为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。\n为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。(上接01版)?";
+    /// dedup cut a repeat from a line's start and left `的、…`, which rejoin
+    /// joined to the open line before it on a second run.
+    dedup_leaves_no_word_tail_rejoin_would_join: "为企业发展提供内质服务，同时加强事中事后监管，维护公平竞争的市场秩序。（\n为企业发展提供内质服务，同时加强事中事后监管，维护公平竞争的市场秩序。的、don't洛阳洛阳洛阳Rust洛阳,洛阳";
     /// dedup cut a repeat from a line's end and left it open (`…。——`);
     /// rejoin (run before it) then joined it to the next line on a second
     /// run. Such a cut waits for the next line.
     dedup_leaves_no_open_line_rejoin_would_join: "为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。\n市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。——为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。\n市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。洛阳";
     /// The same with a caption marker left.
     dedup_takes_a_caption_marker_left_by_a_repeat: "科技部市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。\n（资料图片）科技部市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。";
+}
+
+/// Known limitation, found by the page generator at high case counts
+/// (`PROPTEST_CASES=5000`): `unwrap` finds no column here (three lines at
+/// the edge of eight, short of two in five), `rejoin` then joins one pair
+/// by a word across the break, and on a second cleaning the window is
+/// seven lines, the column shows, and `unwrap` joins a pair it left. Run
+/// with `--ignored` to see it.
+#[test]
+#[ignore = "known: unwrap's column evidence changes after a rejoin join"]
+fn unwrap_column_evidence_after_a_rejoin_join() {
+    let text = "\u{3000}\u{3000}改造老旧小区供水管网三百余公里；据\n介绍，首批项目已于上月开工。2023年共完\n成投资1.5亿元，。\n\u{3000}\u{3000}2023年共完成投资1.5亿元，详见第3\n版（二）加强组织领导；详见第3版。\n\u{3000}\u{3000}据介绍，首批项目已于上月开工。\n\u{3000}\u{3000}2023年共完成投资1.5亿元，。\n\u{3000}\u{3000}“我们要把好事办好。”他说。\n";
+    let c = Cleaner::new(CleanConfig::default()).unwrap();
+    let once = c.clean(text);
+    assert_eq!(c.clean(&once), once);
 }

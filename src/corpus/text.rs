@@ -312,10 +312,10 @@ mod tests {
 
     #[test]
     fn the_passes_are_cut_before_the_duplicate_check() {
-        // unicode, pinyin, script, chrome, caption, rejoin | dedup, …
-        assert_eq!(split_point(CleanConfig::default()), 6);
+        // unicode, pinyin, script, chrome, caption, unwrap, rejoin | dedup, …
+        assert_eq!(split_point(CleanConfig::default()), 7);
         let cfg = CleanConfig { dedup: None, ..CleanConfig::default() };
-        assert_eq!(split_point(cfg), 6, "punct is next");
+        assert_eq!(split_point(cfg), 7, "punct is next");
         // One pass: nothing to cut.
         assert_eq!(split_point(CleanConfig::preset("minimal").unwrap()), 0);
         // None of the tail passes: before the last.

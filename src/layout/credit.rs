@@ -39,8 +39,41 @@ pub(crate) fn ends_with_caption_marker(t: &str) -> bool {
     if super::patterns::PATTERNS.markers.contains(&inner) {
         return true;
     }
-    // （本报记者李四摄）
-    inner.ends_with('摄') && super::patterns::PATTERNS.roles.iter().any(|r| inner.contains(r))
+    // （本报记者李四摄）, and a name alone: （王某摄）, （王某 摄）, （王某/摄）.
+    inner.strip_suffix('摄').is_some_and(|who| {
+        super::patterns::PATTERNS.roles.iter().any(|r| who.contains(r))
+            || is_name(who.trim_end_matches(['/', '／', ' ']))
+    })
+}
+
+/// A personal name as credits print it: 2 to 4 Han characters.
+fn is_name(t: &str) -> bool {
+    (2..=4).contains(&t.chars().count()) && t.chars().all(crate::text::is_han)
+}
+
+/// Whether `t` (trimmed) is one bracketed caption marker and nothing else:
+/// `（本报记者 王某 摄）` on a line of its own, under its caption.
+pub(crate) fn is_marker_line(t: &str) -> bool {
+    t.starts_with(is_open) && ends_with_caption_marker(t) && t.chars().skip(1).filter(|&c| is_open(c)).count() == 0
+}
+
+/// Whether `t` (trimmed) opens with a figure label (`图①：`, `图1：`,
+/// `图一：`, `图为`) and is short enough to be a caption: the label is only
+/// printed under a photo.
+pub(crate) fn is_labelled_caption(t: &str) -> bool {
+    if !t.starts_with('图') || crate::text::visible_up_to(t, MAX_CAPTION_CHARS * 2 + 1) > MAX_CAPTION_CHARS * 2 {
+        return false;
+    }
+    let rest = &t['图'.len_utf8()..];
+    if rest.starts_with("为") {
+        // `图为工人在调试设备。`: one or two sentences describing the photo.
+        return rest.matches(crate::text::SENTENCE_END).count() <= 2
+            && rest.chars().nth(1).is_some_and(crate::text::is_han);
+    }
+    let mut cs = rest.chars();
+    let label =
+        cs.next().is_some_and(|c| ('①'..='⑳').contains(&c) || c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
+    label && cs.as_str().trim_start_matches(|c: char| c.is_ascii_digit()).starts_with(['：', ':'])
 }
 
 /// Whether a whole line (trimmed, page-jump markers already cut) is a
@@ -72,7 +105,7 @@ pub(crate) fn caption_removes_line(line: &str) -> bool {
         // Page-jump markers and nothing else.
         return start > lead || stop < content.len();
     }
-    is_credit_line(t) || ends_with_caption_marker(t) || ends_in_credit(t)
+    is_credit_line(t) || ends_with_caption_marker(t) || ends_in_credit(t) || is_labelled_caption(t)
 }
 
 /// Whether `tail` (text after the last sentence end, trimmed) is a photo
@@ -80,7 +113,7 @@ pub(crate) fn caption_removes_line(line: &str) -> bool {
 pub(crate) fn is_credit(tail: &str) -> bool {
     let t = tail.trim();
     // The cheap shape tests first: nearly every line fails them.
-    let shaped = t.ends_with('摄') || t.ends_with("供图") || t.starts_with('图');
+    let shaped = t.ends_with('摄') || t.ends_with("供图") || t.starts_with('图') || t.starts_with("摄影");
     if !shaped || visible_chars(t) > MAX_CAPTION_CHARS {
         return false;
     }
@@ -91,6 +124,10 @@ pub(crate) fn is_credit(tail: &str) -> bool {
             || (b.len() < before.len() && !b.is_empty())
             || super::patterns::PATTERNS.roles.iter().any(|r| b.contains(r)) && visible_chars(b) <= 24;
     }
+    if let Some(who) = t.strip_prefix("摄影").map(|r| r.trim_start_matches(['：', ':', '/', '／', ' '])) {
+        // `摄影：王某`, `摄影/王某 李某`.
+        return who.len() < t.len() - "摄影".len() && who.split_whitespace().all(is_name) && !who.is_empty();
+    }
     t.ends_with("供图") || t.starts_with("图/") || t.starts_with("图／") || t.starts_with("图片来源")
 }
 
@@ -100,11 +137,21 @@ mod tests {
 
     #[test]
     fn credits_in_the_forms_papers_print() {
-        for t in ["倪睿/摄", "新华社记者 张三 摄", "图/王五", "王五供图", "图片来源：网络"] {
+        for t in
+            ["倪睿/摄", "新华社记者 张三 摄", "图/王五", "王五供图", "图片来源：网络", "摄影：孙丽", "摄影/王五 李四"]
+        {
             assert!(is_credit(t) && is_credit_line(t), "{t:?}");
         }
         let too_long = format!("{} 摄", "某".repeat(MAX_CAPTION_CHARS));
-        for t in ["他拍摄", "这张照片是我们摄", "图书馆开放", &too_long] {
+        for t in [
+            "他拍摄",
+            "这张照片是我们摄",
+            "图书馆开放",
+            &too_long,
+            "摄影",
+            "摄影爱好者协会成立",
+            "摄影：在北京举行的展览上",
+        ] {
             assert!(!is_credit(t), "{t:?}");
         }
         assert!(!is_credit_line("他说。倪睿/摄"), "a sentence makes it no credit line");
@@ -116,6 +163,25 @@ mod tests {
         assert!(ends_with_caption_marker("（本报记者李四摄）"));
         assert!(!ends_with_caption_marker("(上接01版)强化（本报记者李四摄）（图）"));
         assert!(!ends_with_caption_marker("他买了一张照片（二手）"));
+        assert!(ends_with_caption_marker("图为工人在调试设备。（李某摄）"));
+        assert!(ends_with_caption_marker("（王某 摄）") && ends_with_caption_marker("（王某/摄）"));
+        assert!(
+            !ends_with_caption_marker("他说要去（拍摄）") && !ends_with_caption_marker("（我们在此合影留念并拍照摄）")
+        );
+        assert!(is_marker_line("（本报记者 吴静 摄）") && !is_marker_line("他说（本报记者 吴静 摄）"));
+        for t in ["图①：执行干警清点涉案财物。", "图1：庭审现场", "图为法官在调解现场。", "图二：审判团队研究案情。"]
+        {
+            assert!(is_labelled_caption(t), "{t}");
+        }
+        for t in [
+            "图书馆开放时间延长。",
+            "图为",
+            "图片新闻",
+            "图表显示，今年增长较快。",
+            &format!("图为{}。", "字".repeat(90)),
+        ] {
+            assert!(!is_labelled_caption(t), "{t}");
+        }
         assert!(ends_in_credit("近日，市民在健身。 洛报融媒记者 张怡照 通讯员 许柯 摄"));
         assert!(!ends_in_credit("近日，市民在健身。"));
     }

@@ -21,11 +21,13 @@
 //! | [`credit::caption_removes_line`] | `dedup` | what a cut repeat leaves of a line, `caption` would remove on a second run | `tests/hostile.rs` |
 //! | [`chrome::removes_line`] | `dedup` | likewise for a chrome line left by a cut repeat | `tests/hostile.rs` |
 //! | [`pinyin::annotations_at_start`] | `dedup` | what a cut repeat leaves may open with an annotation `pinyin` removes at a line's start | `props::dedup_takes_an_annotation_left_by_a_repeat` |
+//! | [`body::starts_mid_clause`] | `dedup` | a repeat cut from a line's start must not leave a word's tail `rejoin` joins on a second run | `props::dedup_leaves_no_word_tail_rejoin_would_join` |
 //! | [`chrome::pattern_across`] | `rejoin` | a join must not make a chrome pattern across the break (`版权所有` / `：…`) | `rejoin::tests` |
 
 pub(crate) mod body;
 pub(crate) mod chrome;
 pub(crate) mod credit;
+pub(crate) mod furniture;
 pub(crate) mod leads;
 pub(crate) mod marks;
 pub(crate) mod patterns;

@@ -34,7 +34,9 @@
 //! ```
 
 use crate::audit::CapOnce;
-use crate::layout::credit::{ends_in_credit, ends_with_caption_marker, is_credit_line, visible_chars};
+use crate::layout::credit::{
+    ends_in_credit, ends_with_caption_marker, is_credit_line, is_labelled_caption, is_marker_line, visible_chars,
+};
 use crate::layout::marks::{jump_bounds, photo_note_at_end};
 use crate::layout::patterns::PATTERNS;
 use crate::lines::{LineBuffer, LinePass, Seg};
@@ -105,7 +107,7 @@ impl Default for CaptionConfig {
 }
 
 /// See the module docs.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct CaptionPass {
     cfg: CaptionConfig,
     cap: CapOnce,
@@ -118,13 +120,40 @@ pub struct CaptionPass {
     blanks: usize,
     /// What the last non-blank line passed through was.
     prev: Prev,
+    /// Short lines after a blank line (or at the document's start), held
+    /// until a blank line shows whether together they are one caption set
+    /// over several lines (see [`CaptionPass::block_reason`]); with their
+    /// offsets. At most [`MAX_BLOCK_LINES`] lines of at most
+    /// [`MAX_CAPTION_CHARS`] characters.
+    block: Vec<(String, u64)>,
+    /// The last line seen was blank, or none was seen yet.
+    after_blank: bool,
     /// Whole lines only: pieces of a line over the cap pass through.
     lines: LineBuffer,
 }
 
+/// A caption block has at most this many lines (a caption wrapped at a
+/// narrow column, and its credit).
+pub const MAX_BLOCK_LINES: usize = 4;
+
 /// The paragraph after a gap caption is body text of at least this many
 /// characters, with punctuation.
 const MIN_BODY_CHARS: usize = 20;
+
+impl Default for CaptionPass {
+    fn default() -> CaptionPass {
+        CaptionPass {
+            cfg: CaptionConfig::default(),
+            cap: CapOnce::default(),
+            held: None,
+            blanks: 0,
+            prev: Prev::Other,
+            block: Vec::new(),
+            after_blank: true,
+            lines: LineBuffer::default(),
+        }
+    }
+}
 
 /// Blank lines that make an image-sized gap: OCR renders a photo's height
 /// as a run of empty lines, where paragraphs and headings get one or two.
@@ -162,7 +191,72 @@ impl CaptionPass {
 
     /// A fresh pass with these settings.
     pub fn with_config(cfg: CaptionConfig) -> CaptionPass {
-        CaptionPass { cfg, ..CaptionPass::default() }
+        CaptionPass { cfg, after_blank: true, ..CaptionPass::default() }
+    }
+
+    /// Whether the held block, read as one text, is a caption (and why):
+    /// a figure label (`图①：`, `图为`), a caption marker or a credit at
+    /// its end, or a credit line under the rest. A caption set at a
+    /// column's width is cut into lines the rules above cannot judge one
+    /// by one (`图为志愿者帮助老人通过网` / `上平台查询案件进度。新华` /
+    /// `社记者 吴静 摄`).
+    fn block_reason(&self) -> Option<&'static str> {
+        let joined: String = self.block.iter().map(|(l, _)| l.trim()).collect();
+        if self.block.len() < 2 || joined.is_empty() {
+            // One line: the line rules judge it, and the label rule too.
+            return (self.block.len() == 1 && is_labelled_caption(&joined)).then_some("caption_label");
+        }
+        let last = self.block.last().map_or("", |(l, _)| l.trim());
+        if is_labelled_caption(&joined) {
+            Some("caption_label")
+        } else if ends_with_caption_marker(&joined) {
+            Some("caption_marker")
+        } else if ends_in_credit(&joined) || is_credit_line(last) || is_marker_line(last) {
+            Some("caption_with_credit")
+        } else {
+            None
+        }
+    }
+
+    /// Takes a line: holds it in a possible caption block, or judges it
+    /// (with the block before it, when it ends one).
+    fn take(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        let blank = content.trim().is_empty();
+        let terminated = content.len() < line.len();
+        if seg == Seg::Line && terminated && !blank && (self.after_blank || !self.block.is_empty()) {
+            let short = visible_chars(content.trim()) <= MAX_CAPTION_CHARS;
+            if short && self.block.len() < MAX_BLOCK_LINES {
+                self.block.push((line.to_string(), at));
+                return;
+            }
+        }
+        if blank && seg == Seg::Line {
+            self.end_block(out);
+        } else {
+            self.release_block(out);
+        }
+        self.after_blank = blank;
+        self.judge(line, at, seg, out);
+    }
+
+    /// A blank line (or the document's end) closes the held block: it goes
+    /// as one caption, or its lines are judged one by one.
+    fn end_block(&mut self, out: &mut Out<'_>) {
+        if let Some(reason) = self.block_reason() {
+            let at = self.block[0].1;
+            let text: String = self.block.drain(..).map(|(l, _)| l).collect();
+            self.release_held(out);
+            out.edit_abs(at, &text, "", reason);
+        } else {
+            self.release_block(out);
+        }
+    }
+
+    fn release_block(&mut self, out: &mut Out<'_>) {
+        for (line, at) in std::mem::take(&mut self.block) {
+            self.judge(&line, at, Seg::Line, out);
+        }
     }
 
     fn release_held(&mut self, out: &mut Out<'_>) {
@@ -240,9 +334,10 @@ impl CaptionPass {
         if !content.trim().is_empty() {
             self.blanks = 0;
         }
-        // Credit line (no sentence in it): it and the short caption before
-        // it go.
-        if is_credit_line(t) {
+        // Credit line (no sentence in it), or a bracketed credit on a line of
+        // its own (`（本报记者 王某 摄）`): it and the short caption before it
+        // go.
+        if is_credit_line(t) || is_marker_line(t) {
             if let Some((prev, prev_at, _)) = self.held.take() {
                 out.edit_abs(prev_at, &prev, "", "caption_before_credit");
             }
@@ -312,7 +407,9 @@ impl CaptionPass {
         } else {
             None
         };
-        if short && (!ends_sentence(t) || candidate.is_some()) {
+        // One short sentence is held too: a credit under it makes it the
+        // photo's caption (`执行干警清点涉案财物。` / `摄影：孙丽`).
+        if short && (!ends_sentence(t) || t.matches(SENTENCE_END).count() <= 1 || candidate.is_some()) {
             self.held = Some((format!("{}{kept}{nl}", &content[..lead]), at, candidate));
             return;
         }
@@ -340,10 +437,12 @@ impl LinePass for CaptionPass {
     }
 
     fn line(&mut self, text: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
-        self.judge(text, at, seg, out);
+        self.take(text, at, seg, out);
     }
 
     fn end_document(&mut self, out: &mut Out<'_>) {
+        self.end_block(out);
+        self.after_blank = true;
         self.release_held(out);
         self.blanks = 0;
         self.prev = Prev::Other;
@@ -351,7 +450,7 @@ impl LinePass for CaptionPass {
     }
 
     fn held_besides_lines(&self) -> usize {
-        self.held.as_ref().map_or(0, |(l, _, _)| l.len())
+        self.held.as_ref().map_or(0, |(l, _, _)| l.len()) + self.block.iter().map(|(l, _)| l.len()).sum::<usize>()
     }
 }
 

@@ -8,6 +8,7 @@
 //! | [`script`] | Traditional ↔ Simplified, exactly OpenCC 1.4.2 | < 16 chars per stage |
 //! | [`chrome`] | breadcrumbs, copyright/ICP/备案, contact and support footers | one line (≤ line cap) |
 //! | [`caption`] | marked captions, photo credits, page-jump markers | one short line + one line |
+//! | [`unwrap`] | hard-wrapped lines back into paragraphs; running heads and feet | a run of short lines (≤ 256) |
 //! | [`rejoin`] | paragraphs cut by a column or page end, joined back | the open paragraph (≤ line cap) |
 //! | [`dedup`] | paragraphs and long spans printed twice in a document | one line + window hashes (capped) |
 //! | [`punct`] | full-width punctuation, paired quotes, body/headline spacing | one line piece (≤ line cap) |
@@ -22,6 +23,7 @@ pub mod punct;
 pub mod rejoin;
 pub mod script;
 pub mod unicode;
+pub mod unwrap;
 
 use crate::config::{CleanConfig, OutputMode};
 use crate::error::Error;
@@ -51,6 +53,8 @@ pub enum PassId {
     Chrome,
     /// [`caption`]
     Caption,
+    /// [`unwrap`]
+    Unwrap,
     /// [`rejoin`]
     Rejoin,
     /// [`dedup`]
@@ -63,12 +67,13 @@ pub enum PassId {
 
 impl PassId {
     /// Every pass, in the order they run.
-    pub const ALL: [PassId; 9] = [
+    pub const ALL: [PassId; 10] = [
         PassId::Unicode,
         PassId::Pinyin,
         PassId::Script,
         PassId::Chrome,
         PassId::Caption,
+        PassId::Unwrap,
         PassId::Rejoin,
         PassId::Dedup,
         PassId::Punct,
@@ -83,6 +88,7 @@ impl PassId {
             PassId::Pinyin => "pinyin",
             PassId::Script => "script",
             PassId::Chrome => "chrome",
+            PassId::Unwrap => "unwrap",
             PassId::Caption => "caption",
             PassId::Rejoin => "rejoin",
             PassId::Dedup => "dedup",
@@ -103,6 +109,7 @@ impl PassId {
             PassId::Pinyin => cfg.pinyin.is_some(),
             PassId::Script => cfg.script.is_some(),
             PassId::Chrome => cfg.chrome.is_some(),
+            PassId::Unwrap => cfg.unwrap.is_some(),
             PassId::Caption => cfg.caption.is_some(),
             PassId::Rejoin => cfg.rejoin.is_some(),
             PassId::Dedup => cfg.dedup.is_some(),
@@ -130,6 +137,7 @@ impl PassId {
                 Box::new(script::ScriptPass::new(compiled.opencc.as_ref()?).max_ids_hold(max))
             }
             PassId::Chrome => Box::new(chrome::ChromePass::new()),
+            PassId::Unwrap => Box::new(unwrap::UnwrapPass::new(cfg.unwrap.clone()?)),
             PassId::Caption => Box::new(caption::CaptionPass::with_config(cfg.caption.clone()?)),
             PassId::Rejoin => Box::new(rejoin::RejoinPass::new(cfg.rejoin.clone()?)),
             // Dedup asks the caption and chrome rules only when those passes

@@ -47,6 +47,7 @@
 
 use crate::audit::CapOnce;
 use crate::dict::words;
+use crate::layout::body::starts_mid_clause;
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
 use crate::text::{is_han, visible_at_least, PROSE_MARKS, SENTENCE_END};
@@ -92,16 +93,6 @@ pub struct RejoinPass {
 /// A first half shorter than this is not joined on the clause-head
 /// evidence alone (it may be a label or a kicker).
 const MIN_CLAUSE_HEAD_CHARS: usize = 8;
-
-/// `b` starts with a lone Han character (not a numeral) and a comma or an
-/// enumeration comma.
-fn starts_mid_clause(b: &str) -> bool {
-    // Spaces between the two do not count: the punct pass removes them,
-    // and cleaning again must agree.
-    let mut it = b.chars().filter(|c| !c.is_whitespace());
-    let (Some(c1), Some(c2)) = (it.next(), it.next()) else { return false };
-    is_han(c1) && !"一二三四五六七八九十百零〇两甲乙丙丁戊己庚辛壬癸".contains(c1) && matches!(c2, '、' | '，' | ',')
-}
 
 fn has_sentence_punct(s: &str) -> bool {
     s.contains(PROSE_MARKS)

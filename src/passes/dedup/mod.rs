@@ -56,6 +56,7 @@ use crate::text::{is_han, PROSE_MARKS, SENTENCE_END};
 mod leftover;
 mod window;
 
+use crate::layout::body::starts_mid_clause;
 use leftover::{may_join, Held, MAX_HELD_BLANKS};
 
 use window::{fold, normalize_into, runs_at_ends, HashSet64, BASE};
@@ -275,6 +276,14 @@ impl DedupPass {
                 && norm[s..e].iter().filter(|(c, _)| is_han(*c)).count() >= w
                 && norm[s..e].iter().any(|(c, _)| SENTENCE_END.contains(c))
         });
+        // A repeat cut from a line's start must not leave it opening with
+        // the tail of a word (`的、…`): `rejoin` would join that to an open
+        // line before it on a second run. The repeat stays.
+        if let Some(&(0, e)) = spans.first() {
+            if starts_mid_clause(&content[byte_end(e)..]) {
+                spans.remove(0);
+            }
+        }
         // Byte ranges of the spans in `content`.
         let mut cuts: Vec<(usize, usize, &'static str)> =
             spans.iter().map(|&(s, e)| (norm[s].1, byte_end(e), "duplicate_span")).collect();

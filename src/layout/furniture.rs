@@ -1,0 +1,235 @@
+//! Running heads and feet: what a newspaper prints at the top or foot of
+//! every page or column — the paper's name and the date, the page and its
+//! section, the page number, the editors of the page — and what OCR writes
+//! into the text wherever a page or column ends, often between the halves
+//! of a sentence.
+//!
+//! A line is furniture when every token on it is one of those things and
+//! it names a date, a page or an editor: `江城日报 2023年12月5日 星期二`,
+//! `第03版 要闻`, `A2 综合`, `- 12 -`, `第12页`, `2023年12月5日 星期二 第3版`,
+//! `责任编辑 张三 美术编辑 李四`. A line with anything else on it (a verb, a
+//! sentence mark, a longer phrase) is text, so an article's own mention of a
+//! date or a page stays.
+
+use crate::text::is_han;
+
+/// Longest furniture line, in characters.
+pub(crate) const MAX_FURNITURE_CHARS: usize = 40;
+
+/// Names a paper or magazine ends with.
+const PAPER_ENDS: [&str; 9] = ["日报", "晚报", "时报", "周报", "商报", "报", "周末", "周刊", "新闻"];
+
+/// Role words of the editor line at a page's foot.
+const EDITOR_ROLES: [&str; 13] = [
+    "责任编辑",
+    "本版责编",
+    "本版编辑",
+    "责编",
+    "美术编辑",
+    "美编",
+    "版式设计",
+    "版式",
+    "校对",
+    "组版",
+    "图片编辑",
+    "视觉设计",
+    "编辑",
+];
+
+const WEEKDAYS: [&str; 2] = ["星期", "周"];
+
+fn all_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `2023年12月5日`, `12月5日`, `2023-12-05`, `2023.12.05`, `2023/12/05`.
+fn is_date(t: &str) -> bool {
+    let mut rest = t;
+    let mut parts = 0;
+    for unit in ['年', '月', '日'] {
+        if let Some(i) = rest.find(unit) {
+            if !all_digits(&rest[..i]) || i > 4 {
+                return false;
+            }
+            rest = &rest[i + unit.len_utf8()..];
+            parts += 1;
+        }
+    }
+    if parts >= 2 && rest.is_empty() {
+        return true;
+    }
+    let sep = ['-', '.', '/'].into_iter().find(|&c| t.contains(c));
+    sep.is_some_and(|c| {
+        let p: Vec<&str> = t.split(c).collect();
+        p.len() == 3 && p[0].len() == 4 && p.iter().all(|x| all_digits(x) && x.len() <= 4)
+    })
+}
+
+/// `星期二`, `周二`, also in brackets.
+fn is_weekday(t: &str) -> bool {
+    let t = t.trim_start_matches(['（', '(']).trim_end_matches(['）', ')']);
+    WEEKDAYS.iter().any(|w| t.strip_prefix(w).is_some_and(|d| d.chars().count() == 1 && "一二三四五六日天".contains(d)))
+}
+
+/// `第03版`, `第12页`, `A2`, `B12`, `03版`.
+fn is_page_mark(t: &str) -> bool {
+    let t = t.strip_prefix('第').unwrap_or(t);
+    if let Some(n) = t.strip_suffix('版').or_else(|| t.strip_suffix('页')) {
+        let n = n.trim_start_matches(|c: char| c.is_ascii_uppercase());
+        return all_digits(n) && n.len() <= 3;
+    }
+    let mut cs = t.chars();
+    cs.next().is_some_and(|c| c.is_ascii_uppercase()) && all_digits(cs.as_str()) && cs.as_str().len() <= 2
+}
+
+/// A paper's name: at most 8 Han characters ending as papers' names do.
+fn is_paper(t: &str) -> bool {
+    let n = t.chars().count();
+    (3..=8).contains(&n) && t.chars().all(is_han) && PAPER_ENDS.iter().any(|e| t.ends_with(e))
+}
+
+/// A section name: 2 to 6 Han characters (`要闻`, `综合新闻`), with `·`
+/// between parts allowed (`法治·社会`).
+fn is_section(t: &str) -> bool {
+    let n = t.chars().filter(|&c| c != '·').count();
+    (2..=6).contains(&n) && t.chars().all(|c| is_han(c) || c == '·') && !t.starts_with('·') && !t.ends_with('·')
+}
+
+/// `- 12 -`, `—12—`, `-12-`.
+fn is_page_number(line: &str) -> bool {
+    let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    let inner = t.trim_start_matches(['-', '—', '－']).trim_end_matches(['-', '—', '－']);
+    inner.len() < t.len()
+        && t.starts_with(['-', '—', '－'])
+        && t.ends_with(['-', '—', '－'])
+        && all_digits(inner)
+        && inner.len() <= 3
+}
+
+/// `责任编辑 张三 美术编辑 李四`, `本版编辑：王某 校对：李某`: role words,
+/// each followed by one or two names (2 to 4 Han characters).
+fn is_editor_line(line: &str) -> bool {
+    let mut roles = 0;
+    let mut names_since_role = 0;
+    let mut first = true;
+    for tok in line
+        .split(|c: char| c.is_whitespace() || c == '：' || c == ':' || c == '、' || c == '/')
+        .filter(|t| !t.is_empty())
+    {
+        if let Some(role) = EDITOR_ROLES.iter().find(|r| tok.starts_with(**r)) {
+            let name = &tok[role.len()..];
+            // A name glued to a short role word is a word (`编辑部`).
+            if !name.is_empty() && role.chars().count() < 4 {
+                return false;
+            }
+            roles += 1;
+            names_since_role = 0;
+            first = false;
+            if name.is_empty() {
+                continue;
+            }
+            if !is_name(name) {
+                return false;
+            }
+            names_since_role = 1;
+            continue;
+        }
+        if first || !is_name(tok) || names_since_role >= 3 {
+            return false;
+        }
+        names_since_role += 1;
+    }
+    roles >= 1 && names_since_role >= 1
+}
+
+fn is_name(t: &str) -> bool {
+    (2..=4).contains(&t.chars().count()) && t.chars().all(is_han)
+}
+
+/// Whether `line` is a running head or foot (see the module docs).
+pub(crate) fn is_running_head(line: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty() || t.chars().count() > MAX_FURNITURE_CHARS {
+        return false;
+    }
+    if is_page_number(t) || is_editor_line(t) {
+        return true;
+    }
+    // Tokens: whitespace-separated, and `·` or `|` joining a paper and a
+    // section (`江城日报·要闻`).
+    let mut anchor = false;
+    let mut papers = 0;
+    let mut sections = 0;
+    let mut tokens = 0;
+    for tok in t.split(|c: char| c.is_whitespace() || c == '|' || c == '｜').filter(|x| !x.is_empty()) {
+        tokens += 1;
+        if is_date(tok) || is_page_mark(tok) {
+            anchor = true;
+        } else if is_weekday(tok) {
+        } else if is_paper(tok) {
+            papers += 1;
+        } else if let Some((_, s)) = tok.split_once('·').filter(|(p, _)| is_paper(p)) {
+            if !is_section(s) {
+                return false;
+            }
+            papers += 1;
+            sections += 1;
+            anchor = true;
+        } else if is_section(tok) {
+            sections += 1;
+        } else {
+            return false;
+        }
+    }
+    // A section name or a paper alone is a headline's worth of words; it
+    // takes a date or a page to make a running head.
+    anchor && tokens >= 1 && papers <= 1 && sections <= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heads_and_feet_newspapers_print() {
+        for line in [
+            "江城日报 2023年12月5日 星期二",
+            "第03版 要闻",
+            "A2 综合",
+            "A12 要闻·综合",
+            "- 12 -",
+            "—3—",
+            "第12页",
+            "2023年12月5日 星期二 第3版",
+            "2023年12月5日 星期二",
+            "责任编辑 张三 美术编辑 李四",
+            "本版编辑：王某某 校对：李四",
+            "滨海日报·要闻",
+            "人民法院报 2023-12-05",
+            "12月5日 （星期二）",
+        ] {
+            assert!(is_running_head(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn text_that_mentions_dates_pages_or_papers_stays() {
+        for line in [
+            "2023年12月5日，市政府召开常务会议。",
+            "要闻",
+            "江城日报",
+            "基本案情",
+            "强化人才驱动 增强发展动能",
+            "第一章 总则",
+            "详见第3版",
+            "编辑部的故事",
+            "责任编辑要对稿件负责",
+            "12",
+            "本报记者 王海 通讯员 林峰",
+            "张三 李四 王五 赵六",
+            "2023年 我们一起走过",
+        ] {
+            assert!(!is_running_head(line), "{line}");
+        }
+    }
+}

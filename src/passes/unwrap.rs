@@ -1,0 +1,642 @@
+//! `unwrap`: the printed page's layout undone. OCR engines and PDF text
+//! layers write one text line per printed line; this pass puts the lines of
+//! a column back into paragraphs, and takes out the running heads and feet
+//! (`江城日报 2023年12月5日 星期二`, `第03版 要闻`, `- 12 -`, editor lines)
+//! that a page end leaves between them, so that the paragraph they cut can
+//! be joined (here, or across the blank lines by `rejoin`).
+//!
+//! # The evidence
+//!
+//! Lines of one column have the same display width (Han characters and
+//! full-width marks one cell, digits and Latin letters half a cell); a
+//! paragraph opens with an indent, or after a line shorter than the column.
+//! So within a run of non-blank lines the pass finds the column width `C`:
+//! the width between [`UnwrapConfig::min_column`] and
+//! [`UnwrapConfig::max_column`] cells that the most lines fill, held by at
+//! least three lines and by at least two in five of the run's lines, in a
+//! run that carries sentence punctuation (equal lines without any are a
+//! list or a stack of headings). A line within one cell of `C`
+//! (a closing mark may hang past the edge, a number that did not fit moves
+//! down) is *full*, and a full line runs on into the next unless:
+//!
+//! * the next line is indented, or opens a paragraph of its own (a list
+//!   item, a news lead with its dateline), or is wider than the column (a
+//!   headline), or is a photo credit;
+//! * either line holds two or more inner spaces (names in a list, a table
+//!   row, a byline);
+//! * the full line ends a sentence and the page marks paragraphs by
+//!   something else than an indent, and the next line carries no sentence
+//!   punctuation (it is a heading);
+//! * most full lines of the run end with punctuation: that is verse or a
+//!   list set line by line, not a column (`床前明月光，` / `疑是地上霜。`).
+//!
+//! A run too short to show its width uses the width the last run showed.
+//! Runs hold at most [`UnwrapConfig::max_run_lines`] lines; the last line of
+//! a full run is carried into the next, so the cut changes nothing.
+//!
+//! Reasons: `unwrap` for a line joined to the next, `running_head` for a
+//! head or foot taken out.
+//!
+//! ```
+//! use zhclean::{CleanConfig, Cleaner};
+//! let c = Cleaner::new(CleanConfig::default()).unwrap();
+//! let page = "　　市里今年将新建口袋公园二十\n个，改造老旧小区供水管网三百余\n公里；同时推进背街小巷整治，让\n群众出门见绿。\n　　据介绍，首批项目已于上月开工。\n";
+//! assert_eq!(
+//!     c.clean(page),
+//!     "市里今年将新建口袋公园二十个，改造老旧小区供水管网三百余公里；同时推进背街小巷整治，让群众出门见绿。\n据介绍，首批项目已于上月开工。\n"
+//! );
+//! ```
+
+use crate::layout::credit::{ends_with_caption_marker, is_credit_line};
+use crate::layout::furniture::is_running_head;
+use crate::layout::leads::opens_paragraph;
+use crate::lines::{LineBuffer, LinePass, Seg};
+use crate::pass::Out;
+use crate::text::{display_width as text_width, ends_sentence, half_cells, is_han, PROSE_MARKS};
+
+/// Settings of the `unwrap` pass.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UnwrapConfig {
+    /// Narrowest column, in cells: narrower runs of equal lines are verse,
+    /// lists or stacked headlines.
+    pub min_column: usize,
+    /// Widest column, in cells: a wider line is a paragraph already.
+    pub max_column: usize,
+    /// Lines judged together at most (memory: each is at most about
+    /// `max_column` characters).
+    pub max_run_lines: usize,
+    /// Blank lines a column may be joined across (a page or column end, an
+    /// image gap a caption was taken from).
+    pub max_gap_lines: usize,
+    /// Take out running heads and feet.
+    pub running_heads: bool,
+}
+
+impl Default for UnwrapConfig {
+    fn default() -> UnwrapConfig {
+        UnwrapConfig { min_column: 8, max_column: 40, max_run_lines: 256, max_gap_lines: 8, running_heads: true }
+    }
+}
+
+/// Bytes of blank lines held in a gap at most (blank lines may carry
+/// spaces): past it the run is written out and the gap not joined across.
+const MAX_GAP_BYTES: usize = 4096;
+
+/// One line of a run.
+#[derive(Debug)]
+enum Item {
+    /// A line of text (without its `'\n'`), its offset, whether a `'\n'`
+    /// ended it, and whether a join already took off its indent.
+    Text { content: String, at: u64, terminated: bool, joined_in: bool },
+    /// A running head, whole (with its `'\n'`), and its offset.
+    Head { line: String, at: u64 },
+    /// A blank line (with its `'\n'`) after a full line, and its offset.
+    Blank { line: String, at: u64 },
+}
+
+/// What the rules need of a line.
+#[derive(Clone, Copy, Debug)]
+struct Shape {
+    /// Display width in half cells, indent included, trailing spaces not.
+    width: usize,
+    /// The same without the indent, as a second cleaning (after
+    /// `paragraphs` trimmed it) measures the line.
+    text: usize,
+    indent: bool,
+    /// Whitespace runs between visible characters.
+    gaps: usize,
+    ends_punct: bool,
+    closed: bool,
+    prose: bool,
+    credit: bool,
+    /// Ends with a character of a word (a line cut mid-word).
+    mid_word: bool,
+    /// Width of the marks at its end (half cells): a line may pass the
+    /// column's edge by the marks hung there, and by nothing else.
+    hung: usize,
+    /// Width of what it opens with that may have moved down from the line
+    /// before (a number, an opening mark).
+    moved: usize,
+    /// Holds a CJK punctuation mark.
+    marked: bool,
+}
+
+/// Display width of an indent, in half cells. `unicode` has made each
+/// ideographic space an ASCII one, so two spaces are taken for the common
+/// two-character full-width indent; more are a PDF layer's ASCII spaces.
+/// One space is no indent and takes no width: `paragraphs` trims it, and
+/// a second cleaning must measure the line alike.
+fn indent_cells(lead: &str) -> usize {
+    match lead.chars().count() {
+        0 | 1 => 0,
+        2 => 4,
+        n => n,
+    }
+}
+
+/// Any CJK punctuation mark: a column of text has some; a run of equal
+/// lines without any is a list of names or a stack of headings.
+fn has_cjk_mark(t: &str) -> bool {
+    t.chars().any(|c| matches!(c as u32, 0x3001..=0x3011 | 0xFF01..=0xFF1F | 0x2018..=0x201D | 0x2026))
+}
+
+fn shape(t: &str) -> Shape {
+    let body = t.trim_end();
+    let inner = body.trim_start();
+    let lead = &body[..body.len() - inner.len()];
+    // Spaces inside a line are OCR's (a wrap, a gap it misread), not the
+    // page's: they take no width.
+    let text = text_width(inner);
+    let width = indent_cells(lead) + text;
+    // A number or an opening mark that did not fit moves down whole,
+    // leaving the line before it that much short.
+    let moved = inner
+        .chars()
+        .take_while(|&c| c.is_ascii_alphanumeric() || matches!(c, '（' | '(' | '《' | '“' | '〔' | '【' | '「'))
+        .take(8)
+        .map(half_cells)
+        .sum();
+    let mut gaps = 0;
+    let mut in_gap = false;
+    for c in inner.chars() {
+        if c.is_whitespace() {
+            if !in_gap {
+                gaps += 1;
+            }
+            in_gap = true;
+        } else {
+            in_gap = false;
+        }
+    }
+    let last = inner.chars().next_back();
+    Shape {
+        width,
+        text,
+        indent: indent_cells(lead) > 0,
+        gaps,
+        ends_punct: last.is_some_and(|c| !(is_han(c) || c.is_alphanumeric())),
+        closed: ends_sentence(inner),
+        prose: inner.contains(PROSE_MARKS),
+        credit: is_credit_line(inner) || ends_with_caption_marker(inner),
+        mid_word: last.is_some_and(|c| is_han(c) || c.is_alphanumeric()),
+        moved,
+        marked: has_cjk_mark(inner),
+        hung: inner
+            .chars()
+            .rev()
+            .take_while(|&c| !(is_han(c) || c.is_alphanumeric() || c.is_whitespace()))
+            .map(half_cells)
+            .sum(),
+    }
+}
+
+/// The column width of a run (half cells), if its lines show one.
+fn column(shapes: &[Shape], texts: &[&str], cfg: &UnwrapConfig) -> Option<usize> {
+    if shapes.len() < 2 || !texts.iter().any(|t| has_cjk_mark(t)) {
+        return None;
+    }
+    // As printed (indents included, and two indented paragraphs at the
+    // column's width may show it); else as a second cleaning, after
+    // `paragraphs` trimmed the indents, will measure the lines, so that a
+    // column found then was found now.
+    edge(shapes, |s| s.width, cfg, true).or_else(|| edge(shapes, |s| s.text, cfg, false))
+}
+
+/// The column's edge as `measure` sees the lines: the width most lines fill
+/// exactly (even: a column holds whole cells of Han text; the wider on a
+/// tie), if three or more lines reach within a cell short of it (or two,
+/// with `opened`, when both open an indented paragraph that goes on below),
+/// and two in five of all. Lines that pass the edge only by the marks hung
+/// there are no evidence of where it is.
+fn edge(shapes: &[Shape], measure: impl Fn(&Shape) -> usize, cfg: &UnwrapConfig, opened: bool) -> Option<usize> {
+    let (lo, hi) = (cfg.min_column * 2, cfg.max_column * 2);
+    let mut widths: Vec<usize> = shapes.iter().map(&measure).filter(|w| (lo..=hi).contains(w) && w % 2 == 0).collect();
+    widths.sort_unstable();
+    widths.dedup();
+    let (mut best, mut most) = (0, 0);
+    for &c in &widths {
+        let exact = shapes.iter().filter(|s| measure(s) == c).count();
+        if exact >= most {
+            (best, most) = (c, exact);
+        }
+    }
+    let at_edge = |s: &Shape| measure(s) <= best && measure(s) + 2 >= best;
+    let full = shapes.iter().filter(|s| at_edge(s)).count();
+    let paragraphs = shapes.windows(2).filter(|w| w[0].indent && at_edge(&w[0]) && !w[1].indent).count();
+    let enough = full >= 3 || (opened && full >= 2 && paragraphs >= 2);
+    (best > 0 && enough && full * 5 >= shapes.len() * 2).then_some(best)
+}
+
+/// Most a line passes the column's edge by: the marks hung there (`；……”`
+/// is four).
+const MAX_HUNG: usize = 8;
+
+/// Within a cell of the column: closing marks may hang past its edge, an
+/// indent may leave a line a cell short.
+fn is_full(s: &Shape, column: usize) -> bool {
+    reaches(s.text, s.hung, column, 0) || (s.indent && reaches(s.width, s.hung, column, 0))
+}
+
+/// Whether a line `width` wide, with `hung` of marks at its end, reaches
+/// the column's edge: within a cell short of it (more by `slack`), or past
+/// it by the hung marks only.
+fn reaches(width: usize, hung: usize, column: usize, slack: usize) -> bool {
+    width + 2 + slack >= column && width <= column + hung.min(MAX_HUNG)
+}
+
+/// Whether `a` fills the column as the line before `b`: as [`is_full`],
+/// or, mid-sentence, shorter by what `b` opens with when that could not
+/// stay on `a` (after a sentence's end, a short line ends a paragraph).
+fn fills_before(a: &Shape, b: &Shape, column: usize) -> bool {
+    let moved = if a.closed { 0 } else { b.moved };
+    reaches(a.text, a.hung, column, moved) || (a.indent && reaches(a.width, a.hung, column, moved))
+}
+
+/// A list set one item a line: two or more lines open with an item mark.
+fn is_list(texts: &[&str]) -> bool {
+    texts.iter().filter(|t| item_mark(t)).count() >= 2
+}
+
+/// `一、` `3、` `（二）` `(4)` `①` `●` at a line's start.
+fn item_mark(t: &str) -> bool {
+    opens_paragraph("；", t)
+}
+
+/// How a column is laid out: its width (half cells) and whether its
+/// paragraphs open with an indent.
+#[derive(Clone, Copy, Debug)]
+struct Layout {
+    column: usize,
+    indented: bool,
+    list: bool,
+}
+
+/// Whether the full line `a` runs on into `b`; `gapped` when blank lines
+/// (and heads) stand between them.
+fn runs_on(a: &Shape, b: &Shape, a_text: &str, b_text: &str, lay: Layout, gapped: bool) -> bool {
+    let c = lay.column;
+    if !fills_before(a, b, c) || b.indent || b.text > c + b.hung.min(MAX_HUNG) || a.credit {
+        return false;
+    }
+    // A credit under a caption continues it only where the caption was cut
+    // mid-word (`…新华` / `社记者 吴静 摄`); after a mark it stands apart.
+    if b.credit && (!a.mid_word || gapped) {
+        return false;
+    }
+    if a.gaps >= 2 || (b.gaps >= 2 && !b.credit) {
+        return false;
+    }
+    // What follows a sentence's end is body text (sentence marks, or the
+    // column's full width), not a heading; and a paragraph's last line
+    // (shorter than the column) carries some mark: without one it is a
+    // heading under a line that happens to fill the column.
+    if a.closed && !(b.prose || is_full(b, c)) {
+        return false;
+    }
+    if !is_full(b, c) && !b.marked {
+        return false;
+    }
+    // Without indents, a sentence's end at a column's edge may as well end
+    // the paragraph: the break stays unless the next line fills the column
+    // too, and no gap stands between them.
+    if a.closed && !lay.indented && (gapped || !is_full(b, c)) {
+        return false;
+    }
+    // Where paragraphs open with an indent, the indent says it; elsewhere
+    // a list item or a news lead opens its own.
+    if lay.list && item_mark(b_text) {
+        return false;
+    }
+    lay.indented || !opens_paragraph(a_text, b_text)
+}
+
+/// See the module docs.
+#[derive(Debug)]
+pub struct UnwrapPass {
+    cfg: UnwrapConfig,
+    run: Vec<Item>,
+    /// Blank lines and their bytes at the run's end.
+    gap: (usize, usize),
+    /// The layout the last run that showed one showed.
+    layout: Option<Layout>,
+    lines: LineBuffer,
+}
+
+impl UnwrapPass {
+    /// A pass with these settings.
+    pub fn new(cfg: UnwrapConfig) -> UnwrapPass {
+        UnwrapPass { cfg, run: Vec::new(), gap: (0, 0), layout: None, lines: LineBuffer::default() }
+    }
+
+    fn line(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        if seg != Seg::Line {
+            // A piece of an over-long line: passed on.
+            self.flush(out, true);
+            out.text().push_str(line);
+            return;
+        }
+        if content.trim().is_empty() {
+            // A gap may be a page's or column's end: held in the window, to
+            // be joined across if the column goes on after it. (Blank lines
+            // do not end the window: a second cleaning, which sees none,
+            // must judge with the same evidence.)
+            let (n, bytes) = self.gap;
+            if !self.run.is_empty() && n < self.cfg.max_gap_lines && bytes + line.len() <= MAX_GAP_BYTES {
+                self.gap = (n + 1, bytes + line.len());
+                self.run.push(Item::Blank { line: line.to_string(), at });
+                return;
+            }
+            self.flush(out, true);
+            out.text().push_str(line);
+            return;
+        }
+        if self.cfg.running_heads && is_running_head(content) {
+            self.run.push(Item::Head { line: line.to_string(), at });
+            return;
+        }
+        self.gap = (0, 0);
+        let wide = content.trim_end().chars().map(half_cells).sum::<usize>() > self.cfg.max_column * 2 + 4;
+        self.run.push(Item::Text {
+            content: content.to_string(),
+            at,
+            terminated: content.len() < line.len(),
+            joined_in: false,
+        });
+        if wide {
+            // Never part of a column: it ends the run.
+            self.flush(out, true);
+        } else if self.run.len() >= self.cfg.max_run_lines {
+            self.flush(out, false);
+        }
+    }
+
+    /// Judges the run and writes it; with `whole` false, the last text line
+    /// stays to be judged with what follows.
+    fn flush(&mut self, out: &mut Out<'_>, whole: bool) {
+        self.gap = (0, 0);
+        if self.run.is_empty() {
+            return;
+        }
+        let texts: Vec<usize> =
+            self.run.iter().enumerate().filter(|(_, it)| matches!(it, Item::Text { .. })).map(|(i, _)| i).collect();
+        let strs: Vec<&str> = texts
+            .iter()
+            .map(|&i| match &self.run[i] {
+                Item::Text { content, .. } => content.as_str(),
+                _ => unreachable!("texts holds text items"),
+            })
+            .collect();
+        let gapped: Vec<bool> =
+            texts.windows(2).map(|w| self.run[w[0]..w[1]].iter().any(|it| matches!(it, Item::Blank { .. }))).collect();
+        let (mut joins, own) = plan(&strs, &gapped, self.layout, &self.cfg);
+        if let Some(l) = own {
+            self.layout = Some(l);
+        }
+        settle(&strs, &mut joins, &self.cfg);
+        let latin_next: Vec<bool> = (0..texts.len())
+            .map(|k| {
+                texts.get(k + 1).is_some_and(|&i| match &self.run[i] {
+                    Item::Text { content, .. } => content.trim_start().starts_with(|c: char| c.is_ascii_alphabetic()),
+                    _ => false,
+                })
+            })
+            .collect();
+        let keep = if whole { self.run.len() } else { *texts.last().expect("a full run holds text") };
+        let mut k = 0;
+        let mut joining = false;
+        for item in self.run.drain(..keep) {
+            match item {
+                Item::Head { line, at } => out.edit_abs(at, &line, "", "running_head"),
+                Item::Blank { line, at } => {
+                    if joining {
+                        out.edit_abs(at, &line, "", "unwrap");
+                    } else {
+                        out.text().push_str(&line);
+                    }
+                }
+                Item::Text { content, at, terminated, joined_in } => {
+                    let start = if joining && !joined_in { strip_lead(&content, at, out) } else { 0 };
+                    joining = joins[k];
+                    if joining {
+                        let end = content.trim_end().len();
+                        out.text().push_str(&content[start..end]);
+                        let mut removed = content[end..].to_string();
+                        removed.push('\n');
+                        // Two words of Latin script keep a space between them.
+                        let a_latin = content[..end].chars().next_back().is_some_and(|c| c.is_ascii_alphabetic());
+                        let inserted = if a_latin && latin_next[k] { " " } else { "" };
+                        out.text().push_str(inserted);
+                        out.edit_abs(at + end as u64, &removed, inserted, "unwrap");
+                    } else {
+                        out.text().push_str(&content[start..]);
+                        if terminated {
+                            out.text().push('\n');
+                        }
+                    }
+                    k += 1;
+                }
+            }
+        }
+        if !whole {
+            // The carried line: a join into it takes off its indent now.
+            if let Some(Item::Text { content, at, joined_in, .. }) = self.run.first_mut() {
+                if joining && !*joined_in {
+                    let lead = strip_lead(content, *at, out);
+                    content.drain(..lead);
+                    *at += lead as u64;
+                    *joined_in = true;
+                }
+            }
+        }
+    }
+}
+
+/// The joins of a window of text lines (`gapped[k]`: blank lines between
+/// lines `k` and `k + 1`), with the layout the window showed, if any;
+/// `carried` is the layout the last window showed.
+fn plan(strs: &[&str], gapped: &[bool], carried: Option<Layout>, cfg: &UnwrapConfig) -> (Vec<bool>, Option<Layout>) {
+    let shapes: Vec<Shape> = strs.iter().map(|t| shape(t)).collect();
+    let indented = shapes.iter().any(|s| s.indent);
+    // The window's evidence counts a line printed twice once: `dedup` takes
+    // the repeat out, and a second cleaning must judge without it.
+    let mut seen = std::collections::HashSet::new();
+    let first: Vec<bool> = strs.iter().map(|t| seen.insert(t.trim())).collect();
+    let once: Vec<Shape> = shapes.iter().zip(&first).filter(|(_, &f)| f).map(|(s, _)| *s).collect();
+    let once_strs: Vec<&str> = strs.iter().zip(&first).filter(|(_, &f)| f).map(|(t, _)| *t).collect();
+    let list = is_list(&once_strs);
+    let own = column(&once, strs, cfg).map(|column| Layout { column, indented, list });
+    let lay = own.or(carried.map(|l| Layout { indented: l.indented || indented, list, ..l }));
+    let mut joins = vec![false; strs.len()];
+    let Some(l) = lay else { return (joins, own) };
+    // Verse or a list set line by line: most full lines end with a mark.
+    let last = shapes.len().saturating_sub(1);
+    let full: Vec<&Shape> =
+        (0..last).filter(|&k| first[k] && is_full(&shapes[k], l.column)).map(|k| &shapes[k]).collect();
+    if !full.is_empty() && full.iter().filter(|s| s.ends_punct).count() * 5 > full.len() * 3 {
+        return (joins, own);
+    }
+    for k in 0..strs.len().saturating_sub(1) {
+        joins[k] = runs_on(&shapes[k], &shapes[k + 1], strs[k], strs[k + 1], l, gapped[k]);
+    }
+    (joins, own)
+}
+
+/// Makes the joins a fixed point: the lines as a second cleaning sees them
+/// (joined, indents trimmed by `paragraphs`, blank lines and heads gone,
+/// cut into windows at lines wider than any column) are planned again, and
+/// a join found there is made now, until none is. Without it, a page whose
+/// indents alone kept two lines apart (and made the column ambiguous)
+/// would come out different from a second cleaning.
+fn settle(strs: &[&str], joins: &mut [bool], cfg: &UnwrapConfig) {
+    let wide = cfg.max_column * 2 + 4;
+    loop {
+        // The paragraphs the joins make: (first line, last line, text).
+        let mut paras: Vec<(usize, usize, String)> = Vec::new();
+        let mut start = 0;
+        for k in 0..strs.len() {
+            if !joins[k] || k + 1 == strs.len() {
+                let text: String = strs[start..=k].iter().map(|t| t.trim()).collect();
+                paras.push((start, k, text));
+                start = k + 1;
+            }
+        }
+        let mut more = false;
+        let mut from = 0;
+        while from < paras.len() {
+            let to = (from..paras.len()).find(|&i| text_width(&paras[i].2) > wide).map_or(paras.len(), |i| i + 1);
+            let window: Vec<&str> = paras[from..to].iter().map(|p| p.2.as_str()).collect();
+            let (again, _) = plan(&window, &vec![false; window.len().saturating_sub(1)], None, cfg);
+            for (i, &j) in again.iter().enumerate() {
+                if j && !joins[paras[from + i].1] {
+                    joins[paras[from + i].1] = true;
+                    more = true;
+                }
+            }
+            from = to;
+        }
+        if !more {
+            return;
+        }
+    }
+}
+
+/// Takes off the indent of a line joined onto the one before it, reporting
+/// it. Returns the bytes taken off.
+fn strip_lead(content: &str, at: u64, out: &mut Out<'_>) -> usize {
+    let start = content.len() - content.trim_start().len();
+    if start > 0 {
+        out.edit_abs(at, &content[..start], "", "unwrap");
+    }
+    start
+}
+
+impl LinePass for UnwrapPass {
+    fn name(&self) -> &'static str {
+        super::PassId::Unwrap.name()
+    }
+
+    fn line_buffer(&mut self) -> &mut LineBuffer {
+        &mut self.lines
+    }
+
+    fn buffered(&self) -> usize {
+        self.lines.held_bytes()
+    }
+
+    fn line(&mut self, text: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
+        UnwrapPass::line(self, text, at, seg, out);
+    }
+
+    fn end_document(&mut self, out: &mut Out<'_>) {
+        self.flush(out, true);
+        self.layout = None;
+    }
+
+    fn held_besides_lines(&self) -> usize {
+        self.run
+            .iter()
+            .map(|it| match it {
+                Item::Text { content, .. } => content.len(),
+                Item::Head { line, .. } | Item::Blank { line, .. } => line.len(),
+            })
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::EditLog;
+
+    fn run(input: &str) -> (String, EditLog) {
+        crate::testing::run_pass(&mut UnwrapPass::new(UnwrapConfig::default()), input)
+    }
+
+    fn check(input: &str, want: &str) {
+        let (out, log) = run(input);
+        assert_eq!(out, want);
+        assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), input);
+    }
+
+    #[test]
+    fn a_hard_wrapped_column_becomes_paragraphs() {
+        check(
+            "  市里今年将新建口袋公园二十\n个，改造老旧小区供水管网三百余\n公里；同时推进背街小巷整治，让\n群众出门见绿。\n  据介绍，首批项目已于上月开工。\n",
+            "  市里今年将新建口袋公园二十个，改造老旧小区供水管网三百余公里；同时推进背街小巷整治，让群众出门见绿。\n  据介绍，首批项目已于上月开工。\n",
+        );
+    }
+
+    #[test]
+    fn a_running_head_between_the_halves_goes_and_they_join() {
+        check(
+            "  市里今年将新建口袋公园二十\n个，改造老旧小区供水管网三百余\n第03版 要闻\n公里；同时推进背街小巷整治，让\n群众出门见绿。\n",
+            "  市里今年将新建口袋公园二十个，改造老旧小区供水管网三百余公里；同时推进背街小巷整治，让群众出门见绿。\n",
+        );
+        let (_, log) = run("第03版 要闻\n正文。\n");
+        assert_eq!(log.edits[0].reason, "running_head");
+    }
+
+    #[test]
+    fn verse_lists_names_and_headlines_keep_their_lines() {
+        for doc in [
+            "床前明月光，\n疑是地上霜。\n举头望明月，\n低头思故乡。\n",
+            "白日依山尽，黄河入海流。\n欲穷千里目，更上一层楼。\n",
+            "张三 李四 王五 赵六\n钱七 孙八 周九 吴十\n郑一 王二 冯三 陈四\n",
+            "强化人才驱动 增强发展动能\n本报记者 王海 通讯员 林峰\n",
+            "一、加强组织领导确保落实到位\n二、完善制度体系推进规范管理\n三、强化监督检查严格责任追究\n",
+        ] {
+            check(doc, doc);
+        }
+    }
+
+    #[test]
+    fn a_credit_or_an_indented_line_is_no_continuation() {
+        let doc = "法官走进社区开展普法宣传活动，\n图/赵阳\n";
+        check(doc, doc);
+        let doc = "  市里今年将新建口袋公园二十\n个，改造老旧小区供水管网三百余\n  公里；同时推进背街小巷整\n治，让群众出门见绿。\n";
+        let (out, _) = run(doc);
+        assert_eq!(out.lines().count(), 2, "{out}");
+    }
+
+    #[test]
+    fn latin_words_across_a_wrap_keep_their_space() {
+        let doc = "  市里今年将新建口袋公园二十Hi\nWorlds改造老旧小区供水管网三百余\n公里；同时推进背街小巷整治，让群\n众出门见绿。\n";
+        let (out, _) = run(doc);
+        assert!(out.contains("Hi Worlds"), "{out}");
+        check(doc, &out);
+    }
+
+    #[test]
+    fn a_long_run_is_judged_in_windows_with_the_same_result() {
+        let para = "  市里今年将新建口袋公园二十\n个，改造老旧小区供水管网三百余\n公里；同时推进背街小巷整治，让\n群众出门见绿。\n";
+        let doc = para.repeat(40);
+        let mut small = UnwrapPass::new(UnwrapConfig { max_run_lines: 5, ..UnwrapConfig::default() });
+        let (out_small, log) = crate::testing::run_pass(&mut small, &doc);
+        assert_eq!(out_small, run(&doc).0);
+        assert_eq!(out_small.lines().count(), 40);
+        assert_eq!(crate::testing::rebuild_input(&out_small, &log.edits).unwrap(), doc);
+    }
+}
