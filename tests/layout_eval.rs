@@ -220,3 +220,70 @@ fn every_page_is_a_fixed_point_chunks_alike_and_rebuilds() {
         assert_eq!(zhclean::audit::rebuild(&out, &mapped).as_deref(), Ok(p.input.as_str()), "page {}", p.name);
     }
 }
+
+fn clean_with_reasons(input: &str) -> (String, Vec<&'static str>) {
+    let cleaner = Cleaner::new(CleanConfig::default()).unwrap();
+    let mut log = zhclean::EditLog::default();
+    let mut out = String::new();
+    let mut s = cleaner.stream();
+    s.push_audited(input.as_bytes(), &mut out, &mut log).unwrap();
+    s.finish_audited(&mut out, &mut log).unwrap();
+    (out, log.edits.iter().map(|e| e.reason).collect())
+}
+
+/// The hard-wrapped example of issue #17: two paragraphs, as printed.
+#[test]
+fn a_hard_wrapped_column_comes_out_as_its_paragraphs() {
+    let page = "　　市里今年将新建口袋公园二十\n个，改造老旧小区供水管网三百余\n公里；同时推进背街小巷整治，让\n群众出门见绿。\n　　据介绍，首批项目已于上月开工。\n";
+    let (out, _) = clean_with_reasons(page);
+    assert_eq!(
+        out,
+        "市里今年将新建口袋公园二十个，改造老旧小区供水管网三百余公里；同时推进背街小巷整治，让群众出门见绿。\n据介绍，首批项目已于上月开工。\n"
+    );
+}
+
+/// A page mixing the five cases of issue #17: hard wraps, running heads
+/// and a page number between the halves of a sentence, captions in the
+/// forms papers print, a caption inside a cut sentence, a break inside a
+/// bracket group.
+#[test]
+fn a_page_mixing_every_case_comes_out_as_an_editor_would_write_it() {
+    let page = "江城日报 2023年12月5日 星期二\n\
+                \u{3000}\u{3000}市里今年将新建口袋公园二十\n个，改造老旧小区供水管网三百余\n公里；同时推进背街小巷整治，让\n群众出门见绿。\n\
+                \u{3000}\u{3000}记者走进这家工厂的装配车\n\n图为工人在调试设备。（李某摄）\n\n间，只见工人们正在调试新设备，\n生产线上一片繁忙。\n\
+                \u{3000}\u{3000}据介绍，少数民族代表（藏\n族）、汉族代表共同出席了座谈\n\n- 2 -\n第03版 要闻\n\n会，会上大家畅所欲言。\n\n\
+                执行干警清点涉案财物。\n摄影：孙丽\n\n\
+                \u{3000}\u{3000}座谈会结束后，代表们还参观\n了新建成的社区服务中心。\n";
+    let (out, reasons) = clean_with_reasons(page);
+    assert_eq!(
+        out,
+        "市里今年将新建口袋公园二十个，改造老旧小区供水管网三百余公里；同时推进背街小巷整治，让群众出门见绿。\n\
+         记者走进这家工厂的装配车间，只见工人们正在调试新设备，生产线上一片繁忙。\n\
+         据介绍，少数民族代表（藏族）、汉族代表共同出席了座谈会，会上大家畅所欲言。\n\
+         座谈会结束后，代表们还参观了新建成的社区服务中心。\n"
+    );
+    for why in ["running_head", "caption_label", "caption_with_credit", "unwrap"] {
+        assert!(reasons.contains(&why), "{why} in {reasons:?}");
+    }
+    // Without the column's evidence (no wrap, lines of any width), the
+    // same short lines stay as they are.
+    let verse = "床前明月光，\n疑是地上霜。\n举头望明月，\n低头思故乡。\n";
+    assert_eq!(clean_with_reasons(verse).0, verse);
+}
+
+/// The two false repairs of issue #17: a second table's repeated header row
+/// is table text, not a paragraph printed twice; lines of names do not
+/// chain into one paragraph, and keep their spaces.
+#[test]
+fn table_header_rows_and_name_lists_stay_as_printed() {
+    let tables = "序号 单位名称 项目名称 投资金额（万元） 建设年限\n1 市城建局 口袋公园 2000 2023\n2 市水务局 供水管网 3500 2023\n\
+                  表二 续建项目\n序号 单位名称 项目名称 投资金额（万元） 建设年限\n1 市交通局 背街小巷 1200 2024\n";
+    assert_eq!(clean_with_reasons(tables).0, tables);
+    let names = "获奖名单\n钱虎三 郑四州 沈州岳 卫七四 韩一合 蒋春一 吕方九 施八虎 赵海一 张一岳 朱一合 何七星 施一全 吴方州 朱八洲\n\
+                 吴八方 冯一星 朱岳四 孙岳十 赵海全 蒋全七 冯十虎 韩全合 秦二州 吴合星 何六洲 朱洲三 沈全四 孙全合 褚州一\n";
+    assert_eq!(clean_with_reasons(names).0, names);
+    // A paragraph printed twice still goes.
+    let twice = "市里今年将新建口袋公园二十个，改造老旧小区供水管网三百余公里。\n\
+                 市里今年将新建口袋公园二十个，改造老旧小区供水管网三百余公里。\n";
+    assert_eq!(clean_with_reasons(twice).0.lines().count(), 1);
+}

@@ -28,9 +28,49 @@ pub(crate) fn starts_mid_clause(b: &str) -> bool {
         && matches!(c2, '、' | '，' | ',')
 }
 
+/// Whether `t` is a list of names set on a line (award lists,
+/// signatories, a byline of several): three or more space-separated
+/// tokens, each 2 to 4 Han characters, and nothing else. Long as such a
+/// line may be, it is no prose: `rejoin` joins nothing to it and `punct`
+/// keeps its spaces.
+pub(crate) fn is_name_list(t: &str) -> bool {
+    let mut n = 0;
+    for tok in t.split_whitespace() {
+        let k = tok.chars().count();
+        if !(2..=4).contains(&k) || !tok.chars().all(crate::text::is_han) {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 3
+}
+
+/// Whether `t` is a row of a table as OCR writes it: three or more cells
+/// set apart by spaces, and no sentence punctuation. A second table's
+/// header row repeats the first's; it is text of that table, not a
+/// paragraph printed twice, and `dedup` keeps it.
+pub(crate) fn is_table_row(t: &str) -> bool {
+    !t.contains(PROSE_MARKS) && t.split_whitespace().count() >= 3
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{is_body, starts_mid_clause};
+    use super::{is_body, is_name_list, is_table_row, starts_mid_clause};
+
+    #[test]
+    fn cells_set_apart_by_spaces_are_a_table_row() {
+        assert!(is_table_row("序号 单位名称 项目名称 投资金额（万元） 建设年限"));
+        assert!(!is_table_row("市里今年将新建口袋公园二十个， 改造老旧小区 供水管网"));
+        assert!(!is_table_row("强化人才驱动 增强发展动能"));
+    }
+
+    #[test]
+    fn names_set_apart_by_spaces_are_a_list() {
+        assert!(is_name_list("张三丰 李四海 王五洲 赵六合 钱七星"));
+        assert!(!is_name_list("张三丰 李四海"), "two names: a byline");
+        assert!(!is_name_list("强化人才驱动 增强发展动能 推动高质量发展"), "phrases of five or more");
+        assert!(!is_name_list("张三丰 李四海 王五洲，赵六合"));
+    }
 
     #[test]
     fn a_word_tail_and_a_clause_mark_start_mid_clause() {

@@ -22,7 +22,8 @@
 //! or `；`, `join_open` otherwise (no sentence end). Whitespace at the join
 //! goes when a Han character or CJK punctuation is on either side.
 //!
-//! Never joined: a headline onto body text, two complete paragraphs, a
+//! Never joined: a line of names (`张三丰 李四海 王五洲…`, an award list), a
+//! headline onto body text, two complete paragraphs, a
 //! numbered or bulleted item or a news lead with its dateline onto what
 //! comes before (`（三）…`, `●…`, `新华社北京1月6日电…`), a
 //! line that ends inside a parenthesis opened among its last 8 characters
@@ -47,7 +48,7 @@
 
 use crate::audit::CapOnce;
 use crate::dict::words;
-use crate::layout::body::starts_mid_clause;
+use crate::layout::body::{is_name_list, starts_mid_clause};
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
 use crate::text::{is_han, visible_at_least, PROSE_MARKS, SENTENCE_END};
@@ -163,7 +164,7 @@ impl RejoinPass {
     /// The reason for joining `a` and `b`, if they should be joined.
     fn join_reason(&self, a: &str, b: &str) -> Option<&'static str> {
         let (a, b) = (a.trim_end(), b.trim_start());
-        if crate::layout::leads::opens_paragraph(a, b) {
+        if crate::layout::leads::opens_paragraph(a, b) || is_name_list(a) || is_name_list(b) {
             return None;
         }
         // A paragraph does not start with one character and a clause

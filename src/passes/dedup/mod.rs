@@ -223,7 +223,8 @@ impl DedupPass {
                 new_paragraph_dropped = !seen;
                 seen
             };
-            if seen {
+            // A table's header row, repeated over a second table, stays.
+            if seen && !crate::layout::body::is_table_row(content) {
                 out.edit_abs(at, line, "", "duplicate_paragraph");
                 return;
             }

@@ -270,7 +270,8 @@ impl PunctPass {
                 break;
             }
         }
-        let body = partial || self.is_body();
+        // A list of names keeps the spaces between them, however long.
+        let body = partial || (self.is_body() && !crate::layout::body::is_name_list(content));
         let pangu = body && self.stats.latin && spaces_han_from_latin(&self.chars);
         self.emit(content, at, body, pangu, out);
         out.text().push_str(nl);
