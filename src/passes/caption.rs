@@ -5,14 +5,24 @@
 //! * page-jump markers at the start or end of a line, or alone on one:
 //!   `(上接01版)`, `（下转第3版）`, `（转第5版）`, `（接第2版）` (`page_jump`);
 //! * a line ending in a caption marker: `…考察学习 （资料图片）`,
-//!   `（本报记者李四摄）` (`caption_marker`);
+//!   `（本报记者李四摄）`, `图为工人在调试设备。（李某摄）` (a name with 摄 in
+//!   brackets is a credit whatever the role words) (`caption_marker`);
 //! * an editor's note that photos went with the article, at a line's end
 //!   (`…新年讲话（附图片1张）`, People's Daily's headlines): the note goes,
 //!   the headline stays (`photo_note`);
 //! * a photo-credit line: `倪睿/摄`, `新华社记者 张三 摄`, `图/王五`,
-//!   `××供图`, `图片来源：…` (`photo_credit`), together with a short bare
-//!   caption line right before it (`中信重工高端电液智能控制产业基地` /
-//!   `倪睿/摄`) (`caption_before_credit`);
+//!   `××供图`, `图片来源：…`, `摄影：王某`, a bracketed credit alone on its
+//!   line `（本报记者 王某 摄）` (`photo_credit`), together with a short
+//!   caption line right before it, bare or one sentence
+//!   (`中信重工高端电液智能控制产业基地` / `倪睿/摄`,
+//!   `执行干警清点涉案财物。` / `摄影：孙丽`) (`caption_before_credit`);
+//! * a block of at most [`MAX_BLOCK_LINES`] short lines after a blank line,
+//!   read as one text, when it is a caption: a figure label (`图①：…`,
+//!   `图为…`, `caption_label`), a caption marker at its end
+//!   (`caption_marker`), a credit at its end or on its last line
+//!   (`caption_with_credit`). A caption set at a column's width comes in
+//!   lines no rule can judge one by one (`图为志愿者帮助老人通过网` /
+//!   `上平台查询案件进度。新华` / `社记者 吴静 摄`);
 //! * a caption paragraph that ends in a credit: `近日，……健身需求。
 //!   洛报融媒记者 张怡照 通讯员 许柯 摄` (`caption_with_credit`).
 //!
@@ -23,8 +33,9 @@
 //! rejoin pass.
 //!
 //! Held bytes: one short line (a possible bare caption, at most
-//! [`MAX_CAPTION_CHARS`] characters) and one unterminated line (at most
-//! the line cap).
+//! [`MAX_CAPTION_CHARS`] characters), a block of at most
+//! [`MAX_BLOCK_LINES`] such lines, and one unterminated line (at most the
+//! line cap).
 //!
 //! ```
 //! use zhclean::{CleanConfig, Cleaner};

@@ -30,9 +30,28 @@
 //! * most full lines of the run end with punctuation: that is verse or a
 //!   list set line by line, not a column (`床前明月光，` / `疑是地上霜。`).
 //!
-//! A run too short to show its width uses the width the last run showed.
-//! Runs hold at most [`UnwrapConfig::max_run_lines`] lines; the last line of
-//! a full run is carried into the next, so the cut changes nothing.
+//! The window is the run of lines between two lines wider than any column
+//! (paragraphs already), blank lines included: a page or column end, or
+//! the gap a caption was taken from, stands between two lines of one
+//! paragraph as often as not, and a full line runs on across it (its blank
+//! lines and running heads go). A window too short to show its width uses
+//! the width the last one showed. Windows hold at most
+//! [`UnwrapConfig::max_run_lines`] lines (and
+//! [`UnwrapConfig::max_gap_lines`] blank lines in a row); the last line of a
+//! full window is carried into the next.
+//!
+//! # A second cleaning
+//!
+//! Cleaning the output again must change nothing, and the output has no
+//! indents and no blank lines: the evidence a second cleaning sees is not
+//! the first's. So the column is looked for as printed and, failing that,
+//! as the second cleaning will measure it (indents trimmed); a line printed
+//! twice counts once (`dedup` takes the repeat out); and the joins are
+//! planned once more over the lines as the second cleaning will see them,
+//! until that finds nothing more to join. What this cannot see is a join a
+//! later pass makes (`rejoin` joining two lines by a word across the
+//! break) that tips a window's evidence: `tests/props.rs` keeps such a
+//! page as an ignored test, `unwrap_column_evidence_after_a_rejoin_join`.
 //!
 //! Reasons: `unwrap` for a line joined to the next, `running_head` for a
 //! head or foot taken out.
