@@ -48,18 +48,14 @@ pub(crate) fn half_cells(c: char) -> usize {
 /// and a second cleaning measures alike; in a number or a Latin run
 /// (`1.5`, `1.撤销`, `don't`) it stays half.
 pub(crate) fn display_width(t: &str) -> usize {
-    let cs: Vec<char> = t.chars().filter(|c| !c.is_whitespace()).collect();
-    let alnum = |i: Option<&char>| i.is_some_and(|c| c.is_ascii_alphanumeric());
-    cs.iter()
-        .enumerate()
-        .map(|(i, &c)| {
-            if c.is_ascii_punctuation() && !alnum(i.checked_sub(1).and_then(|j| cs.get(j))) && !alnum(cs.get(i + 1)) {
-                2
-            } else {
-                half_cells(c)
-            }
-        })
-        .sum()
+    let mut cs = t.chars().filter(|c| !c.is_whitespace()).peekable();
+    let (mut width, mut prev_alnum) = (0, false);
+    while let Some(c) = cs.next() {
+        let next_alnum = cs.peek().is_some_and(|n| n.is_ascii_alphanumeric());
+        width += if c.is_ascii_punctuation() && !prev_alnum && !next_alnum { 2 } else { half_cells(c) };
+        prev_alnum = c.is_ascii_alphanumeric();
+    }
+    width
 }
 
 /// Han ideographs (unified, extensions, compatibility) and `〇`.

@@ -372,22 +372,31 @@ impl UnwrapPass {
             out.text().push_str(line);
             return;
         }
+        // A line wider than any column is a paragraph already: it joins
+        // nothing, and ends the window. (Counting stops at the limit.)
+        let limit = self.cfg.max_column * 2 + 4;
+        let mut w = 0;
+        let wide = content.trim_end().chars().any(|c| {
+            w += half_cells(c);
+            w > limit
+        });
+        if wide {
+            self.flush(out, true);
+            out.text().push_str(line);
+            return;
+        }
         if self.cfg.running_heads && is_running_head(content) {
             self.run.push(Item::Head { line: line.to_string(), at });
             return;
         }
         self.gap = (0, 0);
-        let wide = content.trim_end().chars().map(half_cells).sum::<usize>() > self.cfg.max_column * 2 + 4;
         self.run.push(Item::Text {
             content: content.to_string(),
             at,
             terminated: content.len() < line.len(),
             joined_in: false,
         });
-        if wide {
-            // Never part of a column: it ends the run.
-            self.flush(out, true);
-        } else if self.run.len() >= self.cfg.max_run_lines {
+        if self.run.len() >= self.cfg.max_run_lines {
             self.flush(out, false);
         }
     }
