@@ -475,6 +475,28 @@ mod tests {
     }
 
     #[test]
+    fn a_caption_wrapped_at_a_column_goes_as_one_block() {
+        let body = "近年来全市新建改扩建中小学幼儿园一百余所，学位紧张、大班额等问题得到改善。\n";
+        for caption in [
+            "图为志愿者帮助老人通过网\n上平台查询案件进度。新华\n社记者 吴静 摄\n",
+            "法官走进社区开展普法宣传\n活动。\n（本报记者 吴静 摄）\n",
+            "执行干警清点涉案财物。\n摄影：孙丽\n",
+            "图①：调解员与双方当事人面\n对面交流。\n",
+        ] {
+            let doc = format!("{body}\n{caption}\n{body}");
+            let (out, log) = run(&doc);
+            assert_eq!(out, format!("{body}\n\n{body}"), "{caption}");
+            assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+        }
+        // Short lines after a gap that are no caption stay: a heading and
+        // the start of a paragraph, a list.
+        for block in ["基本案情\n", "一、加强组织领导\n二、完善制度体系\n", "据介绍，首批项目\n已于上月开工。\n"] {
+            let doc = format!("{body}\n{block}\n{body}");
+            assert_eq!(run(&doc).0, doc, "{block}");
+        }
+    }
+
+    #[test]
     fn caption_after_an_image_gap_goes_when_the_text_around_it_says_so() {
         let body = "近年来全市新建改扩建中小学幼儿园一百余所，学位紧张、大班额等问题得到改善。\n";
         let next = "同时，市教育局坚持梯次补位办学，将高中外迁腾退的校园用于义务教育办学。\n";

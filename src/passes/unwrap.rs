@@ -658,6 +658,25 @@ mod tests {
     }
 
     #[test]
+    fn a_column_runs_on_across_a_page_end() {
+        // A full line, a gap with a running head, and the rest of the
+        // sentence: joined, the head and the blank lines gone.
+        check(
+            "  市里今年将新建口袋公园二十\n个，改造老旧小区供水管网三百余\n\n- 2 -\n\n公里；同时推进背街小巷整治，让\n群众出门见绿。\n",
+            "  市里今年将新建口袋公园二十个，改造老旧小区供水管网三百余公里；同时推进背街小巷整治，让群众出门见绿。\n",
+        );
+        // Without indents, a sentence that ends at the column's edge before
+        // a gap ends its paragraph; a heading after a gap stays apart too.
+        for doc in [
+            "市里今年将新建口袋公园二十个，\n改造老旧小区供水管网三百余公\n里，同时推进背街小巷整治工作。\n\n据介绍，首批项目已于上月开工，\n预计明年年底全部完成。\n",
+            "  市里今年将新建口袋公园二十\n个，改造老旧小区供水管网三百余\n公里；同时推进背街小巷整治，让\n\n基本案情\n",
+        ] {
+            check(doc, &run(doc).0);
+            assert_eq!(run(doc).0.matches("\n\n").count(), 1, "{doc}");
+        }
+    }
+
+    #[test]
     fn a_long_run_is_judged_in_windows_with_the_same_result() {
         let para = "  市里今年将新建口袋公园二十\n个，改造老旧小区供水管网三百余\n公里；同时推进背街小巷整治，让\n群众出门见绿。\n";
         let doc = para.repeat(40);
