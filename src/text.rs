@@ -42,20 +42,35 @@ pub(crate) fn half_cells(c: char) -> usize {
 }
 
 /// Width of text in half cells (spaces inside it aside: OCR's, not the
-/// page's), as it will stand after `punct`: ASCII
-/// punctuation between two characters that are not ASCII letters or
-/// digits is set full width there (`驱动,` → `驱动，`), so it counts a cell
-/// and a second cleaning measures alike; in a number or a Latin run
-/// (`1.5`, `1.撤销`, `don't`) it stays half.
+/// page's), as it will stand after `punct`: ASCII `, ; : ? ! ( ) "` next
+/// to Chinese text is set full width there (`驱动,` → `驱动，`, `,,,` after
+/// Han as one run), so it counts a cell and a second cleaning measures
+/// alike; in a number or a Latin run (`1.5`, `18:00`, `don't`) it stays
+/// half.
 pub(crate) fn display_width(t: &str) -> usize {
-    let mut cs = t.chars().filter(|c| !c.is_whitespace()).peekable();
-    let (mut width, mut prev_alnum) = (0, false);
-    while let Some(c) = cs.next() {
-        let next_alnum = cs.peek().is_some_and(|n| n.is_ascii_alphanumeric());
-        width += if c.is_ascii_punctuation() && !prev_alnum && !next_alnum { 2 } else { half_cells(c) };
-        prev_alnum = c.is_ascii_alphanumeric();
-    }
-    width
+    let cs: Vec<char> = t.chars().filter(|c| !c.is_whitespace()).collect();
+    let mark = |c: char| matches!(c, ',' | ';' | ':' | '?' | '!' | '(' | ')' | '"');
+    // The nearest character on each side that is not such a mark: a run of
+    // marks (`,,,`) is converted as one.
+    // (Looked for among the 8 nearest, so a flood of marks stays linear.)
+    let before = |i: usize| cs[i.saturating_sub(8)..i].iter().rev().copied().find(|&c| !mark(c));
+    let after = |i: usize| cs[i + 1..cs.len().min(i + 9)].iter().copied().find(|&c| !mark(c));
+    let alnum = |x: Option<char>| x.is_some_and(|x| x.is_ascii_alphanumeric());
+    let wide = |x: Option<char>| x.is_some_and(|x| !x.is_ascii());
+    (0..cs.len())
+        .map(|i| {
+            let c = cs[i];
+            let converted = mark(c) && {
+                let (p, n) = (before(i), after(i));
+                !(alnum(p) && alnum(n)) && (wide(p) || wide(n))
+            };
+            if converted {
+                2
+            } else {
+                half_cells(c)
+            }
+        })
+        .sum()
 }
 
 /// Han ideographs (unified, extensions, compatibility) and `〇`.

@@ -514,16 +514,28 @@ found! {
     dedup_takes_a_caption_marker_left_by_a_repeat: "科技部市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。\n（资料图片）科技部市科技局赴时代楷模陈俊武陈列室开展主题党日活动并参观学习。";
 }
 
-/// Known limitation, found by the page generator at high case counts
-/// (`PROPTEST_CASES=5000`): `unwrap` finds no column here (three lines at
-/// the edge of eight, short of two in five), `rejoin` then joins one pair
-/// by a word across the break, and on a second cleaning the window is
-/// seven lines, the column shows, and `unwrap` joins a pair it left. Run
-/// with `--ignored` to see it.
+/// Found by the page generator: `unwrap` found no column (three lines at
+/// the edge of eight, short of two in five), `rejoin` then joined one pair
+/// by a word across the break, and on a second cleaning the window was
+/// seven lines, the column showed, and `unwrap` joined a pair it had left.
+/// A page whose paragraphs open indented now needs a third of its lines
+/// at the edge (a second cleaning, which sees no indents, asks two in five).
 #[test]
-#[ignore = "known: unwrap's column evidence changes after a rejoin join"]
 fn unwrap_column_evidence_after_a_rejoin_join() {
     let text = "\u{3000}\u{3000}改造老旧小区供水管网三百余公里；据\n介绍，首批项目已于上月开工。2023年共完\n成投资1.5亿元，。\n\u{3000}\u{3000}2023年共完成投资1.5亿元，详见第3\n版（二）加强组织领导；详见第3版。\n\u{3000}\u{3000}据介绍，首批项目已于上月开工。\n\u{3000}\u{3000}2023年共完成投资1.5亿元，。\n\u{3000}\u{3000}“我们要把好事办好。”他说。\n";
+    let c = Cleaner::new(CleanConfig::default()).unwrap();
+    let once = c.clean(text);
+    assert_eq!(c.clean(&once), once);
+}
+
+/// Known limitation, found at `PROPTEST_CASES=20000`: ASCII quotes that
+/// `punct` pairs into curly ones (`'，` → `’，`) change a short line's width
+/// after `unwrap` measured it, and a second cleaning finds a column the
+/// first did not. Run with `--ignored` to see it.
+#[test]
+#[ignore = "known: unwrap measures ASCII quotes before punct pairs them"]
+fn unwrap_measures_quotes_before_punct_pairs_them() {
+    let text = "人才驱动don'tＡＢＣ\n,，,don'tRust\ndon't,开幕don't\n强化人才驱动3月30日'，\n开幕www.b.com'，,Rust";
     let c = Cleaner::new(CleanConfig::default()).unwrap();
     let once = c.clean(text);
     assert_eq!(c.clean(&once), once);

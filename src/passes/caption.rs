@@ -490,7 +490,8 @@ mod tests {
         }
         // Short lines after a gap that are no caption stay: a heading and
         // the start of a paragraph, a list.
-        for block in ["基本案情\n", "一、加强组织领导\n二、完善制度体系\n", "据介绍，首批项目\n已于上月开工。\n"] {
+        for block in ["基本案情\n", "一、加强组织领导\n二、完善制度体系\n", "据介绍，首批项目\n已于上月开工。\n"]
+        {
             let doc = format!("{body}\n{block}\n{body}");
             assert_eq!(run(&doc).0, doc, "{block}");
         }
