@@ -503,6 +503,11 @@ found! {
     /// The same with a page-jump marker left at the line's start, which
     /// caption removed on a second run.
     dedup_takes_a_jump_marker_left_by_a_repeat: "为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。\n为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。(上接01版)?";
+    /// dedup held a line whose repeat it cut from its end until the next
+    /// line said whether rejoin would join them; that next line was a
+    /// paragraph printed before, which dedup then removed, so a second run
+    /// saw a different next line.
+    dedup_looks_past_a_removed_paragraph: "为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。\n洛阳https://a.cn/x?y=1为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。\n为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。";
     /// dedup cut a repeat from a line's start and left `的、…`, which rejoin
     /// joined to the open line before it on a second run.
     dedup_leaves_no_word_tail_rejoin_would_join: "为企业发展提供内质服务，同时加强事中事后监管，维护公平竞争的市场秩序。（\n为企业发展提供内质服务，同时加强事中事后监管，维护公平竞争的市场秩序。的、don't洛阳洛阳洛阳Rust洛阳,洛阳";

@@ -16,6 +16,10 @@ pub(super) struct Held {
     pub(super) edits: Vec<(u64, String, &'static str)>,
     /// Blank lines after it, held with it.
     pub(super) blanks: String,
+    /// Paragraphs printed before that came after it, removed: (where in
+    /// `blanks` they stood, byte, line). They are no next line: a second
+    /// cleaning does not see them.
+    pub(super) dropped: Vec<(usize, u64, String)>,
 }
 
 /// Blank lines held after a held line, at most; past it the cut is made.
@@ -126,6 +130,12 @@ impl DedupPass {
             }
             out.text().push_str(&h.cut);
         }
-        out.text().push_str(&h.blanks);
+        let mut from = 0;
+        for (to, byte, line) in &h.dropped {
+            out.text().push_str(&h.blanks[from..*to]);
+            out.edit_abs(*byte, line, "", "duplicate_paragraph");
+            from = *to;
+        }
+        out.text().push_str(&h.blanks[from..]);
     }
 }

@@ -203,6 +203,22 @@ impl DedupPass {
                 h.blanks.push_str(line);
                 return;
             }
+            // A paragraph printed before goes, and is no next line: the
+            // decision waits for the line after it.
+            let held = h.blanks.len() + h.dropped.iter().map(|d| d.2.len()).sum::<usize>();
+            if !blank && seg == Seg::Line && held + line.len() <= MAX_HELD_BLANKS {
+                let content = line.strip_suffix('\n').unwrap_or(line);
+                let (n, para) = self.scan(content, self.cfg.min_span_han.max(1));
+                if n >= self.cfg.min_paragraph_chars
+                    && self.paragraphs.contains(para)
+                    && !crate::layout::body::is_table_row(content)
+                {
+                    let h = self.pending.as_mut().expect("a line is held");
+                    h.dropped.push((h.blanks.len(), at, line.to_string()));
+                    return;
+                }
+            }
+            let h = self.pending.as_ref().expect("a line is held");
             let min_body = self.rejoin_min_body.unwrap_or(usize::MAX);
             let undo = seg == Seg::Line && !blank && may_join(min_body, &h.cut, line);
             self.release(undo, out);
@@ -376,7 +392,8 @@ impl DedupPass {
         self.hashes = hashes;
         self.norm = norm;
         if hold {
-            self.pending = Some(Held { original: line.to_string(), cut: kept, edits, blanks: String::new() });
+            self.pending =
+                Some(Held { original: line.to_string(), cut: kept, edits, blanks: String::new(), dropped: Vec::new() });
         } else if spans.is_empty() {
             out.text().push_str(line);
         } else {
@@ -402,7 +419,9 @@ impl LinePass for DedupPass {
     }
 
     fn held_besides_lines(&self) -> usize {
-        self.pending.as_ref().map_or(0, |h| h.original.len() + h.cut.len() + h.blanks.len())
+        self.pending.as_ref().map_or(0, |h| {
+            h.original.len() + h.cut.len() + h.blanks.len() + h.dropped.iter().map(|d| d.2.len()).sum::<usize>()
+        })
     }
 
     fn line(&mut self, text: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
