@@ -36,13 +36,18 @@ pub(crate) fn starts_mid_clause(b: &str) -> bool {
 pub(crate) fn is_name_list(t: &str) -> bool {
     let mut n = 0;
     for tok in t.split_whitespace() {
-        let k = tok.chars().count();
-        if !(2..=4).contains(&k) || !tok.chars().all(crate::text::is_han) {
+        if !is_name(tok) {
             return false;
         }
         n += 1;
     }
     n >= 3
+}
+
+/// A personal name as bylines, credits and editor lines print it: 2 to 4
+/// Han characters.
+pub(crate) fn is_name(t: &str) -> bool {
+    (2..=4).contains(&t.chars().count()) && t.chars().all(crate::text::is_han)
 }
 
 /// Whether `t` is a row of a table as OCR writes it: three or more cells

@@ -2,6 +2,7 @@
 //! caption markers (`（资料图片）`, `（本报记者李四摄）`): what makes a line,
 //! or a paragraph's end, one.
 
+use super::body::is_name;
 use super::marks::{is_close, is_open};
 
 /// Credit lines and bare captions are at most this long (non-whitespace
@@ -44,11 +45,6 @@ pub(crate) fn ends_with_caption_marker(t: &str) -> bool {
         super::patterns::PATTERNS.roles.iter().any(|r| who.contains(r))
             || is_name(who.trim_end_matches(['/', '／', ' ']))
     })
-}
-
-/// A personal name as credits print it: 2 to 4 Han characters.
-fn is_name(t: &str) -> bool {
-    (2..=4).contains(&t.chars().count()) && t.chars().all(crate::text::is_han)
 }
 
 /// Whether `t` (trimmed) is one bracketed caption marker and nothing else:

@@ -11,6 +11,7 @@
 //! sentence mark, a longer phrase) is text, so an article's own mention of a
 //! date or a page stays.
 
+use super::body::is_name;
 use crate::text::is_han;
 
 /// Longest furniture line, in characters.
@@ -140,10 +141,6 @@ fn is_editor_line(line: &str) -> bool {
         names_since_role += 1;
     }
     roles >= 1 && names_since_role >= 1
-}
-
-fn is_name(t: &str) -> bool {
-    (2..=4).contains(&t.chars().count()) && t.chars().all(is_han)
 }
 
 /// Whether `line` is a running head or foot (see the module docs).

@@ -129,11 +129,10 @@ struct Shape {
     indent: bool,
     /// Whitespace runs between visible characters.
     gaps: usize,
-    ends_punct: bool,
     closed: bool,
     prose: bool,
     credit: bool,
-    /// Ends with a character of a word (a line cut mid-word).
+    /// Ends with a character of a word (a line cut mid-word), not a mark.
     mid_word: bool,
     /// Width of the marks at its end (half cells): a line may pass the
     /// column's edge by the marks hung there, and by nothing else.
@@ -184,7 +183,7 @@ fn shape(t: &str) -> Shape {
     // Spaces inside a line are OCR's (a wrap, a gap it misread), not the
     // page's: they take no width.
     let text = text_width(inner);
-    let width = indent_cells(lead) + text;
+    let indent = indent_cells(lead);
     // A number or an opening mark that did not fit moves down whole,
     // leaving the line before it that much short.
     let moved = inner
@@ -193,25 +192,12 @@ fn shape(t: &str) -> Shape {
         .take(8)
         .map(half_cells)
         .sum();
-    let mut gaps = 0;
-    let mut in_gap = false;
-    for c in inner.chars() {
-        if c.is_whitespace() {
-            if !in_gap {
-                gaps += 1;
-            }
-            in_gap = true;
-        } else {
-            in_gap = false;
-        }
-    }
     let last = inner.chars().next_back();
     Shape {
-        width,
+        width: indent + text,
         text,
-        indent: indent_cells(lead) > 0,
-        gaps,
-        ends_punct: last.is_some_and(|c| !(is_han(c) || c.is_alphanumeric())),
+        indent: indent > 0,
+        gaps: inner.split_whitespace().count().saturating_sub(1),
         closed: ends_sentence(inner),
         prose: inner.contains(PROSE_MARKS),
         credit: is_credit_line(inner) || ends_with_caption_marker(inner),
@@ -228,8 +214,8 @@ fn shape(t: &str) -> Shape {
 }
 
 /// The column width of a run (half cells), if its lines show one.
-fn column(shapes: &[Shape], texts: &[&str], cfg: &UnwrapConfig) -> Option<usize> {
-    if shapes.len() < 2 || !texts.iter().any(|t| has_cjk_mark(t)) {
+fn column(shapes: &[Shape], cfg: &UnwrapConfig) -> Option<usize> {
+    if shapes.len() < 2 || !shapes.iter().any(|s| s.marked) {
         return None;
     }
     // As printed (indents included, and two indented paragraphs at the
@@ -276,22 +262,22 @@ const MAX_HUNG: usize = 8;
 /// Within a cell of the column: closing marks may hang past its edge, an
 /// indent may leave a line a cell short.
 fn is_full(s: &Shape, column: usize) -> bool {
-    reaches(s.text, s.hung, column, 0) || (s.indent && reaches(s.width, s.hung, column, 0))
+    reaches(s, column, 0)
 }
 
-/// Whether a line `width` wide, with `hung` of marks at its end, reaches
-/// the column's edge: within a cell short of it (more by `slack`), or past
-/// it by the hung marks only.
-fn reaches(width: usize, hung: usize, column: usize, slack: usize) -> bool {
-    width + 2 + slack >= column && width <= column + hung.min(MAX_HUNG)
+/// Whether `s` reaches the column's edge, measured without its indent or
+/// with it: within a cell short of it (more by `slack`), or past it by the
+/// hung marks only.
+fn reaches(s: &Shape, column: usize, slack: usize) -> bool {
+    let at = |width: usize| width + 2 + slack >= column && width <= column + s.hung.min(MAX_HUNG);
+    at(s.text) || (s.indent && at(s.width))
 }
 
 /// Whether `a` fills the column as the line before `b`: as [`is_full`],
 /// or, mid-sentence, shorter by what `b` opens with when that could not
 /// stay on `a` (after a sentence's end, a short line ends a paragraph).
 fn fills_before(a: &Shape, b: &Shape, column: usize) -> bool {
-    let moved = if a.closed { 0 } else { b.moved };
-    reaches(a.text, a.hung, column, moved) || (a.indent && reaches(a.width, a.hung, column, moved))
+    reaches(a, column, if a.closed { 0 } else { b.moved })
 }
 
 /// A list set one item a line: two or more lines open with an item mark.
@@ -394,14 +380,8 @@ impl UnwrapPass {
             return;
         }
         // A line wider than any column is a paragraph already: it joins
-        // nothing, and ends the window. (Counting stops at the limit.)
-        let limit = self.cfg.max_column * 2 + 4;
-        let mut w = 0;
-        let wide = content.trim_end().chars().any(|c| {
-            w += half_cells(c);
-            w > limit
-        });
-        if wide {
+        // nothing, and ends the window.
+        if wider_than_any_column(content, &self.cfg) {
             self.flush(out, true);
             out.text().push_str(line);
             return;
@@ -516,7 +496,7 @@ fn plan(strs: &[&str], gapped: &[bool], carried: Option<Layout>, cfg: &UnwrapCon
     let once: Vec<Shape> = shapes.iter().zip(&first).filter(|(_, &f)| f).map(|(s, _)| *s).collect();
     let once_strs: Vec<&str> = strs.iter().zip(&first).filter(|(_, &f)| f).map(|(t, _)| *t).collect();
     let list = is_list(&once_strs);
-    let own = column(&once, strs, cfg).map(|column| Layout { column, indented, list });
+    let own = column(&once, cfg).map(|column| Layout { column, indented, list });
     let lay = own.or(carried.map(|l| Layout { indented: l.indented || indented, list, ..l }));
     let mut joins = vec![false; strs.len()];
     let Some(l) = lay else { return (joins, own) };
@@ -524,13 +504,24 @@ fn plan(strs: &[&str], gapped: &[bool], carried: Option<Layout>, cfg: &UnwrapCon
     let last = shapes.len().saturating_sub(1);
     let full: Vec<&Shape> =
         (0..last).filter(|&k| first[k] && is_full(&shapes[k], l.column)).map(|k| &shapes[k]).collect();
-    if !full.is_empty() && full.iter().filter(|s| s.ends_punct).count() * 5 > full.len() * 3 {
+    if !full.is_empty() && full.iter().filter(|s| !s.mid_word).count() * 5 > full.len() * 3 {
         return (joins, own);
     }
     for k in 0..strs.len().saturating_sub(1) {
         joins[k] = runs_on(&shapes[k], &shapes[k + 1], strs[k], strs[k + 1], l, gapped[k]);
     }
     (joins, own)
+}
+
+/// Whether `t` is wider than any column (and its hung marks): a paragraph
+/// already. Counting stops at the limit.
+fn wider_than_any_column(t: &str, cfg: &UnwrapConfig) -> bool {
+    let limit = cfg.max_column * 2 + 4;
+    let mut w = 0;
+    t.trim_end().chars().any(|c| {
+        w += half_cells(c);
+        w > limit
+    })
 }
 
 /// Makes the joins a fixed point: the lines as a second cleaning sees them
@@ -540,7 +531,6 @@ fn plan(strs: &[&str], gapped: &[bool], carried: Option<Layout>, cfg: &UnwrapCon
 /// indents alone kept two lines apart (and made the column ambiguous)
 /// would come out different from a second cleaning.
 fn settle(strs: &[&str], joins: &mut [bool], cfg: &UnwrapConfig) {
-    let wide = cfg.max_column * 2 + 4;
     loop {
         // The paragraphs the joins make: (first line, last line, text).
         let mut paras: Vec<(usize, usize, String)> = Vec::new();
@@ -555,12 +545,10 @@ fn settle(strs: &[&str], joins: &mut [bool], cfg: &UnwrapConfig) {
         let mut more = false;
         let mut from = 0;
         while from < paras.len() {
-            // (A paragraph's width is counted up to the limit only.)
-            let is_wide = |t: &str| {
-                let head: String = t.chars().take(wide + 1).collect();
-                text_width(&head) > wide
-            };
-            let to = (from..paras.len()).find(|&i| is_wide(&paras[i].2)).map_or(paras.len(), |i| i + 1);
+            // A window ends where a second cleaning's would: at a line
+            // wider than any column.
+            let to =
+                (from..paras.len()).find(|&i| wider_than_any_column(&paras[i].2, cfg)).map_or(paras.len(), |i| i + 1);
             let window: Vec<&str> = paras[from..to].iter().map(|p| p.2.as_str()).collect();
             let (again, _) = plan(&window, &vec![false; window.len().saturating_sub(1)], None, cfg);
             for (i, &j) in again.iter().enumerate() {
