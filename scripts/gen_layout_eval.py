@@ -21,12 +21,14 @@ Damage, each drawn per page:
   as not;
 * photo captions and credits in the forms newspapers print, between
   paragraphs and inside a cut sentence, with and without a credit;
+* a sidebar's head (`相关链接`) set in a column's gap inside a paragraph;
 * page-jump markers at a page end and at the continuation;
 * a space left where OCR split a line, between two Han characters;
 * a byline under the headline, which must stay.
 
 Gold rules: one paragraph per line; headlines and bylines stay; captions,
-credits, furniture and jump markers go; when a paragraph's last line
+credits, furniture and jump markers go; a sidebar's head set inside a
+paragraph moves after it; when a paragraph's last line
 happens to fill the column in a layout without indents, nothing on the
 page says the paragraph ended, and the break after it is marked `~`
 (either way scores).
@@ -142,6 +144,10 @@ def furniture(rng, page_no):
     return rng.sample(forms, rng.randint(1, 2))
 
 
+# Heads of sidebars and boxes, set apart in a column's gap.
+SIDEBAR_HEADS = ["相关链接", "延伸阅读", "新闻链接", "记者手记", "背景资料", "法官说法"]
+
+
 def caption_block(rng, cols):
     """A caption set under a photo: its lines and whether it has a credit."""
     who = rng.choice(NAMES)
@@ -186,6 +192,7 @@ def page(rng, title, paras):
     n_in_col = 0
     page_no = rng.randint(1, 8)
     breaks_done = 0
+    blocks = []
     for pi, p in enumerate(paras):
         # A line without sentence punctuation is a heading: set on its own
         # line, not in the column.
@@ -226,22 +233,33 @@ def page(rng, title, paras):
                         mark = f"（上接第{page_no - 1}版）"
                         art.append(("jump", mark))
                         out.append(mark)
-                elif rng.random() < 0.5:
-                    cap, core = caption_block(rng, cols)
-                    art.append(("caption", core))
-                    out += (gap or [""]) + cap + (gap or [""])
                 else:
-                    out += gap
+                    r = rng.random()
+                    if r < 0.5:
+                        cap, core = caption_block(rng, cols)
+                        art.append(("caption", core))
+                        out += (gap or [""]) + cap + (gap or [""])
+                    elif mid and r < 0.7:
+                        # A sidebar's head set in the column's gap, inside
+                        # the paragraph: the editor moves it after it.
+                        head = rng.choice(SIDEBAR_HEADS)
+                        art.append(("block", head))
+                        out += (gap or [""]) + [head] + (gap or [""])
+                        blocks.append(head)
+                    else:
+                        out += gap
             elif mid and rng.random() < 0.02:
                 # A photo set inside a paragraph: the caption cuts a sentence.
                 cap, core = caption_block(rng, cols)
                 art.append(("caption", core))
                 out += [""] + cap + [""]
         prefix = ""
-        if full_last and not indent and pi + 1 < len(paras):
+        if full_last and not indent and pi + 1 < len(paras) and not blocks:
             # Nothing on the page says this paragraph ended.
             prefix = "~"
         gold.append(p)
+        gold += blocks
+        blocks = []
         if prefix:
             gold.append(("~",))
     # Mark the judgement-call breaks on the line after them.

@@ -46,20 +46,31 @@ pub(crate) fn half_cells(c: char) -> usize {
 /// to Chinese text is set full width there (`驱动,` → `驱动，`, `,,,` after
 /// Han as one run), so it counts a cell and a second cleaning measures
 /// alike; in a number or a Latin run (`1.5`, `18:00`, `don't`) it stays
-/// half.
+/// half. Quotes, straight or curly, count a cell unless they stand
+/// between two ASCII letters or digits (`don't`): which way `punct` pairs a
+/// straight quote depends on the whole paragraph, but it never touches one
+/// inside a Latin word, so this count is the same before and after it.
 pub(crate) fn display_width(t: &str) -> usize {
     let cs: Vec<char> = t.chars().filter(|c| !c.is_whitespace()).collect();
-    let mark = |c: char| matches!(c, ',' | ';' | ':' | '?' | '!' | '(' | ')' | '"');
+    let mark = |c: char| matches!(c, ',' | ';' | ':' | '?' | '!' | '(' | ')');
+    let quote = |c: char| matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’');
     // The nearest character on each side that is not such a mark: a run of
     // marks (`,,,`) is converted as one.
     // (Looked for among the 8 nearest, so a flood of marks stays linear.)
-    let before = |i: usize| cs[i.saturating_sub(8)..i].iter().rev().copied().find(|&c| !mark(c));
-    let after = |i: usize| cs[i + 1..cs.len().min(i + 9)].iter().copied().find(|&c| !mark(c));
+    // Quotes are looked past too, whichever form they have now.
+    let skip = |c: char| mark(c) || quote(c);
+    let before = |i: usize| cs[i.saturating_sub(8)..i].iter().rev().copied().find(|&c| !skip(c));
+    let after = |i: usize| cs[i + 1..cs.len().min(i + 9)].iter().copied().find(|&c| !skip(c));
     let alnum = |x: Option<char>| x.is_some_and(|x| x.is_ascii_alphanumeric());
     let wide = |x: Option<char>| x.is_some_and(|x| !x.is_ascii());
     (0..cs.len())
         .map(|i| {
             let c = cs[i];
+            if quote(c) {
+                let latin = |x: Option<&char>| x.is_some_and(|x| x.is_ascii_alphanumeric());
+                let in_word = i > 0 && latin(cs.get(i - 1)) && latin(cs.get(i + 1));
+                return if in_word { 1 } else { 2 };
+            }
             let converted = mark(c) && {
                 let (p, n) = (before(i), after(i));
                 !(alnum(p) && alnum(n)) && (wide(p) || wide(n))
@@ -158,6 +169,19 @@ mod tests {
         for t in ["", "好，", "好”", "。好", "好；"] {
             assert!(!ends_sentence(t), "{t:?}");
         }
+    }
+
+    #[test]
+    fn quotes_measure_alike_straight_or_curly() {
+        // `punct` may pair either way; the width must not depend on it.
+        assert_eq!(display_width("日'，"), display_width("日’，"));
+        assert_eq!(display_width("说\"好\"，"), display_width("说“好”，"));
+        assert_eq!(display_width("日\","), display_width("日”，"));
+        // Inside a Latin word an apostrophe is narrow, and stays so.
+        assert_eq!(display_width("don't"), 5);
+        assert_eq!(display_width("don’t"), 5);
+        // A negative: an ASCII mark inside a number is not widened.
+        assert_eq!(display_width("1,5"), 3);
     }
 
     #[test]

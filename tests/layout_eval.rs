@@ -34,6 +34,10 @@ struct Kinds {
     furniture_left: usize,
     jumps: usize,
     jumps_left: usize,
+    /// Sidebar heads set inside a paragraph, and those kept as a line of
+    /// their own (where is scored with the breaks).
+    blocks: usize,
+    blocks_kept: usize,
     lost_chars: usize,
 }
 
@@ -117,6 +121,10 @@ fn judge(page: &Page, out: &str, kinds: &mut Kinds) -> Score {
                 kinds.jumps += 1;
                 kinds.jumps_left += usize::from(left);
             }
+            "block" => {
+                kinds.blocks += 1;
+                kinds.blocks_kept += usize::from(out.lines().any(|l| strip(l) == t));
+            }
             other => panic!("unknown artifact kind {other}"),
         }
     }
@@ -135,7 +143,7 @@ fn layout_eval_scores_at_or_above_the_floors() {
         let mut k = Kinds::default();
         let s = judge(p, &out, &mut k);
         println!(
-            "{}  missed {:>2} false {:>2} caption left {}/{} furniture left {}/{} jump left {}/{} lost {}",
+            "{}  missed {:>2} false {:>2} caption left {}/{} furniture left {}/{} jump left {}/{} block kept {}/{} lost {}",
             s.line(&p.name),
             k.missed_joins,
             k.false_joins,
@@ -145,6 +153,8 @@ fn layout_eval_scores_at_or_above_the_floors() {
             k.furniture,
             k.jumps_left,
             k.jumps,
+            k.blocks_kept,
+            k.blocks,
             k.lost_chars
         );
         total.add(&s);
@@ -157,13 +167,16 @@ fn layout_eval_scores_at_or_above_the_floors() {
         kinds.furniture_left += k.furniture_left;
         kinds.jumps += k.jumps;
         kinds.jumps_left += k.jumps_left;
+        kinds.blocks += k.blocks;
+        kinds.blocks_kept += k.blocks_kept;
         kinds.lost_chars += k.lost_chars;
     }
     println!("{}", total.line("TOTAL"));
     let per_page = (kinds.missed_joins + kinds.false_joins) as f64 / pages.len() as f64;
     println!(
         "pages {}  missed joins {}  false joins {}  break errors/page {per_page:.3}\n\
-         captions left {}/{} (joined into a sentence {})  furniture left {}/{}  jump markers left {}/{}  body chars lost {}",
+         captions left {}/{} (joined into a sentence {})  furniture left {}/{}  jump markers left {}/{}  \
+         sidebar heads kept {}/{}  body chars lost {}",
         pages.len(),
         kinds.missed_joins,
         kinds.false_joins,
@@ -174,6 +187,8 @@ fn layout_eval_scores_at_or_above_the_floors() {
         kinds.furniture,
         kinds.jumps_left,
         kinds.jumps,
+        kinds.blocks_kept,
+        kinds.blocks,
         kinds.lost_chars
     );
     assert!(total.cer() <= MAX_CER, "cer {:.4} > {MAX_CER}", total.cer());
@@ -182,6 +197,7 @@ fn layout_eval_scores_at_or_above_the_floors() {
     assert_eq!(kinds.lost_chars, 0, "body characters lost");
     let left = kinds.captions_left + kinds.furniture_left + kinds.jumps_left;
     assert_eq!(left, 0, "captions, heads or markers left");
+    assert_eq!(kinds.blocks_kept, kinds.blocks, "sidebar heads lost or joined");
 }
 
 #[test]
@@ -253,16 +269,17 @@ fn a_page_mixing_every_case_comes_out_as_an_editor_would_write_it() {
                 \u{3000}\u{3000}记者走进这家工厂的装配车\n\n图为工人在调试设备。（李某摄）\n\n间，只见工人们正在调试新设备，\n生产线上一片繁忙。\n\
                 \u{3000}\u{3000}据介绍，少数民族代表（藏\n族）、汉族代表共同出席了座谈\n\n- 2 -\n第03版 要闻\n\n会，会上大家畅所欲言。\n\n\
                 执行干警清点涉案财物。\n摄影：孙丽\n\n\
-                \u{3000}\u{3000}座谈会结束后，代表们还参观\n了新建成的社区服务中心。\n";
+                \u{3000}\u{3000}座谈会结束后，代表们还参观\n了新建成的社区服务中心，中心\n\n相关链接\n\n里设有老年食堂和图书阅览室。\n";
     let (out, reasons) = clean_with_reasons(page);
     assert_eq!(
         out,
         "市里今年将新建口袋公园二十个，改造老旧小区供水管网三百余公里；同时推进背街小巷整治，让群众出门见绿。\n\
          记者走进这家工厂的装配车间，只见工人们正在调试新设备，生产线上一片繁忙。\n\
          据介绍，少数民族代表（藏族）、汉族代表共同出席了座谈会，会上大家畅所欲言。\n\
-         座谈会结束后，代表们还参观了新建成的社区服务中心。\n"
+         座谈会结束后，代表们还参观了新建成的社区服务中心，中心里设有老年食堂和图书阅览室。\n\
+         相关链接\n"
     );
-    for why in ["running_head", "caption_label", "caption_with_credit", "unwrap"] {
+    for why in ["running_head", "caption_label", "caption_with_credit", "unwrap", "moved"] {
         assert!(reasons.contains(&why), "{why} in {reasons:?}");
     }
     // Without the column's evidence (no wrap, lines of any width), the

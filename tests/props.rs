@@ -528,20 +528,67 @@ found! {
 #[test]
 fn unwrap_column_evidence_after_a_rejoin_join() {
     let text = "\u{3000}\u{3000}改造老旧小区供水管网三百余公里；据\n介绍，首批项目已于上月开工。2023年共完\n成投资1.5亿元，。\n\u{3000}\u{3000}2023年共完成投资1.5亿元，详见第3\n版（二）加强组织领导；详见第3版。\n\u{3000}\u{3000}据介绍，首批项目已于上月开工。\n\u{3000}\u{3000}2023年共完成投资1.5亿元，。\n\u{3000}\u{3000}“我们要把好事办好。”他说。\n";
-    let c = Cleaner::new(CleanConfig::default()).unwrap();
-    let once = c.clean(text);
-    assert_eq!(c.clean(&once), once);
+    assert_fixed_point(CleanConfig::default(), text);
 }
 
-/// Known limitation, found at `PROPTEST_CASES=20000`: ASCII quotes that
-/// `punct` pairs into curly ones (`'，` → `’，`) change a short line's width
-/// after `unwrap` measured it, and a second cleaning finds a column the
-/// first did not. Run with `--ignored` to see it.
+/// Found at `PROPTEST_CASES=20000`: ASCII quotes that `punct` pairs into
+/// curly ones (`'，` → `’，`) changed a short line's width after `unwrap`
+/// measured it, and a second cleaning found a column the first did not.
+/// Quotes now measure alike in either form.
 #[test]
-#[ignore = "known: unwrap measures ASCII quotes before punct pairs them"]
 fn unwrap_measures_quotes_before_punct_pairs_them() {
     let text = "人才驱动don'tＡＢＣ\n,，,don'tRust\ndon't,开幕don't\n强化人才驱动3月30日'，\n开幕www.b.com'，,Rust";
-    let c = Cleaner::new(CleanConfig::default()).unwrap();
+    assert_fixed_point(CleanConfig::default(), text);
+}
+
+/// Known limitation, found at `PROPTEST_CASES=20000`: a line wider than any
+/// column ends `unwrap`'s window, but `dedup` later cuts a repeated sentence
+/// out of it and leaves a short tail (`，洛阳`); a second cleaning then sees
+/// one window where the first saw two, and finds a column the first did
+/// not. Run with `--ignored` to see it.
+#[test]
+#[ignore = "known: a wide line dedup shortens after unwrap judged it"]
+fn unwrap_windows_before_dedup_shortens_a_wide_line() {
+    let text = "为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。图/王五\u{85}强化人才驱动人才驱动,\n\"\"don't,倪睿/摄⾦\n當前位置科技部,ＡＢＣ的\n为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。,洛阳";
+    assert_fixed_point(CleanConfig::default(), text);
+}
+
+/// Known limitation, found at `PROPTEST_CASES=20000` (before this round's
+/// layout work too): a line holding a paragraph printed before, after a
+/// few characters of its own (`科技部` + the paragraph), keeps the repeat
+/// on the first cleaning, and `dedup` cuts it out on the second. Run with
+/// `--ignored` to see it.
+#[test]
+#[ignore = "known: dedup cuts a repeat after a short lead only on a second cleaning"]
+fn dedup_cuts_a_repeat_after_a_short_lead_only_once_joined() {
+    let text = "为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。\n为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。科技部为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。 ";
+    assert_fixed_point(CleanConfig::default(), text);
+}
+
+/// Known limitation, found at `PROPTEST_CASES=30000` (before this round's
+/// layout work too): lines whose column only shows once a second cleaning
+/// has joined the lines above them. Run with `--ignored` to see it.
+#[test]
+#[ignore = "known: a column shown only after an earlier join"]
+fn unwrap_column_shown_only_after_an_earlier_join() {
+    let text = "《安置协议》（以下简称协议）约定：Copyrigh\nt 2023 Example市里今年将新建口袋公园二十个\n，。\n2023年共完成投资1.5亿元，详见第3版市里今\n年将新建口袋公园二十个，2023年共完成投资1\n.5亿元，。\n2023年共完成投资1.5亿元，同时推进背街小巷\n整治，让群众出门见绿。\n";
+    assert_fixed_point(CleanConfig::default(), text);
+}
+
+/// Known limitation, found once at the default case count (preset `web`,
+/// before this round's layout work too): a paragraph printed before, cut
+/// from a line by `dedup` together with a jump marker, leaves a tail that
+/// a second cleaning judges again. Run with `--ignored` to see it.
+#[test]
+#[ignore = "known: dedup of a repeat beside a jump marker, judged again"]
+fn dedup_of_a_repeat_beside_a_jump_marker_is_judged_again() {
+    let text = "为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。为企业发展提供内质服务，同时加强事中事后监管，维护公平竞争的市场秩序。强化人才驱动\n洛阳为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。(上接01版)为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。强化人才驱动 ";
+    assert_fixed_point(CleanConfig::preset("web").unwrap(), text);
+}
+
+/// Cleaning `text` twice with `cfg` gives what cleaning it once gives.
+fn assert_fixed_point(cfg: CleanConfig, text: &str) {
+    let c = Cleaner::new(cfg).unwrap();
     let once = c.clean(text);
     assert_eq!(c.clean(&once), once);
 }

@@ -28,6 +28,27 @@ pub(crate) fn starts_mid_clause(b: &str) -> bool {
         && matches!(c2, '、' | '，' | ',')
 }
 
+/// Whether a word of the word list runs across the break between `a` and
+/// `b`: the last character of `a` with the first one or two of `b`, or the
+/// last two with the first (`能|力`, `装配车|间`, `工人|们`). The evidence
+/// that two pieces cut apart by a line or page end were one sentence;
+/// `rejoin` joins on it, `unwrap` moves a block set between them.
+pub(crate) fn word_across(a: &str, b: &str) -> bool {
+    let tail: Vec<char> = a.chars().rev().take(2).collect();
+    let head: Vec<char> = b.chars().take(2).collect();
+    let word = |l: &[char], r: &[char]| {
+        let mut w = ['\0'; 4];
+        let n = l.len() + r.len();
+        w.iter_mut().zip(l.iter().rev().chain(r)).for_each(|(x, &c)| *x = c);
+        crate::dict::words::is_han_word(&w[..n])
+    };
+    !tail.is_empty()
+        && !head.is_empty()
+        && (word(&tail[..1], &head[..1])
+            || (head.len() > 1 && word(&tail[..1], &head))
+            || (tail.len() > 1 && word(&tail, &head[..1])))
+}
+
 /// Whether `t` is a list of names set on a line (award lists,
 /// signatories, a byline of several): three or more space-separated
 /// tokens, each 2 to 4 Han characters, and nothing else. Long as such a
@@ -60,7 +81,17 @@ pub(crate) fn is_table_row(t: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_body, is_name_list, is_table_row, starts_mid_clause};
+    use super::{is_body, is_name_list, is_table_row, starts_mid_clause, word_across};
+
+    #[test]
+    fn a_word_of_the_list_runs_across_a_break() {
+        assert!(word_across("提升自身能", "力素质"));
+        assert!(word_across("走进这家工厂的装配车", "间，只见"));
+        assert!(word_across("只见工人", "们正在"));
+        assert!(!word_across("出门见绿。", "据介绍"), "a sentence end");
+        assert!(!word_across("装配车", "相关链接"));
+        assert!(!word_across("", "力") && !word_across("能", ""));
+    }
 
     #[test]
     fn cells_set_apart_by_spaces_are_a_table_row() {

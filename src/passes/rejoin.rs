@@ -47,8 +47,7 @@
 //! ```
 
 use crate::audit::CapOnce;
-use crate::dict::words;
-use crate::layout::body::{is_name_list, starts_mid_clause};
+use crate::layout::body::{is_name_list, starts_mid_clause, word_across};
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
 use crate::text::{is_han, visible_at_least, PROSE_MARKS, SENTENCE_END};
@@ -216,20 +215,7 @@ impl RejoinPass {
         if matches!(last, '，' | '、' | '；' | ',' | ';') && !short_tail {
             return Some("join_comma");
         }
-        let tail: Vec<char> = a.chars().rev().take(2).collect();
-        let head: Vec<char> = b.chars().take(2).collect();
-        let word = |l: &[char], r: &[char]| {
-            let mut w = ['\0'; 4];
-            let n = l.len() + r.len();
-            w.iter_mut().zip(l.iter().rev().chain(r)).for_each(|(x, &c)| *x = c);
-            words::is_han_word(&w[..n])
-        };
-        if !tail.is_empty()
-            && !head.is_empty()
-            && (word(&tail[..1], &head[..1])
-                || (head.len() > 1 && word(&tail[..1], &head))
-                || (tail.len() > 1 && word(&tail, &head[..1])))
-        {
+        if word_across(a, b) {
             return Some("join_word");
         }
         if short_tail {

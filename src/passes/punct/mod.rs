@@ -103,6 +103,33 @@ impl PunctConfig {
     }
 }
 
+/// The body-paragraph rule (see the module docs) over what it needs of a
+/// line: `n` characters other than whitespace, the `last` of them that is
+/// not a closing mark, and whether it has sentence punctuation other than
+/// `、` (`punct`) and a `、` (`enumeration`).
+fn body_by(cfg: &PunctConfig, n: usize, last: Option<char>, punct: bool, enumeration: bool) -> bool {
+    if n >= cfg.body_min_chars_unpunctuated {
+        return true;
+    }
+    // A sentence end closes body text; headlines do not end in one.
+    if last.is_some_and(|c| matches!(c, '。' | '！' | '？' | '…' | '.' | '!' | '?')) {
+        return true;
+    }
+    // Enumeration commas (`、`) are common in short headlines, so they
+    // count only in lines half again as long.
+    (punct && n >= cfg.body_min_chars) || (enumeration && 2 * n >= 3 * cfg.body_min_chars)
+}
+
+/// Whether the default settings take `t` for a body paragraph, whose
+/// spaces between Chinese characters go. `unwrap` asks it: a space it
+/// weighs must be one a second cleaning, after this pass, still sees.
+pub(crate) fn is_body_line(t: &str) -> bool {
+    let n = t.chars().filter(|c| !c.is_whitespace()).count();
+    let last = t.chars().rev().find(|&c| !is_ws(c) && !is_closing(c));
+    let punct = t.chars().any(|c| is_sentence_punct(c) && c != '、');
+    body_by(&PunctConfig::default(), n, last, punct, t.contains('、'))
+}
+
 /// The punctuation and spacing pass. See the module docs.
 #[derive(Debug)]
 pub struct PunctPass {
@@ -280,18 +307,8 @@ impl PunctPass {
     /// Whether the current line is a body paragraph (see module docs).
     fn is_body(&self) -> bool {
         let n = self.chars.len() - self.stats.whitespace;
-        if n >= self.cfg.body_min_chars_unpunctuated {
-            return true;
-        }
-        // A sentence end closes body text; headlines do not end in one.
         let last = self.chars.iter().rev().copied().find(|&c| !is_ws(c) && !is_closing(c));
-        if last.is_some_and(|c| matches!(c, '。' | '！' | '？' | '…' | '.' | '!' | '?')) {
-            return true;
-        }
-        // Enumeration commas (`、`) are common in short headlines, so they
-        // count only in lines half again as long.
-        let (punct, enumeration) = (self.stats.sentence_punct, self.stats.enumeration);
-        (punct && n >= self.cfg.body_min_chars) || (enumeration && 2 * n >= 3 * self.cfg.body_min_chars)
+        body_by(&self.cfg, n, last, self.stats.sentence_punct, self.stats.enumeration)
     }
 
     /// Writes the converted line, deciding each interior whitespace run.
