@@ -346,17 +346,7 @@ impl CorpusDedup {
         if seen.is_empty() {
             return Ok(false);
         }
-        // When the text has no final '\n' and its last lines go, the '\n'
-        // before them goes too, so the text still ends without one.
-        if !text.ends_with('\n') {
-            let mut i = seen.len();
-            while i > 0 && seen[i - 1].end == if i == seen.len() { text.len() } else { seen[i].start } {
-                i -= 1;
-            }
-            if i < seen.len() && seen[i].start > 0 {
-                seen[i].start -= 1;
-            }
-        }
+        widen_at_end(text, &mut seen);
         let spans = Spans::for_steps(edits, step);
         let mut kept = String::with_capacity(text.len());
         let mut at = 0;
@@ -378,9 +368,76 @@ impl CorpusDedup {
     }
 }
 
+/// When `text` has no final `'\n'` and its last lines go, the `'\n'`
+/// before them goes too, so the text still ends without one. `seen`: the
+/// paragraphs' ranges, in order.
+fn widen_at_end(text: &str, seen: &mut [Range<usize>]) {
+    if text.ends_with('\n') {
+        return;
+    }
+    let mut i = seen.len();
+    while i > 0 && seen[i - 1].end == if i == seen.len() { text.len() } else { seen[i].start } {
+        i -= 1;
+    }
+    if i < seen.len() && seen[i].start > 0 {
+        seen[i].start -= 1;
+    }
+}
+
+/// `text` without the paragraphs `drop` (indices into `keys`, as
+/// [`Keyer::paragraph_keys`] gave them for this text), exactly as a
+/// corpus run drops paragraphs seen in an earlier document. The building
+/// block for running corpus dedup elsewhere (a Spark job: keys from every
+/// document, the first occurrence of each found there, the rest dropped
+/// here).
+///
+/// ```
+/// use zhclean::corpus::dedup::{drop_paragraphs, CorpusDedupConfig, Keyer};
+/// let k = Keyer::new(&CorpusDedupConfig::default());
+/// let text = "本报讯 abc公司今日宣布新产品将于下月正式上市。\n责任编辑：张三\n这是另一段足够长的正文内容，用来说明去重只去掉指定的段落。";
+/// let keys = k.paragraph_keys(text);
+/// assert_eq!(keys.len(), 2); // the editor line is too short to have a key
+/// assert_eq!(drop_paragraphs(text, &keys, &[1]), "本报讯 abc公司今日宣布新产品将于下月正式上市。\n责任编辑：张三");
+/// ```
+///
+/// Indices out of range are ignored; repeated ones count once.
+pub fn drop_paragraphs(text: &str, keys: &[(u128, Range<usize>)], drop: &[usize]) -> String {
+    let mut seen: Vec<Range<usize>> =
+        keys.iter().enumerate().filter(|(i, _)| drop.contains(i)).map(|(_, (_, r))| r.clone()).collect();
+    widen_at_end(text, &mut seen);
+    let mut kept = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in seen {
+        kept.push_str(&text[at..r.start]);
+        at = r.end;
+    }
+    kept.push_str(&text[at..]);
+    kept
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dropping_by_index_is_what_a_corpus_run_drops() {
+        let k = Keyer::new(&CorpusDedupConfig::default());
+        let first = "这是第一篇文章里的一个足够长的段落，会在后面重复出现。\n";
+        for later in [
+            "开头一段足够长的正文内容，只在第二篇文章里出现一次。\n这是第一篇文章里的一个足够长的段落，会在后面重复出现。",
+            "这是第一篇文章里的一个足够长的段落，会在后面重复出现。\n开头一段足够长的正文内容，只在第二篇文章里出现一次。\n",
+            "这是第一篇文章里的一个足够长的段落，会在后面重复出现。",
+        ] {
+            let mut dedup = CorpusDedup::new(CorpusDedupConfig::default());
+            let mut t = first.to_string();
+            dedup.apply(&mut t, &k.paragraph_keys(first), 0, &mut Vec::new()).unwrap();
+            let mut run = later.to_string();
+            let keys = k.paragraph_keys(later);
+            dedup.apply(&mut run, &keys, 0, &mut Vec::new()).unwrap();
+            let seen: Vec<usize> = (0..keys.len()).filter(|&i| Some(keys[i].0) == k.key(first)).collect();
+            assert_eq!(drop_paragraphs(later, &keys, &seen), run, "{later:?}");
+        }
+    }
 
     #[test]
     fn keys_are_stable_across_versions_of_this_crate() {
