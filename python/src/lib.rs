@@ -95,17 +95,19 @@ impl Cleaner {
 
     /// Cleans JSONL records (lines without their `'\n'`) as `zhclean` does
     /// a shard with corpus dedup off: one output line per input line
-    /// (without its `'\n'`). `name` and `first_line` place errors.
-    #[pyo3(signature = (lines, field="text", name="<records>", first_line=1))]
+    /// (without its `'\n'`). `name` names the shard in errors; `at` is
+    /// where the records start in it (lines and bytes before them), so
+    /// that errors name the shard's line and byte as the CLI does.
+    #[pyo3(signature = (lines, field="text", name="<records>", at=(0, 0)))]
     fn clean_jsonl(
         &self,
         py: Python<'_>,
         lines: Vec<Vec<u8>>,
         field: &str,
         name: &str,
-        first_line: u64,
+        at: (u64, u64),
     ) -> PyResult<Vec<Py<PyBytes>>> {
-        let out = py.detach(|| clean_records(&self.inner, &lines, field, name, first_line))?;
+        let out = py.detach(|| clean_records(&self.inner, &lines, field, name, at)).map_err(err)?;
         Ok(out.into_iter().map(|l| PyBytes::new(py, &l).unbind()).collect())
     }
 
@@ -135,8 +137,8 @@ fn clean_records(
     lines: &[Vec<u8>],
     field: &str,
     name: &str,
-    first_line: u64,
-) -> PyResult<Vec<Vec<u8>>> {
+    at: (u64, u64),
+) -> Result<Vec<Vec<u8>>, zhclean::Error> {
     let mut corpus = Corpus::new(c.clone(), CorpusOptions::default().field(field).threads(1));
     let mut input = Vec::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
     for l in lines {
@@ -144,19 +146,10 @@ fn clean_records(
         input.push(b'\n');
     }
     let mut out = Vec::with_capacity(input.len() + input.len() / 8);
-    corpus.run_jsonl(name, input.as_slice(), &mut out, None, &mut |_| {}).map_err(|e| shift_line(e, first_line))?;
+    corpus.run_jsonl_at(name, input.as_slice(), at, &mut out, None, &mut |_| {})?;
     let mut lines_out: Vec<Vec<u8>> = out.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
     lines_out.pop(); // after the last '\n'
     Ok(lines_out)
-}
-
-/// An error's message names the line within the batch; the batch starts
-/// at `first_line` of its file.
-fn shift_line(e: zhclean::Error, first_line: u64) -> PyErr {
-    if first_line <= 1 {
-        return err(e);
-    }
-    ZhcleanError::new_err(format!("{e} (lines counted from line {first_line} of the file)"))
 }
 
 fn clean_buffers(

@@ -15,7 +15,7 @@ Importing starts no thread: Spark and multiprocessing workers fork safely.
 from __future__ import annotations
 
 import json as _json
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _zhclean
 from ._zhclean import (
@@ -87,12 +87,13 @@ class Cleaner:
         return self._inner.explain(text)
 
     def clean_jsonl(self, lines: Sequence[bytes], field: str = "text", name: str = "<records>",
-                    first_line: int = 1) -> List[bytes]:
+                    at: Tuple[int, int] = (0, 0)) -> List[bytes]:
         """Cleans JSONL records (each a line without its newline) as the
         CLI cleans a shard without corpus dedup: one output line each, the
-        other fields' bytes kept. A bad record raises, naming ``name`` and
-        its line."""
-        return self._inner.clean_jsonl([bytes(l) for l in lines], field, name, first_line)
+        other fields' bytes kept. ``at`` is where the records start in the
+        shard ``name`` (lines and bytes before them): a bad record raises,
+        naming the shard's line and byte as the CLI does."""
+        return self._inner.clean_jsonl([bytes(l) for l in lines], field, name, tuple(at))
 
     def clean_arrow(self, array: Any) -> Any:
         """See :func:`clean_arrow`."""

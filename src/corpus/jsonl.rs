@@ -73,11 +73,32 @@ impl Corpus {
         name: &str,
         input: R,
         output: &mut dyn Write,
+        audit: Option<&mut (dyn Write + '_)>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<(), Error> {
+        self.run_jsonl_at(name, input, (0, 0), output, audit, progress)
+    }
+
+    /// [`Corpus::run_jsonl`] over a piece of a shard that starts after
+    /// `at.0` lines and `at.1` bytes of it: errors and audit records name
+    /// the lines and bytes of the whole shard (a Spark task cleaning a
+    /// shard batch by batch). A byte-order mark is only looked for at the
+    /// shard's start.
+    ///
+    /// # Errors
+    /// As [`Corpus::run_jsonl`].
+    pub fn run_jsonl_at<R: BufRead + Send>(
+        &mut self,
+        name: &str,
+        input: R,
+        at: (u64, u64),
+        output: &mut dyn Write,
         mut audit: Option<&mut (dyn Write + '_)>,
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<(), Error> {
         let threads = self.ctx.opts.thread_count();
-        let mut reader = Batcher { input, name, line: 0, byte: 0, cap: self.ctx.opts.max_record_bytes, done: false };
+        let (line, byte) = at;
+        let mut reader = Batcher { input, name, line, byte, cap: self.ctx.opts.max_record_bytes, done: false };
         let mut prog = Progress::default();
         let (ctx, state) = (&self.ctx, &mut self.state);
         if threads <= 1 {
@@ -367,7 +388,7 @@ impl<R: BufRead> Batcher<'_, R> {
             self.line += 1;
             // A UTF-8 byte-order mark opening the file is no part of the
             // first record (plain text drops it too).
-            let bom = if self.line == 1 && raw.starts_with(BOM) {
+            let bom = if self.line == 1 && self.byte == 0 && raw.starts_with(BOM) {
                 raw.drain(..BOM.len());
                 BOM.len() as u64
             } else {
@@ -400,6 +421,22 @@ mod tests {
     use super::*;
     use crate::corpus::{CorpusOptions, MAX_SKIP_MESSAGES};
     use crate::Cleaner;
+
+    #[test]
+    fn a_piece_of_a_shard_names_the_shards_lines() {
+        let cleaner = Cleaner::new(Default::default()).unwrap();
+        let mut corpus = Corpus::new(cleaner, CorpusOptions::default());
+        let piece = "{\"text\":\"好\"}\nnot json\n";
+        let e = corpus.run_jsonl_at("s.jsonl", piece.as_bytes(), (40, 1000), &mut Vec::new(), None, &mut |_| {});
+        let msg = e.unwrap_err().to_string();
+        assert!(msg.starts_with("s.jsonl: line 42, byte 1016"), "{msg}");
+        // A mark at a piece's start is text of that record, not the file's.
+        let bom = "\u{feff}{\"text\":\"好\"}\n";
+        assert!(corpus.run_jsonl_at("s", bom.as_bytes(), (3, 60), &mut Vec::new(), None, &mut |_| {}).is_err());
+        let mut out = Vec::new();
+        corpus.run_jsonl("s", bom.as_bytes(), &mut out, None, &mut |_| {}).unwrap();
+        assert_eq!(out, "{\"text\":\"好\"}\n".as_bytes());
+    }
 
     #[test]
     fn skipped_records_keep_a_bounded_number_of_messages() {
