@@ -111,6 +111,32 @@ impl Cleaner {
         Ok(out.into_iter().map(|l| PyBytes::new(py, &l).unbind()).collect())
     }
 
+    /// [`Cleaner::clean_jsonl`], and for each output line the corpus-dedup
+    /// keys of its text's paragraphs (none for a blank line): phase one of
+    /// corpus dedup in one call.
+    #[pyo3(signature = (lines, field="text", name="<records>", at=(0, 0), min_chars=20))]
+    fn clean_jsonl_keyed<'py>(
+        &self,
+        py: Python<'py>,
+        lines: Vec<Vec<u8>>,
+        field: &str,
+        name: &str,
+        at: (u64, u64),
+        min_chars: usize,
+    ) -> PyResult<(Vec<Bound<'py, PyBytes>>, Vec<Vec<Bound<'py, PyBytes>>>)> {
+        let k = Keyer::new(&CorpusDedupConfig::default().min_chars(min_chars));
+        let (out, keys) = py
+            .detach(|| -> Result<_, zhclean::Error> {
+                let out = clean_records(&self.inner, &lines, field, name, at)?;
+                let keys = out.iter().map(|l| line_keys(&k, l, field)).collect::<Result<Vec<_>, _>>()?;
+                Ok((out, keys))
+            })
+            .map_err(err)?;
+        let out = out.iter().map(|l| PyBytes::new(py, l)).collect();
+        let keys = keys.iter().map(|ks| ks.iter().map(|key| PyBytes::new(py, &key.to_be_bytes())).collect()).collect();
+        Ok((out, keys))
+    }
+
     /// Cleans the strings of an Arrow string array given as its offsets
     /// and data buffers (`large`: 64-bit offsets), `n` strings from
     /// `offset`; returns the new offsets (64-bit, from 0) and data.
@@ -238,15 +264,22 @@ fn drop_record_paragraphs<'py>(
     Ok(PyBytes::new(py, &out))
 }
 
+/// The keys of a cleaned JSONL record's text (none for a blank line).
+fn line_keys(k: &Keyer, line: &[u8], field: &str) -> Result<Vec<u128>, zhclean::Error> {
+    if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+        return Ok(Vec::new());
+    }
+    let text = zhclean::corpus::record_text(line, field)?;
+    Ok(k.paragraph_keys(&text).into_iter().map(|(key, _)| key).collect())
+}
+
 /// The keys of a cleaned JSONL record's text (empty for a blank line).
 #[pyfunction]
 #[pyo3(signature = (line, field="text", min_chars=20))]
 fn record_keys<'py>(py: Python<'py>, line: &[u8], field: &str, min_chars: usize) -> PyResult<Vec<Bound<'py, PyBytes>>> {
-    if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
-        return Ok(Vec::new());
-    }
-    let text = zhclean::corpus::record_text(line, field).map_err(err)?;
-    Ok(paragraph_keys(py, &text, min_chars))
+    let k = Keyer::new(&CorpusDedupConfig::default().min_chars(min_chars));
+    let keys = line_keys(&k, line, field).map_err(err)?;
+    Ok(keys.into_iter().map(|key| PyBytes::new(py, &key.to_be_bytes())).collect())
 }
 
 /// The presets' names.

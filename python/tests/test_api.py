@@ -142,3 +142,22 @@ def test_import_starts_no_thread():
     code = "import threading, zhclean; zhclean.Cleaner().clean('x'); print(threading.active_count())"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "1"
+
+
+def test_the_readme_spark_snippet_function_on_a_record_batch():
+    pa = pytest.importorskip("pyarrow", reason="pyarrow is not installed")
+
+    def clean(batches):
+        for b in batches:
+            i = b.schema.get_field_index("text")
+            yield b.set_column(i, "text", zhclean.clean_arrow(b.column(i)))
+
+    b = pa.RecordBatch.from_pydict({"id": [1, 2], "text": ["當前位置 活動在 洛陽開幕。", None]})
+    (out,) = list(clean([b]))
+    assert out.column("text").to_pylist() == ["当前位置活动在洛阳开幕。", None]
+    assert out.column("id").to_pylist() == [1, 2]
+
+
+def test_readme_config_example_is_a_valid_setting():
+    c = zhclean.Cleaner("ocr-news", config={"dedup": {"min_paragraph_chars": 30}})
+    assert "min_paragraph_chars = 30" in c.config_toml()

@@ -1,7 +1,6 @@
 """The Spark job gives, byte for byte, what `zhclean` gives on one machine."""
 import os
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -55,13 +54,15 @@ def concat(outdir: Path) -> bytes:
     return data
 
 
-@pytest.mark.parametrize("partitions", [1, 2, 7])
-def test_dedup_output_equals_the_cli(spark, corpus, tmp_path, partitions):
+@pytest.mark.parametrize("partitions,broadcast_rows", [(1, 10**6), (2, 10**6), (7, 10**6), (2, 0), (7, 5)])
+def test_dedup_output_equals_the_cli(spark, corpus, tmp_path, partitions, broadcast_rows):
+    """Both ways of joining the drop lists back: broadcast, and a shuffle
+    join with a sort (broadcast_rows below the records that lose some)."""
     from zhclean.spark import run
 
     want = run_cli("--dedup", "corpus", *corpus)
     out = tmp_path / "out"
-    run(spark, corpus, str(out), dedup=True, partitions=partitions)
+    run(spark, corpus, str(out), dedup=True, partitions=partitions, broadcast_rows=broadcast_rows)
     got = concat(out)
     assert got.count(b"\n") == want.count(b"\n")
     assert got == want
@@ -85,21 +86,3 @@ def test_a_bad_record_fails_the_job_naming_shard_and_line(spark, tmp_path):
     bad.write_bytes(b'{"text":"\xe5\xa5\xbd"}\n{"text": 3}\n')
     with pytest.raises(Exception, match=r"bad\.jsonl: line 2"):
         run(spark, [str(bad)], str(tmp_path / "out"), partitions=1)
-
-
-def test_throughput_against_the_cli(spark, tmp_path, capsys):
-    """Not a timed assertion: prints documents per second through Spark
-    local[2] and through the CLI on the same corpus, for the notes."""
-    from zhclean.spark import run
-
-    docs = documents(3000, seed=23)
-    shards = [str(p) for p in write_shards(tmp_path / "big", docs, files=4, compress_every=99)]
-    t = time.perf_counter()
-    run_cli("-j", "2", "--dedup", "corpus", *shards)
-    cli = time.perf_counter() - t
-    t = time.perf_counter()
-    run(spark, shards, str(tmp_path / "out"), dedup=True, partitions=2)
-    sp = time.perf_counter() - t
-    with capsys.disabled():
-        print(f"\n[throughput] {len(docs)} docs: CLI -j 2 {len(docs) / cli:.0f} docs/s, "
-              f"Spark local[2] {len(docs) / sp:.0f} docs/s, overhead {sp / cli:.2f}x")

@@ -31,6 +31,7 @@ from ._zhclean import (
 
 __all__ = [
     "Cleaner",
+    "Config",
     "ZhcleanError",
     "KEY_VERSION",
     "clean_arrow",
@@ -94,6 +95,12 @@ class Cleaner:
         shard ``name`` (lines and bytes before them): a bad record raises,
         naming the shard's line and byte as the CLI does."""
         return self._inner.clean_jsonl([bytes(l) for l in lines], field, name, tuple(at))
+
+    def clean_jsonl_keyed(self, lines: Sequence[bytes], field: str = "text", name: str = "<records>",
+                          at: Tuple[int, int] = (0, 0), min_chars: int = 20) -> Tuple[List[bytes], List[List[bytes]]]:
+        """:meth:`clean_jsonl`, and each output record's paragraph keys
+        (as :func:`record_keys`): phase one of corpus dedup in one call."""
+        return self._inner.clean_jsonl_keyed([bytes(l) for l in lines], field, name, tuple(at), min_chars)
 
     def clean_arrow(self, array: Any) -> Any:
         """See :func:`clean_arrow`."""

@@ -14,8 +14,8 @@ order.
 How it runs (the DataFrame API, ``mapInArrow``; nothing is collected to
 the driver but the list of shard paths):
 
-1. The shards are spread over ``--partitions`` tasks. Each task reads its
-   shards line by line (plain, ``.gz``, ``.zst``) and cleans them in
+1. The shards are spread over ``--partitions`` tasks, each a contiguous
+   run of them in order. Each task reads its shards line by line (plain, ``.gz``, ``.zst``) and cleans them in
    batches through the library's corpus mode, so every record comes out as
    the CLI writes it; errors name the shard, line and byte as the CLI's
    do. With ``--dedup corpus`` each record also gives the keys of its
@@ -25,8 +25,11 @@ the driver but the list of shard paths):
    earliest document (shard order, then line: the CLI's keep-first rule)
    is found; the later documents' paragraphs with that key are joined back
    to their records and dropped there. The shuffles spill to disk, so an
-   executor's memory does not grow with the corpus.
-3. The records are sorted by (shard, line) and written.
+   executor's memory does not grow with the corpus. When at most
+   ``broadcast_rows`` records lose paragraphs (a million by default), their
+   drop lists are broadcast instead and the records are not moved at all.
+3. Each task's records are written as they come (in order already);
+   after a shuffle join they are sorted by (shard, line) first.
 """
 from __future__ import annotations
 
@@ -88,14 +91,14 @@ def clean_shard(cleaner: "zhclean.Cleaner", path: str, field: str, keys: bool,
 
 
 def _clean(cleaner, batch, field, path, at, keys, min_chars):
-    out = cleaner.clean_jsonl(batch, field=field, name=path, at=at)
-    ks = [zhclean.record_keys(o, field, min_chars) for o in out] if keys else None
-    return out, ks
+    if keys:
+        return cleaner.clean_jsonl_keyed(batch, field=field, name=path, at=at, min_chars=min_chars)
+    return cleaner.clean_jsonl(batch, field=field, name=path, at=at), None
 
 
 def run(spark, shards: List[str], output: str, field: str = "text", dedup: bool = False,
         partitions: Optional[int] = None, preset: Optional[str] = None, config: Optional[str] = None,
-        compression: Optional[str] = None, min_chars: int = 20) -> None:
+        compression: Optional[str] = None, min_chars: int = 20, broadcast_rows: int = 1_000_000) -> None:
     """Cleans ``shards`` into the directory ``output`` (see the module docs)."""
     import pyarrow as pa
     from pyspark.sql import functions as F
@@ -106,8 +109,10 @@ def run(spark, shards: List[str], output: str, field: str = "text", dedup: bool 
     spark.conf.set("spark.sql.shuffle.partitions", str(parts))
     # Fail at once on a bad preset or config, on the driver.
     zhclean.Cleaner(preset, config)
-    files = spark.createDataFrame([(i, p) for i, p in enumerate(shards)], "file int, path string")
-    files = files.repartition(parts, "file") if parts > 1 else files.coalesce(1)
+    # Contiguous runs of shards, one a task, in order: without corpus dedup
+    # the records then come out in order with no shuffle at all.
+    tasks = spark.sparkContext.parallelize(list(enumerate(shards)), min(parts, len(shards)))
+    files = spark.createDataFrame(tasks, "file int, path string")
 
     out_schema = "file int, line long, out binary" + (", keys array<binary>" if dedup else "")
 
@@ -133,7 +138,13 @@ def run(spark, shards: List[str], output: str, field: str = "text", dedup: bool 
         later = (occ.join(first, "key")
                  .where(F.struct("file", "line") > F.col("first"))
                  .groupBy("file", "line").agg(F.collect_list("para").alias("drop")))
-        joined = records.drop("keys").join(later, ["file", "line"], "left")
+        later = later.persist()
+        # Records with paragraphs to drop are few next to the corpus as a
+        # rule: up to `broadcast_rows` of them go to every task, and the
+        # records stay where they are, in order (no shuffle, no sort).
+        # Beyond that, a shuffle join and a sort: memory stays bounded.
+        small = later.limit(broadcast_rows + 1).count() <= broadcast_rows
+        joined = records.drop("keys").join(F.broadcast(later) if small else later, ["file", "line"], "left")
 
         def drop(batches):
             for b in batches:
@@ -145,7 +156,10 @@ def run(spark, shards: List[str], output: str, field: str = "text", dedup: bool 
                     "file": b.column("file"), "line": b.column("line"), "out": pa.array(new, pa.binary())})
 
         records = joined.mapInArrow(drop, "file int, line long, out binary")
-    result = records.orderBy("file", "line").select(F.col("out").cast("string").alias("value"))
+        if not small:
+            # Kept once computed: the sort samples its input before sorting.
+            records = records.persist().orderBy("file", "line")
+    result = records.select(F.col("out").cast("string").alias("value"))
     writer = result.write.mode("errorifexists")
     if compression:
         writer = writer.option("compression", compression)
