@@ -64,7 +64,19 @@ impl Cleaner {
     }
 
     fn clean_batch(&self, py: Python<'_>, texts: Vec<String>) -> PyResult<Vec<String>> {
-        py.detach(|| texts.iter().map(|t| clean_one(&self.inner, t)).collect())
+        py.detach(|| {
+            // One stream for the batch, as a corpus worker keeps one: it is
+            // ready for the next document after each finish.
+            let mut stream = self.inner.stream();
+            texts
+                .iter()
+                .map(|t| {
+                    let mut out = String::with_capacity(t.len() + t.len() / 8);
+                    stream.push(t.as_bytes(), &mut out).and_then(|()| stream.finish(&mut out)).map_err(err)?;
+                    Ok(out)
+                })
+                .collect()
+        })
     }
 
     /// The audit trail of cleaning `text`, as the CLI's `--audit` writes
@@ -202,13 +214,17 @@ fn clean_buffers(
     let mut out = Vec::with_capacity(data.len() + data.len() / 8);
     offs.extend_from_slice(&0i64.to_le_bytes());
     let mut text = String::new();
+    let mut stream = c.stream();
     for i in offset..offset + n {
         let (s, e) = (at(i)?, at(i + 1)?);
         let bytes = data.get(s..e).ok_or_else(|| ZhcleanError::new_err("Arrow data buffer too short"))?;
         let s = std::str::from_utf8(bytes)
             .map_err(|e| ZhcleanError::new_err(format!("string {}: invalid UTF-8: {e}", i - offset)))?;
         text.clear();
-        c.clean_to(s, &mut text).map_err(|e| ZhcleanError::new_err(format!("string {}: {e}", i - offset)))?;
+        stream
+            .push(s.as_bytes(), &mut text)
+            .and_then(|()| stream.finish(&mut text))
+            .map_err(|e| ZhcleanError::new_err(format!("string {}: {e}", i - offset)))?;
         // A column of documents keeps each one's final-newline convention,
         // as corpus mode keeps a JSONL text field's.
         if !s.ends_with('\n') && text.ends_with('\n') {

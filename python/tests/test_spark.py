@@ -86,3 +86,21 @@ def test_a_bad_record_fails_the_job_naming_shard_and_line(spark, tmp_path):
     bad.write_bytes(b'{"text":"\xe5\xa5\xbd"}\n{"text": 3}\n')
     with pytest.raises(Exception, match=r"bad\.jsonl: line 2"):
         run(spark, [str(bad)], str(tmp_path / "out"), partitions=1)
+
+
+def test_the_command_line_job(corpus, tmp_path):
+    """`python -m zhclean.spark` as the README shows it (its own Spark)."""
+    import subprocess
+
+    if not REQUIRED:
+        pytest.importorskip("pyspark", reason="pyspark is not installed")
+    out = tmp_path / "out"
+    env = dict(os.environ, PYSPARK_PYTHON=sys.executable, SPARK_LOCAL_IP="127.0.0.1")
+    r = subprocess.run([sys.executable, "-m", "zhclean.spark", "--input", str(Path(corpus[0]).parent / "shard-*"),
+                        "--output", str(out), "--dedup", "corpus", "--partitions", "3", "--master", "local[2]"],
+                       env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert concat(out) == run_cli("--dedup", "corpus", *corpus)
+    r = subprocess.run([sys.executable, "-m", "zhclean.spark", "--input", str(tmp_path / "none-*.jsonl"),
+                        "--output", str(tmp_path / "o2")], env=env, capture_output=True, text=True)
+    assert r.returncode == 3 and "no such shard" in r.stderr
