@@ -21,11 +21,15 @@ export PATH="$VENV/bin:$PATH"
 # The package from this checkout (maturin builds the extension, release).
 "$VENV/bin/pip" install -q --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps ./python
 
+cargo fmt --manifest-path python/Cargo.toml --check
+
 # The CLI the results are held against.
 cargo build --quiet --bin zhclean
 export ZHCLEAN_BIN="$PWD/target/debug/zhclean"
 export ZHCLEAN_REQUIRE_SPARK=1
 # Spark in local mode binds the loopback address only.
 export SPARK_LOCAL_IP=127.0.0.1
-cd python
-exec "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests
+# From the tests' folder, so that `import zhclean` finds the installed
+# package, not the source folder (which has no compiled module).
+cd python/tests
+exec "$VENV/bin/python" -m pytest -q -p no:cacheprovider .

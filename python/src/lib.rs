@@ -38,6 +38,9 @@ fn config(preset: Option<&str>, toml_text: Option<&str>, json: Option<&str>) -> 
     }
 }
 
+/// Output records and each one's paragraph keys.
+type Keyed<'py> = (Vec<Bound<'py, PyBytes>>, Vec<Vec<Bound<'py, PyBytes>>>);
+
 /// A compiled cleaning pipeline (the library's `Cleaner`).
 #[pyclass(frozen, module = "zhclean._zhclean")]
 struct Cleaner {
@@ -135,7 +138,7 @@ impl Cleaner {
         name: &str,
         at: (u64, u64),
         min_chars: usize,
-    ) -> PyResult<(Vec<Bound<'py, PyBytes>>, Vec<Vec<Bound<'py, PyBytes>>>)> {
+    ) -> PyResult<Keyed<'py>> {
         let k = Keyer::new(&CorpusDedupConfig::default().min_chars(min_chars));
         let (out, keys) = py
             .detach(|| -> Result<_, zhclean::Error> {

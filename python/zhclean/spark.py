@@ -101,6 +101,7 @@ def run(spark, shards: List[str], output: str, field: str = "text", dedup: bool 
         compression: Optional[str] = None, min_chars: int = 20, broadcast_rows: int = 1_000_000) -> None:
     """Cleans ``shards`` into the directory ``output`` (see the module docs)."""
     import pyarrow as pa
+    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     if not shards:
@@ -134,8 +135,11 @@ def run(spark, shards: List[str], output: str, field: str = "text", dedup: bool 
     if dedup:
         records = records.persist()
         occ = records.select("file", "line", F.posexplode("keys").alias("para", "key"))
-        first = occ.groupBy("key").agg(F.min(F.struct("file", "line")).alias("first"))
-        later = (occ.join(first, "key")
+        # The earliest document of each key, over a window partitioned by
+        # key: one shuffle of the occurrences (it spills), not an aggregate
+        # and a join back.
+        first = F.min(F.struct("file", "line")).over(Window.partitionBy("key"))
+        later = (occ.withColumn("first", first)
                  .where(F.struct("file", "line") > F.col("first"))
                  .groupBy("file", "line").agg(F.collect_list("para").alias("drop")))
         later = later.persist()
