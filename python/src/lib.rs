@@ -152,6 +152,33 @@ impl Cleaner {
         Ok((out, keys))
     }
 
+    /// A shard (plain, `.gz` or `.zst`, by its name, as the CLI reads it)
+    /// cleaned batch by batch: an iterator of `(lines before the batch,
+    /// output lines, keys per line or None)`. Reading, decompressing and
+    /// cleaning run in Rust with the GIL released; Python sees a batch at
+    /// a time.
+    #[pyo3(signature = (path, field="text", batch=512, keys=false, min_chars=20))]
+    fn clean_shard(
+        slf: PyRef<'_, Self>,
+        path: &str,
+        field: &str,
+        batch: usize,
+        keys: bool,
+        min_chars: usize,
+    ) -> PyResult<ShardBatches> {
+        let input = zhclean::corpus::compress::open(std::path::Path::new(path))
+            .map_err(|e| ZhcleanError::new_err(format!("{path}: cannot open: {e}")))?;
+        Ok(ShardBatches {
+            cleaner: slf.inner.clone(),
+            input: std::sync::Mutex::new(input),
+            name: path.to_string(),
+            field: field.to_string(),
+            batch: batch.max(1),
+            keyer: keys.then(|| Keyer::new(&CorpusDedupConfig::default().min_chars(min_chars))),
+            at: std::sync::Mutex::new((0, 0)),
+        })
+    }
+
     /// Cleans the strings of an Arrow string array given as its offsets
     /// and data buffers (`large`: 64-bit offsets), `n` strings from
     /// `offset`; returns the new offsets (64-bit, from 0) and data.
@@ -166,6 +193,74 @@ impl Cleaner {
     ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
         let (offs, out) = py.detach(|| clean_buffers(&self.inner, &offsets, &data, offset, n, large))?;
         Ok((PyBytes::new(py, &offs), PyBytes::new(py, &out)))
+    }
+}
+
+/// See [`Cleaner::clean_shard`].
+#[pyclass(frozen, module = "zhclean._zhclean")]
+struct ShardBatches {
+    cleaner: zhclean::Cleaner,
+    input: std::sync::Mutex<Box<dyn std::io::BufRead + Send>>,
+    name: String,
+    field: String,
+    batch: usize,
+    keyer: Option<Keyer>,
+    /// Lines and bytes read so far.
+    at: std::sync::Mutex<(u64, u64)>,
+}
+
+/// One cleaned batch: lines before it, its output lines, their keys.
+type Batch = (u64, Vec<Vec<u8>>, Option<Vec<Vec<u128>>>);
+
+impl ShardBatches {
+    fn next_batch(&self) -> Result<Option<Batch>, zhclean::Error> {
+        let mut input = self.input.lock().expect("not poisoned");
+        let mut at = self.at.lock().expect("not poisoned");
+        let mut lines = Vec::with_capacity(self.batch);
+        let mut bytes = 0;
+        while lines.len() < self.batch {
+            let mut raw = Vec::new();
+            let n = std::io::BufRead::read_until(&mut *input, b'\n', &mut raw)
+                .map_err(|e| zhclean::Error::from(e).with_source(self.name.clone()))?;
+            if n == 0 {
+                break;
+            }
+            bytes += n as u64;
+            if raw.last() == Some(&b'\n') {
+                raw.pop();
+            }
+            lines.push(raw);
+        }
+        if lines.is_empty() {
+            return Ok(None);
+        }
+        let first = *at;
+        let out = clean_records(&self.cleaner, &lines, &self.field, &self.name, first)?;
+        *at = (first.0 + lines.len() as u64, first.1 + bytes);
+        let keys = match &self.keyer {
+            Some(k) => Some(out.iter().map(|l| line_keys(k, l, &self.field)).collect::<Result<Vec<_>, _>>()?),
+            None => None,
+        };
+        Ok(Some((first.0, out, keys)))
+    }
+}
+
+#[pymethods]
+impl ShardBatches {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn __next__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<Option<(u64, Vec<Bound<'py, PyBytes>>, Option<Vec<Vec<Bound<'py, PyBytes>>>>)>> {
+        let Some((first, out, keys)) = py.detach(|| self.next_batch()).map_err(err)? else { return Ok(None) };
+        let out = out.iter().map(|l| PyBytes::new(py, l)).collect();
+        let keys = keys
+            .map(|ks| ks.iter().map(|k| k.iter().map(|key| PyBytes::new(py, &key.to_be_bytes())).collect()).collect());
+        Ok(Some((first, out, keys)))
     }
 }
 
@@ -310,6 +405,7 @@ fn presets() -> Vec<&'static str> {
 #[pymodule]
 fn _zhclean(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Cleaner>()?;
+    m.add_class::<ShardBatches>()?;
     m.add_function(wrap_pyfunction!(convert, m)?)?;
     m.add_function(wrap_pyfunction!(paragraph_keys, m)?)?;
     m.add_function(wrap_pyfunction!(drop_paragraphs, m)?)?;

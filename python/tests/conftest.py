@@ -73,7 +73,8 @@ def documents(n: int, seed: int = 7):
 
 def write_shards(dirpath: Path, docs, files: int, compress_every: int = 2):
     """The documents as JSONL shards (`id`, `text`, `url`), every
-    `compress_every`-th one gzipped, with a blank line in one of them."""
+    `compress_every`-th one gzipped, with a blank line in one of them and a
+    byte-order mark opening another."""
     dirpath.mkdir(parents=True, exist_ok=True)
     per = (len(docs) + files - 1) // files
     paths = []
@@ -84,6 +85,9 @@ def write_shards(dirpath: Path, docs, files: int, compress_every: int = 2):
         if f == 1:
             lines.insert(len(lines) // 2, "")
         data = ("\n".join(lines) + "\n").encode("utf-8")
+        if f == 2:
+            # A byte-order mark opening a shard is no part of its first record.
+            data = b"\xef\xbb\xbf" + data
         name = f"shard-{f:02d}.jsonl"
         if f % compress_every == 1:
             p = dirpath / (name + ".gz")

@@ -35,8 +35,6 @@ from __future__ import annotations
 
 import argparse
 import glob
-import gzip
-import io
 import os
 import sys
 from typing import Iterator, List, Optional
@@ -60,40 +58,12 @@ def expand(patterns: List[str]) -> List[str]:
     return out
 
 
-def open_shard(path: str) -> io.BufferedIOBase:
-    """A shard's bytes, decompressed by its name as the CLI does."""
-    if path.endswith(".gz"):
-        return gzip.open(path, "rb")
-    if path.endswith(".zst"):
-        try:
-            import zstandard
-        except ImportError as e:  # pragma: no cover - depends on the machine
-            raise zhclean.ZhcleanError(f"{path}: reading .zst needs the zstandard package") from e
-        return zstandard.ZstdDecompressor().stream_reader(open(path, "rb"))
-    return open(path, "rb")
-
-
 def clean_shard(cleaner: "zhclean.Cleaner", path: str, field: str, keys: bool,
                 min_chars: int = 20) -> Iterator[tuple]:
     """(lines before, output lines, keys per line or None) for each batch
-    of one shard, read as a stream."""
-    with open_shard(path) as f:
-        line, byte, batch = 0, 0, []
-        for raw in f:
-            batch.append(raw[:-1] if raw.endswith(b"\n") else raw)
-            if len(batch) == BATCH_RECORDS:
-                yield line, _clean(cleaner, batch, field, path, (line, byte), keys, min_chars)
-                line += len(batch)
-                byte += sum(len(b) + 1 for b in batch)
-                batch = []
-        if batch:
-            yield line, _clean(cleaner, batch, field, path, (line, byte), keys, min_chars)
-
-
-def _clean(cleaner, batch, field, path, at, keys, min_chars):
-    if keys:
-        return cleaner.clean_jsonl_keyed(batch, field=field, name=path, at=at, min_chars=min_chars)
-    return cleaner.clean_jsonl(batch, field=field, name=path, at=at), None
+    of one shard (plain, ``.gz`` or ``.zst`` by its name, as the CLI reads
+    it), read as a stream: reading and cleaning run in the library."""
+    return cleaner._inner.clean_shard(path, field, BATCH_RECORDS, keys, min_chars)
 
 
 def run(spark, shards: List[str], output: str, field: str = "text", dedup: bool = False,
@@ -121,7 +91,7 @@ def run(spark, shards: List[str], output: str, field: str = "text", dedup: bool 
         cleaner = zhclean.Cleaner(preset, config)
         for b in batches:
             for fi, path in zip(b.column("file").to_pylist(), b.column("path").to_pylist()):
-                for first, (out, ks) in clean_shard(cleaner, path, field, dedup, min_chars):
+                for first, out, ks in clean_shard(cleaner, path, field, dedup, min_chars):
                     cols = {
                         "file": pa.array([fi] * len(out), pa.int32()),
                         "line": pa.array(range(first + 1, first + 1 + len(out)), pa.int64()),
