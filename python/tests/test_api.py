@@ -161,3 +161,14 @@ def test_the_readme_spark_snippet_function_on_a_record_batch():
 def test_readme_config_example_is_a_valid_setting():
     c = zhclean.Cleaner("ocr-news", config={"dedup": {"min_paragraph_chars": 30}})
     assert "min_paragraph_chars = 30" in c.config_toml()
+
+
+def test_the_docstring_examples_run():
+    import doctest
+
+    import zhclean.spark
+
+    for m in (zhclean, zhclean.spark):
+        r = doctest.testmod(m)
+        assert r.failed == 0, m.__name__
+    assert doctest.testmod(zhclean).attempted >= 3

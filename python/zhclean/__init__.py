@@ -7,8 +7,8 @@ what the ``zhclean`` command gives.
 >>> from zhclean import Cleaner
 >>> Cleaner().clean("當前位置 活動在 洛陽開幕。")
 '当前位置活动在洛阳开幕。\\n'
->>> Cleaner(config={"paragraphs": {"final_newline": False}}).clean("活動在洛陽開幕。")
-'活动在洛阳开幕。'
+>>> Cleaner(config={"script": {"config": "s2t"}}).clean("当前位置")
+'當前位置\\n'
 
 Importing starts no thread: Spark and multiprocessing workers fork safely.
 """
