@@ -565,11 +565,10 @@ fn dedup_cuts_a_repeat_after_a_short_lead_only_once_joined() {
     assert_fixed_point(CleanConfig::default(), text);
 }
 
-/// Known limitation, found at `PROPTEST_CASES=30000` (before this round's
-/// layout work too): lines whose column only shows once a second cleaning
-/// has joined the lines above them. Run with `--ignored` to see it.
+/// Found at `PROPTEST_CASES=30000`: `rejoin` joined two lines (`今|年`)
+/// after `unwrap` found no column, and the joined line showed the second
+/// cleaning a column. `unwrap` now plans with `rejoin`'s joins.
 #[test]
-#[ignore = "known: a column shown only after an earlier join"]
 fn unwrap_column_shown_only_after_an_earlier_join() {
     let text = "《安置协议》（以下简称协议）约定：Copyrigh\nt 2023 Example市里今年将新建口袋公园二十个\n，。\n2023年共完成投资1.5亿元，详见第3版市里今\n年将新建口袋公园二十个，2023年共完成投资1\n.5亿元，。\n2023年共完成投资1.5亿元，同时推进背街小巷\n整治，让群众出门见绿。\n";
     assert_fixed_point(CleanConfig::default(), text);
@@ -591,4 +590,14 @@ fn assert_fixed_point(cfg: CleanConfig, text: &str) {
     let c = Cleaner::new(cfg).unwrap();
     let once = c.clean(text);
     assert_eq!(c.clean(&once), once);
+}
+
+/// Found at `PROPTEST_CASES=20000`: a caption taken out with five blank
+/// lines on each side left a gap longer than `unwrap` held (8 lines), so
+/// the halves stayed apart; the output has no blank lines and a second
+/// cleaning joined them. The window now holds 64.
+#[test]
+fn unwrap_joins_across_a_wide_caption_gap() {
+    let text = "市里今年将新建口袋公\n\n\n\n\n\n图为工人在调试设备。（李某摄）\n\n\n\n\n\n园二十个，“我们要把\n好事办好。”他说。\n";
+    assert_fixed_point(CleanConfig::default(), text);
 }

@@ -137,7 +137,7 @@ impl PassId {
                 Box::new(script::ScriptPass::new(compiled.opencc.as_ref()?).max_ids_hold(max))
             }
             PassId::Chrome => Box::new(chrome::ChromePass::new()),
-            PassId::Unwrap => Box::new(unwrap::UnwrapPass::new(cfg.unwrap.clone()?)),
+            PassId::Unwrap => Box::new(unwrap::UnwrapPass::new(cfg.unwrap.clone()?).with_rejoin(cfg.rejoin.clone())),
             PassId::Caption => Box::new(caption::CaptionPass::with_config(cfg.caption.clone()?)),
             PassId::Rejoin => Box::new(rejoin::RejoinPass::new(cfg.rejoin.clone()?)),
             // Dedup asks the caption and chrome rules only when those passes

@@ -106,6 +106,71 @@ fn glues_without_space(c: char) -> bool {
     matches!(c as u32, 0x3001..=0x303F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0x2014 | 0x2026 | 0x201C..=0x201D)
 }
 
+/// The reason for joining `a` and `b`, if they should be joined. `unwrap`
+/// asks it too: a join made here shows the next cleaning a column.
+pub(crate) fn join_reason(cfg: &RejoinConfig, a: &str, b: &str) -> Option<&'static str> {
+    let is_body = |t: &str| crate::layout::body::is_body(t, cfg.min_body_chars);
+    let (a, b) = (a.trim_end(), b.trim_start());
+    if crate::layout::leads::opens_paragraph(a, b) || is_name_list(a) || is_name_list(b) {
+        return None;
+    }
+    // A paragraph does not start with one character and a clause
+    // separator (`街、北至…`): that is the tail of a word cut by the
+    // break, and the first half, however short, ends mid-sentence.
+    // (Numbered items `一、` `二，` are paragraphs, and are exempt.)
+    if starts_mid_clause(b) && RejoinPass::is_open_end(a) && visible_at_least(a, MIN_CLAUSE_HEAD_CHARS) && is_body(b) {
+        return Some("join_clause");
+    }
+    if !RejoinPass::is_open_end(a) || !is_body(a) {
+        return None;
+    }
+    // The second half must be body text, or a short tail ending a
+    // sentence that a word across the break ties to the first
+    // (`其|实是理念之变。`).
+    let short_tail = !is_body(b)
+        && b.trim_end().ends_with(SENTENCE_END)
+        && visible_at_least(b, 4)
+        // The first half must be prose, not just long: a long title
+        // without punctuation before a verse line is no broken sentence.
+        && has_sentence_punct(a);
+    if !is_body(b) && !short_tail {
+        return None;
+    }
+    // A line that ends inside a short open parenthesis is left alone:
+    // joined, the parenthesis would close and change what the passes
+    // before this one see on a second cleaning (a pinyin annotation
+    // split by the line break, for one).
+    // Nor one that closes a parenthesis among its first 8 characters
+    // before opening one: the break fell inside a bracketed group (a
+    // lost-character fragment `?bào)` split by it, for one).
+    let head_closes = b
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(8)
+        .take_while(|&c| c != '(' && c != '（')
+        .any(|c| c == ')' || c == '）');
+    if head_closes {
+        return None;
+    }
+    let tail: Vec<char> = a.chars().rev().filter(|c| !c.is_whitespace()).take(8).collect();
+    if let Some(open) = tail.iter().position(|&c| c == '(' || c == '（') {
+        if !tail[..open].iter().any(|&c| c == ')' || c == '）') {
+            return None;
+        }
+    }
+    let last = a.chars().next_back()?;
+    if matches!(last, '，' | '、' | '；' | ',' | ';') && !short_tail {
+        return Some("join_comma");
+    }
+    if word_across(a, b) {
+        return Some("join_word");
+    }
+    if short_tail {
+        return None;
+    }
+    Some("join_open")
+}
+
 impl RejoinPass {
     /// A pass with these settings.
     pub fn new(cfg: RejoinConfig) -> RejoinPass {
@@ -160,70 +225,6 @@ impl RejoinPass {
         }
     }
 
-    /// The reason for joining `a` and `b`, if they should be joined.
-    fn join_reason(&self, a: &str, b: &str) -> Option<&'static str> {
-        let (a, b) = (a.trim_end(), b.trim_start());
-        if crate::layout::leads::opens_paragraph(a, b) || is_name_list(a) || is_name_list(b) {
-            return None;
-        }
-        // A paragraph does not start with one character and a clause
-        // separator (`街、北至…`): that is the tail of a word cut by the
-        // break, and the first half, however short, ends mid-sentence.
-        // (Numbered items `一、` `二，` are paragraphs, and are exempt.)
-        if starts_mid_clause(b) && Self::is_open_end(a) && visible_at_least(a, MIN_CLAUSE_HEAD_CHARS) && self.is_body(b)
-        {
-            return Some("join_clause");
-        }
-        if !Self::is_open_end(a) || !self.is_body(a) {
-            return None;
-        }
-        // The second half must be body text, or a short tail ending a
-        // sentence that a word across the break ties to the first
-        // (`其|实是理念之变。`).
-        let short_tail = !self.is_body(b)
-            && b.trim_end().ends_with(SENTENCE_END)
-            && visible_at_least(b, 4)
-            // The first half must be prose, not just long: a long title
-            // without punctuation before a verse line is no broken sentence.
-            && has_sentence_punct(a);
-        if !self.is_body(b) && !short_tail {
-            return None;
-        }
-        // A line that ends inside a short open parenthesis is left alone:
-        // joined, the parenthesis would close and change what the passes
-        // before this one see on a second cleaning (a pinyin annotation
-        // split by the line break, for one).
-        // Nor one that closes a parenthesis among its first 8 characters
-        // before opening one: the break fell inside a bracketed group (a
-        // lost-character fragment `?bào)` split by it, for one).
-        let head_closes = b
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .take(8)
-            .take_while(|&c| c != '(' && c != '（')
-            .any(|c| c == ')' || c == '）');
-        if head_closes {
-            return None;
-        }
-        let tail: Vec<char> = a.chars().rev().filter(|c| !c.is_whitespace()).take(8).collect();
-        if let Some(open) = tail.iter().position(|&c| c == '(' || c == '（') {
-            if !tail[..open].iter().any(|&c| c == ')' || c == '）') {
-                return None;
-            }
-        }
-        let last = a.chars().next_back()?;
-        if matches!(last, '，' | '、' | '；' | ',' | ';') && !short_tail {
-            return Some("join_comma");
-        }
-        if word_across(a, b) {
-            return Some("join_word");
-        }
-        if short_tail {
-            return None;
-        }
-        Some("join_open")
-    }
-
     /// Writes the open paragraph and the blank lines after it.
     fn flush(&mut self, out: &mut Out<'_>) {
         if let Some((para, blanks)) = self.open.take() {
@@ -263,7 +264,7 @@ impl RejoinPass {
             }
             return;
         }
-        let mut reason = self.open.as_ref().and_then(|(para, _)| self.join_reason(para, content));
+        let mut reason = self.open.as_ref().and_then(|(para, _)| join_reason(&self.cfg, para, content));
         // The clause rule joins a line too short to be body text; joined, it
         // may become body text that the paragraph before it would have
         // joined, and cleaning again would then join that too. Such a join
@@ -276,7 +277,7 @@ impl RejoinPass {
         if clause_on_short {
             let para = &self.open.as_ref().expect("a join has an open paragraph").0;
             let joined = format!("{}{}", para.trim_end(), content.trim_start());
-            if self.join_reason(&self.prev_para, &joined).is_some() {
+            if join_reason(&self.cfg, &self.prev_para, &joined).is_some() {
                 reason = None;
             }
         }

@@ -51,7 +51,9 @@
 //! needs less evidence (a third of its lines at the edge) than one without
 //! (two in five), which is all a second cleaning sees; and the joins are
 //! planned once more over the lines as the second cleaning will see them,
-//! until that finds nothing more to join. Quotes count the same straight
+//! until that finds nothing more to join; `rejoin`'s joins (it runs next)
+//! are part of what the second cleaning sees, so they are made in that
+//! plan too. Quotes count the same straight
 //! or curly (`punct` pairs them by the whole paragraph), and inner spaces
 //! of a line `punct` takes for body text count for nothing.
 //!
@@ -89,6 +91,7 @@ use crate::layout::leads::opens_paragraph;
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
 use crate::passes::punct::is_body_line;
+use crate::passes::rejoin::{join_reason, RejoinConfig};
 use crate::text::{display_width as text_width, ends_sentence, half_cells, is_han, PROSE_MARKS};
 
 /// Settings of the `unwrap` pass.
@@ -105,7 +108,11 @@ pub struct UnwrapConfig {
     /// `max_column` characters).
     pub max_run_lines: usize,
     /// Blank lines a column may be joined across (a page or column end, an
-    /// image gap a caption was taken from).
+    /// image gap a caption was taken from). A cap on what the window holds,
+    /// not a judgement: the output has no blank lines, so a second cleaning
+    /// joins across any gap the first did not; keep it well above the gaps
+    /// pages leave (64: a caption block taken out with five blank lines on
+    /// each side leaves eleven).
     pub max_gap_lines: usize,
     /// Take out running heads and feet.
     pub running_heads: bool,
@@ -113,7 +120,7 @@ pub struct UnwrapConfig {
 
 impl Default for UnwrapConfig {
     fn default() -> UnwrapConfig {
-        UnwrapConfig { min_column: 8, max_column: 40, max_run_lines: 256, max_gap_lines: 8, running_heads: true }
+        UnwrapConfig { min_column: 8, max_column: 40, max_run_lines: 256, max_gap_lines: 64, running_heads: true }
     }
 }
 
@@ -365,13 +372,24 @@ pub struct UnwrapPass {
     gap: (usize, usize),
     /// The layout the last run that showed one showed.
     layout: Option<Layout>,
+    /// `rejoin`'s settings when it runs after this pass: its joins are
+    /// part of what a second cleaning sees.
+    rejoin: Option<RejoinConfig>,
     lines: LineBuffer,
 }
 
 impl UnwrapPass {
     /// A pass with these settings.
     pub fn new(cfg: UnwrapConfig) -> UnwrapPass {
-        UnwrapPass { cfg, run: Vec::new(), gap: (0, 0), layout: None, lines: LineBuffer::default() }
+        UnwrapPass { cfg, run: Vec::new(), gap: (0, 0), layout: None, rejoin: None, lines: LineBuffer::default() }
+    }
+
+    /// Plans with `rejoin` (these settings) running after this pass: a
+    /// line it joins may show a second cleaning a column, and the first
+    /// must find it too.
+    pub fn with_rejoin(mut self, rejoin: Option<RejoinConfig>) -> UnwrapPass {
+        self.rejoin = rejoin;
+        self
     }
 
     fn line(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
@@ -445,7 +463,7 @@ impl UnwrapPass {
         let (texts, gapped) = self.text_lines();
         let strs: Vec<&str> = texts.iter().map(|&i| self.text_at(i)).collect();
         let (mut joins, own, used) = plan(&strs, &gapped, self.layout, &self.cfg);
-        settle(&strs, &mut joins, &self.cfg);
+        settle(&strs, &mut joins, &self.cfg, self.rejoin.as_ref());
         if let Some(l) = own {
             self.layout = Some(l);
         }
@@ -499,7 +517,7 @@ impl UnwrapPass {
         let moved = |t: usize| moves.iter().any(|m| (m.a + 1..m.c).contains(&t));
         let mut settled = new_joins.clone();
         let reordered: Vec<&str> = order.iter().map(|&t| strs[t]).collect();
-        settle(&reordered, &mut settled, &self.cfg);
+        settle(&reordered, &mut settled, &self.cfg, self.rejoin.as_ref());
         let touches = |p: usize| moved(order[p]) || (p + 1 < order.len() && moved(order[p + 1]));
         if (0..order.len()).any(|p| settled[p] != new_joins[p] && touches(p)) {
             return None;
@@ -720,15 +738,22 @@ fn wider_than_any_column(t: &str, cfg: &UnwrapConfig) -> bool {
 /// a join found there is made now, until none is. Without it, a page whose
 /// indents alone kept two lines apart (and made the column ambiguous)
 /// would come out different from a second cleaning.
-fn settle(strs: &[&str], joins: &mut [bool], cfg: &UnwrapConfig) {
+fn settle(strs: &[&str], joins: &mut [bool], cfg: &UnwrapConfig, rejoin: Option<&RejoinConfig>) {
     loop {
-        // The paragraphs the joins make: (first line, last line, text).
+        // The paragraphs the joins make, and then `rejoin`'s: (first line,
+        // last line, text).
         let mut paras: Vec<(usize, usize, String)> = Vec::new();
         let mut start = 0;
         for k in 0..strs.len() {
             if !joins[k] || k + 1 == strs.len() {
                 let text: String = strs[start..=k].iter().map(|t| t.trim()).collect();
-                paras.push((start, k, text));
+                match (rejoin, paras.last_mut()) {
+                    (Some(rc), Some(last)) if join_reason(rc, &last.2, &text).is_some() => {
+                        last.1 = k;
+                        last.2.push_str(&text);
+                    }
+                    _ => paras.push((start, k, text)),
+                }
                 start = k + 1;
             }
         }
