@@ -601,3 +601,22 @@ fn unwrap_joins_across_a_wide_caption_gap() {
     let text = "市里今年将新建口袋公\n\n\n\n\n\n图为工人在调试设备。（李某摄）\n\n\n\n\n\n园二十个，“我们要把\n好事办好。”他说。\n";
     assert_fixed_point(CleanConfig::default(), text);
 }
+
+/// Known limitation, found at `PROPTEST_CASES=20000` in the last runs of
+/// the session that fixed the ones above; not yet understood. Run with
+/// `--ignored` to see it.
+#[test]
+#[ignore = "known: found at 20 000 cases, not yet understood"]
+fn second_cleaning_after_a_breadcrumb_and_credits() {
+    let text = "Rustdon't倪睿/摄科技部,,\u{85}本报讯科技部人才驱动,的⾦\n\"图/王五\n,Rust首页 > 新闻中心 > 正文,";
+    assert_fixed_point(CleanConfig::default(), text);
+}
+
+/// Known limitation, found at `PROPTEST_CASES=20000` with the one above.
+/// Run with `--ignored` to see it.
+#[test]
+#[ignore = "known: found at 20 000 cases, not yet understood"]
+fn second_cleaning_after_copyright_lines_in_a_column() {
+    let text = "\u{3000}\u{3000}2023年共完成投资1.5亿元，Co\npyright 2023 Example市里今年将新\n建口袋公园二十个，。\n\u{3000}\u{3000}同时推进背街小巷整治，让群众\n出门见绿。Copyright 2023 Example\n。\n\u{3000}\u{3000}“我们要把好事办好。”他说。\n\u{3000}\u{3000}市里今年将新建口袋公园二十个\n，市里今年将新建口袋公园二十个，\n市里今年将新建口袋公园二十个，。\n";
+    assert_fixed_point(CleanConfig::default(), text);
+}
