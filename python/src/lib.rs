@@ -148,7 +148,7 @@ impl Cleaner {
             })
             .map_err(err)?;
         let out = out.iter().map(|l| PyBytes::new(py, l)).collect();
-        let keys = keys.iter().map(|ks| ks.iter().map(|key| PyBytes::new(py, &key.to_be_bytes())).collect()).collect();
+        let keys = keys.iter().map(|ks| key_bytes(py, ks)).collect();
         Ok((out, keys))
     }
 
@@ -258,8 +258,7 @@ impl ShardBatches {
     ) -> PyResult<Option<(u64, Vec<Bound<'py, PyBytes>>, Option<Vec<Vec<Bound<'py, PyBytes>>>>)>> {
         let Some((first, out, keys)) = py.detach(|| self.next_batch()).map_err(err)? else { return Ok(None) };
         let out = out.iter().map(|l| PyBytes::new(py, l)).collect();
-        let keys = keys
-            .map(|ks| ks.iter().map(|k| k.iter().map(|key| PyBytes::new(py, &key.to_be_bytes())).collect()).collect());
+        let keys = keys.map(|ks| ks.iter().map(|k| key_bytes(py, k)).collect());
         Ok(Some((first, out, keys)))
     }
 }
@@ -349,7 +348,8 @@ fn convert(py: Python<'_>, text: &str, config: &str) -> PyResult<String> {
 #[pyo3(signature = (text, min_chars=20))]
 fn paragraph_keys<'py>(py: Python<'py>, text: &str, min_chars: usize) -> Vec<Bound<'py, PyBytes>> {
     let k = Keyer::new(&CorpusDedupConfig::default().min_chars(min_chars));
-    k.paragraph_keys(text).into_iter().map(|(key, _)| PyBytes::new(py, &key.to_be_bytes())).collect()
+    let keys: Vec<u128> = k.paragraph_keys(text).into_iter().map(|(key, _)| key).collect();
+    key_bytes(py, &keys)
 }
 
 /// `text` without the paragraphs `indices` (into `paragraph_keys(text)`),
@@ -378,6 +378,12 @@ fn drop_record_paragraphs<'py>(
     Ok(PyBytes::new(py, &out))
 }
 
+/// Keys as Python sees them: 16 bytes each, big-endian (the documented
+/// form, as `xxh3_128_hexdigest` prints it).
+fn key_bytes<'py>(py: Python<'py>, keys: &[u128]) -> Vec<Bound<'py, PyBytes>> {
+    keys.iter().map(|key| PyBytes::new(py, &key.to_be_bytes())).collect()
+}
+
 /// The keys of a cleaned JSONL record's text (none for a blank line).
 fn line_keys(k: &Keyer, line: &[u8], field: &str) -> Result<Vec<u128>, zhclean::Error> {
     if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
@@ -393,7 +399,7 @@ fn line_keys(k: &Keyer, line: &[u8], field: &str) -> Result<Vec<u128>, zhclean::
 fn record_keys<'py>(py: Python<'py>, line: &[u8], field: &str, min_chars: usize) -> PyResult<Vec<Bound<'py, PyBytes>>> {
     let k = Keyer::new(&CorpusDedupConfig::default().min_chars(min_chars));
     let keys = line_keys(&k, line, field).map_err(err)?;
-    Ok(keys.into_iter().map(|key| PyBytes::new(py, &key.to_be_bytes())).collect())
+    Ok(key_bytes(py, &keys))
 }
 
 /// The presets' names.
