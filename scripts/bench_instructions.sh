@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Instructions (callgrind) per pass and for the whole default pipeline, one
+# thread, on the first SIZE_MB of the bench corpus (scripts/gen_bench_corpus.py),
+# next to OpenCC 1.4.2's `opencc -c t2s` and `zhclean convert -c t2s` on the
+# same bytes. Instruction counts do not drift with the shared machines' load.
+#
+#   pip install opencc==1.4.2
+#   bash scripts/bench_instructions.sh [SIZE_MB]      # default 4
+#
+# Per pass: the inclusive cost of the pass's `Pass::push` and `Pass::finish`
+# (a build with v0 symbol names, in target/v0, so that the generic line
+# passes' entry points carry their type's name); "framing" is the rest of
+# the run (reading, line framing, the chain's buffers, writing, start-up
+# with the dictionaries' build).
+source "$(dirname "$0")/bench_common.sh"
+need_opencc
+RUSTFLAGS="-C symbol-mangling-version=v0" cargo build --release --quiet --target-dir target/v0
+V0=target/v0/release/zhclean
+SIZE=${1:-4}
+python3 scripts/gen_bench_corpus.py "$TMP/corpus" 20 > /dev/null
+# The first SIZE_MB, cut at a document boundary, as plain text and JSONL.
+python3 - "$TMP/corpus" "$SIZE" <<'PY'
+import json, sys
+p, size = sys.argv[1], float(sys.argv[2]) * 1e6
+n = 0
+with open(p + ".jsonl", encoding="utf-8") as f, open(p + ".head.jsonl", "w", encoding="utf-8") as jl, \
+        open(p + ".head.txt", "w", encoding="utf-8") as txt:
+    for line in f:
+        doc = json.loads(line)["text"]
+        txt.write(doc.rstrip("\n") + "\n\n")
+        jl.write(line)
+        n += len(doc.encode("utf-8"))
+        if n >= size:
+            break
+PY
+cg() { # name, command...
+  valgrind --tool=callgrind --callgrind-out-file="$TMP/cg.$1" "${@:2}" > "$TMP/out.$1" 2> "$TMP/err.$1"
+}
+cg opencc "$OPENCC" -c "$CONF/t2s.json" -i "$TMP/corpus.head.txt"
+cg convert "$BIN" convert -j 1 -c t2s "$TMP/corpus.head.txt"
+cg plain "$V0" -j 1 "$TMP/corpus.head.txt"
+cg jsonl "$V0" -j 1 "$TMP/corpus.head.jsonl"
+for r in plain jsonl; do callgrind_annotate --inclusive=yes --threshold=100 "$TMP/cg.$r" > "$TMP/ann.$r" 2>/dev/null; done
+python3 - "$TMP" <<'PY'
+import re, sys, os
+tmp = sys.argv[1]
+def total(name):
+    return int(re.search(r"Collected : (\d+)", open(f"{tmp}/err.{name}").read()).group(1))
+PASSES = [("unicode", "unicode::UnicodePass"), ("pinyin", "pinyin::PinyinPass"), ("script", "script::ScriptPass"),
+          ("chrome", "chrome::ChromePass"), ("caption", "caption::CaptionPass"), ("unwrap", "unwrap::UnwrapPass"),
+          ("rejoin", "rejoin::RejoinPass"), ("paragraphs", "paragraphs::ParagraphsPass"),
+          ("dedup", "dedup::DedupPass"), ("punct", "punct::PunctPass")]
+ENTRY = re.compile(r"^\s*([\d,]+) .*?<zhclean::passes::([\w:]+) as zhclean::pass::Pass>::(push|finish) ")
+def per_pass(name):
+    got = {}
+    for line in open(f"{tmp}/ann.{name}"):
+        m = ENTRY.match(line)
+        if m:
+            got[m.group(2)] = got.get(m.group(2), 0) + int(m.group(1).replace(",", ""))
+    return {p: got.get(t, 0) for p, t in PASSES}
+size = os.path.getsize(f"{tmp}/corpus.head.txt")
+docs = sum(1 for _ in open(f"{tmp}/corpus.head.jsonl", encoding="utf-8"))
+o, c = total("opencc"), total("convert")
+print(f"{size / 1e6:.1f} MB, {docs} documents of the bench corpus; instructions, one thread (callgrind)")
+print(f"  {'opencc -c t2s (plain text)':40} {o / 1e6:8.0f}M  1.00x")
+print(f"  {'zhclean convert -c t2s (plain text)':40} {c / 1e6:8.0f}M  {c / o:.2f}x")
+for r, label in [("plain", "zhclean default pipeline, plain text"), ("jsonl", "zhclean default pipeline, JSONL")]:
+    t = total(r)
+    print(f"  {label:40} {t / 1e6:8.0f}M  {t / o:.2f}x OpenCC t2s")
+    pp = per_pass(r)
+    for p, _ in PASSES:
+        print(f"      {p:12} {pp[p] / 1e6:8.0f}M  {100 * pp[p] / t:5.1f}%")
+    rest = t - sum(pp.values())
+    print(f"      {'framing':12} {rest / 1e6:8.0f}M  {100 * rest / t:5.1f}%")
+PY
