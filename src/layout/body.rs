@@ -55,20 +55,33 @@ pub(crate) fn word_across(a: &str, b: &str) -> bool {
 /// line may be, it is no prose: `rejoin` joins nothing to it and `punct`
 /// keeps its spaces.
 pub(crate) fn is_name_list(t: &str) -> bool {
-    let mut n = 0;
-    for tok in t.split_whitespace() {
-        if !is_name(tok) {
-            return false;
+    // Token by token as `split_whitespace` cuts them, each `is_name`, but
+    // stopping at the first character no name holds: most lines given are
+    // long prose.
+    let (mut names, mut len) = (0, 0);
+    for c in t.chars().chain([' ']) {
+        if c.is_whitespace() {
+            if len > 0 {
+                if len < 2 {
+                    return false;
+                }
+                names += 1;
+                len = 0;
+            }
+        } else {
+            len += 1;
+            if len > 4 || !crate::text::is_han(c) {
+                return false;
+            }
         }
-        n += 1;
     }
-    n >= 3
+    names >= 3
 }
 
 /// A personal name as bylines, credits and editor lines print it: 2 to 4
 /// Han characters.
 pub(crate) fn is_name(t: &str) -> bool {
-    (2..=4).contains(&t.chars().count()) && t.chars().all(crate::text::is_han)
+    (2..=4).contains(&t.chars().take(5).count()) && t.chars().all(crate::text::is_han)
 }
 
 /// Whether `t` is a row of a table as OCR writes it: three or more cells

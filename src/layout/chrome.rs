@@ -45,6 +45,26 @@ struct Rule {
 
 static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| parse_rules(include_str!("../../data/patterns/chrome.txt")));
 
+/// Every rule's text in one automaton: a line is scanned once for all of
+/// them, and only the rules whose text occurs in it are tried (in the
+/// data file's order, as before). Pattern `i` is rule `i`'s text.
+static FINDER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    assert!(RULES.len() <= 128, "data/patterns/chrome.txt: at most 128 rules (a line's candidates are a u128)");
+    // The automaton reports a text given twice under one pattern only.
+    let texts: std::collections::HashSet<&str> = RULES.iter().map(|r| r.text).collect();
+    assert_eq!(texts.len(), RULES.len(), "data/patterns/chrome.txt: a pattern text is given twice");
+    aho_corasick::AhoCorasick::new(RULES.iter().map(|r| r.text)).expect("chrome patterns build")
+});
+
+/// The rules whose text occurs in `t`, as a bit set over `RULES`.
+fn candidates(t: &str) -> u128 {
+    let mut set = 0u128;
+    for m in FINDER.find_overlapping_iter(t) {
+        set |= 1 << m.pattern().as_usize();
+    }
+    set
+}
+
 fn parse_rules(data: &'static str) -> Vec<Rule> {
     let mut rules = Vec::new();
     for (n, line) in data.lines().enumerate() {
@@ -94,7 +114,15 @@ pub(crate) fn classify(line: &str, top: bool) -> Option<Kind> {
     if crate::text::visible_up_to(t, MAX_CHROME_CHARS + 1) > MAX_CHROME_CHARS {
         return None;
     }
-    RULES.iter().find(|r| (!r.top_only || top) && rule_matches(r, t)).map(|r| r.kind)
+    let set = candidates(t);
+    if set == 0 {
+        return None;
+    }
+    RULES
+        .iter()
+        .enumerate()
+        .find(|&(i, r)| set & (1 << i) != 0 && (!r.top_only || top) && rule_matches(r, t))
+        .map(|(_, r)| r.kind)
 }
 
 /// Whether the chrome pass removes `line` (with or without its newline)
@@ -170,6 +198,40 @@ mod tests {
         assert!(pattern_across(&format!("{}版权所有", "很长的正文".repeat(50)), "：某公司"));
         assert!(!pattern_across("版权所有：某公司", "正文"));
         assert!(pattern_across("当前位置", "：首页"));
+    }
+
+    #[test]
+    fn the_automaton_tries_the_rules_trying_each_would() {
+        // Every rule in order, as classify did before the automaton.
+        let each =
+            |t: &str, top: bool| RULES.iter().find(|r| (!r.top_only || top) && rule_matches(r, t)).map(|r| r.kind);
+        let seeds = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seeds")).unwrap();
+        let mut lines: Vec<String> = seeds
+            .flat_map(|f| {
+                std::fs::read_to_string(f.unwrap().path()).unwrap().lines().map(String::from).collect::<Vec<_>>()
+            })
+            .collect();
+        for r in RULES.iter() {
+            lines.push(format!("{}：某某", r.text));
+            lines.push(format!("正文{} 某某", r.text));
+            lines.push(format!("{}{}", r.text, r.text));
+        }
+        let mut found = 0;
+        for l in &lines {
+            let t = crate::layout::marks::strip_jump_markers(l);
+            for top in [false, true] {
+                let want = each(t, top);
+                found += usize::from(want.is_some());
+                let set = candidates(t);
+                let got = RULES
+                    .iter()
+                    .enumerate()
+                    .find(|&(i, r)| set & (1 << i) != 0 && (!r.top_only || top) && rule_matches(r, t))
+                    .map(|(_, r)| r.kind);
+                assert_eq!(got, want, "{l}");
+            }
+        }
+        assert!(found > RULES.len(), "{found}");
     }
 
     #[test]

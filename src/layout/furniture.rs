@@ -98,6 +98,10 @@ fn is_section(t: &str) -> bool {
 
 /// `- 12 -`, `—12—`, `-12-`.
 fn is_page_number(line: &str) -> bool {
+    // `line` is trimmed: it opens and closes with the dashes or is none.
+    if !(line.starts_with(['-', '—', '－']) && line.ends_with(['-', '—', '－'])) {
+        return false;
+    }
     let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
     let inner = t.trim_start_matches(['-', '—', '－']).trim_end_matches(['-', '—', '－']);
     inner.len() < t.len()
@@ -144,10 +148,26 @@ fn is_editor_line(line: &str) -> bool {
 }
 
 /// Whether `line` is a running head or foot (see the module docs).
+/// A character a head, foot or page number may hold (see
+/// [`is_running_head`]).
+fn is_head_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || is_han(c)
+        || c.is_whitespace()
+        || matches!(c, '-' | '.' | '/' | '(' | ')' | '（' | '）' | '·' | '|' | '｜' | '—' | '－')
+}
+
 pub(crate) fn is_running_head(line: &str) -> bool {
     let t = line.trim();
     if t.is_empty() || t.chars().count() > MAX_FURNITURE_CHARS {
         return false;
+    }
+    // Heads, feet and page numbers hold nothing but Han characters, digits,
+    // Latin letters, spaces and the marks of dates, page marks and
+    // `paper·section`: a line with any other mark (most lines of text) can
+    // only be an editor line (`责任编辑：王海`).
+    if !t.chars().all(is_head_char) {
+        return is_editor_line(t);
     }
     if is_page_number(t) || is_editor_line(t) {
         return true;

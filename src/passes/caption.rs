@@ -127,6 +127,9 @@ pub struct CaptionPass {
     /// image-sized gap, the shape that may make it a caption by itself
     /// (see [`GapCaption`]).
     held: Option<(String, u64, Option<GapCaption>)>,
+    /// The buffer of the last held line released, reused for the next:
+    /// most lines of a hard-wrapped column are held one line long.
+    spare: String,
     /// Blank lines since the last non-blank line.
     blanks: usize,
     /// What the last non-blank line passed through was.
@@ -157,6 +160,7 @@ impl Default for CaptionPass {
             cfg: CaptionConfig::default(),
             cap: CapOnce::default(),
             held: None,
+            spare: String::new(),
             blanks: 0,
             prev: Prev::Other,
             block: Vec::new(),
@@ -277,6 +281,7 @@ impl CaptionPass {
             if !first.is_empty() {
                 self.note(first);
             }
+            self.spare = line;
         }
     }
 
@@ -421,7 +426,12 @@ impl CaptionPass {
         // One short sentence is held too: a credit under it makes it the
         // photo's caption (`执行干警清点涉案财物。` / `摄影：孙丽`).
         if short && (!ends_sentence(t) || t.matches(SENTENCE_END).count() <= 1 || candidate.is_some()) {
-            self.held = Some((format!("{}{kept}{nl}", &content[..lead]), at, candidate));
+            let mut held = std::mem::take(&mut self.spare);
+            held.clear();
+            held.push_str(&content[..lead]);
+            held.push_str(kept);
+            held.push_str(nl);
+            self.held = Some((held, at, candidate));
             return;
         }
         let o = out.text();

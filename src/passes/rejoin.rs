@@ -111,6 +111,11 @@ fn glues_without_space(c: char) -> bool {
 pub(crate) fn join_reason(cfg: &RejoinConfig, a: &str, b: &str) -> Option<&'static str> {
     let is_body = |t: &str| crate::layout::body::is_body(t, cfg.min_body_chars);
     let (a, b) = (a.trim_end(), b.trim_start());
+    // Every join below needs an open end: tested first, as it is the
+    // cheapest test and fails for most paragraphs.
+    if !RejoinPass::is_open_end(a) {
+        return None;
+    }
     if crate::layout::leads::opens_paragraph(a, b) || is_name_list(a) || is_name_list(b) {
         return None;
     }

@@ -131,10 +131,11 @@ const MAX_GAP_BYTES: usize = 4096;
 /// One line of a run.
 #[derive(Debug)]
 enum Item {
-    /// A line of text (without its `'\n'`), its offset, whether a `'\n'`
-    /// ended it, whether a join already took off its indent, and where in
-    /// the input it was moved to (a block set inside a cut sentence).
-    Text { content: String, at: u64, terminated: bool, joined_in: bool, moved_to: Option<u64> },
+    /// A line of text (without its `'\n'`), its shape (measured once), its
+    /// offset, whether a `'\n'` ended it, whether a join already took off
+    /// its indent, and where in the input it was moved to (a block set
+    /// inside a cut sentence).
+    Text { content: String, shape: Shape, at: u64, terminated: bool, joined_in: bool, moved_to: Option<u64> },
     /// A running head, whole (with its `'\n'`), and its offset.
     Head { line: String, at: u64 },
     /// A blank line (with its `'\n'`) after a full line, and its offset.
@@ -429,6 +430,7 @@ impl UnwrapPass {
         self.gap = (0, 0);
         self.run.push(Item::Text {
             content: content.to_string(),
+            shape: shape(content),
             at,
             terminated: content.len() < line.len(),
             joined_in: false,
@@ -443,6 +445,14 @@ impl UnwrapPass {
     fn text_at(&self, i: usize) -> &str {
         match &self.run[i] {
             Item::Text { content, .. } => content.as_str(),
+            _ => unreachable!("a text item"),
+        }
+    }
+
+    /// The shape of run item `i`, a text line.
+    fn shape_at(&self, i: usize) -> Shape {
+        match &self.run[i] {
+            Item::Text { shape, .. } => *shape,
             _ => unreachable!("a text item"),
         }
     }
@@ -462,7 +472,8 @@ impl UnwrapPass {
     fn judge(&mut self) -> (Vec<usize>, Vec<bool>, Option<Layout>) {
         let (texts, gapped) = self.text_lines();
         let strs: Vec<&str> = texts.iter().map(|&i| self.text_at(i)).collect();
-        let (mut joins, own, used) = plan(&strs, &gapped, self.layout, &self.cfg);
+        let shapes: Vec<Shape> = texts.iter().map(|&i| self.shape_at(i)).collect();
+        let (mut joins, own, used) = plan(&strs, &shapes, &gapped, self.layout, &self.cfg);
         settle(&strs, &mut joins, &self.cfg, self.rejoin.as_ref());
         if let Some(l) = own {
             self.layout = Some(l);
@@ -477,12 +488,13 @@ impl UnwrapPass {
         let lay = lay?;
         let (texts, gapped) = self.text_lines();
         let strs: Vec<&str> = texts.iter().map(|&i| self.text_at(i)).collect();
+        let shapes: Vec<Shape> = texts.iter().map(|&i| self.shape_at(i)).collect();
         // The last line of a run that is not whole goes on into the next.
         let last = if whole { strs.len() } else { strs.len().saturating_sub(1) };
         let mut moves: Vec<Interposed> = Vec::new();
         let mut k = 0;
         while k < last {
-            match interposed(k, &strs[..last], &gapped, joins, lay) {
+            match interposed(k, &strs[..last], &shapes, &gapped, joins, lay) {
                 Some(m) if matches!(self.run[texts[m.end]], Item::Text { terminated: true, .. }) => {
                     k = m.end + 1;
                     moves.push(m);
@@ -585,7 +597,7 @@ impl UnwrapPass {
                         out.text().push_str(&line);
                     }
                 }
-                Item::Text { content, at, terminated, joined_in, moved_to } => {
+                Item::Text { content, at, terminated, joined_in, moved_to, .. } => {
                     if let Some(to) = moved_to {
                         // Set inside a cut sentence: its place in the input
                         // is taken out, and it is written after the
@@ -619,10 +631,11 @@ impl UnwrapPass {
         }
         if !whole {
             // The carried line: a join into it takes off its indent now.
-            if let Some(Item::Text { content, at, joined_in, .. }) = self.run.first_mut() {
+            if let Some(Item::Text { content, shape: sh, at, joined_in, .. }) = self.run.first_mut() {
                 if joining && !*joined_in {
                     let lead = strip_lead(content, *at, out);
                     content.drain(..lead);
+                    *sh = shape(content);
                     *at += lead as u64;
                     *joined_in = true;
                 }
@@ -631,17 +644,17 @@ impl UnwrapPass {
     }
 }
 
-/// The joins of a window of text lines (`gapped[k]`: blank lines between
-/// lines `k` and `k + 1`), with the layout the window showed, if any, and
-/// the one it was judged by; `carried` is the layout the last window
-/// showed.
+/// The joins of a window of text lines (`shapes[k]` is `shape(strs[k])`;
+/// `gapped[k]`: blank lines between lines `k` and `k + 1`), with the layout
+/// the window showed, if any, and the one it was judged by; `carried` is
+/// the layout the last window showed.
 fn plan(
     strs: &[&str],
+    shapes: &[Shape],
     gapped: &[bool],
     carried: Option<Layout>,
     cfg: &UnwrapConfig,
 ) -> (Vec<bool>, Option<Layout>, Option<Layout>) {
-    let shapes: Vec<Shape> = strs.iter().map(|t| shape(t)).collect();
     let indented = shapes.iter().any(|s| s.indent);
     // The window's evidence counts a line printed twice once: `dedup` takes
     // the repeat out, and a second cleaning must judge without it.
@@ -685,11 +698,18 @@ struct Interposed {
 /// clause, blank lines set off a block of a few short lines, and after it
 /// a line `c` reads on from `a` (see below; and no word runs into the
 /// block).
-fn interposed(a: usize, strs: &[&str], gapped: &[bool], joins: &[bool], lay: Layout) -> Option<Interposed> {
+fn interposed(
+    a: usize,
+    strs: &[&str],
+    shapes: &[Shape],
+    gapped: &[bool],
+    joins: &[bool],
+    lay: Layout,
+) -> Option<Interposed> {
     if a + 2 >= strs.len() || joins[a] || !gapped[a] {
         return None;
     }
-    let sa = shape(strs[a]);
+    let sa = shapes[a];
     let clause = strs[a].trim_end().ends_with(['，', '、', '；', ',', ';']);
     if sa.closed || !(sa.mid_word || clause) {
         return None;
@@ -700,14 +720,14 @@ fn interposed(a: usize, strs: &[&str], gapped: &[bool], joins: &[bool], lay: Lay
     for c in a + 2..strs.len().min(a + 2 + MAX_INTERPOSED_LINES) {
         // The block's lines: short, and none joined to the next.
         let b = c - 1;
-        let sb = shape(strs[b]);
+        let sb = shapes[b];
         if joins[b] || is_full(&sb, lay.column) {
             return None;
         }
         if !gapped[b] {
             continue;
         }
-        let sc = shape(strs[c]);
+        let sc = shapes[c];
         // Evidence that `c` goes on with `a`: the page opens paragraphs
         // with an indent and `c` has none, a clause runs on across, or a
         // word of the word list does.
@@ -764,8 +784,14 @@ fn settle(strs: &[&str], joins: &mut [bool], cfg: &UnwrapConfig, rejoin: Option<
             // wider than any column.
             let to =
                 (from..paras.len()).find(|&i| wider_than_any_column(&paras[i].2, cfg)).map_or(paras.len(), |i| i + 1);
+            // A window of one paragraph has no join to find.
+            if to - from < 2 {
+                from = to;
+                continue;
+            }
             let window: Vec<&str> = paras[from..to].iter().map(|p| p.2.as_str()).collect();
-            let (again, _, _) = plan(&window, &vec![false; window.len().saturating_sub(1)], None, cfg);
+            let shapes: Vec<Shape> = window.iter().map(|t| shape(t)).collect();
+            let (again, _, _) = plan(&window, &shapes, &vec![false; window.len().saturating_sub(1)], None, cfg);
             for (i, &j) in again.iter().enumerate() {
                 if j && !joins[paras[from + i].1] {
                     joins[paras[from + i].1] = true;
