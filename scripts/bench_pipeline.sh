@@ -1,26 +1,26 @@
 #!/usr/bin/env bash
-# Whole-process figures for corpus work, on about 40 MB of OCR-style news
-# (the OCR seed documents 000-002 with 15% of Han characters replaced per
-# copy, scripts/gen_news_corpus.py), all in one run:
+# Whole-process figures for corpus work (issue #20), on the bench corpus of
+# scripts/gen_bench_corpus.py (SIZE_MB of OCR- and web-damaged news, many
+# documents, a quarter in Traditional characters), all in one run:
 #
-# * OpenCC 1.4.2's `opencc` command, t2s alone (the baseline);
-# * `zhclean convert -c t2s` (conversion alone);
-# * `zhclean` default pipeline on the plain text, 1 and 2 threads (streaming;
-#   two threads cut the passes in two; checked byte-identical);
-# * `zhclean` default pipeline on the same documents as JSONL, 1 and 2 threads
-#   (checked byte-identical).
+# * OpenCC 1.4.2's `opencc` command, t2s alone, on the texts as one plain
+#   file (the baseline);
+# * `zhclean convert -c t2s` on the same file (conversion alone);
+# * `zhclean` default pipeline on the plain file, 1 and 2 threads;
+# * `zhclean` default pipeline on the same documents as JSONL, 1 and 2
+#   threads (the main job; checked byte-identical between thread counts).
 #
 #   pip install opencc==1.4.2
-#   bash scripts/bench_pipeline.sh [ROUNDS] [SIZE_MB]
+#   bash scripts/bench_pipeline.sh [ROUNDS] [SIZE_MB]     # default 9, 20
 #
-# Each command runs ROUNDS times (default 9), interleaved; best wall time and
-# peak RSS. The machines are shared: fewer rounds often miss an undisturbed
-# run, which shows most in the 1-thread/2-thread ratio.
+# Each command runs ROUNDS times, interleaved; best wall time and peak RSS.
+# The machines are shared: fewer rounds often miss an undisturbed run,
+# which shows most in the 1-thread/2-thread ratio.
 source "$(dirname "$0")/bench_common.sh"
 need_opencc
 ROUNDS=${1:-9}
-SIZE=${2:-40}
-python3 scripts/gen_news_corpus.py "$TMP/news" "$SIZE" ocr > /dev/null
+SIZE=${2:-20}
+python3 scripts/gen_bench_corpus.py "$TMP/news" "$SIZE" > /dev/null
 
 declare -A best rss
 measure() { # label, command...

@@ -67,6 +67,7 @@ mod config;
 pub mod corpus;
 pub mod dict;
 mod error;
+mod han;
 mod layout;
 pub mod lines;
 pub mod pass;

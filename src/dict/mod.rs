@@ -4,6 +4,7 @@
 //!   converter built from them.
 //! * [`words`]: a general word list and Mandarin readings.
 
+mod han_keys;
 mod lexicon;
 pub mod opencc;
 mod trie;

@@ -11,6 +11,8 @@
 //! Each table is parsed on first use only.
 
 use std::collections::HashMap;
+
+use super::han_keys::{self, han_word_key};
 use std::sync::LazyLock;
 
 /// Word → frequency, sorted by word for binary search. Built once per
@@ -34,68 +36,14 @@ static WORDS: LazyLock<Vec<(&'static str, u32, &'static str)>> = LazyLock::new(|
     words
 });
 
-/// The list's words of two or three Han characters as [`han_word_key`]s,
-/// sorted: the rejoin pass asks about a word across every line break it
-/// weighs, and a binary search over `u64`s is a fraction of one over
-/// strings (a tenth of the default pipeline's time went there). Read from
-/// the file itself, so that the rejoin pass does not build [`WORDS`] too
-/// (6 ms a process). Second, the keys of those whose tag is not a noun's
-/// or a time word's (not `n…`, `t…`): verbs, adjectives, adverbs, for
-/// the caption pass's byline test.
-static HAN_WORDS: LazyLock<(Vec<u64>, Vec<u64>)> = LazyLock::new(|| {
-    // A byte loop: `split`/`memchr` per line of ~15 bytes cost 6 ms here,
-    // for their per-call setup.
-    let b = include_str!("../../data/words/jieba.txt").as_bytes();
-    let mut keys = Vec::with_capacity(110_000);
-    let mut not_nouns = Vec::with_capacity(50_000);
-    let mut i = 0;
-    while i < b.len() {
-        // `word freq tag\n`
-        let mut cs = ['\0'; 4];
-        let mut n = 0;
-        while i < b.len() && b[i] != b' ' && b[i] != b'\n' {
-            let (cp, len) = crate::dict::trie::decode_at(b, i);
-            let c = char::from_u32(cp).unwrap_or('\0');
-            cs[n.min(3)] = if crate::text::is_han(c) { c } else { '\0' };
-            n += 1;
-            i += len;
-        }
-        // ` freq tag`: the tag's first letter follows the second space.
-        let (mut spaces, mut tag) = (0, 0u8);
-        while i < b.len() && b[i] != b'\n' {
-            if spaces == 2 && tag == 0 {
-                tag = b[i];
-            }
-            spaces += usize::from(b[i] == b' ');
-            i += 1;
-        }
-        i += 1;
-        if n <= 3 && cs[..n].iter().all(|&c| c != '\0') {
-            if let Some(k) = han_word_key(&cs[..n]) {
-                keys.push(k);
-                if !matches!(tag, b'n' | b't') {
-                    not_nouns.push(k);
-                }
-            }
-        }
-    }
-    for v in [&mut keys, &mut not_nouns] {
-        v.sort_unstable();
-        v.dedup();
-    }
-    (keys, not_nouns)
-});
-
-/// Two or three characters as one number, 21 bits each, first highest (a
-/// missing third is 0), or None for another length.
-fn han_word_key(cs: &[char]) -> Option<u64> {
-    let third = match cs.len() {
-        2 => 0,
-        3 => u64::from(cs[2]),
-        _ => return None,
-    };
-    Some((u64::from(cs[0]) << 42) | (u64::from(cs[1]) << 21) | third)
-}
+/// The list's words of two or three Han characters as keys
+/// ([`han_keys::han_word_key`], little-endian, sorted), compiled by the
+/// build script: looking them up costs no strings, and no process builds
+/// the table (`rejoin` and `unwrap` ask on most pages). Second, the keys of
+/// those whose tag is not a noun's or a time word's (not `n…`, `t…`):
+/// verbs, adjectives, adverbs, for the caption pass's byline test.
+static HAN_WORDS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/han_words.bin"));
+static HAN_NON_NOUNS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/han_non_nouns.bin"));
 
 /// The syllables as [`syllable_key`]s, sorted: the pinyin pass asks about
 /// every short parenthesized word, and hashing the string cost more than
@@ -141,8 +89,7 @@ pub fn word_tag(word: &str) -> Option<&'static str> {
 /// (as `word_frequency` of their string is Some; false for other lengths
 /// and for characters that are not Han).
 pub fn is_han_word(cs: &[char]) -> bool {
-    cs.iter().all(|&c| crate::text::is_han(c))
-        && han_word_key(cs).is_some_and(|k| HAN_WORDS.0.binary_search(&k).is_ok())
+    cs.iter().all(|&c| crate::text::is_han(c)) && han_word_key(cs).is_some_and(|k| han_keys::holds(HAN_WORDS, k))
 }
 
 /// Whether the two or three Han characters `cs` are a word of the list
@@ -150,8 +97,7 @@ pub fn is_han_word(cs: &[char]) -> bool {
 /// starts with neither `n` nor `t`): `推荐` v, `满意` v, `不错` a, but not
 /// `高峰` nr. Without building the string table.
 pub fn is_han_non_noun(cs: &[char]) -> bool {
-    cs.iter().all(|&c| crate::text::is_han(c))
-        && han_word_key(cs).is_some_and(|k| HAN_WORDS.1.binary_search(&k).is_ok())
+    cs.iter().all(|&c| crate::text::is_han(c)) && han_word_key(cs).is_some_and(|k| han_keys::holds(HAN_NON_NOUNS, k))
 }
 
 /// Whether `s` is a Mandarin syllable without tone (`ü` as `ü`).
@@ -201,7 +147,11 @@ mod tests {
             assert_eq!(is_han_word(&near), han(&s) && word_frequency(&s).is_some(), "{s}");
             checked += 1;
         }
-        assert_eq!(checked, HAN_WORDS.0.len());
+        assert_eq!(checked, HAN_WORDS.len() / 8);
+        // The compiled tables are what the parser makes of the file.
+        let (keys, not_nouns) = han_keys::tables(include_str!("../../data/words/jieba.txt"));
+        let bytes = |v: Vec<u64>| v.iter().flat_map(|k| k.to_le_bytes()).collect::<Vec<u8>>();
+        assert_eq!((bytes(keys).as_slice(), bytes(not_nouns).as_slice()), (HAN_WORDS, HAN_NON_NOUNS));
         assert!(!is_han_word(&['日']) && !is_han_word(&['中', '华', '人', '民']) && !is_han_word(&['日', 'a']));
     }
 }

@@ -114,6 +114,13 @@ fn is_page_number(line: &str) -> bool {
 /// `责任编辑 张三 美术编辑 李四`, `本版编辑：王某 校对：李某`: role words,
 /// each followed by one or two names (2 to 4 Han characters).
 fn is_editor_line(line: &str) -> bool {
+    // The first token must open with a role (the loop below returns false
+    // on it otherwise); no role holds a separator, so the line after its
+    // leading separators shows it.
+    let head = line.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '：' | ':' | '、' | '/'));
+    if !EDITOR_ROLES.iter().any(|r| head.starts_with(r)) {
+        return false;
+    }
     let mut roles = 0;
     let mut names_since_role = 0;
     let mut first = true;

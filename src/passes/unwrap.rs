@@ -92,7 +92,7 @@ use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
 use crate::passes::punct::is_body_line;
 use crate::passes::rejoin::{join_reason, RejoinConfig};
-use crate::text::{display_width as text_width, ends_sentence, half_cells, is_han, PROSE_MARKS};
+use crate::text::{ends_sentence, half_cells, is_han, scan_line};
 
 /// Settings of the `unwrap` pass.
 #[non_exhaustive]
@@ -184,14 +184,12 @@ fn indent_cells(lead: &str) -> usize {
 /// Any CJK punctuation mark: a column of text has some; a run of equal
 /// lines without any is a list of names or a stack of headings.
 /// ASCII `, ; : ? ! ( )` next to a Han character count: `punct` makes them
-/// full width, and a second cleaning must judge alike.
-fn has_cjk_mark(t: &str) -> bool {
+/// full width, and a second cleaning must judge alike. (`shape` asks this
+/// only of a line with such an ASCII mark and no CJK one.)
+fn ascii_mark_by_han(t: &str) -> bool {
     let mut prev_han = false;
     let mut it = t.chars().peekable();
     while let Some(c) = it.next() {
-        if matches!(c as u32, 0x3001..=0x3011 | 0xFF01..=0xFF1F | 0x2018..=0x201D | 0x2026) {
-            return true;
-        }
         if matches!(c, ',' | ';' | ':' | '?' | '!' | '(' | ')') && (prev_han || it.peek().is_some_and(|&n| is_han(n))) {
             return true;
         }
@@ -205,8 +203,9 @@ fn shape(t: &str) -> Shape {
     let inner = body.trim_start();
     let lead = &body[..body.len() - inner.len()];
     // Spaces inside a line are OCR's (a wrap, a gap it misread), not the
-    // page's: they take no width.
-    let text = text_width(inner);
+    // page's: they take no width. One pass answers most questions below.
+    let scan = scan_line(inner);
+    let text = scan.width;
     let indent = indent_cells(lead);
     // A number or an opening mark that did not fit moves down whole,
     // leaving the line before it that much short.
@@ -223,13 +222,13 @@ fn shape(t: &str) -> Shape {
         indent: indent > 0,
         // `punct` takes the spaces out of a body line (one that ends a
         // sentence, say): a second cleaning sees none there.
-        gaps: if is_body_line(inner) { 0 } else { inner.split_whitespace().count().saturating_sub(1) },
+        gaps: if !scan.space || is_body_line(inner) { 0 } else { inner.split_whitespace().count().saturating_sub(1) },
         closed: ends_sentence(inner),
-        prose: inner.contains(PROSE_MARKS),
+        prose: scan.prose,
         credit: is_credit_line(inner) || ends_with_caption_marker(inner),
         mid_word: last.is_some_and(|c| is_han(c) || c.is_alphanumeric()),
         moved,
-        marked: has_cjk_mark(inner),
+        marked: scan.cjk_mark || (scan.ascii_mark && ascii_mark_by_han(inner)),
         hung: inner
             .chars()
             .rev()
@@ -658,7 +657,7 @@ fn plan(
     let indented = shapes.iter().any(|s| s.indent);
     // The window's evidence counts a line printed twice once: `dedup` takes
     // the repeat out, and a second cleaning must judge without it.
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = std::collections::HashSet::with_hasher(crate::text::FastHash);
     let first: Vec<bool> = strs.iter().map(|t| seen.insert(t.trim())).collect();
     let once: Vec<Shape> = shapes.iter().zip(&first).filter(|(_, &f)| f).map(|(s, _)| *s).collect();
     let once_strs: Vec<&str> = strs.iter().zip(&first).filter(|(_, &f)| f).map(|(t, _)| *t).collect();
@@ -790,7 +789,18 @@ fn settle(strs: &[&str], joins: &mut [bool], cfg: &UnwrapConfig, rejoin: Option<
                 continue;
             }
             let window: Vec<&str> = paras[from..to].iter().map(|p| p.2.as_str()).collect();
-            let shapes: Vec<Shape> = window.iter().map(|t| shape(t)).collect();
+            // Nor has a window without two lines that may reach a column's
+            // edge (see `edge`): measured for all but the last (wider than
+            // any column, most often, and the longest to measure), and the
+            // last counted as one.
+            let (last, rest) = window.split_last().expect("two paragraphs");
+            let mut shapes: Vec<Shape> = rest.iter().map(|t| shape(t)).collect();
+            let near = |w: usize| (cfg.min_column * 2).saturating_sub(2) <= w && w <= cfg.max_column * 2;
+            if !shapes.iter().any(|s| near(s.width) || near(s.text)) {
+                from = to;
+                continue;
+            }
+            shapes.push(shape(last));
             let (again, _, _) = plan(&window, &shapes, &vec![false; window.len().saturating_sub(1)], None, cfg);
             for (i, &j) in again.iter().enumerate() {
                 if j && !joins[paras[from + i].1] {

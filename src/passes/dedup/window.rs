@@ -85,10 +85,18 @@ impl HashSet64 {
     }
 
     pub(super) fn clear(&mut self) {
-        // Keep the allocation for the next document unless it is large.
+        // Keep a table the size this document needed, so that clearing
+        // costs what the document cost: one long document before many
+        // short ones (a JSONL shard) made every later clear zero the long
+        // one's table (65 000 instructions a document). Past 2^16 slots
+        // the allocation goes.
+        let needed = (2 * self.len).next_power_of_two().max(64);
         if self.slots.len() > 1 << 16 {
             self.slots = Vec::new();
             self.shift = 0;
+        } else if self.slots.len() > 2 * needed {
+            self.slots = vec![0; needed];
+            self.shift = 64 - needed.trailing_zeros();
         } else {
             self.slots.fill(0);
         }
