@@ -7,7 +7,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 cargo build --release --quiet
-BIN=target/release/zhclean
+# ZHCLEAN_BIN: another build to measure (an older one, for before/after).
+BIN=${ZHCLEAN_BIN:-target/release/zhclean}
 
 need_opencc() {
   local clib

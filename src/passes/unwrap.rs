@@ -765,7 +765,8 @@ fn settle(strs: &[&str], joins: &mut [bool], cfg: &UnwrapConfig, rejoin: Option<
         let mut start = 0;
         for k in 0..strs.len() {
             if !joins[k] || k + 1 == strs.len() {
-                let text: String = strs[start..=k].iter().map(|t| t.trim()).collect();
+                let mut text = String::with_capacity(strs[start..=k].iter().map(|t| t.len()).sum());
+                strs[start..=k].iter().for_each(|t| text.push_str(t.trim()));
                 match (rejoin, paras.last_mut()) {
                     (Some(rc), Some(last)) if join_reason(rc, &last.2, &text).is_some() => {
                         last.1 = k;
