@@ -31,6 +31,7 @@ mod inflight;
 mod json;
 mod jsonl;
 mod options;
+pub mod report;
 mod text;
 
 pub use jsonl::JSONL_STEP;

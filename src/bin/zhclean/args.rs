@@ -18,6 +18,7 @@ USAGE:
     zhclean convert -c CONFIG [OPTIONS] [FILE...]   script conversion only
     zhclean explain [OPTIONS] FILE [--line N]       one document's edits
     zhclean presets [NAME]                          the presets, as TOML
+    zhclean report [OPTIONS] FILE... [-o PAGE]      an HTML page to review a run
 
 Each plain FILE (or stdin when none is given, or for '-') is one document.
 A JSONL file (.jsonl, .jsonl.gz, .jsonl.zst, or any input with --jsonl)
@@ -77,6 +78,11 @@ CORPUS MODE:
                              (a plain-text file is one document; about 300
                              bytes an edit) [default: 4000000]
     -q, --quiet              No progress bar (it is shown only on a terminal)
+REPORT:
+        --sample N           Documents drawn at random for the page [default: 20]
+        --seed N             Seed of that draw (same corpus, same seed, same
+                             sample) [default: 0]
+        --most-edited N      The N most edited documents, shown too [default: 10]
     -h, --help               Print this help.
     -V, --version            Print the version.
 
@@ -86,6 +92,7 @@ EXAMPLES:
     zhclean -p web -o clean.txt a.txt b.txt
     zhclean -j 8 --dedup corpus --stats s.json -o out.jsonl.zst shard-*.jsonl.gz
     zhclean explain --line 3 shard.jsonl      why record 3 changed
+    zhclean report -o review.html shard.jsonl  a page to review the cleaning
     zhclean presets ocr-news > my.toml; zhclean --config my.toml in.txt
 
 EXIT CODES:
@@ -102,6 +109,14 @@ pub(crate) enum Command {
     Clean,
     Explain { line: u64 },
     Presets,
+    Report(ReportFlags),
+}
+
+/// `zhclean report`'s own settings.
+pub(crate) struct ReportFlags {
+    pub(crate) sample: usize,
+    pub(crate) seed: u64,
+    pub(crate) most_edited: usize,
 }
 
 /// The validated arguments.
@@ -152,6 +167,9 @@ struct Flags {
     corpus: CorpusOptions,
     dedup: CorpusDedupConfig,
     dedup_on: bool,
+    sample: usize,
+    seed: u64,
+    most_edited: usize,
 }
 
 fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
@@ -170,6 +188,7 @@ fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
     let mut corpus = CorpusOptions::default();
     let mut dedup = CorpusDedupConfig::default();
     let mut dedup_on = false;
+    let (mut sample, mut seed, mut most_edited) = (20usize, 0u64, 10usize);
     while let Some(arg) = p.next().map_err(usage)? {
         match arg {
             Short('h') | Long("help") => {
@@ -209,10 +228,13 @@ fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
             Short('q') | Long("quiet") => quiet = true,
             Short('f') | Long("force") => force = true,
             Long("line") => line = p.value().map_err(usage)?.parse().map_err(usage)?,
+            Long("sample") => sample = p.value().map_err(usage)?.parse().map_err(usage)?,
+            Long("seed") => seed = p.value().map_err(usage)?.parse().map_err(usage)?,
+            Long("most-edited") => most_edited = p.value().map_err(usage)?.parse().map_err(usage)?,
             Value(v)
                 if subcommand.is_none()
                     && files.is_empty()
-                    && ["convert", "explain", "presets"].contains(&v.to_str().unwrap_or("")) =>
+                    && ["convert", "explain", "presets", "report"].contains(&v.to_str().unwrap_or("")) =>
             {
                 subcommand = v.into_string().ok();
             }
@@ -241,6 +263,9 @@ fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
         corpus,
         dedup,
         dedup_on,
+        sample,
+        seed,
+        most_edited,
     }))
 }
 
@@ -268,6 +293,9 @@ fn validate(f: Flags) -> Result<Args, Failure> {
         mut corpus,
         dedup,
         dedup_on,
+        sample,
+        seed,
+        most_edited,
     } = f;
     let convert_only = subcommand.as_deref() == Some("convert");
     let mut config = if convert_only {
@@ -316,6 +344,17 @@ fn validate(f: Flags) -> Result<Args, Failure> {
             Command::Explain { line }
         }
         Some("presets") => Command::Presets,
+        Some("report") => {
+            if files.is_empty() {
+                return Err(Failure::Usage("report takes one or more FILEs".into()));
+            }
+            if corpus.dedup.is_some() {
+                return Err(Failure::Usage(
+                    "report does not run corpus dedup (--dedup corpus): review a run without it".into(),
+                ));
+            }
+            Command::Report(ReportFlags { sample, seed, most_edited })
+        }
         _ => Command::Clean,
     };
     corpus.collect_edits = stats.is_some() || audit.is_some() || matches!(command, Command::Explain { .. });

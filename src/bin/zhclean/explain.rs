@@ -1,6 +1,6 @@
 //! `zhclean explain`: one document's edits in context.
 
-use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 
 use memchr::memchr_iter;
 
@@ -9,7 +9,7 @@ use zhclean::{Cleaner, EditLog};
 
 use crate::args::Args;
 use crate::staged::write_err;
-use crate::{describe, is_jsonl, report_replaced, Failure};
+use crate::{describe, is_jsonl, read_document, repair, report_replaced, Failure};
 
 /// `zhclean explain`: one document's edits, with context, coloured on a
 /// terminal.
@@ -42,15 +42,7 @@ pub(crate) fn explain(args: &Args, line: u64) -> Result<(), Failure> {
         (t, format!("{name}, line {line}"))
     } else {
         // A plain-text file is one document, shown whole.
-        let mut raw = Vec::new();
-        reader.read_to_end(&mut raw).map_err(read_err)?;
-        let (raw, replaced) = repair(raw, args.config.lossy);
-        report_replaced(&name, replaced);
-        let input = String::from_utf8(raw).map_err(|e| {
-            let at = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-            Failure::Input(format!("{name}: line {line}, byte {at}: invalid UTF-8"))
-        })?;
+        let input = read_document(&name, &mut reader, args.config.lossy)?;
         (input, name.clone())
     };
     let mut stream = cleaner.stream();
@@ -108,14 +100,5 @@ pub(crate) fn explain(args: &Args, line: u64) -> Result<(), Failure> {
     match written {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(write_err("<stdout>")(e)),
         _ => Ok(()),
-    }
-}
-
-/// With `lossy`, `bytes` with invalid UTF-8 replaced (and how many).
-fn repair(bytes: Vec<u8>, lossy: bool) -> (Vec<u8>, u64) {
-    if lossy {
-        zhclean::corpus::repair_utf8(bytes)
-    } else {
-        (bytes, 0)
     }
 }

@@ -7,6 +7,7 @@
 mod args;
 mod explain;
 mod progress;
+mod report;
 mod staged;
 
 use std::fs::{self, File};
@@ -54,6 +55,29 @@ pub(crate) fn describe(e: zhclean::Error) -> Failure {
 
 fn is_broken_pipe(e: &zhclean::Error) -> bool {
     e.io_error().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+}
+
+/// With `lossy`, `bytes` with invalid UTF-8 replaced (and how many).
+pub(crate) fn repair(bytes: Vec<u8>, lossy: bool) -> (Vec<u8>, u64) {
+    if lossy {
+        zhclean::corpus::repair_utf8(bytes)
+    } else {
+        (bytes, 0)
+    }
+}
+
+/// A plain-text file read whole as one document: with `lossy`, invalid
+/// UTF-8 replaced (and reported), else an error naming its line and byte.
+pub(crate) fn read_document(name: &str, reader: &mut dyn Read, lossy: bool) -> Result<String, Failure> {
+    let mut raw = Vec::new();
+    reader.read_to_end(&mut raw).map_err(|e| Failure::Io(format!("{name}: cannot read: {e}")))?;
+    let (raw, replaced) = repair(raw, lossy);
+    report_replaced(name, replaced);
+    String::from_utf8(raw).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        Failure::Input(format!("{name}: line {line}, byte {at}: invalid UTF-8"))
+    })
 }
 
 pub(crate) fn is_jsonl(args: &Args, path: &Path) -> bool {
@@ -262,6 +286,7 @@ fn main() -> ExitCode {
             Command::Clean => clean(&args),
             Command::Explain { line } => explain::explain(&args, line),
             Command::Presets => presets(&args.files),
+            Command::Report(ref flags) => report::report(&args, flags),
         }
     });
     match result {
