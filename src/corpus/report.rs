@@ -16,9 +16,9 @@
 //! use zhclean::corpus::report::{Document, Report, ReportOptions};
 //! use zhclean::{Cleaner, CleanConfig, EditLog};
 //! let cleaner = Cleaner::new(CleanConfig::default()).unwrap();
-//! let mut report = Report::new(ReportOptions::default());
-//! let input = "当前位置：首页 > 新闻\n本报讯 全市科技创新大会召开,部署了下一阶段任务。\n";
 //! let mut stream = cleaner.stream();
+//! let mut report = Report::new(ReportOptions::default(), &stream.pass_names());
+//! let input = "当前位置：首页 > 新闻\n本报讯 全市科技创新大会召开,部署了下一阶段任务。\n";
 //! let (mut out, mut log) = (String::new(), EditLog::default());
 //! stream.push_audited(input.as_bytes(), &mut out, &mut log).unwrap();
 //! stream.finish_audited(&mut out, &mut log).unwrap();
@@ -34,8 +34,8 @@ use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::audit::{count, PassCounts};
-use crate::audit::MappedEdit;
+use super::audit::{count, merge, PassCounts, ReasonCount};
+use crate::audit::{Audit, CapHit, Edit, MappedEdit};
 
 /// What goes into the report.
 #[non_exhaustive]
@@ -91,6 +91,107 @@ pub struct Document {
     pub caps: Vec<String>,
 }
 
+/// What [`Report::tally`] counts of a document.
+#[derive(Clone, Copy, Debug)]
+pub struct Tally<'a> {
+    /// The file it came from.
+    pub file: &'a str,
+    /// Its line, in a JSONL file.
+    pub line: Option<u64>,
+    /// The text before cleaning, measured.
+    pub input: Measure,
+    /// The text after, measured.
+    pub output: Measure,
+    /// Its edits, counted by pass and reason.
+    pub counts: &'a PassCounts,
+    /// How many edits.
+    pub edits: usize,
+    /// The caps reached (`pass.setting`).
+    pub caps: &'a [String],
+}
+
+/// What the summary's histograms need of a text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Measure {
+    /// Bytes.
+    pub bytes: usize,
+    /// Characters.
+    pub chars: usize,
+    /// Non-blank lines (paragraphs, once cleaned).
+    pub paragraphs: usize,
+}
+
+impl Measure {
+    /// Measures `text`.
+    pub fn of(text: &str) -> Measure {
+        Measure {
+            bytes: text.len(),
+            chars: text.chars().count(),
+            paragraphs: text.lines().filter(|l| !l.trim().is_empty()).count(),
+        }
+    }
+}
+
+/// A document's place among those shown (see [`Report::tally`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Ticket {
+    seq: u64,
+    sample: Option<u64>,
+    edited: Option<u64>,
+    capped: bool,
+}
+
+/// An [`Audit`] that counts edits by pass and reason and keeps none: what
+/// a report needs of the documents it does not show.
+#[derive(Clone, Debug, Default)]
+pub struct EditCounter {
+    /// (pass, reason, count), found by the names' addresses first: a
+    /// document's edits come from a dozen reasons, and a map keyed by
+    /// string compared strings for each of hundreds of edits.
+    seen: Vec<(&'static str, &'static str, ReasonCount)>,
+    /// Edits in all.
+    pub edits: usize,
+    /// Caps reached (`pass.setting`).
+    pub caps: Vec<String>,
+}
+
+impl EditCounter {
+    /// The edits by pass and reason.
+    pub fn counts(&self) -> PassCounts {
+        let mut counts = PassCounts::new();
+        for (pass, reason, c) in &self.seen {
+            let t = counts.entry(*pass).or_default().entry(*reason).or_default();
+            t.edits += c.edits;
+            t.chars_removed += c.chars_removed;
+            t.chars_inserted += c.chars_inserted;
+        }
+        counts
+    }
+}
+
+impl Audit for EditCounter {
+    fn edit(&mut self, e: &Edit<'_>) {
+        let same = |(p, r, _): &&mut (&'static str, &'static str, ReasonCount)| {
+            std::ptr::eq(*p, e.pass) && std::ptr::eq(*r, e.reason)
+        };
+        let c = match self.seen.iter_mut().find(same) {
+            Some(entry) => &mut entry.2,
+            None => {
+                self.seen.push((e.pass, e.reason, ReasonCount::default()));
+                &mut self.seen.last_mut().expect("just pushed").2
+            }
+        };
+        c.edits += 1;
+        c.chars_removed += e.before.chars().count() as u64;
+        c.chars_inserted += e.after.chars().count() as u64;
+        self.edits += 1;
+    }
+
+    fn cap(&mut self, hit: &CapHit) {
+        self.caps.push(hit.setting.to_string());
+    }
+}
+
 /// A document kept for the page, with its place in the run.
 #[derive(Clone, Debug)]
 struct Kept {
@@ -135,7 +236,7 @@ pub struct Report {
     bytes_out: u64,
     counts: PassCounts,
     caps: BTreeMap<String, u64>,
-    /// Step of each pass (for colours), as the edits carry it.
+    /// Step of each pass (for colours and filters), in pipeline order.
     passes: BTreeMap<&'static str, usize>,
     chars_hist: [[u64; BINS]; 2],
     paras_hist: [[u64; BINS]; 2],
@@ -149,8 +250,9 @@ pub struct Report {
 }
 
 impl Report {
-    /// An empty report.
-    pub fn new(opts: ReportOptions) -> Report {
+    /// An empty report of a run through the passes `pass_names` (as
+    /// `Stream::pass_names` gives them).
+    pub fn new(opts: ReportOptions, pass_names: &[&'static str]) -> Report {
         Report {
             opts,
             docs: 0,
@@ -159,7 +261,7 @@ impl Report {
             bytes_out: 0,
             counts: PassCounts::new(),
             caps: BTreeMap::new(),
-            passes: BTreeMap::new(),
+            passes: pass_names.iter().enumerate().map(|(i, p)| (*p, i)).collect(),
             chars_hist: [[0; BINS]; 2],
             paras_hist: [[0; BINS]; 2],
             sampled: BinaryHeap::new(),
@@ -169,55 +271,81 @@ impl Report {
         }
     }
 
-    /// Counts a document and keeps it if it is to be shown.
+    /// Counts a document and keeps it if it is to be shown: [`Report::tally`]
+    /// and [`Report::keep`] with the counts of `doc`'s edits.
     pub fn add(&mut self, doc: Document) {
+        let mut counts = PassCounts::new();
+        count(&mut counts, doc.edits.iter().map(|m| &m.edit));
+        let t = Tally {
+            file: &doc.file,
+            line: doc.line,
+            input: Measure::of(&doc.input),
+            output: Measure::of(&doc.output),
+            counts: &counts,
+            edits: doc.edits.len(),
+            caps: &doc.caps,
+        };
+        if let Some(ticket) = self.tally(&t) {
+            self.keep(ticket, doc);
+        }
+    }
+
+    /// Counts a document; `Some` when it is to be shown, then pass it whole
+    /// to [`Report::keep`] before the next tally. A run can count every
+    /// document with an [`EditCounter`] (no edit kept) and gather the
+    /// trail only of the few the page shows.
+    pub fn tally(&mut self, t: &Tally<'_>) -> Option<Ticket> {
         let seq = self.docs;
         self.docs += 1;
-        if !self.files.contains(&doc.file) {
-            self.files.insert(doc.file.clone());
+        if !self.files.contains(t.file) {
+            self.files.insert(t.file.to_string());
         }
-        self.bytes_in += doc.input.len() as u64;
-        self.bytes_out += doc.output.len() as u64;
-        count(&mut self.counts, doc.edits.iter().map(|m| &m.edit));
-        for m in &doc.edits {
-            self.passes.entry(m.edit.pass).or_insert(m.step);
-        }
-        for c in &doc.caps {
+        self.bytes_in += t.input.bytes as u64;
+        self.bytes_out += t.output.bytes as u64;
+        merge(&mut self.counts, t.counts.clone());
+        for c in t.caps {
             *self.caps.entry(c.clone()).or_default() += 1;
         }
-        for (k, t) in [&doc.input, &doc.output].into_iter().enumerate() {
-            self.chars_hist[k][bin(t.chars().count() as u64)] += 1;
-            self.paras_hist[k][bin(t.lines().filter(|l| !l.trim().is_empty()).count() as u64)] += 1;
+        for (k, m) in [t.input, t.output].into_iter().enumerate() {
+            self.chars_hist[k][bin(m.chars as u64)] += 1;
+            self.paras_hist[k][bin(m.paragraphs as u64)] += 1;
         }
-        if doc.input.len() > self.opts.max_document_bytes {
+        if t.input.bytes > self.opts.max_document_bytes {
             if self.too_long.len() < 100 {
-                self.too_long.push((doc.file.clone(), doc.line, doc.edits.len()));
+                self.too_long.push((t.file.to_string(), t.line, t.edits));
             }
-            return;
+            return None;
         }
-        let sample_key = mix(self.opts.seed ^ fnv(doc.file.as_bytes()) ^ mix(doc.line.unwrap_or(0)));
-        let edited_key = u64::MAX - doc.edits.len() as u64;
-        let capped = !doc.caps.is_empty() && self.with_caps.len() < self.opts.cap_documents;
+        let sample_key = mix(self.opts.seed ^ fnv(t.file.as_bytes()) ^ mix(t.line.unwrap_or(0)));
+        let edited_key = u64::MAX - t.edits as u64;
+        let capped = !t.caps.is_empty() && self.with_caps.len() < self.opts.cap_documents;
         let wants = |heap: &BinaryHeap<Kept>, n: usize, key: u64| {
             n > 0 && (heap.len() < n || heap.peek().is_some_and(|top| (key, seq) < (top.key, top.seq)))
         };
-        let in_sample = wants(&self.sampled, self.opts.sample, sample_key);
-        let in_edited = !doc.edits.is_empty() && wants(&self.edited, self.opts.most_edited, edited_key);
-        if !(in_sample || in_edited || capped) {
-            return;
-        }
-        for (wanted, heap, n, key) in [
-            (in_sample, &mut self.sampled, self.opts.sample, sample_key),
-            (in_edited, &mut self.edited, self.opts.most_edited, edited_key),
+        let ticket = Ticket {
+            seq,
+            sample: wants(&self.sampled, self.opts.sample, sample_key).then_some(sample_key),
+            edited: (t.edits > 0 && wants(&self.edited, self.opts.most_edited, edited_key)).then_some(edited_key),
+            capped,
+        };
+        (ticket.sample.is_some() || ticket.edited.is_some() || capped).then_some(ticket)
+    }
+
+    /// Keeps a document [`Report::tally`] chose, with its whole trail.
+    pub fn keep(&mut self, ticket: Ticket, doc: Document) {
+        let seq = ticket.seq;
+        for (key, heap, n) in [
+            (ticket.sample, &mut self.sampled, self.opts.sample),
+            (ticket.edited, &mut self.edited, self.opts.most_edited),
         ] {
-            if wanted {
+            if let Some(key) = key {
                 heap.push(Kept { seq, key, doc: doc.clone() });
                 if heap.len() > n {
                     heap.pop();
                 }
             }
         }
-        if capped {
+        if ticket.capped {
             self.with_caps.push(Kept { seq, key: 0, doc });
         }
     }

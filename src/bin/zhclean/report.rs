@@ -5,7 +5,7 @@
 use std::io::{self, BufRead, Write};
 
 use zhclean::corpus::compress;
-use zhclean::corpus::report::{Document, Report, ReportOptions};
+use zhclean::corpus::report::{Document, EditCounter, Measure, Report, ReportOptions, Tally};
 use zhclean::{Cleaner, EditLog};
 
 use crate::args::{Args, ReportFlags};
@@ -50,19 +50,26 @@ pub(crate) fn report(args: &Args, flags: &ReportFlags) -> Result<(), Failure> {
     opts.seed = flags.seed;
     opts.most_edited = flags.most_edited;
     opts.explain_command = explain_command();
-    let mut report = Report::new(opts);
     let staged = args.output.as_deref().map(Staged::create).transpose()?;
     let threads = args.corpus.thread_count();
     let mut streams: Vec<zhclean::Stream> = (0..threads).map(|_| cleaner.stream()).collect();
-    let names = streams[0].pass_names();
-    // Records are cleaned a batch at a time, the batch cut among the
-    // threads in order, and added to the report in corpus order: the same
-    // page for any thread count.
-    let mut batch: Vec<(String, Option<u64>, String)> = Vec::new();
+    // The few documents the page shows are cleaned again with their whole
+    // trail; the others are only counted.
+    let mut again = cleaner.stream();
+    let names = again.pass_names();
+    let mut report = Report::new(opts, &names);
+    // Records are read here and decoded, cleaned and measured a batch at a
+    // time, the batch cut among the threads in order, and added to the
+    // report in corpus order: the same page for any thread count.
+    let field = args.corpus.field.as_str();
+    let lossy = args.config.lossy;
+    let skip_bad = args.corpus.skip_bad;
+    let mut batch: Vec<Pending> = Vec::new();
     let mut batch_bytes = 0usize;
-    let mut flush = |batch: &mut Vec<(String, Option<u64>, String)>, report: &mut Report| -> Result<(), Failure> {
+    let mut skipped = 0u64;
+    let mut flush = |batch: &mut Vec<Pending>, report: &mut Report, skipped: &mut u64| -> Result<(), Failure> {
         let per = batch.len().div_ceil(threads).max(1);
-        let mut chunks: Vec<Vec<(String, Option<u64>, String)>> = Vec::new();
+        let mut chunks: Vec<Vec<Pending>> = Vec::new();
         let mut records = batch.drain(..);
         loop {
             let chunk: Vec<_> = records.by_ref().take(per).collect();
@@ -71,87 +78,83 @@ pub(crate) fn report(args: &Args, flags: &ReportFlags) -> Result<(), Failure> {
             }
             chunks.push(chunk);
         }
-        let results: Vec<Result<Vec<Document>, Failure>> = std::thread::scope(|scope| {
+        let results: Vec<Result<Vec<Outcome>, Failure>> = std::thread::scope(|scope| {
             let handles: Vec<_> = chunks
                 .into_iter()
                 .zip(streams.iter_mut())
                 .map(|(chunk, stream)| {
-                    let names = &names;
                     scope.spawn(move || {
-                        chunk
-                            .into_iter()
-                            .map(|(file, line, input)| {
-                                let (mut out, mut log) = (String::new(), EditLog::default());
-                                stream.push_audited(input.as_bytes(), &mut out, &mut log).map_err(describe)?;
-                                stream.finish_audited(&mut out, &mut log).map_err(describe)?;
-                                let caps = log.caps.iter().map(|c| c.setting.to_string()).collect();
-                                let edits = zhclean::audit::map_to_input(names, log.edits);
-                                Ok(Document { file, line, input, output: out, edits, caps })
-                            })
-                            .collect()
+                        chunk.into_iter().map(|p| count_one(stream, p, field, lossy, skip_bad)).collect()
                     })
                 })
                 .collect();
             handles.into_iter().map(|h| h.join().expect("a cleaning thread panicked")).collect()
         });
         for docs in results {
-            for d in docs? {
-                report.add(d);
+            for outcome in docs? {
+                let Counted { file, line, input, output, counter: c, measures } = match outcome {
+                    Outcome::Counted(counted) => counted,
+                    Outcome::Blank => continue,
+                    Outcome::Skipped => {
+                        *skipped += 1;
+                        continue;
+                    }
+                };
+                let counts = c.counts();
+                let tally = Tally {
+                    file: &file,
+                    line,
+                    input: measures.0,
+                    output: measures.1,
+                    counts: &counts,
+                    edits: c.edits,
+                    caps: &c.caps,
+                };
+                let Some(ticket) = report.tally(&tally) else { continue };
+                let (mut out, mut log) = (String::new(), EditLog::default());
+                again.push_audited(input.as_bytes(), &mut out, &mut log).map_err(describe)?;
+                again.finish_audited(&mut out, &mut log).map_err(describe)?;
+                debug_assert_eq!(out, output, "a second cleaning of one input gives the same output");
+                let edits = zhclean::audit::map_to_input(&names, log.edits);
+                report.keep(ticket, Document { file, line, input, output, edits, caps: c.caps });
             }
         }
         Ok(())
     };
     const BATCH_BYTES: usize = 4 << 20;
-    let mut skipped = 0u64;
     for path in &args.files {
-        let name = path.display().to_string();
+        let name: std::sync::Arc<str> = path.display().to_string().into();
         let read_err = |e: io::Error| Failure::Io(format!("{name}: cannot read: {e}"));
         let file = std::fs::File::open(path).map_err(read_err)?;
         let mut reader =
             compress::decoder_with_window(file, compress::Compression::from_path(path), args.max_zstd_window)
                 .map_err(read_err)?;
         if is_jsonl(args, path) {
-            let mut rec = Vec::new();
             let mut n = 0u64;
             loop {
-                rec.clear();
+                let mut rec = Vec::new();
                 if reader.read_until(b'\n', &mut rec).map_err(read_err)? == 0 {
                     break;
                 }
                 n += 1;
-                let r = rec.strip_suffix(b"\n").unwrap_or(&rec);
-                let r = r.strip_suffix(b"\r").unwrap_or(r);
-                if r.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                let (r, replaced) = repair(r.to_vec(), args.config.lossy);
-                if replaced > 0 {
-                    report_replaced(&format!("{name}: line {n}"), replaced);
-                }
-                match zhclean::corpus::record_text(&r, &args.corpus.field) {
-                    Ok(text) => {
-                        batch_bytes += text.len();
-                        batch.push((name.clone(), Some(n), text));
-                    }
-                    Err(_) if args.corpus.skip_bad => skipped += 1,
-                    Err(e) => return Err(Failure::Input(format!("{name}: line {n}: {e}"))),
-                }
+                batch_bytes += rec.len();
+                batch.push(Pending::Record(name.clone(), n, rec));
                 if batch_bytes >= BATCH_BYTES {
-                    flush(&mut batch, &mut report)?;
+                    flush(&mut batch, &mut report, &mut skipped)?;
                     batch_bytes = 0;
                 }
             }
         } else {
             let input = read_document(&name, &mut reader, args.config.lossy)?;
             batch_bytes += input.len();
-            batch.push((name.clone(), None, input));
+            batch.push(Pending::Text(name.clone(), input));
             if batch_bytes >= BATCH_BYTES {
-                flush(&mut batch, &mut report)?;
+                flush(&mut batch, &mut report, &mut skipped)?;
                 batch_bytes = 0;
             }
         }
     }
-    flush(&mut batch, &mut report)?;
+    flush(&mut batch, &mut report, &mut skipped)?;
     if skipped > 0 {
         eprintln!("zhclean: {skipped} records skipped (not JSON objects with a string field {:?})", args.corpus.field);
     }
@@ -171,4 +174,64 @@ pub(crate) fn report(args: &Args, flags: &ReportFlags) -> Result<(), Failure> {
             }
         }
     }
+}
+
+/// A document read and not yet cleaned: a JSONL record (file, line, its
+/// bytes) or a plain file's text.
+enum Pending {
+    Record(std::sync::Arc<str>, u64, Vec<u8>),
+    Text(std::sync::Arc<str>, String),
+}
+
+/// A document cleaned and counted, not yet in the report.
+struct Counted {
+    file: String,
+    line: Option<u64>,
+    input: String,
+    output: String,
+    counter: EditCounter,
+    measures: (Measure, Measure),
+}
+
+/// What became of a record.
+enum Outcome {
+    Counted(Counted),
+    /// A blank line, which holds no record.
+    Blank,
+    /// A bad record, skipped with `--skip-bad`.
+    Skipped,
+}
+
+/// Decodes, cleans and counts one document.
+fn count_one(
+    stream: &mut zhclean::Stream,
+    p: Pending,
+    field: &str,
+    lossy: bool,
+    skip_bad: bool,
+) -> Result<Outcome, Failure> {
+    let (file, line, input) = match p {
+        Pending::Text(name, text) => (name, None, text),
+        Pending::Record(name, n, rec) => {
+            let r = rec.strip_suffix(b"\n").unwrap_or(&rec);
+            let r = r.strip_suffix(b"\r").unwrap_or(r);
+            if r.iter().all(u8::is_ascii_whitespace) {
+                return Ok(Outcome::Blank);
+            }
+            let (r, replaced) = repair(r.to_vec(), lossy);
+            if replaced > 0 {
+                report_replaced(&format!("{name}: line {n}"), replaced);
+            }
+            match zhclean::corpus::record_text(&r, field) {
+                Ok(text) => (name, Some(n), text),
+                Err(_) if skip_bad => return Ok(Outcome::Skipped),
+                Err(e) => return Err(Failure::Input(format!("{name}: line {n}: {e}"))),
+            }
+        }
+    };
+    let (mut output, mut counter) = (String::new(), EditCounter::default());
+    stream.push_audited(input.as_bytes(), &mut output, &mut counter).map_err(describe)?;
+    stream.finish_audited(&mut output, &mut counter).map_err(describe)?;
+    let measures = (Measure::of(&input), Measure::of(&output));
+    Ok(Outcome::Counted(Counted { file: file.to_string(), line, input, output, counter, measures }))
 }
