@@ -163,3 +163,47 @@ fn the_sample_is_drawn_by_the_seed() {
     // Each document links back to the command that shows it again.
     assert!(a.contains(&format!("zhclean explain --line {} {j}", lines(&a)[0])));
 }
+
+#[test]
+fn a_finished_run_is_reviewed_from_its_audit_without_cleaning_again() {
+    let dir = scratch("report_from_audit");
+    let jsonl = dir.join("docs.jsonl");
+    let seeds: String = std::fs::read_dir(root("tests/data/seeds"))
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.display().to_string().ends_with(".input.txt"))
+        .map(|p| serde_json::json!({ "text": std::fs::read_to_string(p).unwrap() }).to_string() + "\n")
+        .collect();
+    std::fs::write(&jsonl, seeds).unwrap();
+    let (audit, stats) = (dir.join("audit.jsonl.gz"), dir.join("stats.json"));
+    let run = Command::new(BIN)
+        .arg(&jsonl)
+        .args(["-p", "web", "--audit"])
+        .arg(&audit)
+        .arg("--stats")
+        .arg(&stats)
+        .arg("-o")
+        .arg(dir.join("out.jsonl"))
+        .status()
+        .unwrap();
+    assert!(run.success());
+    let j = jsonl.to_str().unwrap();
+    let cleaned = report(&[j, "-p", "web"], &dir.join("a.html"));
+    let (a, s) = (audit.to_str().unwrap(), stats.to_str().unwrap());
+    let reviewed = report(&[j, "-p", "web", "--from-audit", a, "--from-stats", s], &dir.join("b.html"));
+    assert_eq!(reviewed, cleaned, "the audit gives the page a cleaning gives");
+    // An audit of other inputs is refused, naming the document.
+    let other = dir.join("other.txt");
+    std::fs::write(&other, "别的文字。\n").unwrap();
+    let out = Command::new(BIN)
+        .args(["report", "--from-audit", a])
+        .arg(&other)
+        .arg("-o")
+        .arg(dir.join("c.html"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("docs.jsonl line 1") && err.contains("not among the inputs"), "{err}");
+    assert!(!dir.join("c.html").exists(), "no page is left behind on an error");
+}

@@ -124,6 +124,44 @@ pub fn rebuild(output: &str, edits: &[MappedEdit]) -> Result<String, String> {
     Ok(text)
 }
 
+/// Applies mapped edits to a document's `input`, first pass first: the
+/// output the run wrote, from the input and an audit read back (the
+/// inverse of [`rebuild`]).
+///
+/// # Errors
+/// When an edit's removed text is not where it says (the audit is of
+/// another input, or incomplete).
+pub fn apply(input: &str, edits: &[MappedEdit]) -> Result<String, String> {
+    let mut text = input.to_string();
+    let mut steps: Vec<usize> = edits.iter().map(|e| e.step).collect();
+    steps.sort_unstable();
+    steps.dedup();
+    for step in steps {
+        let mut group: Vec<&OwnedEdit> = edits.iter().filter(|e| e.step == step).map(|e| &e.edit).collect();
+        group.sort_by_key(|e| e.byte);
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0usize;
+        for e in group {
+            let start = e.byte as usize;
+            let end = start + e.before.len();
+            if start < at || text.get(start..end) != Some(e.before.as_str()) {
+                return Err(format!(
+                    "step {step}: edit at byte {start} ({}): expected {:?}, found {:?}",
+                    e.reason,
+                    e.before,
+                    text.get(start.min(text.len())..end.min(text.len())).unwrap_or("")
+                ));
+            }
+            out.push_str(&text[at..start]);
+            out.push_str(&e.after);
+            at = end;
+        }
+        out.push_str(&text[at..]);
+        text = out;
+    }
+    Ok(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +196,17 @@ mod tests {
         let text = "當(dāng)前位置:首頁 > 新聞\n\nＡＢＣ 的 汉字 和  \"引号\"。\n版权所有 2020\n";
         let (out, edits) = run(text);
         assert_eq!(rebuild(&out, &edits).unwrap(), text);
+    }
+
+    #[test]
+    fn the_trail_applied_to_the_input_gives_the_output() {
+        for f in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seeds")).unwrap() {
+            let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+            let (out, edits) = run(&text);
+            assert_eq!(apply(&text, &edits).unwrap(), out);
+        }
+        // An audit of another text is refused, naming the edit.
+        let (_, edits) = run("ＡＢ的测试,活动。\n");
+        assert!(apply("别的文字。\n", &edits).unwrap_err().contains("expected"));
     }
 }

@@ -7,9 +7,9 @@ mod map;
 
 use crate::pass::Out;
 
+pub use map::{apply, map_to_input, rebuild, MappedEdit};
 #[cfg(feature = "corpus")]
 pub(crate) use map::{back_through, Spans};
-pub use map::{map_to_input, rebuild, MappedEdit};
 
 /// One change a pass made, as reported to an [`Audit`].
 ///

@@ -23,6 +23,74 @@ use crate::pipeline::Stream;
 /// off a final `'\n'` that a JSONL text field did not have.
 pub const JSONL_STEP: &str = "jsonl";
 
+/// What the JSONL step does to a record's cleaned text (see
+/// [`finish_record`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordTail {
+    /// Nothing.
+    Kept,
+    /// The final `'\n'` the `paragraphs` pass added is taken off again:
+    /// its edit goes.
+    Undone,
+    /// The input's own final `'\n'` is taken off, at this byte of the
+    /// passes' output: an edit of the JSONL step.
+    Taken(u64),
+}
+
+/// The JSONL step on a record's cleaned `text`: a JSONL text field
+/// conventionally has no final newline, so the input's convention is kept
+/// rather than the paragraph mode's. `added_by_paragraphs`: the last edit
+/// that inserted a final `'\n'` was the `paragraphs` pass's.
+pub fn record_tail(field_text: &str, text: &mut String, added_by_paragraphs: bool) -> RecordTail {
+    if field_text.ends_with('\n') || !text.ends_with('\n') {
+        return RecordTail::Kept;
+    }
+    text.pop();
+    if added_by_paragraphs {
+        RecordTail::Undone
+    } else {
+        RecordTail::Taken(text.len() as u64)
+    }
+}
+
+/// The JSONL step on a record's cleaned `text` and its pass edits (in
+/// arrival order), as corpus mode writes them: the edits mapped to the
+/// input (when `collect`), with the step's own edit last.
+pub fn finish_record(
+    field_text: &str,
+    text: &mut String,
+    mut log_edits: Vec<crate::OwnedEdit>,
+    pass_names: &[&'static str],
+    collect: bool,
+) -> Vec<MappedEdit> {
+    let last_nl = log_edits.iter().rposition(|e| e.after == "\n" && e.reason == FINAL_NEWLINE);
+    let by_paragraphs = last_nl.is_some_and(|i| log_edits[i].pass == PassId::Paragraphs.name());
+    let tail = record_tail(field_text, text, by_paragraphs);
+    if let (RecordTail::Undone, Some(i)) = (tail, last_nl) {
+        log_edits.remove(i);
+    }
+    if !collect {
+        return Vec::new();
+    }
+    let steps = pass_names.len();
+    let mut edits = crate::audit::map_to_input(pass_names, log_edits);
+    if let RecordTail::Taken(byte) = tail {
+        let input_byte = crate::audit::back_through(&crate::audit::Spans::for_steps(&edits, steps), byte);
+        edits.push(MappedEdit {
+            step: steps,
+            edit: crate::OwnedEdit {
+                pass: JSONL_STEP,
+                byte,
+                before: "\n".into(),
+                after: String::new(),
+                reason: FINAL_NEWLINE,
+            },
+            input_byte,
+        });
+    }
+    edits
+}
+
 /// Records per batch, at most; a batch also ends after [`BATCH_BYTES`].
 const BATCH_RECORDS: usize = 512;
 const BATCH_BYTES: usize = 1 << 20;
@@ -231,41 +299,11 @@ impl Ctx {
             .try_for_each(|piece| stream.push_audited(piece, &mut text, &mut sink))
             .and_then(|()| stream.finish_audited(&mut text, &mut sink))
             .and_then(|()| sink.check());
-        let EditLog { edits: mut log_edits, caps } = sink.log;
+        let EditLog { edits: log_edits, caps } = sink.log;
         if let Err(e) = run {
             return Outcome::Bad { error: e.with_source(format!("{name}: line {}", r.line)) };
         }
-        // A JSONL text field conventionally has no final newline; keep the
-        // input's convention rather than the paragraph mode's. When the
-        // pipeline added it, its edit goes too; when the '\n' was the
-        // input's (the last line was removed), taking it is an edit of its
-        // own, the step after the passes.
-        let steps = self.pass_names.len();
-        let mut tail_edit = None;
-        if !found.text.ends_with('\n') && text.ends_with('\n') {
-            text.pop();
-            match log_edits.iter().rposition(|e| e.after == "\n" && e.reason == FINAL_NEWLINE) {
-                Some(i) if log_edits[i].pass == PassId::Paragraphs.name() => {
-                    log_edits.remove(i);
-                }
-                _ => tail_edit = Some(text.len() as u64),
-            }
-        }
-        let mut edits = if collect { crate::audit::map_to_input(&self.pass_names, log_edits) } else { Vec::new() };
-        if let (Some(byte), true) = (tail_edit, collect) {
-            let input_byte = crate::audit::back_through(&crate::audit::Spans::for_steps(&edits, steps), byte);
-            edits.push(MappedEdit {
-                step: steps,
-                edit: crate::OwnedEdit {
-                    pass: JSONL_STEP,
-                    byte,
-                    before: "\n".into(),
-                    after: String::new(),
-                    reason: FINAL_NEWLINE,
-                },
-                input_byte,
-            });
-        }
+        let edits = finish_record(found.text.as_str(), &mut text, log_edits, &self.pass_names, collect);
         let keys = match &self.keyer {
             Some(k) => k.paragraph_keys(&text),
             None => Vec::new(),

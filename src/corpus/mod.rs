@@ -34,7 +34,7 @@ mod options;
 pub mod report;
 mod text;
 
-pub use jsonl::JSONL_STEP;
+pub use jsonl::{finish_record, record_tail, RecordTail, JSONL_STEP};
 pub use options::{CorpusOptions, CorpusStats, Progress, MAX_THREADS};
 
 use crate::audit::CapHit;

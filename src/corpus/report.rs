@@ -36,6 +36,7 @@ use std::io::{self, Write};
 
 use super::audit::{count, merge, PassCounts, ReasonCount};
 use crate::audit::{Audit, CapHit, Edit, MappedEdit};
+use crate::passes::paragraphs::FINAL_NEWLINE;
 
 /// What goes into the report.
 #[non_exhaustive]
@@ -153,13 +154,49 @@ pub struct EditCounter {
     pub edits: usize,
     /// Caps reached (`pass.setting`).
     pub caps: Vec<String>,
+    /// The pass of the last edit that inserted a final `'\n'`.
+    final_newline_by: Option<&'static str>,
 }
 
 impl EditCounter {
+    fn add(&mut self, pass: &'static str, reason: &'static str, removed: usize, inserted: usize, sign: i64) {
+        // By address first (the names are constants); by text when one
+        // name is spelled at two addresses.
+        let at = self
+            .seen
+            .iter()
+            .position(|(p, r, _)| std::ptr::eq(*p, pass) && std::ptr::eq(*r, reason))
+            .or_else(|| self.seen.iter().position(|(p, r, _)| *p == pass && *r == reason));
+        let at = at.unwrap_or_else(|| {
+            self.seen.push((pass, reason, ReasonCount::default()));
+            self.seen.len() - 1
+        });
+        let c = &mut self.seen[at].2;
+        let step = |x: &mut u64, n: usize| *x = x.wrapping_add_signed(sign * n as i64);
+        step(&mut c.edits, 1);
+        step(&mut c.chars_removed, removed);
+        step(&mut c.chars_inserted, inserted);
+        self.edits = self.edits.wrapping_add_signed(sign as isize);
+    }
+
+    /// The JSONL step on a record's cleaned `text`, as corpus mode takes
+    /// it ([`super::finish_record`]), counted.
+    pub fn finish_record(&mut self, field_text: &str, text: &mut String) {
+        let by_paragraphs = self.final_newline_by == Some(crate::passes::PassId::Paragraphs.name());
+        match super::record_tail(field_text, text, by_paragraphs) {
+            super::RecordTail::Kept => {}
+            super::RecordTail::Undone => {
+                let pass = self.final_newline_by.expect("undone only after one");
+                self.add(pass, FINAL_NEWLINE, 0, 1, -1);
+            }
+            super::RecordTail::Taken(_) => self.add(super::JSONL_STEP, FINAL_NEWLINE, 1, 0, 1),
+        }
+    }
+
     /// The edits by pass and reason.
     pub fn counts(&self) -> PassCounts {
         let mut counts = PassCounts::new();
-        for (pass, reason, c) in &self.seen {
+        for (pass, reason, c) in self.seen.iter().filter(|e| e.2.edits > 0) {
             let t = counts.entry(*pass).or_default().entry(*reason).or_default();
             t.edits += c.edits;
             t.chars_removed += c.chars_removed;
@@ -171,20 +208,10 @@ impl EditCounter {
 
 impl Audit for EditCounter {
     fn edit(&mut self, e: &Edit<'_>) {
-        let same = |(p, r, _): &&mut (&'static str, &'static str, ReasonCount)| {
-            std::ptr::eq(*p, e.pass) && std::ptr::eq(*r, e.reason)
-        };
-        let c = match self.seen.iter_mut().find(same) {
-            Some(entry) => &mut entry.2,
-            None => {
-                self.seen.push((e.pass, e.reason, ReasonCount::default()));
-                &mut self.seen.last_mut().expect("just pushed").2
-            }
-        };
-        c.edits += 1;
-        c.chars_removed += e.before.chars().count() as u64;
-        c.chars_inserted += e.after.chars().count() as u64;
-        self.edits += 1;
+        self.add(e.pass, e.reason, e.before.chars().count(), e.after.chars().count(), 1);
+        if e.after == "\n" && e.reason == FINAL_NEWLINE {
+            self.final_newline_by = Some(e.pass);
+        }
     }
 
     fn cap(&mut self, hit: &CapHit) {
@@ -350,6 +377,14 @@ impl Report {
         }
     }
 
+    /// Adds caps reached as a run's `--stats` counts them (setting, documents):
+    /// a report drawn from a finished run's audit knows them from there.
+    pub fn add_caps<'a>(&mut self, caps: impl IntoIterator<Item = (&'a str, u64)>) {
+        for (cap, n) in caps {
+            *self.caps.entry(cap.to_string()).or_default() += n;
+        }
+    }
+
     /// Writes the page.
     ///
     /// # Errors
@@ -418,6 +453,7 @@ impl Report {
             .counts
             .iter()
             .flat_map(|(p, rs)| rs.iter().map(move |(r, c)| (*p, *r, c.edits, c.chars_removed, c.chars_inserted)))
+            .filter(|r| r.2 > 0)
             .collect();
         rows.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)).then(a.1.cmp(b.1)));
         h.push_str("<h3>Edits by pass and reason</h3>");

@@ -83,6 +83,9 @@ REPORT:
         --seed N             Seed of that draw (same corpus, same seed, same
                              sample) [default: 0]
         --most-edited N      The N most edited documents, shown too [default: 10]
+        --from-audit FILE    Review a finished run without cleaning again: its
+                             --audit file (the FILEs are its inputs, read again)
+        --from-stats FILE    With --from-audit: the run's --stats (caps reached)
     -h, --help               Print this help.
     -V, --version            Print the version.
 
@@ -117,6 +120,9 @@ pub(crate) struct ReportFlags {
     pub(crate) sample: usize,
     pub(crate) seed: u64,
     pub(crate) most_edited: usize,
+    /// Review a finished run: its audit (and stats) instead of cleaning.
+    pub(crate) from_audit: Option<PathBuf>,
+    pub(crate) from_stats: Option<PathBuf>,
 }
 
 /// The validated arguments.
@@ -170,6 +176,8 @@ struct Flags {
     sample: usize,
     seed: u64,
     most_edited: usize,
+    from_audit: Option<PathBuf>,
+    from_stats: Option<PathBuf>,
 }
 
 fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
@@ -189,6 +197,7 @@ fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
     let mut dedup = CorpusDedupConfig::default();
     let mut dedup_on = false;
     let (mut sample, mut seed, mut most_edited) = (20usize, 0u64, 10usize);
+    let (mut from_audit, mut from_stats) = (None, None);
     while let Some(arg) = p.next().map_err(usage)? {
         match arg {
             Short('h') | Long("help") => {
@@ -231,6 +240,8 @@ fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
             Long("sample") => sample = p.value().map_err(usage)?.parse().map_err(usage)?,
             Long("seed") => seed = p.value().map_err(usage)?.parse().map_err(usage)?,
             Long("most-edited") => most_edited = p.value().map_err(usage)?.parse().map_err(usage)?,
+            Long("from-audit") => from_audit = Some(PathBuf::from(p.value().map_err(usage)?)),
+            Long("from-stats") => from_stats = Some(PathBuf::from(p.value().map_err(usage)?)),
             Value(v)
                 if subcommand.is_none()
                     && files.is_empty()
@@ -266,6 +277,8 @@ fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
         sample,
         seed,
         most_edited,
+        from_audit,
+        from_stats,
     }))
 }
 
@@ -296,6 +309,8 @@ fn validate(f: Flags) -> Result<Args, Failure> {
         sample,
         seed,
         most_edited,
+        from_audit,
+        from_stats,
     } = f;
     let convert_only = subcommand.as_deref() == Some("convert");
     let mut config = if convert_only {
@@ -353,7 +368,10 @@ fn validate(f: Flags) -> Result<Args, Failure> {
                     "report does not run corpus dedup (--dedup corpus): review a run without it".into(),
                 ));
             }
-            Command::Report(ReportFlags { sample, seed, most_edited })
+            if from_stats.is_some() && from_audit.is_none() {
+                return Err(Failure::Usage("--from-stats goes with --from-audit (the run's edits)".into()));
+            }
+            Command::Report(ReportFlags { sample, seed, most_edited, from_audit, from_stats })
         }
         _ => Command::Clean,
     };
