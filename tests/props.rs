@@ -585,6 +585,18 @@ fn dedup_of_a_repeat_beside_a_jump_marker_is_judged_again() {
     assert_fixed_point(CleanConfig::preset("web").unwrap(), text);
 }
 
+/// Known limitation of the same dedup class, found by an unseeded local
+/// run on 2026-12-03 (also with the build before that day's speed work):
+/// a repeated sentence after an open bracket is cut from the line, and the
+/// second cleaning joins and judges what is left again. Run with
+/// `--ignored` to see it.
+#[test]
+#[ignore = "known: dedup of a repeat after an open bracket, judged again"]
+fn dedup_of_a_repeat_after_an_open_bracket_is_judged_again() {
+    let text = "为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。洛阳\u{85}洛阳\n国家大学科技园（为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。\n为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。洛阳洛阳";
+    assert_fixed_point(CleanConfig::default(), text);
+}
+
 /// Cleaning `text` twice with `cfg` gives what cleaning it once gives.
 fn assert_fixed_point(cfg: CleanConfig, text: &str) {
     let c = Cleaner::new(cfg).unwrap();
