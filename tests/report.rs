@@ -158,6 +158,8 @@ fn the_sample_is_drawn_by_the_seed() {
     let b = report(&[j, "--sample", "5", "--most-edited", "0", "--seed", "1"], &dir.join("b.html"));
     let c = report(&[j, "--sample", "5", "--most-edited", "0", "--seed", "2"], &dir.join("c.html"));
     assert_eq!(a, b, "same corpus, same seed, same page");
+    let one = report(&[j, "--sample", "5", "--most-edited", "0", "--seed", "1", "-j", "1"], &dir.join("j1.html"));
+    assert_eq!(one, a, "the same page on one thread");
     assert_eq!(lines(&a).len(), 5);
     assert_ne!(lines(&a), lines(&c), "another seed draws another sample");
     // Each document links back to the command that shows it again.

@@ -105,67 +105,70 @@ fn by_cleaning(args: &Args, cleaner: &Cleaner, opts: ReportOptions) -> Result<Re
     let names = again.pass_names();
     let mut report = Report::new(opts, &names);
     // Records are read here and decoded, cleaned and measured a batch at a
-    // time, the batch cut among the threads in order, and added to the
-    // report in corpus order: the same page for any thread count.
+    // time on the worker threads, and added to the report in corpus order:
+    // the same page for any thread count.
     let (field, lossy, skip_bad) = (args.corpus.field.as_str(), args.config.lossy, args.corpus.skip_bad);
     let mut batch: Vec<Pending> = Vec::new();
     let mut batch_bytes = 0usize;
     let mut skipped = 0u64;
     let mut flush = |batch: &mut Vec<Pending>, report: &mut Report, skipped: &mut u64| -> Result<(), Failure> {
-        let per = batch.len().div_ceil(threads).max(1);
-        let mut chunks: Vec<Vec<Pending>> = Vec::new();
-        let mut records = batch.drain(..);
-        loop {
-            let chunk: Vec<_> = records.by_ref().take(per).collect();
-            if chunk.is_empty() {
-                break;
-            }
-            chunks.push(chunk);
-        }
-        let results: Vec<Result<Vec<Outcome>, Failure>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = chunks
-                .into_iter()
-                .zip(streams.iter_mut())
-                .map(|(chunk, stream)| {
+        // The threads take the batch's documents one at a time (their
+        // costs differ tenfold between a web page and an OCR page), and
+        // the results are put back in corpus order.
+        let slots: Vec<std::sync::Mutex<Option<Pending>>> =
+            batch.drain(..).map(|p| std::sync::Mutex::new(Some(p))).collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut results: Vec<(usize, Result<Outcome, Failure>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = streams
+                .iter_mut()
+                .map(|stream| {
+                    let (slots, next) = (&slots, &next);
                     scope.spawn(move || {
-                        chunk.into_iter().map(|p| count_one(stream, decode(p, field, lossy, skip_bad)?)).collect()
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(slot) = slots.get(i) else { break };
+                            let p = slot.lock().expect("a slot is taken once").take().expect("each slot once");
+                            done.push((i, decode(p, field, lossy, skip_bad).and_then(|d| count_one(stream, d))));
+                        }
+                        done
                     })
                 })
                 .collect();
-            handles.into_iter().map(|h| h.join().expect("a cleaning thread panicked")).collect()
+            handles.into_iter().flat_map(|h| h.join().expect("a cleaning thread panicked")).collect()
         });
-        for docs in results {
-            for outcome in docs? {
-                let Counted { file, line, input, output, counter: c, measures } = match outcome {
-                    Outcome::Counted(counted) => *counted,
-                    Outcome::Blank => continue,
-                    Outcome::Skipped => {
-                        *skipped += 1;
-                        continue;
-                    }
-                };
-                let counts = c.counts();
-                let tally = Tally {
-                    file: &file,
-                    line,
-                    input: measures.0,
-                    output: measures.1,
-                    counts: &counts,
-                    edits: c.edits,
-                    caps: &c.caps,
-                };
-                let Some(ticket) = report.tally(&tally) else { continue };
-                let (mut out, mut log) = (String::new(), EditLog::default());
-                again.push_audited(input.as_bytes(), &mut out, &mut log).map_err(describe)?;
-                again.finish_audited(&mut out, &mut log).map_err(describe)?;
-                let edits = if line.is_some() {
-                    zhclean::corpus::finish_record(&input, &mut out, log.edits, &names, true)
-                } else {
-                    zhclean::audit::map_to_input(&names, log.edits)
-                };
-                debug_assert_eq!(out, output, "a second cleaning of one input gives the same output");
-                report.keep(ticket, Document { file, line, input, output, edits, caps: c.caps });
-            }
+        results.sort_by_key(|r| r.0);
+        for (_, outcome) in results {
+            let outcome = outcome?;
+            let Counted { file, line, input, output, counter: c, measures } = match outcome {
+                Outcome::Counted(counted) => *counted,
+                Outcome::Blank => continue,
+                Outcome::Skipped => {
+                    *skipped += 1;
+                    continue;
+                }
+            };
+            let counts = c.counts();
+            let tally = Tally {
+                file: &file,
+                line,
+                input: measures.0,
+                output: measures.1,
+                counts: &counts,
+                edits: c.edits,
+                caps: &c.caps,
+            };
+            let Some(ticket) = report.tally(&tally) else { continue };
+            let (mut out, mut log) = (String::new(), EditLog::default());
+            again.push_audited(input.as_bytes(), &mut out, &mut log).map_err(describe)?;
+            again.finish_audited(&mut out, &mut log).map_err(describe)?;
+            let edits = if line.is_some() {
+                zhclean::corpus::finish_record(&input, &mut out, log.edits, &names, true)
+            } else {
+                zhclean::audit::map_to_input(&names, log.edits)
+            };
+            debug_assert_eq!(out, output, "a second cleaning of one input gives the same output");
+            report.keep(ticket, Document { file, line, input, output, edits, caps: c.caps });
         }
         Ok(())
     };
