@@ -72,6 +72,10 @@ fn end_reason(removed: &str) -> &'static str {
 /// space-separated tokens, each a name of 2 or 3 Han characters or a title
 /// ending in a role word (`洛报融媒记者`), 24 characters at most, and the
 /// space before it is required: OCR keeps the byline's own spacing.
+/// What a headline does not hold: a sentence's end or a comma
+/// ([`SENTENCE_END`] and `，` `,`, one set so a line is scanned once).
+const NOT_IN_HEADLINES: [char; 7] = ['。', '！', '？', '!', '?', '，', ','];
+
 fn glued_byline(t: &str) -> Option<usize> {
     let end = t.rfind(SENTENCE_END)?;
     let after = end + t[end..].chars().next().map_or(0, char::len_utf8);
@@ -303,8 +307,7 @@ impl CaptionPass {
         self.prev = if ends_sentence(t) {
             Prev::Closed
         } else if !t.is_empty()
-            && !t.contains(SENTENCE_END)
-            && !t.contains(['，', ','])
+            && !t.contains(NOT_IN_HEADLINES)
             && visible_chars(t) <= MAX_CAPTION_CHARS
         {
             Prev::Headline
@@ -478,6 +481,15 @@ impl LinePass for CaptionPass {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn not_in_headlines_is_the_sentence_ends_and_commas() {
+        let mut want: Vec<char> = SENTENCE_END.iter().copied().chain(['，', ',']).collect();
+        let mut got = NOT_IN_HEADLINES.to_vec();
+        want.sort_unstable();
+        got.sort_unstable();
+        assert_eq!(got, want);
+    }
     use crate::audit::EditLog;
 
     fn run(input: &str) -> (String, EditLog) {
