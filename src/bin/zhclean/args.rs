@@ -78,6 +78,9 @@ CORPUS MODE:
                              (a plain-text file is one document; about 300
                              bytes an edit) [default: 4000000]
     -q, --quiet              No progress bar (it is shown only on a terminal)
+    -h, --help               Print this help.
+    -V, --version            Print the version.
+
 REPORT:
         --sample N           Documents drawn at random for the page [default: 20]
         --seed N             Seed of that draw (same corpus, same seed, same
@@ -86,8 +89,6 @@ REPORT:
         --from-audit FILE    Review a finished run without cleaning again: its
                              --audit file (the FILEs are its inputs, read again)
         --from-stats FILE    With --from-audit: the run's --stats (caps reached)
-    -h, --help               Print this help.
-    -V, --version            Print the version.
 
 EXAMPLES:
     zhclean page.txt                          clean one file to stdout
