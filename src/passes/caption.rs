@@ -306,10 +306,7 @@ impl CaptionPass {
     fn note(&mut self, t: &str) {
         self.prev = if ends_sentence(t) {
             Prev::Closed
-        } else if !t.is_empty()
-            && !t.contains(NOT_IN_HEADLINES)
-            && visible_chars(t) <= MAX_CAPTION_CHARS
-        {
+        } else if !t.is_empty() && !t.contains(NOT_IN_HEADLINES) && visible_chars(t) <= MAX_CAPTION_CHARS {
             Prev::Headline
         } else {
             Prev::Other
