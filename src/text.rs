@@ -85,6 +85,45 @@ pub(crate) fn display_width(t: &str) -> usize {
         .sum()
 }
 
+/// `c.is_alphanumeric()`, answered at once for ASCII and for the marks of
+/// Chinese text (which the standard library looks up in its tables: a
+/// line's last character is one of them more often than not). A test
+/// checks every character.
+#[inline]
+pub(crate) fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    if matches!(
+        c,
+        '，' | '。'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '（'
+            | '）'
+            | '《'
+            | '》'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '【'
+            | '】'
+            | '…'
+            | '—'
+    ) {
+        return false;
+    }
+    c.is_alphanumeric()
+}
+
 /// What `unwrap` measures of a line, in one pass over its bytes: its
 /// [`display_width`], whether it holds whitespace, one of [`PROSE_MARKS`],
 /// a CJK punctuation mark (U+3001-3011, U+FF01-FF1F, curly quotes, `…`),
@@ -304,6 +343,13 @@ mod tests {
                 t.chars().any(|c| matches!(c as u32, 0x3001..=0x3011 | 0xFF01..=0xFF1F | 0x2018..=0x201D | 0x2026));
             assert_eq!(got.cjk_mark, cjk, "{t:?}");
             assert_eq!(got.ascii_mark, t.contains([',', ';', ':', '?', '!', '(', ')']), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn is_alphanumeric_agrees_with_std_on_every_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
         }
     }
 

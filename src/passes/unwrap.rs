@@ -92,7 +92,7 @@ use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
 use crate::passes::punct::is_body_line;
 use crate::passes::rejoin::{join_reason, RejoinConfig};
-use crate::text::{ends_sentence, half_cells, is_han, scan_line};
+use crate::text::{ends_sentence, half_cells, is_alphanumeric, is_han, scan_line};
 
 /// Settings of the `unwrap` pass.
 #[non_exhaustive]
@@ -226,13 +226,13 @@ fn shape(t: &str) -> Shape {
         closed: ends_sentence(inner),
         prose: scan.prose,
         credit: is_credit_line(inner) || ends_with_caption_marker(inner),
-        mid_word: last.is_some_and(|c| is_han(c) || c.is_alphanumeric()),
+        mid_word: last.is_some_and(|c| is_han(c) || is_alphanumeric(c)),
         moved,
         marked: scan.cjk_mark || (scan.ascii_mark && ascii_mark_by_han(inner)),
         hung: inner
             .chars()
             .rev()
-            .take_while(|&c| !(is_han(c) || c.is_alphanumeric() || c.is_whitespace()))
+            .take_while(|&c| !(is_han(c) || is_alphanumeric(c) || c.is_whitespace()))
             .map(half_cells)
             .sum(),
     }
