@@ -209,3 +209,24 @@ fn a_finished_run_is_reviewed_from_its_audit_without_cleaning_again() {
     assert!(err.contains("docs.jsonl line 1") && err.contains("not among the inputs"), "{err}");
     assert!(!dir.join("c.html").exists(), "no page is left behind on an error");
 }
+
+#[test]
+fn documents_with_a_cap_hit_are_shown_up_to_the_limit_and_all_counted() {
+    let dir = scratch("report_caps");
+    let jsonl = dir.join("caps.jsonl");
+    let text: String = (0..5)
+        .map(|i| {
+            let long = format!("第{i}篇{}。\n", "很长的一行没有换行".repeat(40));
+            serde_json::json!({ "text": long }).to_string() + "\n"
+        })
+        .collect();
+    std::fs::write(&jsonl, text).unwrap();
+    let j = jsonl.to_str().unwrap();
+    let base = [j, "--max-line-bytes", "256", "--sample", "0", "--most-edited", "0"];
+    let three = report(&[&base[..], &["--cap-documents", "3"]].concat(), &dir.join("a.html"));
+    assert_eq!(embedded(&three).len(), 3);
+    assert!(three.contains("<tr><td>max_line_bytes</td><td>5</td></tr>"), "every hit counted");
+    assert!(three.contains("cap reached"));
+    let all = report(&base, &dir.join("b.html"));
+    assert_eq!(embedded(&all).len(), 5, "the default shows up to 20");
+}

@@ -86,6 +86,8 @@ REPORT:
         --seed N             Seed of that draw (same corpus, same seed, same
                              sample) [default: 0]
         --most-edited N      The N most edited documents, shown too [default: 10]
+        --cap-documents N    Documents where a cap was reached, shown too (the
+                             first N; all are counted) [default: 20]
         --from-audit FILE    Review a finished run without cleaning again: its
                              --audit file (the FILEs are its inputs, read again)
         --from-stats FILE    With --from-audit: the run's --stats (caps reached)
@@ -121,6 +123,7 @@ pub(crate) struct ReportFlags {
     pub(crate) sample: usize,
     pub(crate) seed: u64,
     pub(crate) most_edited: usize,
+    pub(crate) cap_documents: usize,
     /// Review a finished run: its audit (and stats) instead of cleaning.
     pub(crate) from_audit: Option<PathBuf>,
     pub(crate) from_stats: Option<PathBuf>,
@@ -177,6 +180,7 @@ struct Flags {
     sample: usize,
     seed: u64,
     most_edited: usize,
+    cap_documents: usize,
     from_audit: Option<PathBuf>,
     from_stats: Option<PathBuf>,
 }
@@ -197,7 +201,7 @@ fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
     let mut corpus = CorpusOptions::default();
     let mut dedup = CorpusDedupConfig::default();
     let mut dedup_on = false;
-    let (mut sample, mut seed, mut most_edited) = (20usize, 0u64, 10usize);
+    let (mut sample, mut seed, mut most_edited, mut cap_documents) = (20usize, 0u64, 10usize, 20usize);
     let (mut from_audit, mut from_stats) = (None, None);
     while let Some(arg) = p.next().map_err(usage)? {
         match arg {
@@ -241,6 +245,7 @@ fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
             Long("sample") => sample = p.value().map_err(usage)?.parse().map_err(usage)?,
             Long("seed") => seed = p.value().map_err(usage)?.parse().map_err(usage)?,
             Long("most-edited") => most_edited = p.value().map_err(usage)?.parse().map_err(usage)?,
+            Long("cap-documents") => cap_documents = p.value().map_err(usage)?.parse().map_err(usage)?,
             Long("from-audit") => from_audit = Some(PathBuf::from(p.value().map_err(usage)?)),
             Long("from-stats") => from_stats = Some(PathBuf::from(p.value().map_err(usage)?)),
             Value(v)
@@ -278,6 +283,7 @@ fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
         sample,
         seed,
         most_edited,
+        cap_documents,
         from_audit,
         from_stats,
     }))
@@ -310,6 +316,7 @@ fn validate(f: Flags) -> Result<Args, Failure> {
         sample,
         seed,
         most_edited,
+        cap_documents,
         from_audit,
         from_stats,
     } = f;
@@ -372,7 +379,7 @@ fn validate(f: Flags) -> Result<Args, Failure> {
             if from_stats.is_some() && from_audit.is_none() {
                 return Err(Failure::Usage("--from-stats goes with --from-audit (the run's edits)".into()));
             }
-            Command::Report(ReportFlags { sample, seed, most_edited, from_audit, from_stats })
+            Command::Report(ReportFlags { sample, seed, most_edited, cap_documents, from_audit, from_stats })
         }
         _ => Command::Clean,
     };

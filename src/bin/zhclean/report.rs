@@ -55,6 +55,7 @@ pub(crate) fn report(args: &Args, flags: &ReportFlags) -> Result<(), Failure> {
     opts.sample = flags.sample;
     opts.seed = flags.seed;
     opts.most_edited = flags.most_edited;
+    opts.cap_documents = flags.cap_documents;
     opts.explain_command = explain_command();
     let staged = args.output.as_deref().map(Staged::create).transpose()?;
     let mut report = match &flags.from_audit {
