@@ -11,9 +11,9 @@
 //! Each table is parsed on first use only.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use super::han_keys::{self, han_word_key};
-use std::sync::LazyLock;
 
 /// Word → frequency, sorted by word for binary search. Built once per
 /// process: parsing and sorting the (nearly sorted) list costs a few

@@ -154,7 +154,6 @@ fn is_editor_line(line: &str) -> bool {
     roles >= 1 && names_since_role >= 1
 }
 
-/// Whether `line` is a running head or foot (see the module docs).
 /// A character a head, foot or page number may hold (see
 /// [`is_running_head`]).
 fn is_head_char(c: char) -> bool {
@@ -164,6 +163,7 @@ fn is_head_char(c: char) -> bool {
         || matches!(c, '-' | '.' | '/' | '(' | ')' | '（' | '）' | '·' | '|' | '｜' | '—' | '－')
 }
 
+/// Whether `line` is a running head or foot (see the module docs).
 pub(crate) fn is_running_head(line: &str) -> bool {
     let t = line.trim();
     if t.is_empty() || t.chars().count() > MAX_FURNITURE_CHARS {

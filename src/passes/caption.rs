@@ -66,16 +66,16 @@ fn end_reason(removed: &str) -> &'static str {
     }
 }
 
+/// What a headline does not hold: a sentence's end or a comma
+/// ([`SENTENCE_END`] and `，` `,`, one set so a line is scanned once).
+const NOT_IN_HEADLINES: [char; 7] = ['。', '！', '？', '!', '?', '，', ','];
+
 /// If `t` ends with a byline glued after its last sentence (`…书面表彰。
 /// 王伟夫 廖承雄`, `…全面进步。 洛报融媒记者 孙小蕊`), the byte offset where
 /// the whitespace before the byline starts. A byline is one to four
 /// space-separated tokens, each a name of 2 or 3 Han characters or a title
 /// ending in a role word (`洛报融媒记者`), 24 characters at most, and the
 /// space before it is required: OCR keeps the byline's own spacing.
-/// What a headline does not hold: a sentence's end or a comma
-/// ([`SENTENCE_END`] and `，` `,`, one set so a line is scanned once).
-const NOT_IN_HEADLINES: [char; 7] = ['。', '！', '？', '!', '?', '，', ','];
-
 fn glued_byline(t: &str) -> Option<usize> {
     let end = t.rfind(SENTENCE_END)?;
     let after = end + t[end..].chars().next().map_or(0, char::len_utf8);
@@ -478,6 +478,7 @@ impl LinePass for CaptionPass {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audit::EditLog;
 
     #[test]
     fn not_in_headlines_is_the_sentence_ends_and_commas() {
@@ -487,7 +488,6 @@ mod tests {
         got.sort_unstable();
         assert_eq!(got, want);
     }
-    use crate::audit::EditLog;
 
     fn run(input: &str) -> (String, EditLog) {
         crate::testing::run_pass(&mut CaptionPass::new(), input)

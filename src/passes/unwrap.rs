@@ -440,20 +440,15 @@ impl UnwrapPass {
         }
     }
 
-    /// The text of run item `i`, a text line.
-    fn text_at(&self, i: usize) -> &str {
-        match &self.run[i] {
-            Item::Text { content, .. } => content.as_str(),
-            _ => unreachable!("a text item"),
-        }
-    }
-
-    /// The shape of run item `i`, a text line.
-    fn shape_at(&self, i: usize) -> Shape {
-        match &self.run[i] {
-            Item::Text { shape, .. } => *shape,
-            _ => unreachable!("a text item"),
-        }
+    /// The text and the shape of each run item of `texts`, text lines.
+    fn texts_and_shapes(&self, texts: &[usize]) -> (Vec<&str>, Vec<Shape>) {
+        texts
+            .iter()
+            .map(|&i| match &self.run[i] {
+                Item::Text { content, shape, .. } => (content.as_str(), *shape),
+                _ => unreachable!("a text item"),
+            })
+            .unzip()
     }
 
     /// The run's text lines (their places in the run) and whether blank
@@ -470,8 +465,7 @@ impl UnwrapPass {
     /// they were judged by.
     fn judge(&mut self) -> (Vec<usize>, Vec<bool>, Option<Layout>) {
         let (texts, gapped) = self.text_lines();
-        let strs: Vec<&str> = texts.iter().map(|&i| self.text_at(i)).collect();
-        let shapes: Vec<Shape> = texts.iter().map(|&i| self.shape_at(i)).collect();
+        let (strs, shapes) = self.texts_and_shapes(&texts);
         let (mut joins, own, used) = plan(&strs, &shapes, &gapped, self.layout, &self.cfg);
         settle(&strs, &mut joins, &self.cfg, self.rejoin.as_ref());
         if let Some(l) = own {
@@ -486,8 +480,7 @@ impl UnwrapPass {
     fn interpose(&mut self, joins: &[bool], lay: Option<Layout>, whole: bool) -> Option<(Vec<usize>, Vec<bool>)> {
         let lay = lay?;
         let (texts, gapped) = self.text_lines();
-        let strs: Vec<&str> = texts.iter().map(|&i| self.text_at(i)).collect();
-        let shapes: Vec<Shape> = texts.iter().map(|&i| self.shape_at(i)).collect();
+        let (strs, shapes) = self.texts_and_shapes(&texts);
         // The last line of a run that is not whole goes on into the next.
         let last = if whole { strs.len() } else { strs.len().saturating_sub(1) };
         let mut moves: Vec<Interposed> = Vec::new();

@@ -177,12 +177,7 @@ struct Flags {
     corpus: CorpusOptions,
     dedup: CorpusDedupConfig,
     dedup_on: bool,
-    sample: usize,
-    seed: u64,
-    most_edited: usize,
-    cap_documents: usize,
-    from_audit: Option<PathBuf>,
-    from_stats: Option<PathBuf>,
+    report: ReportFlags,
 }
 
 fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
@@ -201,8 +196,8 @@ fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
     let mut corpus = CorpusOptions::default();
     let mut dedup = CorpusDedupConfig::default();
     let mut dedup_on = false;
-    let (mut sample, mut seed, mut most_edited, mut cap_documents) = (20usize, 0u64, 10usize, 20usize);
-    let (mut from_audit, mut from_stats) = (None, None);
+    let mut report =
+        ReportFlags { sample: 20, seed: 0, most_edited: 10, cap_documents: 20, from_audit: None, from_stats: None };
     while let Some(arg) = p.next().map_err(usage)? {
         match arg {
             Short('h') | Long("help") => {
@@ -242,12 +237,12 @@ fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
             Short('q') | Long("quiet") => quiet = true,
             Short('f') | Long("force") => force = true,
             Long("line") => line = p.value().map_err(usage)?.parse().map_err(usage)?,
-            Long("sample") => sample = p.value().map_err(usage)?.parse().map_err(usage)?,
-            Long("seed") => seed = p.value().map_err(usage)?.parse().map_err(usage)?,
-            Long("most-edited") => most_edited = p.value().map_err(usage)?.parse().map_err(usage)?,
-            Long("cap-documents") => cap_documents = p.value().map_err(usage)?.parse().map_err(usage)?,
-            Long("from-audit") => from_audit = Some(PathBuf::from(p.value().map_err(usage)?)),
-            Long("from-stats") => from_stats = Some(PathBuf::from(p.value().map_err(usage)?)),
+            Long("sample") => report.sample = p.value().map_err(usage)?.parse().map_err(usage)?,
+            Long("seed") => report.seed = p.value().map_err(usage)?.parse().map_err(usage)?,
+            Long("most-edited") => report.most_edited = p.value().map_err(usage)?.parse().map_err(usage)?,
+            Long("cap-documents") => report.cap_documents = p.value().map_err(usage)?.parse().map_err(usage)?,
+            Long("from-audit") => report.from_audit = Some(PathBuf::from(p.value().map_err(usage)?)),
+            Long("from-stats") => report.from_stats = Some(PathBuf::from(p.value().map_err(usage)?)),
             Value(v)
                 if subcommand.is_none()
                     && files.is_empty()
@@ -280,12 +275,7 @@ fn lex(mut p: lexopt::Parser) -> Result<Option<Flags>, Failure> {
         corpus,
         dedup,
         dedup_on,
-        sample,
-        seed,
-        most_edited,
-        cap_documents,
-        from_audit,
-        from_stats,
+        report,
     }))
 }
 
@@ -313,12 +303,7 @@ fn validate(f: Flags) -> Result<Args, Failure> {
         mut corpus,
         dedup,
         dedup_on,
-        sample,
-        seed,
-        most_edited,
-        cap_documents,
-        from_audit,
-        from_stats,
+        report,
     } = f;
     let convert_only = subcommand.as_deref() == Some("convert");
     let mut config = if convert_only {
@@ -376,10 +361,10 @@ fn validate(f: Flags) -> Result<Args, Failure> {
                     "report does not run corpus dedup (--dedup corpus): review a run without it".into(),
                 ));
             }
-            if from_stats.is_some() && from_audit.is_none() {
+            if report.from_stats.is_some() && report.from_audit.is_none() {
                 return Err(Failure::Usage("--from-stats goes with --from-audit (the run's edits)".into()));
             }
-            Command::Report(ReportFlags { sample, seed, most_edited, cap_documents, from_audit, from_stats })
+            Command::Report(report)
         }
         _ => Command::Clean,
     };
