@@ -21,6 +21,28 @@ pub(super) struct Chain {
     /// For the head of a split stream: where each push into the passes
     /// after it would end, as lengths of the caller's `out`.
     pub(super) ends: Option<Vec<usize>>,
+    /// The line cap (the framer's).
+    pub(super) line_cap: usize,
+    /// Whether pass `i`'s last input ended at a line end: then what it
+    /// wrote after its last line end is part of a line it wrote in two
+    /// parts, held for the next pass until the line is whole.
+    pub(super) whole_in: Vec<bool>,
+}
+
+/// How much of `buf`, what a pass wrote that the next pass has not taken,
+/// to hand on. The next pass must see whole lines (the line contract, see
+/// [`crate::pass`]), but a pass may write part of a line on a push and the
+/// rest later (`unwrap` writes a paragraph that runs on past a full window
+/// in two parts): when the pass's input ended at a line end (`whole_in`),
+/// what follows its output's last line end waits, until it reaches the line
+/// cap. After a piece of a line over the cap, the rest of the piece goes on
+/// as the framer cut it.
+fn handed(buf: &str, whole_in: bool, cap: usize) -> usize {
+    match buf.rfind('\n') {
+        Some(i) if whole_in && buf.len() - (i + 1) < cap => i + 1,
+        None if whole_in && buf.len() < cap => 0,
+        _ => buf.len(),
+    }
 }
 
 /// The error for a cap reached under `strict_caps`.
@@ -38,9 +60,17 @@ pub(super) fn cap_error(o: &Out<'_>, strict: bool) -> Result<(), Error> {
 
 impl Chain {
     /// The chain of `passes`, in order, with empty buffers.
-    pub(super) fn new(passes: Vec<Box<dyn Pass>>) -> Chain {
+    pub(super) fn new(passes: Vec<Box<dyn Pass>>, line_cap: usize) -> Chain {
         let n = passes.len();
-        Chain { passes, bufs: vec![String::new(); n], bases: vec![0; n], strict_caps: false, ends: None }
+        Chain {
+            passes,
+            bufs: vec![String::new(); n],
+            bases: vec![0; n],
+            strict_caps: false,
+            ends: None,
+            line_cap,
+            whole_in: vec![true; n],
+        }
     }
 
     /// Takes the passes from `at` on into a chain of their own, and starts
@@ -55,6 +85,8 @@ impl Chain {
             bases: self.bases.split_off(at),
             strict_caps: self.strict_caps,
             ends: None,
+            line_cap: self.line_cap,
+            whole_in: self.whole_in.split_off(at),
         };
         self.ends = Some(Vec::new());
         tail
@@ -81,18 +113,40 @@ impl Chain {
     /// the next.
     fn push_from(&mut self, first: usize, input: &str, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
         let n = self.passes.len();
+        // The head of a split holds a line its last pass wrote in part, as
+        // between two passes: the passes after it take whole lines.
+        let held_last = self.ends.is_some();
         for i in first..n {
             let (done, rest) = self.bufs.split_at_mut(i);
-            let inp: &str = if i == first { input } else { &done[i - 1] };
-            let dst: &mut String = if i + 1 == n { &mut *out } else { &mut rest[0] };
+            let inp: &str = if i == first {
+                input
+            } else {
+                &done[i - 1][..handed(&done[i - 1], self.whole_in[i - 1], self.line_cap)]
+            };
+            let taken = inp.len();
+            if i > first && taken == 0 {
+                // Nothing whole to hand on: the passes after have nothing
+                // new either.
+                break;
+            }
+            let dst: &mut String = if i + 1 == n && !held_last { &mut *out } else { &mut rest[0] };
             let pass = &mut self.passes[i];
             let mut o = Out::new(dst, &mut *audit, pass.name(), self.bases[i]);
             pass.push(inp, &mut o)?;
             cap_error(&o, self.strict_caps)?;
-            self.bases[i] += inp.len() as u64;
-            if i > first {
-                done[i - 1].clear();
+            self.bases[i] += taken as u64;
+            if taken > 0 {
+                self.whole_in[i] = inp.ends_with('\n');
             }
+            if i > first {
+                done[i - 1].drain(..taken);
+            }
+        }
+        if held_last && n > 0 {
+            let last = &mut self.bufs[n - 1];
+            let k = handed(last, self.whole_in[n - 1], self.line_cap);
+            out.push_str(&last[..k]);
+            last.drain(..k);
         }
         Ok(())
     }
@@ -109,6 +163,11 @@ impl Chain {
         let n = self.passes.len();
         for i in 0..n {
             let mut flushed = std::mem::take(&mut self.bufs[i]);
+            // The last pass's buffer holds text only in the head of a split.
+            if i + 1 == n {
+                out.push_str(&flushed);
+                flushed.clear();
+            }
             let dst: &mut String = if i + 1 == n { &mut *out } else { &mut flushed };
             // Edits made while flushing refer to input already pushed.
             let pass = &mut self.passes[i];
@@ -127,6 +186,7 @@ impl Chain {
     }
 
     pub(super) fn reset(&mut self) {
+        self.whole_in.fill(true);
         for b in &mut self.bufs {
             b.clear();
             // A buffer a huge document grew is not kept for the next one:

@@ -34,11 +34,8 @@ impl Stream {
     /// A stream running the given passes in order (for custom pipelines and
     /// for testing a pass on its own).
     pub fn from_passes(passes: Vec<Box<dyn Pass>>, max_line_bytes: usize, lossy: bool) -> Stream {
-        Stream {
-            framer: Framer::new(max_line_bytes.max(crate::config::MIN_LINE_BYTES), lossy),
-            chain: Chain::new(passes),
-            line_cap: CapOnce::default(),
-        }
+        let cap = max_line_bytes.max(crate::config::MIN_LINE_BYTES);
+        Stream { framer: Framer::new(cap, lossy), chain: Chain::new(passes, cap), line_cap: CapOnce::default() }
     }
 
     /// Makes reaching a cap an error (see
@@ -82,7 +79,9 @@ impl Stream {
 
     /// Bytes held back by the framer and all passes right now.
     pub fn held_bytes(&self) -> usize {
-        self.framer.held_bytes() + self.chain.passes.iter().map(|p| p.held_bytes()).sum::<usize>()
+        self.framer.held_bytes()
+            + self.chain.passes.iter().map(|p| p.held_bytes()).sum::<usize>()
+            + self.chain.bufs.iter().map(String::len).sum::<usize>()
     }
 
     /// The names of the passes, in the order they run. Audit consumers use
