@@ -11,15 +11,25 @@ use crate::text::SENTENCE_END;
 #[derive(Debug)]
 pub(super) struct Held {
     pub(super) original: String,
+    /// What is left of it: empty when it goes whole.
     pub(super) cut: String,
+    /// The text `rejoin` would join the next line to: what is left of it,
+    /// or, when it goes whole, the open line written before it.
+    pub(super) left: String,
     /// (byte, removed text, reason) of the cut's edits.
     pub(super) edits: Vec<(u64, String, &'static str)>,
     /// Blank lines after it, held with it.
     pub(super) blanks: String,
-    /// Paragraphs printed before that came after it, removed: (where in
-    /// `blanks` they stood, byte, line). They are no next line: a second
-    /// cleaning does not see them.
-    pub(super) dropped: Vec<(usize, u64, String)>,
+    /// Lines after it that go whole (a paragraph printed before): where in
+    /// `blanks` they stood, their edits, their length. They are no next
+    /// line: a second cleaning does not see them.
+    pub(super) dropped: Vec<(usize, Vec<(u64, String, &'static str)>, usize)>,
+}
+
+impl Held {
+    pub(super) fn new(line: &str, cut: String, left: String, edits: Vec<(u64, String, &'static str)>) -> Held {
+        Held { original: line.to_string(), cut, left, edits, blanks: String::new(), dropped: Vec::new() }
+    }
 }
 
 /// Blank lines held after a held line, at most; past it the cut is made.
@@ -124,16 +134,22 @@ impl DedupPass {
         let Some(h) = self.pending.take() else { return };
         if undo {
             out.text().push_str(&h.original);
+            self.wrote(&h.original);
         } else {
             for (byte, before, reason) in &h.edits {
                 out.edit_abs(*byte, before, "", reason);
             }
             out.text().push_str(&h.cut);
+            if !h.cut.is_empty() {
+                self.wrote(&h.cut);
+            }
         }
         let mut from = 0;
-        for (to, byte, line) in &h.dropped {
+        for (to, edits, _) in &h.dropped {
             out.text().push_str(&h.blanks[from..*to]);
-            out.edit_abs(*byte, line, "", "duplicate_paragraph");
+            for (byte, before, reason) in edits {
+                out.edit_abs(*byte, before, "", reason);
+            }
             from = *to;
         }
         out.text().push_str(&h.blanks[from..]);

@@ -28,6 +28,10 @@
 //!   short fragment with no Han character (`fragment_left_by_repeat`).
 //!   Where a copy diverges from the first print for a few characters (an
 //!   OCR error), the span is cut only at a clause or sentence boundary.
+//!   A cut may bare another repeat at what is left's end, or leave a
+//!   paragraph printed before: that is cut (or the line goes) too, until
+//!   nothing more is, as a second cleaning would. A line a cut leaves open
+//!   waits for the next line, judged first, as this pass leaves it.
 //!
 //! Spans are found with a rolling hash over windows of `min_span_han`
 //! normalized characters: linear time, and one 64-bit hash per window of
@@ -107,6 +111,9 @@ pub struct DedupPass {
     /// Scratch: the characters of the current window, as a ring.
     ring: Vec<u64>,
     cap: CapOnce,
+    /// A window the set had no room for, seen by `decide`, reported by
+    /// `emit`: where, and why it matters.
+    cap_hit: Option<(u64, &'static str)>,
     /// Whether the caption pass runs before this one.
     after_caption: bool,
     /// Whether the chrome pass runs before this one.
@@ -118,6 +125,9 @@ pub struct DedupPass {
     /// A line cut open at its end, waiting for the next line (see
     /// [`may_join`]).
     pending: Option<Held>,
+    /// The last line written, when it is open (no sentence end): a line
+    /// that goes whole after it may leave it to be joined to the next.
+    last_open: String,
 }
 
 /// The paragraph hash (FNV-1a over the normalized characters) starts here.
@@ -138,11 +148,13 @@ impl DedupPass {
             hashes: Vec::new(),
             ring: Vec::new(),
             cap: CapOnce::default(),
+            cap_hit: None,
             after_caption: true,
             after_chrome: true,
             after_pinyin: true,
             rejoin_min_body: None,
             pending: None,
+            last_open: String::new(),
         }
     }
 
@@ -203,26 +215,101 @@ impl DedupPass {
                 h.blanks.push_str(line);
                 return;
             }
-            // A paragraph printed before goes, and is no next line: the
-            // decision waits for the line after it.
-            let held = h.blanks.len() + h.dropped.iter().map(|d| d.2.len()).sum::<usize>();
-            if !blank && seg == Seg::Line && held + line.len() <= MAX_HELD_BLANKS {
-                let content = line.strip_suffix('\n').unwrap_or(line);
-                let (n, para) = self.scan(content, self.cfg.min_span_han.max(1));
-                if n >= self.cfg.min_paragraph_chars
-                    && self.paragraphs.contains(para)
-                    && !crate::layout::body::is_table_row(content)
-                {
-                    let h = self.pending.as_mut().expect("a line is held");
-                    h.dropped.push((h.blanks.len(), at, line.to_string()));
-                    return;
-                }
-            }
-            let h = self.pending.as_ref().expect("a line is held");
+            let held = h.blanks.len() + h.dropped.iter().map(|d| d.2).sum::<usize>();
             let min_body = self.rejoin_min_body.unwrap_or(usize::MAX);
-            let undo = seg == Seg::Line && !blank && may_join(min_body, &h.cut, line);
+            if !blank && seg == Seg::Line && held + line.len() <= MAX_HELD_BLANKS {
+                // The next line is judged first: a second cleaning sees it
+                // as this pass leaves it. A line that goes whole is no next
+                // line: the decision waits for the line after it.
+                let verdict = self.decide(line, at, seg);
+                let next = match &verdict {
+                    Verdict::Gone(edits) => {
+                        let h = self.pending.as_mut().expect("a line is held");
+                        h.dropped.push((h.blanks.len(), edits.clone(), line.len()));
+                        return;
+                    }
+                    Verdict::Keep => line,
+                    Verdict::Cut { kept, .. } => kept.as_str(),
+                };
+                let undo = self.joins_next(min_body, next);
+                self.release(undo, out);
+                self.emit(verdict, line, out);
+                return;
+            }
+            let undo = seg == Seg::Line && !blank && self.joins_next(min_body, line);
             self.release(undo, out);
         }
+        let verdict = self.decide(line, at, seg);
+        self.emit(verdict, line, out);
+    }
+
+    /// Writes what [`DedupPass::decide`] said of `line`.
+    fn emit(&mut self, verdict: Verdict, line: &str, out: &mut Out<'_>) {
+        if let Some((at, why)) = self.cap_hit.take() {
+            self.cap.report(out, "dedup.max_windows", self.cfg.max_windows, at, why);
+        }
+        match verdict {
+            Verdict::Keep => {
+                out.text().push_str(line);
+                self.wrote(line);
+            }
+            // A line that goes after an open one leaves that one next to
+            // the line after it, which `rejoin` (which ran before) may join
+            // on a second cleaning: the next line decides, as for a cut
+            // that leaves a line open.
+            Verdict::Gone(edits) if self.rejoin_min_body.is_some() && !self.last_open.is_empty() => {
+                let left = self.last_open.clone();
+                self.pending = Some(Held::new(line, String::new(), left, edits));
+            }
+            Verdict::Gone(edits) => {
+                for (byte, before, reason) in edits {
+                    out.edit_abs(byte, &before, "", reason);
+                }
+            }
+            Verdict::Cut { edits, kept, hold: true } => {
+                self.pending = Some(Held::new(line, kept.clone(), kept, edits));
+            }
+            Verdict::Cut { edits, kept, hold: false } => {
+                for (byte, before, reason) in edits {
+                    out.edit_abs(byte, &before, "", reason);
+                }
+                out.text().push_str(&kept);
+                self.wrote(&kept);
+            }
+        }
+    }
+
+    /// Whether `rejoin` may join the held line's `left` and `next` on a
+    /// second cleaning: for a line cut open, [`may_join`]'s generous test;
+    /// for a line that goes whole, `rejoin`'s own (the line before it is
+    /// whole text, often a headline, which `may_join` would take for an
+    /// open sentence, and a repeat then stays that need not).
+    fn joins_next(&self, min_body: usize, next: &str) -> bool {
+        let h = self.pending.as_ref().expect("a line is held");
+        if h.cut.is_empty() {
+            let rc = crate::passes::rejoin::RejoinConfig { min_body_chars: min_body, ..Default::default() };
+            crate::passes::rejoin::join_reason(&rc, &h.left, next).is_some()
+        } else {
+            may_join(min_body, &h.left, next)
+        }
+    }
+
+    /// Notes a line written: kept when it is open (see `last_open`). A
+    /// blank line changes nothing: `rejoin` joins across blank lines.
+    pub(super) fn wrote(&mut self, line: &str) {
+        let t = line.trim_end();
+        if t.is_empty() {
+            return;
+        }
+        self.last_open.clear();
+        if !crate::text::ends_sentence(t) {
+            self.last_open.push_str(t);
+        }
+    }
+
+    /// What goes of `line`, and what is left; the windows of what is left
+    /// are remembered.
+    fn decide(&mut self, line: &str, at: u64, seg: Seg) -> Verdict {
         let content = line.strip_suffix('\n').unwrap_or(line);
         let w = self.cfg.min_span_han.max(1);
         let (n, para) = self.scan(content, w);
@@ -241,12 +328,120 @@ impl DedupPass {
             };
             // A table's header row, repeated over a second table, stays.
             if seen && !crate::layout::body::is_table_row(content) {
-                out.edit_abs(at, line, "", "duplicate_paragraph");
-                return;
+                return Verdict::Gone(vec![(at, line.to_string(), "duplicate_paragraph")]);
             }
         }
-        // Repeated spans: runs of seen windows at the line's two ends.
-        let mut hashes = std::mem::take(&mut self.hashes);
+        // Repeated spans at the line's ends, cut; a cut may bare another
+        // repeat at what is left's end (`洛阳P(上接01版)P…` after `P…`: the
+        // second `P` is cut, then the first is at the end). A second
+        // cleaning would cut that, so it is cut now, until nothing more is.
+        // `cuts` are byte ranges of `content`, ascending, not touching.
+        let (mut cuts, mut cut_at_end) = self.span_cuts(content, n);
+        let mut whole = None;
+        let mut kept = String::new();
+        let mut rounds_left = content.len();
+        while !cuts.is_empty() {
+            kept.clear();
+            let mut last = 0;
+            for &(from, to, _) in &cuts {
+                kept.push_str(&content[last..from]);
+                last = to;
+            }
+            kept.push_str(&content[last..]);
+            // What the repeat leaves may be a photo credit or caption
+            // (`倪睿/摄`, `（资料图片）` glued before a column printed twice):
+            // the caption pass, which ran before, would remove that line if
+            // it saw it, so a second run of the pipeline would; then the
+            // line goes now, whole. So does what is left when it is a
+            // paragraph printed before.
+            let (kn, kpara) = self.scan(&kept, w);
+            whole = self.left_line_reason(&kept);
+            if whole.is_none()
+                && seg == Seg::Line
+                && kn >= self.cfg.min_paragraph_chars
+                && self.paragraphs.contains(kpara)
+                && !crate::layout::body::is_table_row(&kept)
+            {
+                whole = Some("duplicate_paragraph");
+            }
+            rounds_left = rounds_left.saturating_sub(1);
+            if whole.is_some() || rounds_left == 0 {
+                break;
+            }
+            let (more, at_end) = self.span_cuts(&kept, kn);
+            if more.is_empty() {
+                break;
+            }
+            cut_at_end |= at_end;
+            for (from, to, reason) in more {
+                add_cut(&mut cuts, from, to, reason);
+            }
+        }
+        if !cuts.is_empty() {
+            kept.push_str(&line[content.len()..]);
+        }
+        let mut edits: Vec<(u64, String, &'static str)> = Vec::new();
+        let mut last = 0;
+        for &(from, to, reason) in &cuts {
+            if let Some(why) = whole.filter(|_| last < from) {
+                edits.push((at + last as u64, content[last..from].to_string(), why));
+            }
+            edits.push((at + from as u64, content[from..to].to_string(), reason));
+            last = to;
+        }
+        if let Some(why) = whole {
+            if last < line.len() {
+                edits.push((at + last as u64, line[last..].to_string(), why));
+            }
+            return Verdict::Gone(edits);
+        }
+        // A repeat cut from a line's end that leaves it open (`…。——`) is
+        // decided by the next line: if `rejoin` (which ran before) would
+        // join the two on a second cleaning, the line stays as it was.
+        let open_end = cut_at_end && !crate::text::ends_sentence(&kept);
+        let hold = open_end && seg == Seg::Line && self.rejoin_min_body.is_some();
+        // Remember the kept text's windows, up to the cap.
+        let mut dropped = new_paragraph_dropped;
+        if !cuts.is_empty() {
+            self.scan(&kept, w);
+        }
+        let hashes = std::mem::take(&mut self.hashes);
+        for &h in &hashes {
+            if self.windows.len() >= self.cfg.max_windows {
+                // Past the cap a window is looked up only to say once that
+                // one is dropped: a cache miss per line on a long document.
+                if self.cap.done() {
+                    break;
+                }
+                dropped |= !self.windows.contains(h);
+                if dropped {
+                    break;
+                }
+                continue;
+            }
+            self.windows.insert(h);
+        }
+        self.hashes = hashes;
+        if dropped {
+            let why: &'static str =
+                "later text is checked against what is kept but not remembered: repeats of it go undetected";
+            self.cap_hit = Some((at, why));
+        }
+        if cuts.is_empty() {
+            Verdict::Keep
+        } else {
+            Verdict::Cut { edits, kept, hold }
+        }
+    }
+
+    /// The repeats to cut at `content`'s two ends (its window hashes in
+    /// `self.hashes`, `n` normalized characters), with the markers a cut
+    /// bares that an earlier pass would remove: byte ranges, ascending,
+    /// and whether one reaches the end.
+    fn span_cuts(&mut self, content: &str, n: usize) -> (Vec<(usize, usize, &'static str)>, bool) {
+        let w = self.cfg.min_span_han.max(1);
+        // Runs of seen windows at the two ends.
+        let hashes = std::mem::take(&mut self.hashes);
         let mut spans = runs_at_ends(&hashes, w, n, &self.windows);
         let mut norm = std::mem::take(&mut self.norm);
         norm.clear();
@@ -273,15 +468,21 @@ impl DedupPass {
         let byte_end = |e: usize| norm[e - 1].1 + content[norm[e - 1].1..].chars().next().map_or(0, char::len_utf8);
         let ends_clause = |k: usize| PROSE_MARKS.contains(&norm[k].0);
         let seen = |i: usize| hashes.get(i).is_some_and(|&h| self.windows.contains(h));
+        // The evidence is windows of text that stays: a window inside a
+        // repeat cut at the other end of the line is gone on a second
+        // cleaning, which must judge alike (`P科技部P` after `P`: the first
+        // `P` is cut, and `科技部` is no divergence of the second).
+        let lead_end = spans.first().filter(|&&(s, e)| s == 0 && e < n).map_or(0, |&(_, e)| e);
+        let tail_start = spans.last().filter(|&&(s, e)| s > 0 && e == n).map_or(n, |&(s, _)| s);
         for (s, e) in &mut spans {
             if *s > 0 && is_han(norm[*s - 1].0) && is_han(norm[*s].0) {
-                let diverged = (1..=3).any(|d| *s >= d + w && seen(*s - d - w));
+                let diverged = (1..=3).any(|d| *s >= d + w + lead_end && seen(*s - d - w));
                 if diverged {
                     *s = (*s..*e).find(|&k| ends_clause(k)).map_or(*e, |k| k + 1);
                 }
             }
             if *e < n && *e > *s && is_han(norm[*e - 1].0) && is_han(norm[*e].0) {
-                let diverged = (1..=3).any(|d| seen(*e + d));
+                let diverged = (1..=3).any(|d| *e + d + w <= tail_start && seen(*e + d));
                 if diverged {
                     *e = (*s..*e).rev().find(|&k| ends_clause(k)).map_or(*s, |k| k + 1);
                 }
@@ -324,85 +525,56 @@ impl DedupPass {
                 cuts.insert(i, (from - k, from, "marker_left_by_repeat"));
             }
         }
-        let mut kept = String::new();
-        let mut last = 0;
-        for &(from, to, _) in &cuts {
-            kept.push_str(&content[last..from]);
-            last = to;
-        }
-        if !cuts.is_empty() {
-            kept.push_str(&line[last..]);
-        }
-        // What the repeat leaves may be a photo credit or caption (`倪睿/摄`,
-        // `（资料图片）` glued before a column printed twice): the caption
-        // pass, which ran before, would remove that line if it saw it, so a
-        // second run of the pipeline would; then the line goes now, whole.
-        let whole = if cuts.is_empty() { None } else { self.left_line_reason(&kept) };
-        let mut edits: Vec<(u64, String, &'static str)> = Vec::new();
-        let mut last = 0;
-        for &(from, to, reason) in &cuts {
-            if let Some(why) = whole.filter(|_| last < from) {
-                edits.push((at + last as u64, content[last..from].to_string(), why));
-            }
-            edits.push((at + from as u64, content[from..to].to_string(), reason));
-            last = to;
-        }
-        if let Some(why) = whole {
-            if last < line.len() {
-                edits.push((at + last as u64, line[last..].to_string(), why));
-            }
-            for (byte, before, reason) in edits {
-                out.edit_abs(byte, &before, "", reason);
-            }
-            self.hashes = hashes;
-            self.norm = norm;
-            return;
-        }
-        // A repeat cut from a line's end that leaves it open (`…。——`) is
-        // decided by the next line: if `rejoin` (which ran before) would
-        // join the two on a second cleaning, the line stays as it was.
-        let open_end = spans.last().is_some_and(|&(s, e)| s > 0 && e == n) && !crate::text::ends_sentence(&kept);
-        let hold = open_end && seg == Seg::Line && self.rejoin_min_body.is_some();
-        // Remember the kept text's windows, up to the cap.
-        let mut dropped = new_paragraph_dropped;
-        if !spans.is_empty() {
-            self.hashes = std::mem::take(&mut hashes);
-            self.scan(&kept, w);
-            hashes = std::mem::take(&mut self.hashes);
-        }
-        for &h in &hashes {
-            if self.windows.len() >= self.cfg.max_windows {
-                // Past the cap a window is looked up only to say once that
-                // one is dropped: a cache miss per line on a long document.
-                if self.cap.done() {
-                    break;
-                }
-                dropped |= !self.windows.contains(h);
-                if dropped {
-                    break;
-                }
-                continue;
-            }
-            self.windows.insert(h);
-        }
-        if dropped {
-            let why = "later text is checked against what is kept but not remembered: repeats of it go undetected";
-            self.cap.report(out, "dedup.max_windows", self.cfg.max_windows, at, why);
-        }
+        let at_end = spans.last().is_some_and(|&(s, e)| s > 0 && e == n);
         self.hashes = hashes;
         self.norm = norm;
-        if hold {
-            self.pending =
-                Some(Held { original: line.to_string(), cut: kept, edits, blanks: String::new(), dropped: Vec::new() });
-        } else if spans.is_empty() {
-            out.text().push_str(line);
-        } else {
-            for (byte, before, reason) in edits {
-                out.edit_abs(byte, &before, "", reason);
-            }
-            out.text().push_str(&kept);
+        (cuts, at_end)
+    }
+}
+
+/// Adds the range `from..to` of what is left after `cuts` (byte ranges of
+/// the original, ascending) to them, as a range of the original: its parts
+/// not cut already.
+fn add_cut(cuts: &mut Vec<(usize, usize, &'static str)>, from: usize, to: usize, reason: &'static str) {
+    // Offsets in what is left, to offsets in the original: a start skips a
+    // cut it meets, an end stops before one.
+    let (mut f, mut t) = (from, to);
+    for &(a, b, _) in cuts.iter() {
+        if a <= f {
+            f += b - a;
+        }
+        if a < t {
+            t += b - a;
         }
     }
+    let mut pieces = Vec::new();
+    let mut at = f;
+    for &(a, b, _) in cuts.iter() {
+        if b <= at || a >= t {
+            continue;
+        }
+        if at < a {
+            pieces.push((at, a, reason));
+        }
+        at = at.max(b);
+    }
+    if at < t {
+        pieces.push((at, t, reason));
+    }
+    cuts.extend(pieces);
+    cuts.sort_unstable_by_key(|c| c.0);
+}
+
+/// What [`DedupPass::decide`] says of a line.
+#[derive(Debug)]
+enum Verdict {
+    /// It stays as it is.
+    Keep,
+    /// It goes whole, with these edits (byte, removed text, reason).
+    Gone(Vec<(u64, String, &'static str)>),
+    /// Repeats are cut from it, leaving `kept`; `hold` when what is left is
+    /// open and the next line decides (see [`may_join`]).
+    Cut { edits: Vec<(u64, String, &'static str)>, kept: String, hold: bool },
 }
 
 impl LinePass for DedupPass {
@@ -420,7 +592,11 @@ impl LinePass for DedupPass {
 
     fn held_besides_lines(&self) -> usize {
         self.pending.as_ref().map_or(0, |h| {
-            h.original.len() + h.cut.len() + h.blanks.len() + h.dropped.iter().map(|d| d.2.len()).sum::<usize>()
+            h.original.len()
+                + h.cut.len()
+                + h.left.len()
+                + h.blanks.len()
+                + h.dropped.iter().map(|d| d.2).sum::<usize>()
         })
     }
 
@@ -441,6 +617,7 @@ impl LinePass for DedupPass {
 
     fn end_document(&mut self, out: &mut Out<'_>) {
         self.release(false, out);
+        self.last_open.clear();
         self.paragraphs.clear();
         self.windows.clear();
         self.cap.reset();
@@ -560,6 +737,81 @@ mod tests {
         assert_eq!(crate::testing::run_pass(&mut with_rejoin(), &doc).0, format!("{x}\n{y}——\n"));
         assert!(may_join(20, &format!("{y}——"), &format!("{y}下文继续。")));
         assert!(!may_join(20, &format!("{y}——"), "（三）加强组织领导，落实责任分工，确保各项工作取得实效。"));
+    }
+
+    #[test]
+    fn a_cut_that_bares_another_repeat_cuts_it_too() {
+        let x = "为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。";
+        // Cutting the repeat at the end (with the jump marker before it)
+        // leaves `洛阳` + the paragraph: a repeat at the end again.
+        let doc = format!("{x}\n洛阳{x}(上接01版){x}\n");
+        let (out, log) = run(&doc);
+        assert_eq!(out, format!("{x}\n洛阳\n"));
+        assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+        assert_eq!(run(&out).0, out, "cleaning again changes nothing");
+        // What is left may be a paragraph printed before (too short to be
+        // a repeated span): the line goes.
+        let y = "市科技局赴陈列室开展主题党日活动并参观学习。";
+        let doc = format!("{x}\n{y}\n{y}{x}\n");
+        let (out, log) = run(&doc);
+        assert_eq!(out, format!("{x}\n{y}\n"));
+        assert_eq!(log.edits.last().unwrap().reason, "duplicate_paragraph");
+        assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+        // Negative: text between two repeats that is no repeat stays.
+        let doc = format!("{x}\n{x}他还说，今年的工作重点放在基层。{x}\n");
+        assert_eq!(run(&doc).0, format!("{x}\n他还说，今年的工作重点放在基层。\n"));
+    }
+
+    #[test]
+    fn a_repeat_cut_at_one_end_is_no_evidence_at_the_other() {
+        let x = "为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。";
+        // `科技部` is text of its own between two copies, not three
+        // characters where a copy diverged: both copies go.
+        let doc = format!("{x}\n{x}科技部{x}\n");
+        let (out, _) = run(&doc);
+        assert_eq!(out, format!("{x}\n科技部\n"));
+        assert_eq!(run(&out).0, out);
+        // (A copy that diverges inside a word is still cut at a clause
+        // mark: `a_near_copy_is_cut_at_a_clause_boundary_not_mid_word`.)
+    }
+
+    #[test]
+    fn a_held_line_is_decided_by_the_next_line_as_dedup_leaves_it() {
+        let x = "为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。";
+        let with_rejoin = || DedupPass::new(DedupConfig::default()).after_rejoin(Some(20));
+        // The next line loses its repeat (`…秩序。洛阳`, printed in the
+        // first line) and is left `洛阳`: nothing `rejoin` joins to
+        // `国家大学科技园（`, so that line's cut is made.
+        let doc = format!("{x}洛阳\n国家大学科技园（{x}\n{x}洛阳洛阳\n");
+        let (out, log) = crate::testing::run_pass(&mut with_rejoin(), &doc);
+        assert_eq!(out, format!("{x}洛阳\n国家大学科技园（\n洛阳\n"));
+        assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+        assert_eq!(crate::testing::run_pass(&mut with_rejoin(), &out).0, out);
+    }
+
+    #[test]
+    fn a_repeat_between_two_halves_rejoin_would_join_stays() {
+        let x = "为企业发展提供优质服务，同时加强事中事后监管，维护公平竞争的市场秩序。";
+        let with_rejoin = || DedupPass::new(DedupConfig::default()).after_rejoin(Some(20));
+        // Taken out, the repeat would leave an open sentence next to body
+        // text that `rejoin` joins on a second cleaning: it stays.
+        let open = "全力推进老旧小区改造任务清零，抓好邻里中心建设，全力打造宜居宜业";
+        let doc = format!("{x}\n{open}\n\n{x}\n\n全力以赴抓实事惠民生，深入贯彻落实上级部署要求。\n");
+        let (out, log) = crate::testing::run_pass(&mut with_rejoin(), &doc);
+        assert_eq!(out, doc);
+        assert!(log.edits.is_empty());
+        // Negative: after a headline, which `rejoin` joins to nothing, it goes.
+        let doc =
+            format!("{x}\n市教育局探索现代化学校建设\n\n{x}\n\n全力以赴抓实事惠民生，深入贯彻落实上级部署要求。\n");
+        let (out, log) = crate::testing::run_pass(&mut with_rejoin(), &doc);
+        assert_eq!(
+            out,
+            format!("{x}\n市教育局探索现代化学校建设\n\n\n全力以赴抓实事惠民生，深入贯彻落实上级部署要求。\n")
+        );
+        assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+        // Without rejoin before it, it goes too.
+        let doc = format!("{x}\n{open}\n\n{x}\n\n全力以赴抓实事惠民生，深入贯彻落实上级部署要求。\n");
+        assert!(!run(&doc).0.contains(&format!("\n{x}")));
     }
 
     #[test]
