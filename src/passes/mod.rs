@@ -146,7 +146,8 @@ impl PassId {
                 dedup::DedupPass::new(cfg.dedup.clone()?)
                     .after_passes(PassId::Caption.enabled(cfg), PassId::Chrome.enabled(cfg))
                     .after_pinyin(PassId::Pinyin.enabled(cfg))
-                    .after_rejoin(cfg.rejoin.as_ref().map(|r| r.min_body_chars)),
+                    .after_rejoin(cfg.rejoin.as_ref().map(|r| r.min_body_chars))
+                    .after_heads(cfg.unwrap.as_ref().is_some_and(|u| u.running_heads)),
             ),
             PassId::Punct => Box::new(punct::PunctPass::new(cfg.punct.clone()?)),
             PassId::Paragraphs => Box::new(paragraphs::ParagraphsPass::new().max_held(cfg.max_line_bytes)),

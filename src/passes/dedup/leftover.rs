@@ -6,8 +6,13 @@ use super::DedupPass;
 use crate::pass::Out;
 use crate::text::SENTENCE_END;
 
-/// A line whose repeat at its end was cut, leaving it open, held until the
-/// next line says whether `rejoin` would join the two.
+/// Text a decision removes: where (a byte of the pass's input), what, and
+/// the reason.
+pub(super) type Removal = (u64, String, &'static str);
+
+/// A line whose repeat at its end was cut, leaving it open, or that goes
+/// whole after an open line: held until the lines after it say whether
+/// `rejoin` would join across on a second cleaning.
 #[derive(Debug)]
 pub(super) struct Held {
     pub(super) original: String,
@@ -17,18 +22,37 @@ pub(super) struct Held {
     /// or, when it goes whole, the open line written before it.
     pub(super) left: String,
     /// (byte, removed text, reason) of the cut's edits.
-    pub(super) edits: Vec<(u64, String, &'static str)>,
+    pub(super) edits: Vec<Removal>,
     /// Blank lines after it, held with it.
     pub(super) blanks: String,
     /// Lines after it that go whole (a paragraph printed before): where in
     /// `blanks` they stood, their edits, their length. They are no next
     /// line: a second cleaning does not see them.
-    pub(super) dropped: Vec<(usize, Vec<(u64, String, &'static str)>, usize)>,
+    pub(super) dropped: Vec<(usize, Vec<Removal>, usize)>,
 }
 
 impl Held {
-    pub(super) fn new(line: &str, cut: String, left: String, edits: Vec<(u64, String, &'static str)>) -> Held {
+    pub(super) fn new(line: &str, cut: String, left: String, edits: Vec<Removal>) -> Held {
         Held { original: line.to_string(), cut, left, edits, blanks: String::new(), dropped: Vec::new() }
+    }
+
+    /// Bytes held after it: blank lines and lines that go.
+    pub(super) fn bytes(&self) -> usize {
+        self.blanks.len() + self.dropped.iter().map(|d| d.2).sum::<usize>()
+    }
+
+    /// Whether `rejoin` may join `left` and `next` on a second cleaning:
+    /// for a line cut open, [`may_join`]'s generous test; for a line that
+    /// goes whole, `rejoin`'s own (the line before it is whole text, often
+    /// a headline, which `may_join` would take for an open sentence, and a
+    /// repeat then stays that need not).
+    pub(super) fn joins(&self, min_body: usize, next: &str) -> bool {
+        if self.cut.is_empty() {
+            let rc = crate::passes::rejoin::RejoinConfig { min_body_chars: min_body, ..Default::default() };
+            crate::passes::rejoin::join_reason(&rc, &self.left, next).is_some()
+        } else {
+            may_join(min_body, &self.left, next)
+        }
     }
 }
 
@@ -119,6 +143,8 @@ impl DedupPass {
             Some("caption_left_by_repeat")
         } else if self.after_chrome && crate::layout::chrome::removes_line(kept) {
             Some("chrome_left_by_repeat")
+        } else if self.after_heads && crate::layout::furniture::is_running_head(kept) {
+            Some("head_left_by_repeat")
         } else if is_lead_in(kept) {
             Some("lead_left_by_repeat")
         } else if is_fragment(kept) {
@@ -130,8 +156,7 @@ impl DedupPass {
 
     /// Writes the held line: as it was when `undo`, else cut, with its
     /// edits; then the blank lines held after it.
-    pub(super) fn release(&mut self, undo: bool, out: &mut Out<'_>) {
-        let Some(h) = self.pending.take() else { return };
+    pub(super) fn release(&mut self, h: Held, undo: bool, out: &mut Out<'_>) {
         if undo {
             out.text().push_str(&h.original);
             self.wrote(&h.original);

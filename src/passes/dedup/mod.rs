@@ -25,7 +25,9 @@
 //!   ([`DedupPass::after_passes`]). A line left as a short lead-in ending
 //!   in a comma or colon (`江泽民说，` before a speech printed earlier)
 //!   goes too (`lead_left_by_repeat`): alone it is no paragraph; so does a
-//!   short fragment with no Han character (`fragment_left_by_repeat`).
+//!   short fragment with no Han character (`fragment_left_by_repeat`), and
+//!   a line `unwrap` takes for a running head (`head_left_by_repeat`: a
+//!   date `3月30日` before a paragraph printed twice).
 //!   Where a copy diverges from the first print for a few characters (an
 //!   OCR error), the span is cut only at a clause or sentence boundary.
 //!   A cut may bare another repeat at what is left's end, or leave a
@@ -61,7 +63,7 @@ mod leftover;
 mod window;
 
 use crate::layout::body::starts_mid_clause;
-use leftover::{may_join, Held, MAX_HELD_BLANKS};
+use leftover::{Held, Removal, MAX_HELD_BLANKS};
 
 use window::{fold, normalize_into, runs_at_ends, HashSet64, BASE};
 
@@ -120,11 +122,13 @@ pub struct DedupPass {
     after_chrome: bool,
     /// Whether the pinyin pass runs before this one.
     after_pinyin: bool,
+    /// Whether `unwrap` runs before this one, taking out running heads.
+    after_heads: bool,
     /// The rejoin pass's body-text threshold, when it runs before this one.
     rejoin_min_body: Option<usize>,
-    /// A line cut open at its end, waiting for the next line (see
-    /// [`may_join`]).
-    pending: Option<Held>,
+    /// Lines cut open at their end, or going whole after an open line,
+    /// waiting for a line whose fate is settled (see `Held::joins`).
+    pending: Vec<Held>,
     /// The last line written, when it is open (no sentence end): a line
     /// that goes whole after it may leave it to be joined to the next.
     last_open: String,
@@ -152,8 +156,9 @@ impl DedupPass {
             after_caption: true,
             after_chrome: true,
             after_pinyin: true,
+            after_heads: false,
             rejoin_min_body: None,
-            pending: None,
+            pending: Vec::new(),
             last_open: String::new(),
         }
     }
@@ -171,6 +176,14 @@ impl DedupPass {
     /// held until the next line says whether rejoin would join the two.
     pub fn after_rejoin(mut self, min_body_chars: Option<usize>) -> DedupPass {
         self.rejoin_min_body = min_body_chars;
+        self
+    }
+
+    /// Says whether `unwrap` runs before this one taking out running heads
+    /// (by default it does not): then a line a cut leaves that is one
+    /// (`3月30日`, a date) goes whole.
+    pub fn after_heads(mut self, heads: bool) -> DedupPass {
+        self.after_heads = heads;
         self
     }
 
@@ -209,38 +222,62 @@ impl DedupPass {
     }
 
     fn judge(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
-        if let Some(h) = &mut self.pending {
+        if !self.pending.is_empty() {
             let blank = seg == Seg::Line && line.ends_with('\n') && line.trim().is_empty();
-            if blank && h.blanks.len() + line.len() <= MAX_HELD_BLANKS {
-                h.blanks.push_str(line);
+            let held: usize = self.pending.iter().map(Held::bytes).sum();
+            if blank && held + line.len() <= MAX_HELD_BLANKS {
+                self.pending.last_mut().expect("a line is held").blanks.push_str(line);
                 return;
             }
-            let held = h.blanks.len() + h.dropped.iter().map(|d| d.2).sum::<usize>();
-            let min_body = self.rejoin_min_body.unwrap_or(usize::MAX);
             if !blank && seg == Seg::Line && held + line.len() <= MAX_HELD_BLANKS {
                 // The next line is judged first: a second cleaning sees it
                 // as this pass leaves it. A line that goes whole is no next
-                // line: the decision waits for the line after it.
+                // line, and one left open waits too: the decisions wait for
+                // a line whose fate is settled, and are made from the last
+                // held line back.
                 let verdict = self.decide(line, at, seg);
                 let next = match &verdict {
                     Verdict::Gone(edits) => {
-                        let h = self.pending.as_mut().expect("a line is held");
+                        let h = self.pending.last_mut().expect("a line is held");
                         h.dropped.push((h.blanks.len(), edits.clone(), line.len()));
+                        return;
+                    }
+                    Verdict::Cut { hold: true, .. } => {
+                        self.emit(verdict, line, out);
                         return;
                     }
                     Verdict::Keep => line,
                     Verdict::Cut { kept, .. } => kept.as_str(),
                 };
-                let undo = self.joins_next(min_body, next);
-                self.release(undo, out);
+                self.settle(Some(next), out);
                 self.emit(verdict, line, out);
                 return;
             }
-            let undo = seg == Seg::Line && !blank && self.joins_next(min_body, line);
-            self.release(undo, out);
+            let next = (seg == Seg::Line && !blank).then_some(line);
+            self.settle(next, out);
         }
         let verdict = self.decide(line, at, seg);
         self.emit(verdict, line, out);
+    }
+
+    /// Decides the held lines, from the last back, given the line after
+    /// them as it is written (none at a document's end, or after a piece
+    /// of an over-long line): each stays as it was when `rejoin` may join
+    /// it to what follows it, else it is cut. Then writes them.
+    pub(super) fn settle(&mut self, next: Option<&str>, out: &mut Out<'_>) {
+        let min_body = self.rejoin_min_body.unwrap_or(usize::MAX);
+        let mut undo = vec![false; self.pending.len()];
+        let mut next = next.map(str::to_string);
+        for (i, h) in self.pending.iter().enumerate().rev() {
+            undo[i] = next.as_deref().is_some_and(|t| h.joins(min_body, t));
+            let written = if undo[i] { &h.original } else { &h.cut };
+            if !written.trim().is_empty() {
+                next = Some(written.clone());
+            }
+        }
+        for (h, undo) in std::mem::take(&mut self.pending).into_iter().zip(undo) {
+            self.release(h, undo, out);
+        }
     }
 
     /// Writes what [`DedupPass::decide`] said of `line`.
@@ -259,7 +296,7 @@ impl DedupPass {
             // that leaves a line open.
             Verdict::Gone(edits) if self.rejoin_min_body.is_some() && !self.last_open.is_empty() => {
                 let left = self.last_open.clone();
-                self.pending = Some(Held::new(line, String::new(), left, edits));
+                self.pending.push(Held::new(line, String::new(), left, edits));
             }
             Verdict::Gone(edits) => {
                 for (byte, before, reason) in edits {
@@ -267,7 +304,7 @@ impl DedupPass {
                 }
             }
             Verdict::Cut { edits, kept, hold: true } => {
-                self.pending = Some(Held::new(line, kept.clone(), kept, edits));
+                self.pending.push(Held::new(line, kept.clone(), kept, edits));
             }
             Verdict::Cut { edits, kept, hold: false } => {
                 for (byte, before, reason) in edits {
@@ -276,21 +313,6 @@ impl DedupPass {
                 out.text().push_str(&kept);
                 self.wrote(&kept);
             }
-        }
-    }
-
-    /// Whether `rejoin` may join the held line's `left` and `next` on a
-    /// second cleaning: for a line cut open, [`may_join`]'s generous test;
-    /// for a line that goes whole, `rejoin`'s own (the line before it is
-    /// whole text, often a headline, which `may_join` would take for an
-    /// open sentence, and a repeat then stays that need not).
-    fn joins_next(&self, min_body: usize, next: &str) -> bool {
-        let h = self.pending.as_ref().expect("a line is held");
-        if h.cut.is_empty() {
-            let rc = crate::passes::rejoin::RejoinConfig { min_body_chars: min_body, ..Default::default() };
-            crate::passes::rejoin::join_reason(&rc, &h.left, next).is_some()
-        } else {
-            may_join(min_body, &h.left, next)
         }
     }
 
@@ -380,7 +402,7 @@ impl DedupPass {
         if !cuts.is_empty() {
             kept.push_str(&line[content.len()..]);
         }
-        let mut edits: Vec<(u64, String, &'static str)> = Vec::new();
+        let mut edits: Vec<Removal> = Vec::new();
         let mut last = 0;
         for &(from, to, reason) in &cuts {
             if let Some(why) = whole.filter(|_| last < from) {
@@ -571,10 +593,10 @@ enum Verdict {
     /// It stays as it is.
     Keep,
     /// It goes whole, with these edits (byte, removed text, reason).
-    Gone(Vec<(u64, String, &'static str)>),
+    Gone(Vec<Removal>),
     /// Repeats are cut from it, leaving `kept`; `hold` when what is left is
-    /// open and the next line decides (see [`may_join`]).
-    Cut { edits: Vec<(u64, String, &'static str)>, kept: String, hold: bool },
+    /// open and the next line decides (see `Held::joins`).
+    Cut { edits: Vec<Removal>, kept: String, hold: bool },
 }
 
 impl LinePass for DedupPass {
@@ -591,13 +613,7 @@ impl LinePass for DedupPass {
     }
 
     fn held_besides_lines(&self) -> usize {
-        self.pending.as_ref().map_or(0, |h| {
-            h.original.len()
-                + h.cut.len()
-                + h.left.len()
-                + h.blanks.len()
-                + h.dropped.iter().map(|d| d.2).sum::<usize>()
-        })
+        self.pending.iter().map(|h| h.original.len() + h.cut.len() + h.left.len() + h.bytes()).sum()
     }
 
     fn line(&mut self, text: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
@@ -616,7 +632,7 @@ impl LinePass for DedupPass {
     }
 
     fn end_document(&mut self, out: &mut Out<'_>) {
-        self.release(false, out);
+        self.settle(None, out);
         self.last_open.clear();
         self.paragraphs.clear();
         self.windows.clear();
@@ -626,6 +642,7 @@ impl LinePass for DedupPass {
 
 #[cfg(test)]
 mod tests {
+    use super::leftover::may_join;
     use super::*;
     use crate::audit::EditLog;
 
@@ -688,6 +705,13 @@ mod tests {
         assert_eq!(out, format!("项目涵盖{span}\n"));
         assert_eq!(log.edits[0].reason, "lead_left_by_repeat");
         assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+        // A running head left (a date) goes when `unwrap` takes those out.
+        let doc = format!("项目涵盖{span}\n3月30日{span}\n");
+        let heads = || DedupPass::new(DedupConfig::default()).after_heads(true);
+        let (out, log) = crate::testing::run_pass(&mut heads(), &doc);
+        assert_eq!(out, format!("项目涵盖{span}\n"));
+        assert_eq!(log.edits[0].reason, "head_left_by_repeat");
+        assert_eq!(run(&doc).0, format!("项目涵盖{span}\n3月30日\n"), "without unwrap's heads it stays");
         // Anything else left beside the span stays, as before.
         let doc = format!("项目涵盖{span}\n她说{span}\n");
         assert_eq!(run(&doc).0, "项目涵盖".to_string() + span + "\n她说\n");
