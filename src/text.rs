@@ -153,7 +153,8 @@ pub(crate) fn scan_line(t: &str) -> LineScan {
             match x {
                 b',' | b';' | b'?' | b'!' => (marked_width, ascii_mark, prose) = (true, true, true),
                 b':' | b'(' | b')' => (marked_width, ascii_mark) = (true, true),
-                b'"' | b'\'' => marked_width = true,
+                b'"' => (marked_width, ascii_mark) = (true, true),
+                b'\'' => marked_width = true,
                 b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => space = true,
                 _ => width += 1,
             }
@@ -342,7 +343,7 @@ mod tests {
             let cjk =
                 t.chars().any(|c| matches!(c as u32, 0x3001..=0x3011 | 0xFF01..=0xFF1F | 0x2018..=0x201D | 0x2026));
             assert_eq!(got.cjk_mark, cjk, "{t:?}");
-            assert_eq!(got.ascii_mark, t.contains([',', ';', ':', '?', '!', '(', ')']), "{t:?}");
+            assert_eq!(got.ascii_mark, t.contains([',', ';', ':', '?', '!', '(', ')', '"']), "{t:?}");
         }
     }
 

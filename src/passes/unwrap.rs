@@ -184,13 +184,16 @@ fn indent_cells(lead: &str) -> usize {
 /// Any CJK punctuation mark: a column of text has some; a run of equal
 /// lines without any is a list of names or a stack of headings.
 /// ASCII `, ; : ? ! ( )` next to a Han character count: `punct` makes them
-/// full width, and a second cleaning must judge alike. (`shape` asks this
+/// full width (and a straight `"` there curly), and a second cleaning must
+/// judge alike. (`shape` asks this
 /// only of a line with such an ASCII mark and no CJK one.)
 fn ascii_mark_by_han(t: &str) -> bool {
     let mut prev_han = false;
     let mut it = t.chars().peekable();
     while let Some(c) = it.next() {
-        if matches!(c, ',' | ';' | ':' | '?' | '!' | '(' | ')') && (prev_han || it.peek().is_some_and(|&n| is_han(n))) {
+        if matches!(c, ',' | ';' | ':' | '?' | '!' | '(' | ')' | '"')
+            && (prev_han || it.peek().is_some_and(|&n| is_han(n)))
+        {
             return true;
         }
         prev_han = is_han(c);
@@ -208,12 +211,14 @@ fn shape(t: &str) -> Shape {
     let text = scan.width;
     let indent = indent_cells(lead);
     // A number or an opening mark that did not fit moves down whole,
-    // leaving the line before it that much short.
+    // leaving the line before it that much short. A straight quote there
+    // is one `punct` makes `“` (it opens the line's paragraph, or the line
+    // joins on): it counts as that, so a second cleaning measures alike.
     let moved = inner
         .chars()
-        .take_while(|&c| c.is_ascii_alphanumeric() || matches!(c, '（' | '(' | '《' | '“' | '〔' | '【' | '「'))
+        .take_while(|&c| c.is_ascii_alphanumeric() || matches!(c, '（' | '(' | '《' | '“' | '"' | '〔' | '【' | '「'))
         .take(8)
-        .map(half_cells)
+        .map(|c| if c == '"' { 2 } else { half_cells(c) })
         .sum();
     let last = inner.chars().next_back();
     Shape {
@@ -773,25 +778,25 @@ fn settle(strs: &[&str], joins: &mut [bool], cfg: &UnwrapConfig, rejoin: Option<
         let mut more = false;
         let mut from = 0;
         while from < paras.len() {
-            // A window ends where a second cleaning's would: at a line
-            // wider than any column.
-            let to =
-                (from..paras.len()).find(|&i| wider_than_any_column(&paras[i].2, cfg)).map_or(paras.len(), |i| i + 1);
+            // A window ends where a second cleaning's would: before a line
+            // wider than any column, which joins nothing and is no
+            // evidence (`line` passes it on).
+            let wide = (from..paras.len()).find(|&i| wider_than_any_column(&paras[i].2, cfg));
+            let (to, next) = wide.map_or((paras.len(), paras.len()), |i| (i, i + 1));
             // A window of one paragraph has no join to find.
             if to - from < 2 {
-                from = to;
+                from = next;
                 continue;
             }
             let window: Vec<&str> = paras[from..to].iter().map(|p| p.2.as_str()).collect();
             // Nor has a window without two lines that may reach a column's
-            // edge (see `edge`): measured for all but the last (wider than
-            // any column, most often, and the longest to measure), and the
-            // last counted as one.
+            // edge (see `edge`): measured for all but the last, which is
+            // counted as one.
             let (last, rest) = window.split_last().expect("two paragraphs");
             let mut shapes: Vec<Shape> = rest.iter().map(|t| shape(t)).collect();
             let near = |w: usize| (cfg.min_column * 2).saturating_sub(2) <= w && w <= cfg.max_column * 2;
             if !shapes.iter().any(|s| near(s.width) || near(s.text)) {
-                from = to;
+                from = next;
                 continue;
             }
             shapes.push(shape(last));
@@ -802,7 +807,7 @@ fn settle(strs: &[&str], joins: &mut [bool], cfg: &UnwrapConfig, rejoin: Option<
                     more = true;
                 }
             }
-            from = to;
+            from = next;
         }
         if !more {
             return;
@@ -874,6 +879,47 @@ mod tests {
             "  市里今年将新建口袋公园二十\n个，改造老旧小区供水管网三百余\n公里；同时推进背街小巷整治，让\n群众出门见绿。\n  据介绍，首批项目已于上月开工。\n",
             "  市里今年将新建口袋公园二十个，改造老旧小区供水管网三百余公里；同时推进背街小巷整治，让群众出门见绿。\n  据介绍，首批项目已于上月开工。\n",
         );
+    }
+
+    #[test]
+    fn quotes_shape_a_line_alike_straight_or_curly() {
+        // `punct` makes a straight quote by Han curly: a second cleaning
+        // must see the same width, marks and moved opening.
+        for (a, b) in [("\"图/王五", "“图/王五"), ("他说\"好\"", "他说“好”")] {
+            let (sa, sb) = (shape(a), shape(b));
+            assert_eq!((sa.width, sa.marked, sa.moved), (sb.width, sb.marked, sb.moved), "{a} / {b}");
+        }
+        // Negative: quotes in a Latin run are no mark; `punct` leaves them.
+        assert!(!shape("don't \"go\" now").marked);
+    }
+
+    #[test]
+    fn settle_leaves_a_line_wider_than_any_column_out_of_the_window() {
+        // The lines as a second cleaning sees them: the wide last one ends
+        // the window and is passed on unjudged; the five before it show a
+        // column, and `群众。` at its edge runs on.
+        let wide = "市里今年将新建口袋公园二十个，".repeat(3);
+        let strs = [
+            "2023年共完成投资1.5亿元，Co",
+            "pyright 2023 Example市里今年将新",
+            "建口袋公园二十个，。",
+            "同时推进背街小巷整治，让群众。",
+            "“我们要把好事办好。”他说。",
+            wide.as_str(),
+        ];
+        let mut joins = vec![false; strs.len()];
+        settle(&strs, &mut joins, &UnwrapConfig::default(), None);
+        let (own, _, _) = plan(
+            &strs[..5],
+            &strs[..5].iter().map(|t| shape(t)).collect::<Vec<_>>(),
+            &[false; 4],
+            None,
+            &UnwrapConfig::default(),
+        );
+        assert_eq!(&joins[..5], &own[..], "settle plans the window a second cleaning sees");
+        assert!(joins[3], "{joins:?}");
+        // The wide line joins nothing.
+        assert!(!joins[4] && !joins[5]);
     }
 
     #[test]
