@@ -17,7 +17,9 @@ pub(crate) fn opens_paragraph(a: &str, b: &str) -> bool {
     let t = b.trim_start();
     let mut cs = t.chars();
     let Some(first) = cs.next() else { return false };
-    let numeral = |c: char| "一二三四五六七八九十".contains(c) || c.is_ascii_digit() || ('０'..='９').contains(&c);
+    // (`matches!`, not a search of a string of the numerals: this runs on
+    // the first character of every line the passes weigh.)
+    let numeral = |c: char| matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '0'..='9' | '０'..='９');
     // The numerals from `from` on: how many (at most 4), and what follows.
     let run = |from: std::str::Chars<'_>| {
         let mut n = 0;
@@ -34,7 +36,7 @@ pub(crate) fn opens_paragraph(a: &str, b: &str) -> bool {
         '（' | '(' => matches!(run(cs.clone()), (1..=3, Some('）' | ')'))),
         '第' => matches!(run(cs.clone()), (1..=3, Some('，' | '、' | ','))) && after_mark(),
         c if numeral(c) => matches!(run(t.chars()), (1..=2, Some('、'))) && after_mark(),
-        c => ('①'..='⑳').contains(&c) || "●○■□◆◇▲△★☆•".contains(c),
+        c => matches!(c, '①'..='⑳' | '●' | '○' | '■' | '□' | '◆' | '◇' | '▲' | '△' | '★' | '☆' | '•'),
     };
     if item {
         return true;
