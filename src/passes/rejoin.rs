@@ -176,6 +176,33 @@ pub(crate) fn join_reason(cfg: &RejoinConfig, a: &str, b: &str) -> Option<&'stat
     Some("join_open")
 }
 
+/// The reason `rejoin` joins `b` to the open paragraph `a`, written after
+/// `prev` (empty when none is), if it does: [`join_reason`], and the two
+/// joins it does not make for a second cleaning's sake. `unwrap` replays
+/// a second cleaning with it.
+pub(crate) fn joins_to(cfg: &RejoinConfig, prev: &str, a: &str, b: &str) -> Option<&'static str> {
+    let reason = join_reason(cfg, a, b)?;
+    // The clause rule joins a line too short to be body text; joined, it
+    // may become body text that the paragraph before it would have joined,
+    // and cleaning again would then join that too. Such a join is left for
+    // the reader: the output must be a fixed point. (When the open
+    // paragraph is body text already, joining cannot change how the
+    // paragraph before it sees it.)
+    if reason == "join_clause" && !prev.is_empty() && !crate::layout::body::is_body(a, cfg.min_body_chars) {
+        let joined = format!("{}{}", a.trim_end(), b.trim_start());
+        if join_reason(cfg, prev, &joined).is_some() {
+            return None;
+        }
+    }
+    // A join must not make a chrome pattern across the break (`版权所有` /
+    // `：…`): the chrome pass, which runs before this one, could remove the
+    // joined line when the text is cleaned again.
+    if crate::layout::chrome::pattern_across(a.trim_end(), b.trim_start()) {
+        return None;
+    }
+    Some(reason)
+}
+
 impl RejoinPass {
     /// A pass with these settings.
     pub fn new(cfg: RejoinConfig) -> RejoinPass {
@@ -188,14 +215,6 @@ impl RejoinPass {
             lines: LineBuffer::default(),
             cap: CapOnce::default(),
         }
-    }
-
-    /// Body text: long enough with sentence punctuation, or twice that
-    /// long without. The same test for both halves, and one that a joined
-    /// paragraph passes whenever its parts did, so that cleaning the output
-    /// again joins nothing more.
-    fn is_body(&self, t: &str) -> bool {
-        crate::layout::body::is_body(t, self.cfg.min_body_chars)
     }
 
     /// Whether a paragraph ending in `t` is left open (no sentence end).
@@ -269,32 +288,7 @@ impl RejoinPass {
             }
             return;
         }
-        let mut reason = self.open.as_ref().and_then(|(para, _)| join_reason(&self.cfg, para, content));
-        // The clause rule joins a line too short to be body text; joined, it
-        // may become body text that the paragraph before it would have
-        // joined, and cleaning again would then join that too. Such a join
-        // is left for the reader: the output must be a fixed point.
-        // (When the open paragraph is body text already, joining cannot
-        // change how the paragraph before it sees it.)
-        let clause_on_short = reason == Some("join_clause")
-            && !self.prev_para.is_empty()
-            && self.open.as_ref().is_some_and(|(p, _)| !self.is_body(p));
-        if clause_on_short {
-            let para = &self.open.as_ref().expect("a join has an open paragraph").0;
-            let joined = format!("{}{}", para.trim_end(), content.trim_start());
-            if join_reason(&self.cfg, &self.prev_para, &joined).is_some() {
-                reason = None;
-            }
-        }
-        // A join must not make a chrome pattern across the break (`版权所有`
-        // / `：…`): the chrome pass, which runs before this one, could
-        // remove the joined line when the text is cleaned again.
-        if reason.is_some() {
-            let para = &self.open.as_ref().expect("a join has an open paragraph").0;
-            if crate::layout::chrome::pattern_across(para.trim_end(), content.trim_start()) {
-                reason = None;
-            }
-        }
+        let reason = self.open.as_ref().and_then(|(para, _)| joins_to(&self.cfg, &self.prev_para, para, content));
         match reason {
             Some(reason) => {
                 let (mut para, blanks) = self.open.take().expect("open paragraph");

@@ -91,7 +91,7 @@ use crate::layout::leads::opens_paragraph;
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
 use crate::passes::punct::is_body_line;
-use crate::passes::rejoin::{join_reason, RejoinConfig};
+use crate::passes::rejoin::{joins_to, RejoinConfig};
 use crate::text::{ends_sentence, half_cells, is_alphanumeric, is_han, scan_line};
 
 /// Settings of the `unwrap` pass.
@@ -765,8 +765,14 @@ fn settle(strs: &[&str], joins: &mut [bool], cfg: &UnwrapConfig, rejoin: Option<
             if !joins[k] || k + 1 == strs.len() {
                 let mut text = String::with_capacity(strs[start..=k].iter().map(|t| t.len()).sum());
                 strs[start..=k].iter().for_each(|t| text.push_str(t.trim()));
-                match (rejoin, paras.last_mut()) {
-                    (Some(rc), Some(last)) if join_reason(rc, &last.2, &text).is_some() => {
+                let n = paras.len();
+                let prev = if n >= 2 { paras[n - 2].2.as_str() } else { "" };
+                let joined = match (rejoin, paras.last()) {
+                    (Some(rc), Some(last)) => joins_to(rc, prev, &last.2, &text).is_some(),
+                    _ => false,
+                };
+                match (joined, paras.last_mut()) {
+                    (true, Some(last)) => {
                         last.1 = k;
                         last.2.push_str(&text);
                     }
