@@ -185,8 +185,8 @@ fn indent_cells(lead: &str) -> usize {
 /// lines without any is a list of names or a stack of headings.
 /// ASCII `, ; : ? ! ( )` next to a Han character count: `punct` makes them
 /// full width (and a straight `"` there curly), and a second cleaning must
-/// judge alike. (`shape` asks this
-/// only of a line with such an ASCII mark and no CJK one.)
+/// judge alike. (`shape` asks this only of a line with such an ASCII mark
+/// and no CJK one.)
 fn ascii_mark_by_han(t: &str) -> bool {
     let mut prev_han = false;
     let mut it = t.chars().peekable();

@@ -422,11 +422,10 @@ impl DedupPass {
         // join the two on a second cleaning, the line stays as it was.
         let open_end = cut_at_end && !crate::text::ends_sentence(&kept);
         let hold = open_end && seg == Seg::Line && self.rejoin_min_body.is_some();
-        // Remember the kept text's windows, up to the cap.
+        // Remember the kept text's windows, up to the cap. (`self.hashes`
+        // holds them: the loop above scanned what it left last, and
+        // `span_cuts` puts the hashes back as it found them.)
         let mut dropped = new_paragraph_dropped;
-        if !cuts.is_empty() {
-            self.scan(&kept, w);
-        }
         let hashes = std::mem::take(&mut self.hashes);
         for &h in &hashes {
             if self.windows.len() >= self.cfg.max_windows {
