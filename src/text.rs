@@ -27,9 +27,118 @@ pub(crate) const CLOSERS: [char; 10] = ['”', '’', '“', '‘', '"', '\'', '
 /// them is a wrap artifact.
 pub(crate) const FUNCTION_WORDS: &[char] = &['和', '与', '及', '的', '之', '或', '并', '把', '被', '对'];
 
+/// `str::trim` and its halves (Unicode White_Space, as `char::is_whitespace`),
+/// tested byte-wise: every pass trims most lines several times, and the
+/// standard ones decode and look up each end's character in a table, which
+/// for Han text (no whitespace starts with the bytes `E4`..`E9`) is wasted.
+pub(crate) trait TrimWs {
+    /// As [`str::trim`].
+    fn trim_ws(&self) -> &str;
+    /// As [`str::trim_start`].
+    fn trim_ws_start(&self) -> &str;
+    /// As [`str::trim_end`].
+    fn trim_ws_end(&self) -> &str;
+}
+
+impl TrimWs for str {
+    #[inline]
+    fn trim_ws(&self) -> &str {
+        self.trim_ws_start().trim_ws_end()
+    }
+
+    #[inline]
+    fn trim_ws_start(&self) -> &str {
+        // Most text starts with no whitespace: a lead byte that starts
+        // none answers inline.
+        match self.as_bytes().first() {
+            Some(&x) if !(is_ascii_ws(x) || x == 0xC2 || (0xE1..=0xE3).contains(&x)) => self,
+            None => self,
+            _ => trim_start_slow(self),
+        }
+    }
+
+    #[inline]
+    fn trim_ws_end(&self) -> &str {
+        // Likewise at the end: an ASCII byte other than whitespace, or the
+        // last character's lead byte (`b[len - 3]` E4..EF: Han and the
+        // rest of the BMP above U+3FFF) is none.
+        let b = self.as_bytes();
+        match b.last() {
+            Some(&x) if x < 0x80 && !is_ascii_ws(x) => self,
+            Some(_) if b.len() >= 3 && (0xE4..=0xEF).contains(&b[b.len() - 3]) => self,
+            None => self,
+            _ => trim_end_slow(self),
+        }
+    }
+}
+
+fn trim_start_slow(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let n = ws_len(&b[i..], b[i]);
+        if n == 0 {
+            break;
+        }
+        i += n;
+    }
+    &s[i..]
+}
+
+fn trim_end_slow(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut end = b.len();
+    while end > 0 {
+        let x = b[end - 1];
+        let n = if x < 0x80 {
+            usize::from(is_ascii_ws(x))
+        } else if end >= 2 && b[end - 2] == 0xC2 {
+            ws_len(&b[end - 2..end], 0xC2)
+        } else if end >= 3 && matches!(b[end - 3], 0xE1..=0xE3) {
+            ws_len(&b[end - 3..end], b[end - 3])
+        } else {
+            0
+        };
+        if n == 0 {
+            break;
+        }
+        end -= n;
+    }
+    &s[..end]
+}
+
+/// ASCII White_Space: tab, line feed, vertical tab, form feed, carriage
+/// return, space.
+#[inline]
+fn is_ascii_ws(x: u8) -> bool {
+    matches!(x, b'\t'..=b'\r' | b' ')
+}
+
+/// The length of the whitespace character `b` starts with (`b[0]` is
+/// `first`), or 0: U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028,
+/// U+2029, U+202F, U+205F, U+3000 (a test checks every character).
+#[inline]
+fn ws_len(b: &[u8], first: u8) -> usize {
+    match first {
+        0..=0x7F => usize::from(is_ascii_ws(first)),
+        0xC2 => 2 * usize::from(matches!(b.get(1), Some(0x85 | 0xA0))),
+        0xE1..=0xE3 => {
+            let three = matches!(
+                (first, b.get(1), b.get(2)),
+                (0xE1, Some(0x9A), Some(0x80))
+                    | (0xE2, Some(0x80), Some(0x80..=0x8A | 0xA8 | 0xA9 | 0xAF))
+                    | (0xE2, Some(0x81), Some(0x9F))
+                    | (0xE3, Some(0x80), Some(0x80))
+            );
+            3 * usize::from(three)
+        }
+        _ => 0,
+    }
+}
+
 /// Whether `t` ends a sentence, closing quotes and brackets aside.
 pub(crate) fn ends_sentence(t: &str) -> bool {
-    t.trim_end().trim_end_matches(CLOSERS).ends_with(SENTENCE_END)
+    t.trim_ws_end().trim_end_matches(CLOSERS).ends_with(SENTENCE_END)
 }
 
 /// Display width in half cells: ASCII half a cell, the rest a cell.
@@ -292,6 +401,24 @@ impl FastHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_ws_agrees_with_the_standard_trims_on_every_character() {
+        // Every character of the BMP (all whitespace is there) and a sample
+        // of the planes above (four-byte sequences).
+        let above = (0x10000..=0x10FFFFu32).step_by(61);
+        for c in (0..0x10000u32).chain(above).filter_map(char::from_u32) {
+            for s in [format!("{c}x{c}"), format!("{c}{c}"), format!("中{c}"), format!("{c}中"), c.to_string()] {
+                assert_eq!(s.trim_ws(), s.trim(), "U+{:04X}", c as u32);
+                assert_eq!(s.trim_ws_start(), s.trim_start(), "U+{:04X}", c as u32);
+                assert_eq!(s.trim_ws_end(), s.trim_end(), "U+{:04X}", c as u32);
+            }
+        }
+        // Negative: text inside is kept, runs of mixed whitespace go.
+        let s = " \u{3000}\u{a0}中 文\u{2028}\t\u{85}";
+        assert_eq!(s.trim_ws(), "中 文");
+        assert_eq!("".trim_ws(), "");
+    }
 
     #[test]
     fn visible_up_to_counts_like_the_char_filter() {

@@ -4,6 +4,7 @@
 
 use super::body::is_name;
 use super::marks::{is_close, is_open};
+use crate::text::TrimWs;
 
 /// Credit lines and bare captions are at most this long (non-whitespace
 /// characters: later passes remove spaces, and cleaning again must not
@@ -81,10 +82,10 @@ pub(crate) fn is_credit_line(t: &str) -> bool {
 /// Whether a caption paragraph ends in a credit after its last sentence
 /// (`近日，……健身需求。 洛报融媒记者 张怡照 通讯员 许柯 摄`).
 pub(crate) fn ends_in_credit(t: &str) -> bool {
-    t.trim_end().ends_with('摄')
+    t.trim_ws_end().ends_with('摄')
         && t.rfind(crate::text::SENTENCE_END).is_some_and(|end| {
             let tail = &t[end + t[end..].chars().next().map_or(0, char::len_utf8)..];
-            !tail.trim().is_empty() && is_credit(tail) && tail.trim().ends_with('摄')
+            !tail.trim_ws().is_empty() && is_credit(tail) && tail.trim_ws().ends_with('摄')
         })
 }
 
@@ -96,7 +97,7 @@ pub(crate) fn ends_in_credit(t: &str) -> bool {
 pub(crate) fn caption_removes_line(line: &str) -> bool {
     let content = line.strip_suffix('\n').unwrap_or(line);
     let (lead, start, stop) = super::marks::jump_bounds(content);
-    let t = content[start..stop].trim();
+    let t = content[start..stop].trim_ws();
     if t.is_empty() {
         // Page-jump markers and nothing else.
         return start > lead || stop < content.len();
@@ -107,7 +108,7 @@ pub(crate) fn caption_removes_line(line: &str) -> bool {
 /// Whether `tail` (text after the last sentence end, trimmed) is a photo
 /// credit: `倪睿/摄`, `记者 张三 摄`, `图/王五`, `王五供图`, `图片来源：…`.
 pub(crate) fn is_credit(tail: &str) -> bool {
-    let t = tail.trim();
+    let t = tail.trim_ws();
     // The cheap shape tests first: nearly every line fails them.
     let shaped = t.ends_with('摄') || t.ends_with("供图") || t.starts_with('图') || t.starts_with("摄影");
     if !shaped || visible_chars(t) > MAX_CAPTION_CHARS {
@@ -115,7 +116,7 @@ pub(crate) fn is_credit(tail: &str) -> bool {
     }
     if let Some(before) = t.strip_suffix('摄') {
         // The 摄 stands apart: after a slash, a space, or a role word.
-        let b = before.trim_end();
+        let b = before.trim_ws_end();
         return before.ends_with(['/', '／'])
             || (b.len() < before.len() && !b.is_empty())
             || super::patterns::PATTERNS.roles.iter().any(|r| b.contains(r)) && visible_chars(b) <= 24;

@@ -13,6 +13,7 @@
 
 use super::body::is_name;
 use crate::text::is_han;
+use crate::text::TrimWs;
 
 /// Longest furniture line, in characters.
 pub(crate) const MAX_FURNITURE_CHARS: usize = 40;
@@ -165,7 +166,7 @@ fn is_head_char(c: char) -> bool {
 
 /// Whether `line` is a running head or foot (see the module docs).
 pub(crate) fn is_running_head(line: &str) -> bool {
-    let t = line.trim();
+    let t = line.trim_ws();
     if t.is_empty() || t.chars().count() > MAX_FURNITURE_CHARS {
         return false;
     }

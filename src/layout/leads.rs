@@ -2,6 +2,7 @@
 //! bulleted list items, and a news article's lead with its dateline.
 
 use super::patterns::PATTERNS;
+use crate::text::TrimWs;
 
 /// Whether `b` opens a paragraph of its own after `a`: a numbered or
 /// bulleted item (`（三）`, `(2)`, `①`, `●`; `第二，`, `二、`, `3、` only
@@ -14,7 +15,7 @@ use super::patterns::PATTERNS;
 pub(crate) fn opens_paragraph(a: &str, b: &str) -> bool {
     // Asked for every break the pass weighs: no allocation, and most lines
     // are decided by their first character.
-    let t = b.trim_start();
+    let t = b.trim_ws_start();
     let mut cs = t.chars();
     let Some(first) = cs.next() else { return false };
     // (`matches!`, not a search of a string of the numerals: this runs on
@@ -31,7 +32,7 @@ pub(crate) fn opens_paragraph(a: &str, b: &str) -> bool {
             }
         }
     };
-    let after_mark = || a.trim_end().ends_with(['；', ';', '，', ',', '、', '：', ':']);
+    let after_mark = || a.trim_ws_end().ends_with(['；', ';', '，', ',', '、', '：', ':']);
     let item = match first {
         '（' | '(' => matches!(run(cs.clone()), (1..=3, Some('）' | ')'))),
         '第' => matches!(run(cs.clone()), (1..=3, Some('，' | '、' | ','))) && after_mark(),

@@ -2,6 +2,8 @@
 //! (`（附图片1张）`): where they stand at a line's ends, and the line
 //! without them.
 
+use crate::text::TrimWs;
+
 pub(crate) fn is_open(c: char) -> bool {
     c == '(' || c == '（'
 }
@@ -19,19 +21,19 @@ pub(crate) fn jump_at_start(s: &str) -> Option<usize> {
     }
     let inner_start = open.len_utf8();
     let close = s[inner_start..].char_indices().take(12).find(|&(_, c)| is_close(c))?;
-    let inner = s[inner_start..inner_start + close.0].trim();
+    let inner = s[inner_start..inner_start + close.0].trim_ws();
     let end = inner_start + close.0 + close.1.len_utf8();
     let rest = super::patterns::PATTERNS.jumps.iter().find_map(|j| inner.strip_prefix(j))?;
-    let rest = rest.trim_start().strip_prefix('第').unwrap_or(rest.trim_start());
-    let rest = rest.trim_end().strip_suffix('版')?;
+    let rest = rest.trim_ws_start().strip_prefix('第').unwrap_or(rest.trim_ws_start());
+    let rest = rest.trim_ws_end().strip_suffix('版')?;
     let numeral = |c: char| c.is_ascii_digit() || "一二三四五六七八九十〇零百".contains(c);
-    (!rest.trim().is_empty() && rest.trim().chars().all(numeral)).then_some(end)
+    (!rest.trim_ws().is_empty() && rest.trim_ws().chars().all(numeral)).then_some(end)
 }
 
 /// The bracketed group `s` ends with (trailing spaces aside), opened among
 /// its last 12 characters: where it opens, and the group itself.
 pub(crate) fn group_at_end(s: &str) -> Option<(usize, &str)> {
-    let t = s.trim_end();
+    let t = s.trim_ws_end();
     if !t.ends_with(is_close) {
         return None;
     }
@@ -51,7 +53,7 @@ pub(crate) fn jump_at_end(s: &str) -> Option<usize> {
 /// note goes, the headline stays.
 pub(crate) fn photo_note_at_end(s: &str) -> Option<usize> {
     let (open, group) = group_at_end(s)?;
-    let inner = group.trim_start_matches(is_open).trim_end_matches(is_close).trim();
+    let inner = group.trim_start_matches(is_open).trim_end_matches(is_close).trim_ws();
     let n = inner.strip_prefix("附图片")?.strip_suffix('张')?;
     let number = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c) || "一二三四五六七八九十".contains(c);
     (!n.is_empty() && n.chars().all(number)).then_some(open)
@@ -67,12 +69,12 @@ pub(crate) fn marker_at_end(s: &str) -> Option<usize> {
 /// the spaces around them): a line as it stands once `caption` has taken
 /// them off. `chrome` judges a line by what remains.
 pub(crate) fn strip_jump_markers(s: &str) -> &str {
-    let mut t = s.trim();
+    let mut t = s.trim_ws();
     loop {
         if let Some(n) = jump_at_start(t) {
-            t = t[n..].trim_start();
+            t = t[n..].trim_ws_start();
         } else if let Some(open) = marker_at_end(t) {
-            t = t[..open].trim_end();
+            t = t[..open].trim_ws_end();
         } else {
             return t;
         }
@@ -83,16 +85,16 @@ pub(crate) fn strip_jump_markers(s: &str) -> &str {
 /// whitespace, then where the text between the markers starts and stops).
 /// A photo note (`（附图片1张）`) at the end counts as one.
 pub(crate) fn jump_bounds(content: &str) -> (usize, usize, usize) {
-    let lead = content.len() - content.trim_start().len();
+    let lead = content.len() - content.trim_ws_start().len();
     let mut start = lead;
     let mut stop = content.len();
     while let Some(n) = jump_at_start(&content[start..stop]) {
         start += n;
-        start += content[start..stop].len() - content[start..stop].trim_start().len();
+        start += content[start..stop].len() - content[start..stop].trim_ws_start().len();
     }
     while let Some(open) = marker_at_end(&content[start..stop]) {
         // The spaces before it go with it.
-        stop = start + content[start..start + open].trim_end().len();
+        stop = start + content[start..start + open].trim_ws_end().len();
     }
     (lead, start, stop)
 }

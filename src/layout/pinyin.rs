@@ -4,6 +4,7 @@
 //! repeat leaves starts with one, which `pinyin` would remove on a second
 //! run.
 
+use crate::text::TrimWs;
 use unicode_normalization::UnicodeNormalization;
 
 use super::marks::{is_close, is_open};
@@ -93,7 +94,7 @@ fn decomposed(body: &str, digit: Option<char>) -> Option<Syllable> {
 /// line's start, where there is no character for them to annotate.
 pub(crate) fn annotations_at_start(s: &str) -> Option<usize> {
     let mut end = None;
-    let mut rest_at = s.len() - s.trim_start().len();
+    let mut rest_at = s.len() - s.trim_ws_start().len();
     loop {
         let rest = &s[rest_at..];
         let Some(open) = rest.chars().next().filter(|&c| is_open(c)) else { break };
@@ -103,12 +104,12 @@ pub(crate) fn annotations_at_start(s: &str) -> Option<usize> {
         else {
             break;
         };
-        if !syllable(rest[inner_start..inner_start + k].trim()).is_some_and(|syl| syl.toned) {
+        if !syllable(rest[inner_start..inner_start + k].trim_ws()).is_some_and(|syl| syl.toned) {
             break;
         }
         let stop = rest_at + inner_start + k + close.len_utf8();
         end = Some(stop);
-        rest_at = stop + (s[stop..].len() - s[stop..].trim_start().len());
+        rest_at = stop + (s[stop..].len() - s[stop..].trim_ws_start().len());
     }
     end
 }

@@ -52,6 +52,7 @@ use crate::layout::marks::{jump_bounds, photo_note_at_end};
 use crate::layout::patterns::PATTERNS;
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
+use crate::text::TrimWs;
 use crate::text::{ends_sentence, is_han, FUNCTION_WORDS, SENTENCE_END};
 
 pub use crate::layout::credit::MAX_CAPTION_CHARS;
@@ -80,7 +81,7 @@ fn glued_byline(t: &str) -> Option<usize> {
     let end = t.rfind(SENTENCE_END)?;
     let after = end + t[end..].chars().next().map_or(0, char::len_utf8);
     let rest = &t[after..];
-    let tail = rest.trim_start();
+    let tail = rest.trim_ws_start();
     if tail.len() == rest.len() || tail.is_empty() || visible_chars(tail) > 24 {
         return None;
     }
@@ -220,12 +221,12 @@ impl CaptionPass {
     /// by one (`图为志愿者帮助老人通过网` / `上平台查询案件进度。新华` /
     /// `社记者 吴静 摄`).
     fn block_reason(&self) -> Option<&'static str> {
-        let joined: String = self.block.iter().map(|(l, _)| l.trim()).collect();
+        let joined: String = self.block.iter().map(|(l, _)| l.trim_ws()).collect();
         if self.block.len() < 2 || joined.is_empty() {
             // One line: the line rules judge it, and the label rule too.
             return (self.block.len() == 1 && is_labelled_caption(&joined)).then_some("caption_label");
         }
-        let last = self.block.last().map_or("", |(l, _)| l.trim());
+        let last = self.block.last().map_or("", |(l, _)| l.trim_ws());
         if is_labelled_caption(&joined) {
             Some("caption_label")
         } else if ends_with_caption_marker(&joined) {
@@ -241,10 +242,10 @@ impl CaptionPass {
     /// (with the block before it, when it ends one).
     fn take(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
         let content = line.strip_suffix('\n').unwrap_or(line);
-        let blank = content.trim().is_empty();
+        let blank = content.trim_ws().is_empty();
         let terminated = content.len() < line.len();
         if seg == Seg::Line && terminated && !blank && (self.after_blank || !self.block.is_empty()) {
-            let short = visible_chars(content.trim()) <= MAX_CAPTION_CHARS;
+            let short = visible_chars(content.trim_ws()) <= MAX_CAPTION_CHARS;
             if short && self.block.len() < MAX_BLOCK_LINES {
                 self.block.push((line.to_string(), at));
                 return;
@@ -281,7 +282,7 @@ impl CaptionPass {
     fn release_held(&mut self, out: &mut Out<'_>) {
         if let Some((line, _, _)) = self.held.take() {
             out.text().push_str(&line);
-            let first = line.lines().next().unwrap_or("").trim();
+            let first = line.lines().next().unwrap_or("").trim_ws();
             if !first.is_empty() {
                 self.note(first);
             }
@@ -318,7 +319,7 @@ impl CaptionPass {
         let nl = &line[content.len()..];
         // Blank lines between a held caption and its credit keep it held
         // (they go with it if a credit follows).
-        if content.trim().is_empty() && !nl.is_empty() {
+        if content.trim_ws().is_empty() && !nl.is_empty() {
             self.blanks = self.blanks.saturating_add(1);
             match &mut self.held {
                 // Held with the caption candidate, up to a cap; a flood of
@@ -345,9 +346,9 @@ impl CaptionPass {
         let (lead, start, stop) = jump_bounds(content);
         let marked = start > lead || stop < content.len();
         let kept = &content[start..stop];
-        let t = kept.trim();
+        let t = kept.trim_ws();
         let gap = self.blanks;
-        if !content.trim().is_empty() {
+        if !content.trim_ws().is_empty() {
             self.blanks = 0;
         }
         // Credit line (no sentence in it), or a bracketed credit on a line of
@@ -388,8 +389,8 @@ impl CaptionPass {
         // A byline glued after the last sentence goes on its own line, and
         // is then judged like any short line (a photo credit after it makes
         // it a caption, as it would on a second cleaning).
-        if let Some(cut) = glued_byline(kept.trim_end()) {
-            let ws_end = cut + kept[cut..].len() - kept[cut..].trim_start().len();
+        if let Some(cut) = glued_byline(kept.trim_ws_end()) {
+            let ws_end = cut + kept[cut..].len() - kept[cut..].trim_ws_start().len();
             out.edit_abs(at + (start + cut) as u64, &kept[cut..ws_end], "\n", "byline_moved");
             out.text().push_str(&content[..lead]);
             out.text().push_str(&kept[..cut]);

@@ -26,6 +26,7 @@
 use crate::layout::chrome::{classify, Kind};
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
+use crate::text::TrimWs;
 
 pub use crate::layout::chrome::MAX_CHROME_CHARS;
 
@@ -73,7 +74,7 @@ impl ChromePass {
     fn judge(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
         let content = line.strip_suffix('\n').unwrap_or(line);
         let top = self.lines_seen < TOP_LINES;
-        if !content.trim().is_empty() {
+        if !content.trim_ws().is_empty() {
             self.lines_seen += 1;
         }
         if seg == Seg::Line {

@@ -23,6 +23,7 @@
 use crate::audit::CapOnce;
 use crate::error::Error;
 use crate::pass::{Out, Pass};
+use crate::text::TrimWs;
 
 /// Reason code: a blank line between paragraphs dropped.
 pub const BLANK_LINE: &str = "blank_line";
@@ -86,7 +87,7 @@ impl Pass for ParagraphsPass {
             let mut body = content;
             let mut body_at = at;
             if self.at_line_start {
-                body = content.trim_start();
+                body = content.trim_ws_start();
                 if terminated && body.is_empty() {
                     // A blank line (or the blank end of a line whose
                     // leading pieces were all whitespace).
@@ -100,7 +101,7 @@ impl Pass for ParagraphsPass {
                     out.edit_abs(at, &content[..content.len() - body.len()], "", "trim");
                 }
             }
-            let trimmed = body.trim_end();
+            let trimmed = body.trim_ws_end();
             if !trimmed.is_empty() {
                 if !self.held_ws.is_empty() {
                     out.text().push_str(&self.held_ws);

@@ -34,6 +34,7 @@
 //! assert_eq!(c.clean("當(dāng)前位置: 首頁(yè) (上接01版)\n"), "當前位置: 首頁 (上接01版)\n");
 //! ```
 
+use crate::text::TrimWs;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::dict::words;
@@ -66,7 +67,7 @@ pub struct PinyinPass {
 fn may_close_annotation(text: &str, k: usize) -> bool {
     let mut back = text[..k].char_indices().rev().take(MAX_SYLLABLE_CHARS + 1);
     back.find(|&(_, c)| is_open(c) || is_close(c) || c == '?' || c == '\u{FFFD}' || c == '\n')
-        .is_some_and(|(i, c)| !is_close(c) && c != '\n' && syllable(text[i + c.len_utf8()..k].trim()).is_some())
+        .is_some_and(|(i, c)| !is_close(c) && c != '\n' && syllable(text[i + c.len_utf8()..k].trim_ws()).is_some())
 }
 
 impl PinyinPass {
@@ -106,7 +107,7 @@ impl PinyinPass {
                 if let Some(k) = close {
                     // Spaces inside the parentheses do not matter (later
                     // passes remove them; cleaning again must agree).
-                    let inner = line[chars[i + 1].0..chars[k].0].trim();
+                    let inner = line[chars[i + 1].0..chars[k].0].trim_ws();
                     let end = chars[k].0 + chars[k].1.len_utf8();
                     if let Some(syl) = syllable(inner) {
                         if lost {
@@ -165,7 +166,7 @@ impl PinyinPass {
             // The reading: between the '?' and the ')'.
             let q = line[s..].chars().next().map_or(1, char::len_utf8);
             let close = line[..e].chars().next_back().map_or(1, char::len_utf8);
-            let reading: String = line[s + q..e - close].trim().nfc().collect();
+            let reading: String = line[s + q..e - close].trim_ws().nfc().collect();
             let prev = self.char_before(line, k);
             let next = self.char_after(line, k);
             let mut best: Option<(u32, char)> = None;

@@ -50,6 +50,7 @@ use crate::audit::CapOnce;
 use crate::layout::body::{is_name_list, starts_mid_clause, word_across};
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
+use crate::text::TrimWs;
 use crate::text::{is_han, visible_at_least, PROSE_MARKS, SENTENCE_END};
 
 /// Settings of the `rejoin` pass.
@@ -110,7 +111,7 @@ fn glues_without_space(c: char) -> bool {
 /// asks it too: a join made here shows the next cleaning a column.
 pub(crate) fn join_reason(cfg: &RejoinConfig, a: &str, b: &str) -> Option<&'static str> {
     let is_body = |t: &str| crate::layout::body::is_body(t, cfg.min_body_chars);
-    let (a, b) = (a.trim_end(), b.trim_start());
+    let (a, b) = (a.trim_ws_end(), b.trim_ws_start());
     // Every join below needs an open end: tested first, as it is the
     // cheapest test and fails for most paragraphs.
     if !RejoinPass::is_open_end(a) {
@@ -133,7 +134,7 @@ pub(crate) fn join_reason(cfg: &RejoinConfig, a: &str, b: &str) -> Option<&'stat
     // sentence that a word across the break ties to the first
     // (`其|实是理念之变。`).
     let short_tail = !is_body(b)
-        && b.trim_end().ends_with(SENTENCE_END)
+        && b.trim_ws_end().ends_with(SENTENCE_END)
         && visible_at_least(b, 4)
         // The first half must be prose, not just long: a long title
         // without punctuation before a verse line is no broken sentence.
@@ -189,7 +190,7 @@ pub(crate) fn joins_to(cfg: &RejoinConfig, prev: &str, a: &str, b: &str) -> Opti
     // paragraph is body text already, joining cannot change how the
     // paragraph before it sees it.)
     if reason == "join_clause" && !prev.is_empty() && !crate::layout::body::is_body(a, cfg.min_body_chars) {
-        let joined = format!("{}{}", a.trim_end(), b.trim_start());
+        let joined = format!("{}{}", a.trim_ws_end(), b.trim_ws_start());
         if join_reason(cfg, prev, &joined).is_some() {
             return None;
         }
@@ -197,7 +198,7 @@ pub(crate) fn joins_to(cfg: &RejoinConfig, prev: &str, a: &str, b: &str) -> Opti
     // A join must not make a chrome pattern across the break (`版权所有` /
     // `：…`): the chrome pass, which runs before this one, could remove the
     // joined line when the text is cleaned again.
-    if crate::layout::chrome::pattern_across(a.trim_end(), b.trim_start()) {
+    if crate::layout::chrome::pattern_across(a.trim_ws_end(), b.trim_ws_start()) {
         return None;
     }
     Some(reason)
@@ -219,7 +220,7 @@ impl RejoinPass {
 
     /// Whether a paragraph ending in `t` is left open (no sentence end).
     fn is_open_end(t: &str) -> bool {
-        match t.trim_end().chars().next_back() {
+        match t.trim_ws_end().chars().next_back() {
             None => false,
             Some(c) => !matches!(
                 c,
@@ -270,7 +271,7 @@ impl RejoinPass {
         }
         let content = line.strip_suffix('\n').unwrap_or(line);
         let terminated = content.len() < line.len();
-        if content.trim().is_empty() && terminated {
+        if content.trim_ws().is_empty() && terminated {
             match &mut self.open {
                 // Blank lines are held with the open paragraph, up to the
                 // paragraph cap: past it the paragraph is flushed (memory
@@ -292,8 +293,8 @@ impl RejoinPass {
         match reason {
             Some(reason) => {
                 let (mut para, blanks) = self.open.take().expect("open paragraph");
-                let trimmed = para.trim_end().len();
-                let b = content.trim_start();
+                let trimmed = para.trim_ws_end().len();
+                let b = content.trim_ws_start();
                 let lead = content.len() - b.len();
                 let keep_space =
                     !(para[..trimmed].chars().next_back().is_some_and(|c| is_han(c) || glues_without_space(c))

@@ -37,6 +37,7 @@
 //! assert_eq!(cleaner.clean("⾦融\u{200b}ＡＢＣ１２３，\u{3000}好！\r\n"), "金融ABC123， 好！\n");
 //! ```
 
+use crate::text::TrimWs;
 use std::sync::LazyLock;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
@@ -76,12 +77,12 @@ const RADICALS_END: u32 = 0x2FDF;
 fn parse_radicals(data: &str) -> Vec<u32> {
     let mut table = vec![0u32; (RADICALS_END - RADICALS_START + 1) as usize];
     for (n, line) in data.lines().enumerate() {
-        let line = line.split('#').next().unwrap_or("").trim();
+        let line = line.split('#').next().unwrap_or("").trim_ws();
         if line.is_empty() {
             continue;
         }
         let (range, target) = line.split_once(';').unwrap_or_else(|| panic!("line {}: no ';'", n + 1));
-        let hex = |s: &str| u32::from_str_radix(s.trim(), 16).unwrap_or_else(|_| panic!("line {}: bad hex", n + 1));
+        let hex = |s: &str| u32::from_str_radix(s.trim_ws(), 16).unwrap_or_else(|_| panic!("line {}: bad hex", n + 1));
         let (lo, hi) = match range.split_once("..") {
             Some((a, b)) => (hex(a), hex(b)),
             None => (hex(range), hex(range)),

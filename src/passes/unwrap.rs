@@ -92,6 +92,7 @@ use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
 use crate::passes::punct::is_body_line;
 use crate::passes::rejoin::{joins_to, RejoinConfig};
+use crate::text::TrimWs;
 use crate::text::{ends_sentence, half_cells, is_alphanumeric, is_han, scan_line};
 
 /// Settings of the `unwrap` pass.
@@ -202,8 +203,8 @@ fn ascii_mark_by_han(t: &str) -> bool {
 }
 
 fn shape(t: &str) -> Shape {
-    let body = t.trim_end();
-    let inner = body.trim_start();
+    let body = t.trim_ws_end();
+    let inner = body.trim_ws_start();
     let lead = &body[..body.len() - inner.len()];
     // Spaces inside a line are OCR's (a wrap, a gap it misread), not the
     // page's: they take no width. One pass answers most questions below.
@@ -405,7 +406,7 @@ impl UnwrapPass {
             out.text().push_str(line);
             return;
         }
-        if content.trim().is_empty() {
+        if content.trim_ws().is_empty() {
             // A gap may be a page's or column's end: held in the window, to
             // be joined across if the column goes on after it. (Blank lines
             // do not end the window: a second cleaning, which sees none,
@@ -576,7 +577,9 @@ impl UnwrapPass {
         let latin_next: Vec<bool> = (0..texts.len())
             .map(|k| {
                 texts.get(k + 1).is_some_and(|&i| match &self.run[i] {
-                    Item::Text { content, .. } => content.trim_start().starts_with(|c: char| c.is_ascii_alphabetic()),
+                    Item::Text { content, .. } => {
+                        content.trim_ws_start().starts_with(|c: char| c.is_ascii_alphabetic())
+                    }
                     _ => false,
                 })
             })
@@ -607,7 +610,7 @@ impl UnwrapPass {
                     let start = if joining && !joined_in { strip_lead(&content, at, out) } else { 0 };
                     joining = joins[k];
                     if joining {
-                        let end = content.trim_end().len();
+                        let end = content.trim_ws_end().len();
                         out.text().push_str(&content[start..end]);
                         let mut removed = content[end..].to_string();
                         removed.push('\n');
@@ -656,7 +659,7 @@ fn plan(
     // The window's evidence counts a line printed twice once: `dedup` takes
     // the repeat out, and a second cleaning must judge without it.
     let mut seen = std::collections::HashSet::with_hasher(crate::text::FastHash);
-    let first: Vec<bool> = strs.iter().map(|t| seen.insert(t.trim())).collect();
+    let first: Vec<bool> = strs.iter().map(|t| seen.insert(t.trim_ws())).collect();
     let once: Vec<Shape> = shapes.iter().zip(&first).filter(|(_, &f)| f).map(|(s, _)| *s).collect();
     let once_strs: Vec<&str> = strs.iter().zip(&first).filter(|(_, &f)| f).map(|(t, _)| *t).collect();
     let list = is_list(&once_strs);
@@ -707,11 +710,11 @@ fn interposed(
         return None;
     }
     let sa = shapes[a];
-    let clause = strs[a].trim_end().ends_with(['，', '、', '；', ',', ';']);
+    let clause = strs[a].trim_ws_end().ends_with(['，', '、', '；', ',', ';']);
     if sa.closed || !(sa.mid_word || clause) {
         return None;
     }
-    if word_across(strs[a].trim_end(), strs[a + 1].trim_start()) {
+    if word_across(strs[a].trim_ws_end(), strs[a + 1].trim_ws_start()) {
         return None;
     }
     for c in a + 2..strs.len().min(a + 2 + MAX_INTERPOSED_LINES) {
@@ -728,7 +731,7 @@ fn interposed(
         // Evidence that `c` goes on with `a`: the page opens paragraphs
         // with an indent and `c` has none, a clause runs on across, or a
         // word of the word list does.
-        let reads_on = lay.indented || clause || word_across(strs[a].trim_end(), strs[c].trim_start());
+        let reads_on = lay.indented || clause || word_across(strs[a].trim_ws_end(), strs[c].trim_ws_start());
         if !reads_on || !runs_on(&sa, &sc, strs[a], strs[c], lay, true) {
             return None;
         }
@@ -743,7 +746,7 @@ fn interposed(
 fn wider_than_any_column(t: &str, cfg: &UnwrapConfig) -> bool {
     let limit = cfg.max_column * 2 + 4;
     let mut w = 0;
-    t.trim_end().chars().any(|c| {
+    t.trim_ws_end().chars().any(|c| {
         w += half_cells(c);
         w > limit
     })
@@ -764,7 +767,7 @@ fn settle(strs: &[&str], joins: &mut [bool], cfg: &UnwrapConfig, rejoin: Option<
         for k in 0..strs.len() {
             if !joins[k] || k + 1 == strs.len() {
                 let mut text = String::with_capacity(strs[start..=k].iter().map(|t| t.len()).sum());
-                strs[start..=k].iter().for_each(|t| text.push_str(t.trim()));
+                strs[start..=k].iter().for_each(|t| text.push_str(t.trim_ws()));
                 let n = paras.len();
                 let prev = if n >= 2 { paras[n - 2].2.as_str() } else { "" };
                 let joined = match (rejoin, paras.last()) {
@@ -824,7 +827,7 @@ fn settle(strs: &[&str], joins: &mut [bool], cfg: &UnwrapConfig, rejoin: Option<
 /// Takes off the indent of a line joined onto the one before it, reporting
 /// it. Returns the bytes taken off.
 fn strip_lead(content: &str, at: u64, out: &mut Out<'_>) -> usize {
-    let start = content.len() - content.trim_start().len();
+    let start = content.len() - content.trim_ws_start().len();
     if start > 0 {
         out.edit_abs(at, &content[..start], "", "unwrap");
     }

@@ -4,6 +4,7 @@
 
 use super::DedupPass;
 use crate::pass::Out;
+use crate::text::TrimWs;
 use crate::text::SENTENCE_END;
 
 /// Text a decision removes: where (a byte of the pass's input), what, and
@@ -65,7 +66,7 @@ pub(super) const MAX_HELD_BLANKS: usize = 1 << 16;
 /// a wrong yes only keeps a repeat; a wrong no would make cleaning again
 /// change the text.
 pub(super) fn may_join(min_body: usize, a: &str, b: &str) -> bool {
-    let (a, b) = (a.trim_end(), b.trim());
+    let (a, b) = (a.trim_ws_end(), b.trim_ws());
     let body = |t: &str| crate::layout::body::is_body(t, min_body);
     !b.is_empty()
         && !crate::text::ends_sentence(a)
@@ -80,7 +81,7 @@ pub(super) fn may_join(min_body: usize, a: &str, b: &str) -> bool {
 /// speech printed earlier in the file). Alone it is no paragraph, so the
 /// line goes whole, as a repeat with its attribution.
 pub(super) fn is_lead_in(kept: &str) -> bool {
-    let t = kept.trim();
+    let t = kept.trim_ws();
     !t.is_empty()
         && t.ends_with(['，', ',', '：', ':'])
         && crate::text::visible_up_to(t, MAX_LEAD_IN_CHARS + 1) <= MAX_LEAD_IN_CHARS
@@ -95,7 +96,7 @@ pub(super) const MAX_LEAD_IN_CHARS: usize = 12;
 /// annotation at a line's start is an orphan to `pinyin`). It goes with the
 /// repeat.
 pub(super) fn is_fragment(kept: &str) -> bool {
-    let t = kept.trim();
+    let t = kept.trim_ws();
     !t.is_empty()
         && !t.chars().any(crate::text::is_han)
         && crate::text::visible_up_to(t, MAX_LEAD_IN_CHARS + 1) <= MAX_LEAD_IN_CHARS
@@ -109,7 +110,7 @@ impl DedupPass {
         let mut at = 0;
         loop {
             let rest = &s[at..];
-            let lead = rest.len() - rest.trim_start().len();
+            let lead = rest.len() - rest.trim_ws_start().len();
             let t = &rest[lead..];
             let n = if self.after_pinyin { crate::layout::pinyin::annotations_at_start(t) } else { None }
                 .or_else(|| if self.after_caption { crate::layout::marks::jump_at_start(t) } else { None });
@@ -128,7 +129,7 @@ impl DedupPass {
         }
         let mut end = s.len();
         while let Some(open) = crate::layout::marks::marker_at_end(&s[..end]) {
-            end = s[..open].trim_end().len();
+            end = s[..open].trim_ws_end().len();
         }
         if end == s.len() {
             0

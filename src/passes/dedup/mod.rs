@@ -57,6 +57,7 @@
 use crate::audit::CapOnce;
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
+use crate::text::TrimWs;
 use crate::text::{is_han, PROSE_MARKS, SENTENCE_END};
 
 mod leftover;
@@ -223,7 +224,7 @@ impl DedupPass {
 
     fn judge(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
         if !self.pending.is_empty() {
-            let blank = seg == Seg::Line && line.ends_with('\n') && line.trim().is_empty();
+            let blank = seg == Seg::Line && line.ends_with('\n') && line.trim_ws().is_empty();
             let held: usize = self.pending.iter().map(Held::bytes).sum();
             if blank && held + line.len() <= MAX_HELD_BLANKS {
                 self.pending.last_mut().expect("a line is held").blanks.push_str(line);
@@ -271,7 +272,7 @@ impl DedupPass {
         for (i, h) in self.pending.iter().enumerate().rev() {
             undo[i] = next.as_deref().is_some_and(|t| h.joins(min_body, t));
             let written = if undo[i] { &h.original } else { &h.cut };
-            if !written.trim().is_empty() {
+            if !written.trim_ws().is_empty() {
                 next = Some(written.clone());
             }
         }
@@ -319,7 +320,7 @@ impl DedupPass {
     /// Notes a line written: kept when it is open (see `last_open`). A
     /// blank line changes nothing: `rejoin` joins across blank lines.
     pub(super) fn wrote(&mut self, line: &str) {
-        let t = line.trim_end();
+        let t = line.trim_ws_end();
         if t.is_empty() {
             return;
         }
