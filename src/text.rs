@@ -313,6 +313,8 @@ pub(crate) fn visible_up_to(s: &str, n: usize) -> usize {
     // Byte-wise: this runs on most lines in several passes. Characters in
     // E3..EF-led sequences (U+3000..U+FFFF: CJK punctuation, kana, Han) are
     // visible except U+3000 itself; anything else rarer is decoded.
+    // (Eight bytes at a time, with a test for bytes that may start
+    // whitespace, was slower on Chinese text: CJK marks start with E3.)
     let b = s.as_bytes();
     let (mut i, mut k) = (0, 0);
     while i < b.len() && k < n {
@@ -330,6 +332,12 @@ pub(crate) fn visible_up_to(s: &str, n: usize) -> usize {
         }
     }
     k
+}
+
+/// Whether `s` has more than `m` non-whitespace characters: never when it
+/// has no more bytes than that (most lines, for a limit of a few hundred).
+pub(crate) fn visible_more_than(s: &str, m: usize) -> bool {
+    s.len() > m && visible_up_to(s, m + 1) > m
 }
 
 /// Whether `s` has at least `n` non-whitespace characters (stops there).
@@ -423,11 +431,29 @@ mod tests {
     #[test]
     fn visible_up_to_counts_like_the_char_filter() {
         let naive = |s: &str, n: usize| s.chars().filter(|c| !c.is_whitespace()).take(n).count();
-        let samples =
-            ["", " \t\n", "中 文\u{3000}字", "a\u{a0}b\u{2003}c\u{85}", "\u{1f600} 𠀀 ｈｉ", "\u{0b}\u{0c}\r x"];
-        for s in samples {
-            for n in 0..12 {
+        let mut samples: Vec<String> =
+            ["", " \t\n", "中 文\u{3000}字", "a\u{a0}b\u{2003}c\u{85}", "\u{1f600} 𠀀 ｈｉ", "\u{0b}\u{0c}\r x"]
+                .map(String::from)
+                .to_vec();
+        // Whitespace of every kind at every offset of an eight-byte word,
+        // among Han, CJK marks (`E3`-led), Latin and four-byte characters.
+        let pieces = [
+            "中", "。", "a", "é", "𠀀", "\u{3000}", " ", "\u{a0}", "\u{85}", "\u{1680}", "\u{2009}", "\u{205f}",
+            "\u{1f}",
+        ];
+        let mut seed = 7u64;
+        for _ in 0..3000 {
+            let mut t = String::new();
+            for _ in 0..seed % 40 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                t.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            samples.push(t);
+        }
+        for s in &samples {
+            for n in [0, 1, 2, 5, 8, 9, 12, 20, 40, 200] {
                 assert_eq!(visible_up_to(s, n), naive(s, n), "{s:?} {n}");
+                assert_eq!(visible_more_than(s, n), naive(s, n + 1) > n, "{s:?} {n}");
             }
         }
     }

@@ -180,7 +180,7 @@ pub(crate) fn classify(line: &str, top: bool) -> Option<Kind> {
     }
     // Whitespace is not counted: later passes remove some of it, and the
     // result must not change when cleaned again.
-    if crate::text::visible_up_to(t, MAX_CHROME_CHARS + 1) > MAX_CHROME_CHARS {
+    if crate::text::visible_more_than(t, MAX_CHROME_CHARS) {
         return None;
     }
     first_match(t, top, candidates(t))
@@ -217,7 +217,9 @@ pub(crate) fn removes_line(line: &str) -> bool {
 pub(crate) fn pattern_across(a: &str, b: &str) -> bool {
     let tail = a.char_indices().rev().nth(PATTERN_WINDOW - 1).map_or(a, |(i, _)| &a[i..]);
     let head = b.char_indices().nth(PATTERN_WINDOW).map_or(b, |(i, _)| &b[..i]);
-    let joined = format!("{tail}{head}");
+    let mut joined = String::with_capacity(tail.len() + head.len());
+    joined.push_str(tail);
+    joined.push_str(head);
     let whole_a = tail.len() == a.len();
     // Only a rule whose text occurs in the joined window can match it.
     let set = candidates(&joined);

@@ -58,7 +58,7 @@ pub(crate) fn is_marker_line(t: &str) -> bool {
 /// `图一：`, `图为`) and is short enough to be a caption: the label is only
 /// printed under a photo.
 pub(crate) fn is_labelled_caption(t: &str) -> bool {
-    if !t.starts_with('图') || crate::text::visible_up_to(t, MAX_CAPTION_CHARS * 2 + 1) > MAX_CAPTION_CHARS * 2 {
+    if !t.starts_with('图') || crate::text::visible_more_than(t, MAX_CAPTION_CHARS * 2) {
         return false;
     }
     let rest = &t['图'.len_utf8()..];

@@ -167,8 +167,18 @@ fn is_head_char(c: char) -> bool {
 /// Whether `line` is a running head or foot (see the module docs).
 pub(crate) fn is_running_head(line: &str) -> bool {
     let t = line.trim_ws();
-    if t.is_empty() || t.chars().count() > MAX_FURNITURE_CHARS {
+    // (A character takes one to four bytes: most lines are judged by
+    // their length in bytes.)
+    let too_long =
+        t.len() > MAX_FURNITURE_CHARS && (t.len() > 4 * MAX_FURNITURE_CHARS || t.chars().count() > MAX_FURNITURE_CHARS);
+    if t.is_empty() || too_long {
         return false;
+    }
+    // Every date, page mark and page number holds a digit, and a paper
+    // with its section a `·`: without either only an editor line is left
+    // (the rules below come to that too; most lines of text stop here).
+    if !t.bytes().any(|b| b.is_ascii_digit()) && !t.contains('·') {
+        return is_editor_line(t);
     }
     // Heads, feet and page numbers hold nothing but Han characters, digits,
     // Latin letters, spaces and the marks of dates, page marks and

@@ -658,7 +658,7 @@ fn plan(
     let indented = shapes.iter().any(|s| s.indent);
     // The window's evidence counts a line printed twice once: `dedup` takes
     // the repeat out, and a second cleaning must judge without it.
-    let mut seen = std::collections::HashSet::with_hasher(crate::text::FastHash);
+    let mut seen = std::collections::HashSet::with_capacity_and_hasher(strs.len(), crate::text::FastHash);
     let first: Vec<bool> = strs.iter().map(|t| seen.insert(t.trim_ws())).collect();
     let once: Vec<Shape> = shapes.iter().zip(&first).filter(|(_, &f)| f).map(|(s, _)| *s).collect();
     let once_strs: Vec<&str> = strs.iter().zip(&first).filter(|(_, &f)| f).map(|(t, _)| *t).collect();
