@@ -411,6 +411,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn no_character_is_wider_in_half_cells_than_in_bytes() {
+        // unwrap judges a line no longer in bytes than a width by that.
+        assert!((0..=0x10FFFFu32).filter_map(char::from_u32).all(|c| half_cells(c) <= c.len_utf8()));
+    }
+
+    #[test]
     fn trim_ws_agrees_with_the_standard_trims_on_every_character() {
         // Every character of the BMP (all whitespace is there) and a sample
         // of the planes above (four-byte sequences).

@@ -745,8 +745,14 @@ fn interposed(
 /// already. Counting stops at the limit.
 fn wider_than_any_column(t: &str, cfg: &UnwrapConfig) -> bool {
     let limit = cfg.max_column * 2 + 4;
+    // No character is wider in half cells than in UTF-8 bytes: a line of
+    // no more bytes than the limit (most lines of a column) is not wider.
+    let t = t.trim_ws_end();
+    if t.len() <= limit {
+        return false;
+    }
     let mut w = 0;
-    t.trim_ws_end().chars().any(|c| {
+    t.chars().any(|c| {
         w += half_cells(c);
         w > limit
     })
