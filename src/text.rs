@@ -136,6 +136,25 @@ fn ws_len(b: &[u8], first: u8) -> usize {
     }
 }
 
+/// Where the last sentence end ([`SENTENCE_END`]) in `t` starts, as
+/// `t.rfind(SENTENCE_END)`, found from the end byte by byte: `。` is
+/// `E3 80 82`, `！` `EF BC 81`, `？` `EF BC 9F`, and no byte of them or of
+/// `!` `?` ends another character. (Caption asks it of most lines.)
+pub(crate) fn last_sentence_end(t: &str) -> Option<usize> {
+    let b = t.as_bytes();
+    let mut i = b.len();
+    while i > 0 {
+        i -= 1;
+        match b[i] {
+            b'!' | b'?' => return Some(i),
+            0x82 if i >= 2 && b[i - 2] == 0xE3 && b[i - 1] == 0x80 => return Some(i - 2),
+            0x81 | 0x9F if i >= 2 && b[i - 2] == 0xEF && b[i - 1] == 0xBC => return Some(i - 2),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Whether `t` ends a sentence, closing quotes and brackets aside.
 pub(crate) fn ends_sentence(t: &str) -> bool {
     t.trim_ws_end().trim_end_matches(CLOSERS).ends_with(SENTENCE_END)
@@ -409,6 +428,24 @@ impl FastHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn last_sentence_end_is_rfind() {
+        let mut samples: Vec<String> =
+            ["", "。", "a!b?c", "好。”他说", "？！", "x", "\u{3002}\u{ff01}", "\u{3082}\u{ff81}"]
+                .map(String::from)
+                .to_vec();
+        // Every character before and after each sentence end.
+        for c in (0..0x10000u32).step_by(7).filter_map(char::from_u32) {
+            for e in SENTENCE_END {
+                samples.push(format!("{c}{e}{c}"));
+            }
+            samples.push(format!("中{c}"));
+        }
+        for s in &samples {
+            assert_eq!(last_sentence_end(s), s.rfind(SENTENCE_END), "{s:?}");
+        }
+    }
 
     #[test]
     fn no_character_is_wider_in_half_cells_than_in_bytes() {

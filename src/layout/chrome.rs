@@ -4,7 +4,7 @@
 use crate::text::TrimWs;
 use std::sync::LazyLock;
 
-use crate::text::{CLOSERS, SENTENCE_END};
+use crate::text::CLOSERS;
 
 /// Lines longer than this (in non-whitespace characters) are never chrome.
 pub const MAX_CHROME_CHARS: usize = 200;
@@ -263,7 +263,7 @@ const PROSE_HAN: usize = 20;
 /// last sentence end.
 fn after_prose(t: &str, i: usize) -> bool {
     let before = &t[..i];
-    before.rfind(SENTENCE_END).is_some_and(|end| {
+    crate::text::last_sentence_end(before).is_some_and(|end| {
         before[..end].chars().filter(|&c| crate::text::is_han(c)).take(PROSE_HAN).count() >= PROSE_HAN
     })
 }

@@ -83,7 +83,7 @@ pub(crate) fn is_credit_line(t: &str) -> bool {
 /// (`近日，……健身需求。 洛报融媒记者 张怡照 通讯员 许柯 摄`).
 pub(crate) fn ends_in_credit(t: &str) -> bool {
     t.trim_ws_end().ends_with('摄')
-        && t.rfind(crate::text::SENTENCE_END).is_some_and(|end| {
+        && crate::text::last_sentence_end(t).is_some_and(|end| {
             let tail = &t[end + t[end..].chars().next().map_or(0, char::len_utf8)..];
             !tail.trim_ws().is_empty() && is_credit(tail) && tail.trim_ws().ends_with('摄')
         })

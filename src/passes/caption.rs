@@ -78,7 +78,7 @@ const NOT_IN_HEADLINES: [char; 7] = ['。', '！', '？', '!', '?', '，', ','];
 /// ending in a role word (`洛报融媒记者`), 24 characters at most, and the
 /// space before it is required: OCR keeps the byline's own spacing.
 fn glued_byline(t: &str) -> Option<usize> {
-    let end = t.rfind(SENTENCE_END)?;
+    let end = crate::text::last_sentence_end(t)?;
     let after = end + t[end..].chars().next().map_or(0, char::len_utf8);
     let rest = &t[after..];
     let tail = rest.trim_ws_start();
