@@ -448,9 +448,12 @@ mod tests {
     }
 
     #[test]
-    fn no_character_is_wider_in_half_cells_than_in_bytes() {
-        // unwrap judges a line no longer in bytes than a width by that.
-        assert!((0..=0x10FFFFu32).filter_map(char::from_u32).all(|c| half_cells(c) <= c.len_utf8()));
+    fn no_character_is_wider_in_half_cells_than_in_bytes_nor_narrower_than_half() {
+        // unwrap judges a line's width against a limit by its length in
+        // bytes where that decides it.
+        let all = (0..=0x10FFFFu32).filter_map(char::from_u32);
+        assert!(all.clone().all(|c| half_cells(c) <= c.len_utf8()));
+        assert!(all.clone().all(|c| 2 * half_cells(c) >= c.len_utf8()));
     }
 
     #[test]

@@ -34,19 +34,12 @@ pub(crate) fn starts_mid_clause(b: &str) -> bool {
 /// that two pieces cut apart by a line or page end were one sentence;
 /// `rejoin` joins on it, `unwrap` moves a block set between them.
 pub(crate) fn word_across(a: &str, b: &str) -> bool {
-    let tail: Vec<char> = a.chars().rev().take(2).collect();
-    let head: Vec<char> = b.chars().take(2).collect();
-    let word = |l: &[char], r: &[char]| {
-        let mut w = ['\0'; 4];
-        let n = l.len() + r.len();
-        w.iter_mut().zip(l.iter().rev().chain(r)).for_each(|(x, &c)| *x = c);
-        crate::dict::words::is_han_word(&w[..n])
-    };
-    !tail.is_empty()
-        && !head.is_empty()
-        && (word(&tail[..1], &head[..1])
-            || (head.len() > 1 && word(&tail[..1], &head))
-            || (tail.len() > 1 && word(&tail, &head[..1])))
+    let (mut tail, mut head) = (a.chars().rev(), b.chars());
+    let (Some(last), Some(first)) = (tail.next(), head.next()) else { return false };
+    let word = crate::dict::words::is_han_word;
+    word(&[last, first])
+        || head.next().is_some_and(|second| word(&[last, first, second]))
+        || tail.next().is_some_and(|before| word(&[before, last, first]))
 }
 
 /// Whether `t` is a list of names set on a line (award lists,

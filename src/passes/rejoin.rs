@@ -127,19 +127,20 @@ pub(crate) fn join_reason(cfg: &RejoinConfig, a: &str, b: &str) -> Option<&'stat
     if starts_mid_clause(b) && RejoinPass::is_open_end(a) && visible_at_least(a, MIN_CLAUSE_HEAD_CHARS) && is_body(b) {
         return Some("join_clause");
     }
-    if !RejoinPass::is_open_end(a) || !is_body(a) {
+    if !is_body(a) {
         return None;
     }
     // The second half must be body text, or a short tail ending a
     // sentence that a word across the break ties to the first
     // (`其|实是理念之变。`).
-    let short_tail = !is_body(b)
+    let body_b = is_body(b);
+    let short_tail = !body_b
         && b.trim_ws_end().ends_with(SENTENCE_END)
         && visible_at_least(b, 4)
         // The first half must be prose, not just long: a long title
         // without punctuation before a verse line is no broken sentence.
         && has_sentence_punct(a);
-    if !is_body(b) && !short_tail {
+    if !body_b && !short_tail {
         return None;
     }
     // A line that ends inside a short open parenthesis is left alone:

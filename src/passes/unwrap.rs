@@ -745,11 +745,16 @@ fn interposed(
 /// already. Counting stops at the limit.
 fn wider_than_any_column(t: &str, cfg: &UnwrapConfig) -> bool {
     let limit = cfg.max_column * 2 + 4;
-    // No character is wider in half cells than in UTF-8 bytes: a line of
-    // no more bytes than the limit (most lines of a column) is not wider.
+    // No character is wider in half cells than in UTF-8 bytes, nor
+    // narrower than half its bytes: a line of no more bytes than the limit
+    // (most lines of a column) is not wider, one of more than twice as
+    // many (a paragraph, in `settle`) is.
     let t = t.trim_ws_end();
     if t.len() <= limit {
         return false;
+    }
+    if t.len() > 2 * limit {
+        return true;
     }
     let mut w = 0;
     t.chars().any(|c| {
