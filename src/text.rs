@@ -50,23 +50,29 @@ impl TrimWs for str {
     fn trim_ws_start(&self) -> &str {
         // Most text starts with no whitespace: a lead byte that starts
         // none answers inline.
-        match self.as_bytes().first() {
-            Some(&x) if !(is_ascii_ws(x) || x == 0xC2 || (0xE1..=0xE3).contains(&x)) => self,
+        let b = self.as_bytes();
+        match b.first() {
             None => self,
+            Some(&x) if ws_len(b, x) == 0 => self,
             _ => trim_start_slow(self),
         }
     }
 
     #[inline]
     fn trim_ws_end(&self) -> &str {
-        // Likewise at the end: an ASCII byte other than whitespace, or the
-        // last character's lead byte (`b[len - 3]` E4..EF: Han and the
-        // rest of the BMP above U+3FFF) is none.
+        // Likewise at the end: an ASCII byte other than whitespace, or a
+        // last character of three bytes (`b[len - 3]` leads one: Han, CJK
+        // marks, curly quotes) that is none.
         let b = self.as_bytes();
+        let n = b.len();
         match b.last() {
-            Some(&x) if x < 0x80 && !is_ascii_ws(x) => self,
-            Some(_) if b.len() >= 3 && (0xE4..=0xEF).contains(&b[b.len() - 3]) => self,
             None => self,
+            Some(&x) if x < 0x80 && !is_ascii_ws(x) => self,
+            Some(&x)
+                if x >= 0x80 && n >= 3 && (0xE0..=0xEF).contains(&b[n - 3]) && ws_len(&b[n - 3..], b[n - 3]) == 0 =>
+            {
+                self
+            }
             _ => trim_end_slow(self),
         }
     }
@@ -157,7 +163,25 @@ pub(crate) fn last_sentence_end(t: &str) -> Option<usize> {
 
 /// Whether `t` ends a sentence, closing quotes and brackets aside.
 pub(crate) fn ends_sentence(t: &str) -> bool {
-    t.trim_ws_end().trim_end_matches(CLOSERS).ends_with(SENTENCE_END)
+    // `t.trim_end().trim_end_matches(CLOSERS).ends_with(SENTENCE_END)`,
+    // byte-wise (most lines are asked, several times): every closer and
+    // sentence end is ASCII or three bytes, and a lead byte three from the
+    // end starts the last character.
+    let b = t.trim_ws_end().as_bytes();
+    let mut n = b.len();
+    while n > 0 {
+        match b[n - 1] {
+            b'"' | b'\'' | b')' => n -= 1,
+            b'!' | b'?' => return true,
+            x if x >= 0x80 && n >= 3 => match (b[n - 3], b[n - 2], x) {
+                (0xE2, 0x80, 0x98 | 0x99 | 0x9C | 0x9D) | (0xEF, 0xBC, 0x89) | (0xE3, 0x80, 0x8D | 0x8F) => n -= 3,
+                (0xE3, 0x80, 0x82) | (0xEF, 0xBC, 0x81 | 0x9F) => return true,
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Display width in half cells: ASCII half a cell, the rest a cell.
@@ -333,7 +357,9 @@ pub(crate) fn visible_up_to(s: &str, n: usize) -> usize {
     // E3..EF-led sequences (U+3000..U+FFFF: CJK punctuation, kana, Han) are
     // visible except U+3000 itself; anything else rarer is decoded.
     // (Eight bytes at a time, with a test for bytes that may start
-    // whitespace, was slower on Chinese text: CJK marks start with E3.)
+    // whitespace, was slower on Chinese text: CJK marks start with E3;
+    // so was counting 64-byte blocks without branches: callers ask for
+    // 20 to 80 characters.)
     let b = s.as_bytes();
     let (mut i, mut k) = (0, 0);
     while i < b.len() && k < n {
@@ -428,6 +454,30 @@ impl FastHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ends_sentence_is_the_trims_and_the_end_test() {
+        let closers: Vec<String> = CLOSERS.iter().map(char::to_string).collect();
+        let mut pieces: Vec<String> =
+            ["。", "！", "？", "!", "?", "中", "a", " ", "\n", "é", "𠀀", "—", "…", "，"].map(String::from).to_vec();
+        pieces.extend(closers.iter().cloned());
+        let mut samples: Vec<String> = Vec::new();
+        for p in &pieces {
+            for q in &pieces {
+                for r in closers.iter().map(String::as_str).chain(["", " "]) {
+                    samples.push(format!("文{p}{q}{r}"));
+                    samples.push(format!("{p}{q}{r}"));
+                }
+            }
+        }
+        let naive = |t: &str| t.trim_end().trim_end_matches(CLOSERS).ends_with(SENTENCE_END);
+        let mut ends = 0;
+        for t in &samples {
+            assert_eq!(ends_sentence(t), naive(t), "{t:?}");
+            ends += usize::from(naive(t));
+        }
+        assert!(ends > 100 && ends < samples.len() - 100, "{ends} of {}", samples.len());
+    }
 
     #[test]
     fn last_sentence_end_is_rfind() {
