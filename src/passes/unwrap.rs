@@ -473,7 +473,7 @@ impl UnwrapPass {
         let (texts, gapped) = self.text_lines();
         let (strs, shapes) = self.texts_and_shapes(&texts);
         let (mut joins, own, used) = plan(&strs, &shapes, &gapped, self.layout, &self.cfg);
-        settle(&strs, &mut joins, &self.cfg, self.rejoin.as_ref());
+        settle(&strs, &shapes, &mut joins, &self.cfg, self.rejoin.as_ref());
         if let Some(l) = own {
             self.layout = Some(l);
         }
@@ -527,7 +527,8 @@ impl UnwrapPass {
         let moved = |t: usize| moves.iter().any(|m| (m.a + 1..m.c).contains(&t));
         let mut settled = new_joins.clone();
         let reordered: Vec<&str> = order.iter().map(|&t| strs[t]).collect();
-        settle(&reordered, &mut settled, &self.cfg, self.rejoin.as_ref());
+        let reshaped: Vec<Shape> = order.iter().map(|&t| shapes[t]).collect();
+        settle(&reordered, &reshaped, &mut settled, &self.cfg, self.rejoin.as_ref());
         let touches = |p: usize| moved(order[p]) || (p + 1 < order.len() && moved(order[p + 1]));
         if (0..order.len()).any(|p| settled[p] != new_joins[p] && touches(p)) {
             return None;
@@ -769,7 +770,9 @@ fn wider_than_any_column(t: &str, cfg: &UnwrapConfig) -> bool {
 /// a join found there is made now, until none is. Without it, a page whose
 /// indents alone kept two lines apart (and made the column ambiguous)
 /// would come out different from a second cleaning.
-fn settle(strs: &[&str], joins: &mut [bool], cfg: &UnwrapConfig, rejoin: Option<&RejoinConfig>) {
+/// (`shapes[k]` is `shape(strs[k])`: a paragraph of one line is measured
+/// from it.)
+fn settle(strs: &[&str], shapes: &[Shape], joins: &mut [bool], cfg: &UnwrapConfig, rejoin: Option<&RejoinConfig>) {
     loop {
         // The paragraphs the joins make, and then `rejoin`'s: (first line,
         // last line, text).
@@ -809,17 +812,26 @@ fn settle(strs: &[&str], joins: &mut [bool], cfg: &UnwrapConfig, rejoin: Option<
                 continue;
             }
             let window: Vec<&str> = paras[from..to].iter().map(|p| p.2.as_str()).collect();
+            // A paragraph of one line is that line trimmed: its shape
+            // without the indent.
+            let measure = |p: &(usize, usize, String)| {
+                if p.0 == p.1 {
+                    Shape { width: shapes[p.0].text, indent: false, ..shapes[p.0] }
+                } else {
+                    shape(&p.2)
+                }
+            };
             // Nor has a window without two lines that may reach a column's
             // edge (see `edge`): measured for all but the last, which is
             // counted as one.
-            let (last, rest) = window.split_last().expect("two paragraphs");
-            let mut shapes: Vec<Shape> = rest.iter().map(|t| shape(t)).collect();
+            let (last, rest) = paras[from..to].split_last().expect("two paragraphs");
+            let mut shapes: Vec<Shape> = rest.iter().map(measure).collect();
             let near = |w: usize| (cfg.min_column * 2).saturating_sub(2) <= w && w <= cfg.max_column * 2;
             if !shapes.iter().any(|s| near(s.width) || near(s.text)) {
                 from = next;
                 continue;
             }
-            shapes.push(shape(last));
+            shapes.push(measure(last));
             let (again, _, _) = plan(&window, &shapes, &vec![false; window.len().saturating_sub(1)], None, cfg);
             for (i, &j) in again.iter().enumerate() {
                 if j && !joins[paras[from + i].1] {
@@ -902,6 +914,17 @@ mod tests {
     }
 
     #[test]
+    fn a_trimmed_line_measures_as_its_shape_without_the_indent() {
+        // settle measures a paragraph of one line so.
+        for t in ["    市里今年将新建口袋公园二十", "  “图/王五 ", "\t据介绍，首批项目已于上月开工。  ", "x", "", "   "]
+        {
+            let (s, trimmed) = (shape(t), shape(t.trim()));
+            let derived = Shape { width: s.text, indent: false, ..s };
+            assert_eq!(format!("{derived:?}"), format!("{trimmed:?}"), "{t:?}");
+        }
+    }
+
+    #[test]
     fn quotes_shape_a_line_alike_straight_or_curly() {
         // `punct` makes a straight quote by Han curly: a second cleaning
         // must see the same width, marks and moved opening.
@@ -928,7 +951,8 @@ mod tests {
             wide.as_str(),
         ];
         let mut joins = vec![false; strs.len()];
-        settle(&strs, &mut joins, &UnwrapConfig::default(), None);
+        let shapes: Vec<Shape> = strs.iter().map(|t| shape(t)).collect();
+        settle(&strs, &shapes, &mut joins, &UnwrapConfig::default(), None);
         let (own, _, _) = plan(
             &strs[..5],
             &strs[..5].iter().map(|t| shape(t)).collect::<Vec<_>>(),
