@@ -204,7 +204,10 @@ pub(crate) fn half_cells(c: char) -> usize {
 /// inside a Latin word, so this count is the same before and after it.
 pub(crate) fn display_width(t: &str) -> usize {
     // (`scan_line` counts lines without such marks in one pass.)
-    let cs: Vec<char> = t.chars().filter(|c| !c.is_whitespace()).collect();
+    // (Sized once: collected from a filter, the vector grew five times on
+    // a line of a column.)
+    let mut cs: Vec<char> = Vec::with_capacity(t.len());
+    cs.extend(t.chars().filter(|c| !c.is_whitespace()));
     let mark = |c: char| matches!(c, ',' | ';' | ':' | '?' | '!' | '(' | ')');
     let quote = |c: char| matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’');
     // The nearest character on each side that is not such a mark: a run of
@@ -368,7 +371,7 @@ pub(crate) fn visible_up_to(s: &str, n: usize) -> usize {
             k += usize::from(!matches!(x, b'\t'..=b'\r' | b' '));
             i += 1;
         } else if (0xE3..0xF0).contains(&x) {
-            k += usize::from(b[i + 1..i + 3] != [0x80, 0x80] || x != 0xE3);
+            k += usize::from(x != 0xE3 || b[i + 1..i + 3] != [0x80, 0x80]);
             i += 3;
         } else {
             let c = s[i..].chars().next().expect("a character starts here");

@@ -159,7 +159,8 @@ pub(crate) fn join_reason(cfg: &RejoinConfig, a: &str, b: &str) -> Option<&'stat
     if head_closes {
         return None;
     }
-    let tail: Vec<char> = a.chars().rev().filter(|c| !c.is_whitespace()).take(8).collect();
+    let mut tail: Vec<char> = Vec::with_capacity(8);
+    tail.extend(a.chars().rev().filter(|c| !c.is_whitespace()).take(8));
     if let Some(open) = tail.iter().position(|&c| c == '(' || c == '（') {
         if !tail[..open].iter().any(|&c| c == ')' || c == '）') {
             return None;
@@ -302,10 +303,12 @@ impl RejoinPass {
                         || b.chars().next().is_some_and(|c| is_han(c) || glues_without_space(c)));
                 // What the join removes: the paragraph's trailing spaces, its
                 // newline, the blank lines, and the next line's indentation.
-                let removed = format!("{}\n{}{}", &para[trimmed..], blanks, &content[..lead]);
                 let removed_at = self.sep_at - (para.len() - trimmed) as u64;
                 let inserted = if keep_space { " " } else { "" };
-                out.edit_abs(removed_at, &removed, inserted, reason);
+                if out.auditing() {
+                    let removed = format!("{}\n{}{}", &para[trimmed..], blanks, &content[..lead]);
+                    out.edit_abs(removed_at, &removed, inserted, reason);
+                }
                 para.truncate(trimmed);
                 para.push_str(inserted);
                 para.push_str(b);

@@ -460,8 +460,10 @@ impl UnwrapPass {
     /// The run's text lines (their places in the run) and whether blank
     /// lines stand between each and the next.
     fn text_lines(&self) -> (Vec<usize>, Vec<bool>) {
-        let texts: Vec<usize> =
-            self.run.iter().enumerate().filter(|(_, it)| matches!(it, Item::Text { .. })).map(|(i, _)| i).collect();
+        // (Sized once: a window holds up to `max_run_lines` lines, and a
+        // vector collected from a filter grows to them a step at a time.)
+        let mut texts: Vec<usize> = Vec::with_capacity(self.run.len());
+        texts.extend(self.run.iter().enumerate().filter(|(_, it)| matches!(it, Item::Text { .. })).map(|(i, _)| i));
         let gapped =
             texts.windows(2).map(|w| self.run[w[0]..w[1]].iter().any(|it| matches!(it, Item::Blank { .. }))).collect();
         (texts, gapped)
@@ -613,13 +615,14 @@ impl UnwrapPass {
                     if joining {
                         let end = content.trim_ws_end().len();
                         out.text().push_str(&content[start..end]);
-                        let mut removed = content[end..].to_string();
-                        removed.push('\n');
                         // Two words of Latin script keep a space between them.
                         let a_latin = content[..end].chars().next_back().is_some_and(|c| c.is_ascii_alphabetic());
                         let inserted = if a_latin && latin_next[k] { " " } else { "" };
                         out.text().push_str(inserted);
-                        out.edit_abs(at + end as u64, &removed, inserted, "unwrap");
+                        if out.auditing() {
+                            let removed = format!("{}\n", &content[end..]);
+                            out.edit_abs(at + end as u64, &removed, inserted, "unwrap");
+                        }
                     } else {
                         out.text().push_str(&content[start..]);
                         if terminated {
@@ -661,8 +664,10 @@ fn plan(
     // the repeat out, and a second cleaning must judge without it.
     let mut seen = std::collections::HashSet::with_capacity_and_hasher(strs.len(), crate::text::FastHash);
     let first: Vec<bool> = strs.iter().map(|t| seen.insert(t.trim_ws())).collect();
-    let once: Vec<Shape> = shapes.iter().zip(&first).filter(|(_, &f)| f).map(|(s, _)| *s).collect();
-    let once_strs: Vec<&str> = strs.iter().zip(&first).filter(|(_, &f)| f).map(|(t, _)| *t).collect();
+    let mut once: Vec<Shape> = Vec::with_capacity(shapes.len());
+    once.extend(shapes.iter().zip(&first).filter(|(_, &f)| f).map(|(s, _)| *s));
+    let mut once_strs: Vec<&str> = Vec::with_capacity(strs.len());
+    once_strs.extend(strs.iter().zip(&first).filter(|(_, &f)| f).map(|(t, _)| *t));
     let list = is_list(&once_strs);
     let own = column(&once, cfg).map(|column| Layout { column, indented, list });
     let lay = own.or(carried.map(|l| Layout { indented: l.indented || indented, list, ..l }));
