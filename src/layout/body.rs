@@ -1,7 +1,7 @@
 //! Body text: what a paragraph of prose looks like, as against a headline,
 //! a label or a byline.
 
-use crate::text::{visible_up_to, PROSE_MARKS};
+use crate::text::{visible_up_to, TrimWs, PROSE_MARKS};
 
 /// Whether `t` is body text: at least twice `min_chars` non-whitespace
 /// characters, or `min_chars` with punctuation only prose carries. Counting
@@ -48,9 +48,16 @@ pub(crate) fn word_across(a: &str, b: &str) -> bool {
 /// line may be, it is no prose: `rejoin` joins nothing to it and `punct`
 /// keeps its spaces.
 pub(crate) fn is_name_list(t: &str) -> bool {
+    // Most lines given are long prose: a first token of 16 bytes or more
+    // (no byte that may start whitespace among them: ASCII up to the
+    // space, `C2`, `E1`..`E3`) holds more than four Han characters, and a
+    // line of one token fewer than three names.
+    let head = t.trim_ws_start().as_bytes();
+    if !head[..head.len().min(16)].iter().any(|&x| x <= b' ' || matches!(x, 0xC2 | 0xE1..=0xE3)) {
+        return false;
+    }
     // Token by token as `split_whitespace` cuts them, each `is_name`, but
-    // stopping at the first character no name holds: most lines given are
-    // long prose.
+    // stopping at the first character no name holds.
     let (mut names, mut len) = (0, 0);
     for c in t.chars().chain([' ']) {
         if c.is_whitespace() {
@@ -88,6 +95,7 @@ pub(crate) fn is_table_row(t: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{is_body, is_name_list, is_table_row, starts_mid_clause, word_across};
+    use crate::text::is_han;
 
     #[test]
     fn a_word_of_the_list_runs_across_a_break() {
@@ -104,6 +112,34 @@ mod tests {
         assert!(is_table_row("序号 单位名称 项目名称 投资金额（万元） 建设年限"));
         assert!(!is_table_row("市里今年将新建口袋公园二十个， 改造老旧小区 供水管网"));
         assert!(!is_table_row("强化人才驱动 增强发展动能"));
+    }
+
+    #[test]
+    fn a_name_list_is_three_or_more_tokens_of_two_to_four_han() {
+        let naive = |t: &str| {
+            let toks: Vec<&str> = t.split_whitespace().collect();
+            toks.len() >= 3 && toks.iter().all(|w| (2..=4).contains(&w.chars().count()) && w.chars().all(is_han))
+        };
+        // Tokens (names, too short, too long, not Han) and what stands
+        // between them (whitespace of three kinds, a mark, nothing).
+        let tokens = ["张三", "李四海", "王五洲赵", "张", "五六七八九", "a李四"];
+        let gaps = [" ", "  ", "\u{3000}", "\u{a0}", "、", ""];
+        let mut seed = 3u64;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut lists = 0;
+        for _ in 0..20_000 {
+            let mut t = String::from(gaps[next(gaps.len())]);
+            for _ in 0..next(6) {
+                t.push_str(tokens[next(3) + 3 * usize::from(next(4) == 0)]);
+                t.push_str(gaps[next(3) + 3 * usize::from(next(4) == 0)]);
+            }
+            assert_eq!(is_name_list(&t), naive(&t), "{t:?}");
+            lists += usize::from(naive(&t));
+        }
+        assert!(lists > 100, "{lists}");
     }
 
     #[test]

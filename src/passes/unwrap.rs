@@ -84,6 +84,8 @@
 //! );
 //! ```
 
+use std::borrow::Cow;
+
 use crate::layout::body::word_across;
 use crate::layout::credit::{ends_with_caption_marker, is_credit_line};
 use crate::layout::furniture::is_running_head;
@@ -781,14 +783,20 @@ fn settle(strs: &[&str], shapes: &[Shape], joins: &mut [bool], cfg: &UnwrapConfi
     loop {
         // The paragraphs the joins make, and then `rejoin`'s: (first line,
         // last line, text).
-        let mut paras: Vec<(usize, usize, String)> = Vec::new();
+        // (A paragraph of one line borrows it: most are.)
+        let mut paras: Vec<(usize, usize, Cow<'_, str>)> = Vec::with_capacity(strs.len());
         let mut start = 0;
         for k in 0..strs.len() {
             if !joins[k] || k + 1 == strs.len() {
-                let mut text = String::with_capacity(strs[start..=k].iter().map(|t| t.len()).sum());
-                strs[start..=k].iter().for_each(|t| text.push_str(t.trim_ws()));
+                let text: Cow<'_, str> = if start == k {
+                    Cow::Borrowed(strs[k].trim_ws())
+                } else {
+                    let mut text = String::with_capacity(strs[start..=k].iter().map(|t| t.len()).sum());
+                    strs[start..=k].iter().for_each(|t| text.push_str(t.trim_ws()));
+                    Cow::Owned(text)
+                };
                 let n = paras.len();
-                let prev = if n >= 2 { paras[n - 2].2.as_str() } else { "" };
+                let prev = if n >= 2 { paras[n - 2].2.as_ref() } else { "" };
                 let joined = match (rejoin, paras.last()) {
                     (Some(rc), Some(last)) => joins_to(rc, prev, &last.2, &text).is_some(),
                     _ => false,
@@ -796,7 +804,7 @@ fn settle(strs: &[&str], shapes: &[Shape], joins: &mut [bool], cfg: &UnwrapConfi
                 match (joined, paras.last_mut()) {
                     (true, Some(last)) => {
                         last.1 = k;
-                        last.2.push_str(&text);
+                        last.2.to_mut().push_str(&text);
                     }
                     _ => paras.push((start, k, text)),
                 }
@@ -816,10 +824,10 @@ fn settle(strs: &[&str], shapes: &[Shape], joins: &mut [bool], cfg: &UnwrapConfi
                 from = next;
                 continue;
             }
-            let window: Vec<&str> = paras[from..to].iter().map(|p| p.2.as_str()).collect();
+            let window: Vec<&str> = paras[from..to].iter().map(|p| p.2.as_ref()).collect();
             // A paragraph of one line is that line trimmed: its shape
             // without the indent.
-            let measure = |p: &(usize, usize, String)| {
+            let measure = |p: &(usize, usize, Cow<'_, str>)| {
                 if p.0 == p.1 {
                     Shape { width: shapes[p.0].text, indent: false, ..shapes[p.0] }
                 } else {
