@@ -70,6 +70,9 @@ pub(crate) fn marker_at_end(s: &str) -> Option<usize> {
 /// them off. `chrome` judges a line by what remains.
 pub(crate) fn strip_jump_markers(s: &str) -> &str {
     let mut t = s.trim_ws();
+    if !may_hold_markers(t, t) {
+        return t;
+    }
     loop {
         if let Some(n) = jump_at_start(t) {
             t = t[n..].trim_ws_start();
@@ -81,6 +84,14 @@ pub(crate) fn strip_jump_markers(s: &str) -> &str {
     }
 }
 
+/// Whether a marker may stand at either end: `head` (the text from its
+/// first visible character) opens with a bracket, or `tail` (the text up
+/// to its last one) closes with one. Most lines do neither, and are
+/// answered by a byte or three at each end.
+fn may_hold_markers(head: &str, tail: &str) -> bool {
+    head.starts_with(['(', '（']) || tail.ends_with([')', '）'])
+}
+
 /// A line's page-jump markers at either end: (the length of its leading
 /// whitespace, then where the text between the markers starts and stops).
 /// A photo note (`（附图片1张）`) at the end counts as one.
@@ -88,6 +99,9 @@ pub(crate) fn jump_bounds(content: &str) -> (usize, usize, usize) {
     let lead = content.len() - content.trim_ws_start().len();
     let mut start = lead;
     let mut stop = content.len();
+    if !may_hold_markers(&content[lead..], content.trim_ws_end()) {
+        return (lead, start, stop);
+    }
     while let Some(n) = jump_at_start(&content[start..stop]) {
         start += n;
         start += content[start..stop].len() - content[start..stop].trim_ws_start().len();
