@@ -11,10 +11,13 @@ use crate::text::TrimWs;
 /// change the result).
 pub const MAX_CAPTION_CHARS: usize = 40;
 
-/// Non-whitespace characters in `s`, counted up to one past the caption
-/// limit (callers only compare against it).
-pub(crate) fn visible_chars(s: &str) -> usize {
-    crate::text::visible_up_to(s, MAX_CAPTION_CHARS + 1)
+/// Whether `s` has at most `m` non-whitespace characters (`m` up to the
+/// caption limit). Most lines asked have at most that many characters of
+/// any kind, which the standard library counts a word at a time; the rest
+/// are counted up to the limit.
+pub(crate) fn visible_at_most(s: &str, m: usize) -> bool {
+    debug_assert!(m <= MAX_CAPTION_CHARS);
+    s.len() <= m || s.chars().count() <= m || crate::text::visible_up_to(s, m + 1) <= m
 }
 
 /// Whether `t` (trimmed) ends with a caption marker in parentheses.
@@ -111,7 +114,7 @@ pub(crate) fn is_credit(tail: &str) -> bool {
     let t = tail.trim_ws();
     // The cheap shape tests first: nearly every line fails them.
     let shaped = t.ends_with('摄') || t.ends_with("供图") || t.starts_with('图') || t.starts_with("摄影");
-    if !shaped || visible_chars(t) > MAX_CAPTION_CHARS {
+    if !shaped || !visible_at_most(t, MAX_CAPTION_CHARS) {
         return false;
     }
     if let Some(before) = t.strip_suffix('摄') {
@@ -119,7 +122,7 @@ pub(crate) fn is_credit(tail: &str) -> bool {
         let b = before.trim_ws_end();
         return before.ends_with(['/', '／'])
             || (b.len() < before.len() && !b.is_empty())
-            || super::patterns::PATTERNS.roles.iter().any(|r| b.contains(r)) && visible_chars(b) <= 24;
+            || super::patterns::PATTERNS.roles.iter().any(|r| b.contains(r)) && visible_at_most(b, 24);
     }
     if let Some(who) = t.strip_prefix("摄影").map(|r| r.trim_start_matches(['：', ':', '/', '／', ' '])) {
         // `摄影：王某`, `摄影/王某 李某`.
@@ -131,6 +134,23 @@ pub(crate) fn is_credit(tail: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn at_most_counts_visible_characters() {
+        let naive = |s: &str, m: usize| s.chars().filter(|c| !c.is_whitespace()).count() <= m;
+        let pieces = ["中", " ", "\u{3000}", "a", "。", "𠀀", "\u{a0}", "  "];
+        let mut seed = 5u64;
+        for _ in 0..5000 {
+            let mut t = String::new();
+            for _ in 0..seed % 90 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                t.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            for m in [0, 1, 24, MAX_CAPTION_CHARS] {
+                assert_eq!(visible_at_most(&t, m), naive(&t, m), "{t:?} {m}");
+            }
+        }
+    }
 
     #[test]
     fn credits_in_the_forms_papers_print() {
