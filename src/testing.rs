@@ -189,3 +189,32 @@ pub fn run_pass(pass: &mut dyn crate::Pass, input: &str) -> (String, crate::Edit
     pass.finish(&mut crate::Out::new(&mut text, &mut log, name, input.len() as u64)).expect("finish");
     (text, log)
 }
+
+/// A fixed linear congruential generator for the crate's own tests that
+/// compare two answers to one question on generated text: deterministic,
+/// and no dependency.
+#[cfg(test)]
+pub(crate) struct Lcg(u64);
+
+#[cfg(test)]
+impl Lcg {
+    pub(crate) fn new(seed: u64) -> Lcg {
+        Lcg(seed)
+    }
+
+    /// A number below `n`.
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) as usize % n
+    }
+
+    /// `count` strings of fewer than `most` pieces each, drawn from `pieces`.
+    pub(crate) fn mixtures(&mut self, pieces: &[&str], count: usize, most: usize) -> Vec<String> {
+        (0..count)
+            .map(|_| {
+                let n = self.below(most);
+                (0..n).map(|_| pieces[self.below(pieces.len())]).collect()
+            })
+            .collect()
+    }
+}

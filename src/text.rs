@@ -540,15 +540,7 @@ mod tests {
             "中", "。", "a", "é", "𠀀", "\u{3000}", " ", "\u{a0}", "\u{85}", "\u{1680}", "\u{2009}", "\u{205f}",
             "\u{1f}",
         ];
-        let mut seed = 7u64;
-        for _ in 0..3000 {
-            let mut t = String::new();
-            for _ in 0..seed % 40 {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                t.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
-            samples.push(t);
-        }
+        samples.extend(crate::testing::Lcg::new(7).mixtures(&pieces, 3000, 40));
         for s in &samples {
             for n in [0, 1, 2, 5, 8, 9, 12, 20, 40, 200] {
                 assert_eq!(visible_up_to(s, n), naive(s, n), "{s:?} {n}");

@@ -244,15 +244,7 @@ mod tests {
             (0..=0x7Fu8).map(|c| format!("中文{}abcdefgh{}", c as char, c as char)).collect();
         samples.extend(["", "\"", "\\\\", "a\u{7f}b", "é\u{2028}𠀀", "\u{0}\u{1f}\u{b}"].map(String::from));
         let pieces = ["中", "a", "\"", "\\", "\n", "\u{1}", "é", "𠀀", "\t", "0123456"];
-        let mut seed = 11u64;
-        for _ in 0..2000 {
-            let mut t = String::new();
-            for _ in 0..seed % 30 {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                t.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
-            samples.push(t);
-        }
+        samples.extend(crate::testing::Lcg::new(11).mixtures(&pieces, 2000, 30));
         for t in &samples {
             let mut ours = Vec::new();
             super::write_json_string(t, &mut ours);

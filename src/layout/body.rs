@@ -124,11 +124,8 @@ mod tests {
         // between them (whitespace of three kinds, a mark, nothing).
         let tokens = ["张三", "李四海", "王五洲赵", "张", "五六七八九", "a李四"];
         let gaps = [" ", "  ", "\u{3000}", "\u{a0}", "、", ""];
-        let mut seed = 3u64;
-        let mut next = |n: usize| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut lcg = crate::testing::Lcg::new(3);
+        let mut next = |n: usize| lcg.below(n);
         let mut lists = 0;
         for _ in 0..20_000 {
             let mut t = String::from(gaps[next(gaps.len())]);

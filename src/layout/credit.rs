@@ -139,13 +139,7 @@ mod tests {
     fn at_most_counts_visible_characters() {
         let naive = |s: &str, m: usize| s.chars().filter(|c| !c.is_whitespace()).count() <= m;
         let pieces = ["中", " ", "\u{3000}", "a", "。", "𠀀", "\u{a0}", "  "];
-        let mut seed = 5u64;
-        for _ in 0..5000 {
-            let mut t = String::new();
-            for _ in 0..seed % 90 {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                t.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
+        for t in crate::testing::Lcg::new(5).mixtures(&pieces, 5000, 90) {
             for m in [0, 1, 24, MAX_CAPTION_CHARS] {
                 assert_eq!(visible_at_most(&t, m), naive(&t, m), "{t:?} {m}");
             }
