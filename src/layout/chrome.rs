@@ -76,11 +76,11 @@ impl Starts {
         starts
     }
 
-    /// Whether some rule's text starts with the character `c` (below
-    /// 0x10000).
+    /// Whether some rule's text starts with the character `c` (none
+    /// starts outside the BMP).
     #[inline]
     fn may_start(&self, c: u32) -> bool {
-        self.bits[(c as usize >> 6) & 0x3FF] & (1 << (c & 63)) != 0
+        c < 0x10000 && self.bits[(c as usize >> 6) & 0x3FF] & (1 << (c & 63)) != 0
     }
 
     /// Adds to `set` the rules among these whose text `b[i..]` starts with
@@ -106,26 +106,14 @@ fn candidates(t: &str) -> u128 {
     let mut set = 0u128;
     if let Some(c) = t.chars().next() {
         let c = c as u32;
-        if c < 0x10000 && AT_START.may_start(c) {
+        if AT_START.may_start(c) {
             AT_START.try_at(b, 0, c, &mut set);
         }
     }
     let anywhere = &*ANYWHERE;
     let mut i = 0;
-    // Each character decoded by hand (`t` is valid UTF-8); four-byte ones
-    // start no rule.
     while i < b.len() {
-        let x = b[i];
-        let (c, n) = if x < 0x80 {
-            (u32::from(x), 1)
-        } else if x < 0xE0 {
-            ((u32::from(x & 0x1F) << 6) | u32::from(b[i + 1] & 0x3F), 2)
-        } else if x < 0xF0 {
-            ((u32::from(x & 0x0F) << 12) | (u32::from(b[i + 1] & 0x3F) << 6) | u32::from(b[i + 2] & 0x3F), 3)
-        } else {
-            i += 4;
-            continue;
-        };
+        let (c, n) = crate::text::decode_at(b, i);
         if anywhere.may_start(c) {
             anywhere.try_at(b, i, c, &mut set);
         }

@@ -4,21 +4,12 @@
 
 use super::body::is_name;
 use super::marks::{is_close, is_open};
-use crate::text::TrimWs;
+use crate::text::{visible_more_than, TrimWs};
 
 /// Credit lines and bare captions are at most this long (non-whitespace
 /// characters: later passes remove spaces, and cleaning again must not
 /// change the result).
 pub const MAX_CAPTION_CHARS: usize = 40;
-
-/// Whether `s` has at most `m` non-whitespace characters (`m` up to the
-/// caption limit). Most lines asked have at most that many characters of
-/// any kind, which the standard library counts a word at a time; the rest
-/// are counted up to the limit.
-pub(crate) fn visible_at_most(s: &str, m: usize) -> bool {
-    debug_assert!(m <= MAX_CAPTION_CHARS);
-    s.len() <= m || s.chars().count() <= m || crate::text::visible_up_to(s, m + 1) <= m
-}
 
 /// Whether `t` (trimmed) ends with a caption marker in parentheses.
 pub(crate) fn ends_with_caption_marker(t: &str) -> bool {
@@ -61,7 +52,7 @@ pub(crate) fn is_marker_line(t: &str) -> bool {
 /// `图一：`, `图为`) and is short enough to be a caption: the label is only
 /// printed under a photo.
 pub(crate) fn is_labelled_caption(t: &str) -> bool {
-    if !t.starts_with('图') || crate::text::visible_more_than(t, MAX_CAPTION_CHARS * 2) {
+    if !t.starts_with('图') || visible_more_than(t, MAX_CAPTION_CHARS * 2) {
         return false;
     }
     let rest = &t['图'.len_utf8()..];
@@ -114,7 +105,7 @@ pub(crate) fn is_credit(tail: &str) -> bool {
     let t = tail.trim_ws();
     // The cheap shape tests first: nearly every line fails them.
     let shaped = t.ends_with('摄') || t.ends_with("供图") || t.starts_with('图') || t.starts_with("摄影");
-    if !shaped || !visible_at_most(t, MAX_CAPTION_CHARS) {
+    if !shaped || visible_more_than(t, MAX_CAPTION_CHARS) {
         return false;
     }
     if let Some(before) = t.strip_suffix('摄') {
@@ -122,7 +113,7 @@ pub(crate) fn is_credit(tail: &str) -> bool {
         let b = before.trim_ws_end();
         return before.ends_with(['/', '／'])
             || (b.len() < before.len() && !b.is_empty())
-            || super::patterns::PATTERNS.roles.iter().any(|r| b.contains(r)) && visible_at_most(b, 24);
+            || super::patterns::PATTERNS.roles.iter().any(|r| b.contains(r)) && !visible_more_than(b, 24);
     }
     if let Some(who) = t.strip_prefix("摄影").map(|r| r.trim_start_matches(['：', ':', '/', '／', ' '])) {
         // `摄影：王某`, `摄影/王某 李某`.
@@ -134,17 +125,6 @@ pub(crate) fn is_credit(tail: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn at_most_counts_visible_characters() {
-        let naive = |s: &str, m: usize| s.chars().filter(|c| !c.is_whitespace()).count() <= m;
-        let pieces = ["中", " ", "\u{3000}", "a", "。", "𠀀", "\u{a0}", "  "];
-        for t in crate::testing::Lcg::new(5).mixtures(&pieces, 5000, 90) {
-            for m in [0, 1, 24, MAX_CAPTION_CHARS] {
-                assert_eq!(visible_at_most(&t, m), naive(&t, m), "{t:?} {m}");
-            }
-        }
-    }
 
     #[test]
     fn credits_in_the_forms_papers_print() {

@@ -46,14 +46,14 @@
 
 use crate::audit::CapOnce;
 use crate::layout::credit::{
-    ends_in_credit, ends_with_caption_marker, is_credit_line, is_labelled_caption, is_marker_line, visible_at_most,
+    ends_in_credit, ends_with_caption_marker, is_credit_line, is_labelled_caption, is_marker_line,
 };
 use crate::layout::marks::{jump_bounds, photo_note_at_end};
 use crate::layout::patterns::PATTERNS;
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
 use crate::text::TrimWs;
-use crate::text::{ends_sentence, is_han, FUNCTION_WORDS, SENTENCE_END};
+use crate::text::{ends_sentence, is_han, visible_more_than, FUNCTION_WORDS, SENTENCE_END};
 
 pub use crate::layout::credit::MAX_CAPTION_CHARS;
 
@@ -97,7 +97,7 @@ fn glued_byline(t: &str) -> Option<usize> {
     let after = end + t[end..].chars().next().map_or(0, char::len_utf8);
     let rest = &t[after..];
     let tail = rest.trim_ws_start();
-    if tail.len() == rest.len() || tail.is_empty() || !visible_at_most(tail, 24) {
+    if tail.len() == rest.len() || tail.is_empty() || visible_more_than(tail, 24) {
         return None;
     }
     let tokens: Vec<&str> = tail.split_whitespace().collect();
@@ -260,7 +260,7 @@ impl CaptionPass {
         let blank = content.trim_ws().is_empty();
         let terminated = content.len() < line.len();
         if seg == Seg::Line && terminated && !blank && (self.after_blank || !self.block.is_empty()) {
-            let short = visible_at_most(content.trim_ws(), MAX_CAPTION_CHARS);
+            let short = !visible_more_than(content.trim_ws(), MAX_CAPTION_CHARS);
             if short && self.block.len() < MAX_BLOCK_LINES {
                 self.block.push((line.to_string(), at));
                 return;
@@ -324,7 +324,7 @@ impl CaptionPass {
     fn note(&mut self, t: &str) {
         self.prev = if ends_sentence(t) {
             Prev::Closed
-        } else if !t.is_empty() && !has_not_in_headlines(t) && visible_at_most(t, MAX_CAPTION_CHARS) {
+        } else if !t.is_empty() && !has_not_in_headlines(t) && !visible_more_than(t, MAX_CAPTION_CHARS) {
             Prev::Headline
         } else {
             Prev::Other
@@ -426,7 +426,7 @@ impl CaptionPass {
         // A short line that does not end a sentence may be a bare caption:
         // hold it until the next line says. (Not one that carried a
         // page-jump marker: that is text, and its edit is already out.)
-        let short = !marked && !t.is_empty() && visible_at_most(t, MAX_CAPTION_CHARS) && !nl.is_empty();
+        let short = !marked && !t.is_empty() && !visible_more_than(t, MAX_CAPTION_CHARS) && !nl.is_empty();
         // After an image-sized gap, a short line may be a caption without a
         // marker; hold it until the next line says (see `GapCaption`).
         let candidate = if short && gap >= IMAGE_GAP_LINES {

@@ -124,7 +124,7 @@ pub(crate) fn join_reason(cfg: &RejoinConfig, a: &str, b: &str) -> Option<&'stat
     // separator (`街、北至…`): that is the tail of a word cut by the
     // break, and the first half, however short, ends mid-sentence.
     // (Numbered items `一、` `二，` are paragraphs, and are exempt.)
-    if starts_mid_clause(b) && RejoinPass::is_open_end(a) && visible_at_least(a, MIN_CLAUSE_HEAD_CHARS) && is_body(b) {
+    if starts_mid_clause(b) && visible_at_least(a, MIN_CLAUSE_HEAD_CHARS) && is_body(b) {
         return Some("join_clause");
     }
     if !is_body(a) {

@@ -190,27 +190,9 @@ fn mask_bit_u32(c: u32) -> u64 {
     1u64 << (c.wrapping_mul(0x9E37_79B9) >> 26)
 }
 
-/// The code point at byte `p` of valid UTF-8 `b`, and its length.
-#[inline(always)]
-pub(crate) fn decode_at(b: &[u8], p: usize) -> (u32, usize) {
-    // Tested in this order, the common case of Chinese text (three bytes)
-    // costs two predictable branches; a `match` on ranges was 10% slower
-    // in the stage loop.
-    let x = b[p];
-    if x < 0x80 {
-        (u32::from(x), 1)
-    } else if x < 0xE0 {
-        ((u32::from(x & 0x1F) << 6) | u32::from(b[p + 1] & 0x3F), 2)
-    } else if x < 0xF0 {
-        ((u32::from(x & 0x0F) << 12) | (u32::from(b[p + 1] & 0x3F) << 6) | u32::from(b[p + 2] & 0x3F), 3)
-    } else {
-        let cp = (u32::from(x & 0x07) << 18)
-            | (u32::from(b[p + 1] & 0x3F) << 12)
-            | (u32::from(b[p + 2] & 0x3F) << 6)
-            | u32::from(b[p + 3] & 0x3F);
-        (cp, 4)
-    }
-}
+// The decoder the stage loop and the walk share lives with the other
+// byte-level text helpers.
+pub(crate) use crate::text::decode_at;
 
 /// What a match found: where the key ends and its value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
