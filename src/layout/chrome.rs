@@ -86,9 +86,17 @@ impl Starts {
     /// Adds to `set` the rules among these whose text `b[i..]` starts with
     /// (`c`, `b[i]`'s character, starts some).
     fn try_at(&self, b: &[u8], i: usize, c: u32, set: &mut u128) {
+        self.try_across(&b[i..], &[], c, set);
+    }
+
+    /// As [`Starts::try_at`] at the start of `x`, with `y` read after `x`
+    /// (`x` + `y` without putting them together).
+    fn try_across(&self, x: &[u8], y: &[u8], c: u32, set: &mut u128) {
         let (_, rules) = self.rules.iter().find(|(f, _)| *f == c).expect("a first character's rules");
         for &r in rules {
-            if b[i..].starts_with(RULES[r].text.as_bytes()) {
+            let text = RULES[r].text.as_bytes();
+            let n = x.len().min(text.len());
+            if x[..n] == text[..n] && y.starts_with(&text[n..]) {
                 *set |= 1 << r;
             }
         }
@@ -205,12 +213,15 @@ pub(crate) fn removes_line(line: &str) -> bool {
 pub(crate) fn pattern_across(a: &str, b: &str) -> bool {
     let tail = a.char_indices().rev().nth(PATTERN_WINDOW - 1).map_or(a, |(i, _)| &a[i..]);
     let head = b.char_indices().nth(PATTERN_WINDOW).map_or(b, |(i, _)| &b[..i]);
+    // Only a rule that may reach the break can match across it.
+    let set = reaching(tail, head);
+    if set == 0 {
+        return false;
+    }
     let mut joined = String::with_capacity(tail.len() + head.len());
     joined.push_str(tail);
     joined.push_str(head);
     let whole_a = tail.len() == a.len();
-    // Only a rule whose text occurs in the joined window can match it.
-    let set = candidates(&joined);
     RULES.iter().enumerate().any(|(i, r)| {
         set & (1 << i) != 0
             && (whole_a || !r.at_start)
@@ -219,6 +230,42 @@ pub(crate) fn pattern_across(a: &str, b: &str) -> bool {
             && !rule_matches(r, head)
     })
 }
+
+/// The rules with an occurrence in `tail` + `head` that starts in `tail`
+/// and reaches past its last visible character, as a bit set over `RULES`:
+/// the only ones [`pattern_across`] can find. (An occurrence wholly inside
+/// either side is found there alike: the mark a colon rule wants after it
+/// is on the same side, a contact field's prose test reads the text before
+/// it, which on `head`'s side holds no more sentence ends than in `tail` +
+/// `head`. So `rule_matches` on the joined text agrees with one of the
+/// sides, and the rule does not match across.) These start in the last
+/// [`LONGEST`] bytes before the tail's trailing whitespace; most breaks
+/// have none, and the scan is a few characters long instead of the
+/// window's forty-eight.
+fn reaching(tail: &str, head: &str) -> u128 {
+    let visible = tail.trim_ws_end().len();
+    let mut from = visible.saturating_sub(*LONGEST);
+    while !tail.is_char_boundary(from) {
+        from += 1;
+    }
+    let (t, h) = (tail.as_bytes(), head.as_bytes());
+    let mut set = 0u128;
+    let mut i = from;
+    while i < visible {
+        let (c, n) = crate::text::decode_at(t, i);
+        if i == 0 && AT_START.may_start(c) {
+            AT_START.try_across(&t[i..], h, c, &mut set);
+        }
+        if ANYWHERE.may_start(c) {
+            ANYWHERE.try_across(&t[i..], h, c, &mut set);
+        }
+        i += n;
+    }
+    set
+}
+
+/// The longest rule text, in bytes.
+static LONGEST: LazyLock<usize> = LazyLock::new(|| RULES.iter().map(|r| r.text.len()).max().unwrap_or(0));
 
 /// Characters on each side of a break that [`pattern_across`] looks at.
 const PATTERN_WINDOW: usize = 24;
@@ -267,6 +314,52 @@ mod tests {
         assert!(pattern_across(&format!("{}版权所有", "很长的正文".repeat(50)), "：某公司"));
         assert!(!pattern_across("版权所有：某公司", "正文"));
         assert!(pattern_across("当前位置", "：首页"));
+    }
+
+    #[test]
+    fn across_the_break_only_rules_reaching_it_are_tried() {
+        // The definition: every rule whose text occurs in the window.
+        let naive = |a: &str, b: &str| {
+            let tail = a.char_indices().rev().nth(PATTERN_WINDOW - 1).map_or(a, |(i, _)| &a[i..]);
+            let head = b.char_indices().nth(PATTERN_WINDOW).map_or(b, |(i, _)| &b[..i]);
+            let joined = format!("{tail}{head}");
+            let whole_a = tail.len() == a.len();
+            RULES.iter().any(|r| {
+                (whole_a || !r.at_start) && rule_matches(r, &joined) && !rule_matches(r, tail) && !rule_matches(r, head)
+            })
+        };
+        // Rule texts cut at each character, among prose, sentence ends,
+        // colons, breadcrumb marks and spaces (contact fields after prose).
+        let mut pieces: Vec<String> =
+            ["新华社记者在现场采访了十几位村民", "。", "，", "：", ":", " ", "　", ">", "》", "A", "7", "é", "𠀀"]
+                .map(String::from)
+                .to_vec();
+        for r in RULES.iter() {
+            let cuts: Vec<usize> = r.text.char_indices().map(|(i, _)| i).chain([r.text.len()]).collect();
+            pieces.extend(cuts.iter().map(|&i| r.text[..i].to_string()));
+            pieces.extend(cuts.iter().map(|&i| r.text[i..].to_string()));
+        }
+        let pieces: Vec<&str> = pieces.iter().map(String::as_str).collect();
+        let mut rng = crate::testing::Lcg::new(20261203);
+        let (sides, mut across) = (rng.mixtures(&pieces, 4000, 7), 0);
+        for pair in sides.chunks(2) {
+            let (a, b) = (pair[0].as_str(), pair.get(1).map_or("", String::as_str));
+            for (a, b) in [(a, b), (a.trim_ws_end(), b.trim_ws_start())] {
+                let want = naive(a, b);
+                across += usize::from(want);
+                assert_eq!(pattern_across(a, b), want, "{a:?} | {b:?}");
+            }
+        }
+        for r in RULES.iter() {
+            for (i, _) in r.text.char_indices().skip(1) {
+                for lead in ["", "正文。"] {
+                    let (a, b) = (format!("{lead}{}", &r.text[..i]), format!("{}：某某", &r.text[i..]));
+                    assert_eq!(pattern_across(&a, &b), naive(&a, &b), "{a} | {b}");
+                    across += usize::from(naive(&a, &b));
+                }
+            }
+        }
+        assert!(across > RULES.len(), "{across}");
     }
 
     #[test]
