@@ -23,9 +23,36 @@ pub(crate) fn starts_mid_clause(b: &str) -> bool {
     // and cleaning again must agree.
     let mut it = b.chars().filter(|c| !c.is_whitespace());
     let (Some(c1), Some(c2)) = (it.next(), it.next()) else { return false };
-    crate::text::is_han(c1)
-        && !"一二三四五六七八九十百零〇两甲乙丙丁戊己庚辛壬癸".contains(c1)
-        && matches!(c2, '、' | '，' | ',')
+    // (The separator first: it rules out most lines, and the numerals by
+    // `matches!`, not a search of a string of them.)
+    matches!(c2, '、' | '，' | ',')
+        && crate::text::is_han(c1)
+        && !matches!(
+            c1,
+            '一' | '二'
+                | '三'
+                | '四'
+                | '五'
+                | '六'
+                | '七'
+                | '八'
+                | '九'
+                | '十'
+                | '百'
+                | '零'
+                | '〇'
+                | '两'
+                | '甲'
+                | '乙'
+                | '丙'
+                | '丁'
+                | '戊'
+                | '己'
+                | '庚'
+                | '辛'
+                | '壬'
+                | '癸'
+        )
 }
 
 /// Whether a word of the word list runs across the break between `a` and
@@ -150,6 +177,14 @@ mod tests {
     #[test]
     fn a_word_tail_and_a_clause_mark_start_mid_clause() {
         assert!(starts_mid_clause("街、北至兰台路") && starts_mid_clause("的 ，国家"));
+        // As the numerals were ruled out before, by a search of them.
+        let numerals = "一二三四五六七八九十百零〇两甲乙丙丁戊己庚辛壬癸";
+        for c1 in (0..=0xFFFFu32).filter_map(char::from_u32).filter(|c| !c.is_whitespace()) {
+            for c2 in ['、', '，', ',', '。'] {
+                let want = crate::text::is_han(c1) && !numerals.contains(c1) && matches!(c2, '、' | '，' | ',');
+                assert_eq!(starts_mid_clause(&format!("{c1}{c2}北")), want, "{c1}{c2}");
+            }
+        }
         assert!(!starts_mid_clause("一、坚持问题导向") && !starts_mid_clause("北至兰台路、"));
     }
 

@@ -266,17 +266,7 @@ fn column(shapes: &[Shape], cfg: &UnwrapConfig) -> Option<usize> {
 /// where none does. Lines that pass the edge only by the marks hung
 /// there are no evidence of where it is.
 fn edge(shapes: &[Shape], measure: impl Fn(&Shape) -> usize, cfg: &UnwrapConfig, opened: bool) -> Option<usize> {
-    let (lo, hi) = (cfg.min_column * 2, cfg.max_column * 2);
-    let mut widths: Vec<usize> = shapes.iter().map(&measure).filter(|w| (lo..=hi).contains(w) && w % 2 == 0).collect();
-    widths.sort_unstable();
-    widths.dedup();
-    let (mut best, mut most) = (0, 0);
-    for &c in &widths {
-        let exact = shapes.iter().filter(|s| measure(s) == c).count();
-        if exact >= most {
-            (best, most) = (c, exact);
-        }
-    }
+    let best = most_filled(shapes.iter().map(&measure), cfg.min_column * 2, cfg.max_column * 2);
     let at_edge = |s: &Shape| measure(s) <= best && measure(s) + 2 >= best;
     let full = shapes.iter().filter(|s| at_edge(s)).count();
     let paragraphs = shapes.windows(2).filter(|w| w[0].indent && at_edge(&w[0]) && !w[1].indent).count();
@@ -286,6 +276,22 @@ fn edge(shapes: &[Shape], measure: impl Fn(&Shape) -> usize, cfg: &UnwrapConfig,
     // no indents and so asks more: what it finds, the first found.
     let share = if shapes.iter().any(|s| s.indent) { full * 3 >= shapes.len() } else { full * 5 >= shapes.len() * 2 };
     (best > 0 && enough && share).then_some(best)
+}
+
+/// The even width from `lo` to `hi` that most of `widths` are exactly (the
+/// wider on a tie), 0 if none is: a count per width, one pass.
+fn most_filled(widths: impl Iterator<Item = usize>, lo: usize, hi: usize) -> usize {
+    let mut exact = vec![0usize; hi.saturating_sub(lo) / 2 + 1];
+    for w in widths.filter(|w| (lo..=hi).contains(w) && w % 2 == 0) {
+        exact[(w - lo) / 2] += 1;
+    }
+    let (mut best, mut most) = (0, 0);
+    for (k, &n) in exact.iter().enumerate() {
+        if n > 0 && n >= most {
+            (best, most) = (lo + 2 * k, n);
+        }
+    }
+    best
 }
 
 /// Most a line passes the column's edge by: the marks hung there (`；……”`
@@ -916,6 +922,38 @@ mod tests {
         let (out, log) = run(input);
         assert_eq!(out, want);
         assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), input);
+    }
+
+    #[test]
+    fn the_edge_is_the_widest_of_the_most_filled_widths() {
+        // As it was found before: every distinct width in range, each
+        // counted over all lines.
+        let before = |widths: &[usize], lo: usize, hi: usize| {
+            let mut distinct: Vec<usize> =
+                widths.iter().copied().filter(|w| (lo..=hi).contains(w) && w % 2 == 0).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            let (mut best, mut most) = (0, 0);
+            for &c in &distinct {
+                let exact = widths.iter().filter(|&&w| w == c).count();
+                if exact >= most {
+                    (best, most) = (c, exact);
+                }
+            }
+            best
+        };
+        let mut rng = crate::testing::Lcg::new(5);
+        let mut found = 0;
+        for _ in 0..5000 {
+            let (n, base, spread) = (rng.below(60), rng.below(100), 1 + rng.below(12));
+            let widths: Vec<usize> = (0..n).map(|_| base + rng.below(spread)).collect();
+            let (lo, hi) = (16 + 2 * rng.below(3), 80 - 2 * rng.below(3));
+            let want = before(&widths, lo, hi);
+            assert_eq!(most_filled(widths.iter().copied(), lo, hi), want, "{widths:?} {lo} {hi}");
+            found += usize::from(want > 0);
+        }
+        assert_eq!(most_filled([30, 40].into_iter(), 50, 16), 0);
+        assert!(found > 1000, "{found}");
     }
 
     #[test]
