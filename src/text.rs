@@ -379,6 +379,18 @@ pub(crate) use crate::han::is_han;
 /// length this way: whitespace is what later passes remove, and counting
 /// stops at the threshold it is compared with.
 pub(crate) fn visible_up_to(s: &str, n: usize) -> usize {
+    visible_scan::<false>(s, n).0
+}
+
+/// [`visible_up_to`], and whether `s` holds one of [`PROSE_MARKS`] when
+/// the count stopped short of `n` (the whole of `s` read): what
+/// `layout::body::is_body` asks, in one pass.
+pub(crate) fn visible_up_to_prose(s: &str, n: usize) -> (usize, bool) {
+    visible_scan::<true>(s, n)
+}
+
+#[inline(always)]
+fn visible_scan<const PROSE: bool>(s: &str, n: usize) -> (usize, bool) {
     // Byte-wise: this runs on most lines in several passes. Characters in
     // E3..EF-led sequences (U+3000..U+FFFF: CJK punctuation, kana, Han) are
     // visible except U+3000 itself; anything else rarer is decoded.
@@ -387,14 +399,25 @@ pub(crate) fn visible_up_to(s: &str, n: usize) -> usize {
     // so was counting 64-byte blocks without branches: callers ask for
     // 20 to 80 characters.)
     let b = s.as_bytes();
-    let (mut i, mut k) = (0, 0);
+    let (mut i, mut k, mut prose) = (0, 0, false);
     while i < b.len() && k < n {
         let x = b[i];
         if x < 0x80 {
             k += usize::from(!matches!(x, b'\t'..=b'\r' | b' '));
+            if PROSE {
+                prose |= matches!(x, b',' | b';' | b'!' | b'?');
+            }
             i += 1;
         } else if (0xE3..0xF0).contains(&x) {
             k += usize::from(x != 0xE3 || b[i + 1..i + 3] != [0x80, 0x80]);
+            if PROSE {
+                // `。` E3 80 82; `，` `；` `！` `？` EF BC 8C/9B/81/9F.
+                prose |= match x {
+                    0xE3 => b[i + 1..i + 3] == [0x80, 0x82],
+                    0xEF => b[i + 1] == 0xBC && matches!(b[i + 2], 0x8C | 0x9B | 0x81 | 0x9F),
+                    _ => false,
+                };
+            }
             i += 3;
         } else {
             let c = s[i..].chars().next().expect("a character starts here");
@@ -402,7 +425,7 @@ pub(crate) fn visible_up_to(s: &str, n: usize) -> usize {
             i += c.len_utf8();
         }
     }
-    k
+    (k, prose)
 }
 
 /// Whether `s` has more than `m` non-whitespace characters: never when it

@@ -1,7 +1,7 @@
 //! Body text: what a paragraph of prose looks like, as against a headline,
 //! a label or a byline.
 
-use crate::text::{visible_up_to, TrimWs, PROSE_MARKS};
+use crate::text::{TrimWs, PROSE_MARKS};
 
 /// Whether `t` is body text: at least twice `min_chars` non-whitespace
 /// characters, or `min_chars` with punctuation only prose carries. Counting
@@ -10,8 +10,10 @@ use crate::text::{visible_up_to, TrimWs, PROSE_MARKS};
 /// judging it whole each time was quadratic (benches/scaling.rs).
 pub(crate) fn is_body(t: &str, min_chars: usize) -> bool {
     let long = min_chars.saturating_mul(2);
-    let n = visible_up_to(t, long);
-    n >= long || (n >= min_chars && t.contains(PROSE_MARKS))
+    // (One pass: the count stops at `long`, and short of it the marks were
+    // looked for in the whole text.)
+    let (n, prose) = crate::text::visible_up_to_prose(t, long);
+    n >= long || (n >= min_chars && prose)
 }
 
 /// Whether `b` starts with a lone Han character (not a numeral) and a
@@ -123,6 +125,7 @@ pub(crate) fn is_table_row(t: &str) -> bool {
 mod tests {
     use super::{is_body, is_name_list, is_table_row, starts_mid_clause, word_across};
     use crate::text::is_han;
+    use crate::text::PROSE_MARKS;
 
     #[test]
     fn a_word_of_the_list_runs_across_a_break() {
@@ -186,6 +189,53 @@ mod tests {
             }
         }
         assert!(!starts_mid_clause("一、坚持问题导向") && !starts_mid_clause("北至兰台路、"));
+    }
+
+    #[test]
+    fn body_text_is_judged_in_one_pass_as_before() {
+        // The definition: the visible count up to twice the minimum, or the
+        // minimum and a prose mark anywhere.
+        let before = |t: &str, min: usize| {
+            let n = crate::text::visible_up_to(t, 2 * min);
+            n >= 2 * min || (n >= min && t.contains(PROSE_MARKS))
+        };
+        let pieces = [
+            "近年来全市新建",
+            "，",
+            "。",
+            "；",
+            "！",
+            "？",
+            ",",
+            ";",
+            "!",
+            "?",
+            "、",
+            "：",
+            "“",
+            " ",
+            "\u{3000}",
+            "\t",
+            "a1",
+            "é",
+            "𠀀",
+            "〇",
+            "ー",
+            "\u{2003}",
+            "\u{a0}",
+            "｡",
+            "ｿ",
+        ];
+        let mut texts = crate::testing::Lcg::new(9).mixtures(&pieces, 20_000, 24);
+        texts.extend(PROSE_MARKS.iter().map(|m| format!("{}{m}", "字".repeat(19))));
+        let mut body = 0;
+        for t in &texts {
+            for min in [1, 5, 20] {
+                assert_eq!(is_body(t, min), before(t, min), "{t:?} {min}");
+                body += usize::from(before(t, min));
+            }
+        }
+        assert!(body > 10_000, "{body}");
     }
 
     #[test]
