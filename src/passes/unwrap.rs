@@ -131,6 +131,10 @@ impl Default for UnwrapConfig {
 /// spaces): past it the run is written out and the gap not joined across.
 const MAX_GAP_BYTES: usize = 4096;
 
+/// Largest string kept for reuse: a column's line and then some (a line
+/// held may carry any amount of trailing whitespace, which is not kept).
+const MAX_SPARE_BYTES: usize = 256;
+
 /// One line of a run.
 #[derive(Debug)]
 enum Item {
@@ -390,12 +394,32 @@ pub struct UnwrapPass {
     /// part of what a second cleaning sees.
     rejoin: Option<RejoinConfig>,
     lines: LineBuffer,
+    /// The strings of lines written out, kept for the next lines to be
+    /// held in (a malloc and a free per line were a twentieth of the
+    /// pass); at most a window's worth, of at most `MAX_SPARE_BYTES` each.
+    spare: Vec<String>,
 }
 
 impl UnwrapPass {
     /// A pass with these settings.
     pub fn new(cfg: UnwrapConfig) -> UnwrapPass {
-        UnwrapPass { cfg, run: Vec::new(), gap: (0, 0), layout: None, rejoin: None, lines: LineBuffer::default() }
+        UnwrapPass {
+            cfg,
+            run: Vec::new(),
+            gap: (0, 0),
+            layout: None,
+            rejoin: None,
+            lines: LineBuffer::default(),
+            spare: Vec::new(),
+        }
+    }
+
+    /// `s` in a string of its own (a spare one when there is).
+    fn held(&mut self, s: &str) -> String {
+        let mut t = self.spare.pop().unwrap_or_default();
+        t.clear();
+        t.push_str(s);
+        t
     }
 
     /// Plans with `rejoin` (these settings) running after this pass: a
@@ -422,7 +446,8 @@ impl UnwrapPass {
             let (n, bytes) = self.gap;
             if !self.run.is_empty() && n < self.cfg.max_gap_lines && bytes + line.len() <= MAX_GAP_BYTES {
                 self.gap = (n + 1, bytes + line.len());
-                self.run.push(Item::Blank { line: line.to_string(), at });
+                let line = self.held(line);
+                self.run.push(Item::Blank { line, at });
                 return;
             }
             self.flush(out, true);
@@ -437,12 +462,14 @@ impl UnwrapPass {
             return;
         }
         if self.cfg.running_heads && is_running_head(content) {
-            self.run.push(Item::Head { line: line.to_string(), at });
+            let line = self.held(line);
+            self.run.push(Item::Head { line, at });
             return;
         }
         self.gap = (0, 0);
+        let content_held = self.held(content);
         self.run.push(Item::Text {
-            content: content.to_string(),
+            content: content_held,
             shape: shape(content),
             at,
             terminated: content.len() < line.len(),
@@ -598,15 +625,20 @@ impl UnwrapPass {
         let keep = if whole { self.run.len() } else { *texts.last().expect("a full run holds text") };
         let mut k = 0;
         let mut joining = false;
-        for item in self.run.drain(..keep) {
-            match item {
-                Item::Head { line, at } => out.edit_abs(at, &line, "", "running_head"),
+        let (run, spare, most) = (&mut self.run, &mut self.spare, self.cfg.max_run_lines);
+        for item in run.drain(..keep) {
+            let written = match item {
+                Item::Head { line, at } => {
+                    out.edit_abs(at, &line, "", "running_head");
+                    line
+                }
                 Item::Blank { line, at } => {
                     if joining {
                         out.edit_abs(at, &line, "", "unwrap");
                     } else {
                         out.text().push_str(&line);
                     }
+                    line
                 }
                 Item::Text { content, at, terminated, joined_in, moved_to, .. } => {
                     if let Some(to) = moved_to {
@@ -638,7 +670,11 @@ impl UnwrapPass {
                         }
                     }
                     k += 1;
+                    content
                 }
+            };
+            if spare.len() < most && written.capacity() <= MAX_SPARE_BYTES {
+                spare.push(written);
             }
         }
         if !whole {
@@ -954,6 +990,33 @@ mod tests {
         }
         assert_eq!(most_filled([30, 40].into_iter(), 50, 16), 0);
         assert!(found > 1000, "{found}");
+    }
+
+    #[test]
+    fn the_strings_kept_for_reuse_are_bounded() {
+        // A window of column lines, one with a long run of trailing spaces,
+        // running heads and blank lines: what is kept is at most a window's
+        // worth of strings, none of them large.
+        let mut page = String::new();
+        for k in 0..600 {
+            page.push_str(
+                [
+                    "市里今年将新建口袋公园二十个，改造",
+                    "江城日报 2023年12月5日 星期二",
+                    "",
+                    "老旧小区供水管网三百余公里；同时",
+                ][k % 4],
+            );
+            if k == 301 {
+                page.push_str(&" ".repeat(10_000));
+            }
+            page.push('\n');
+        }
+        let mut pass = UnwrapPass::new(UnwrapConfig::default());
+        let (out, _) = crate::testing::run_pass(&mut pass, &page);
+        assert!(!pass.spare.is_empty() && pass.spare.len() <= pass.cfg.max_run_lines);
+        assert!(pass.spare.iter().all(|s| s.capacity() <= MAX_SPARE_BYTES));
+        assert!(out.contains("口袋公园") && !out.contains("江城日报"));
     }
 
     #[test]
