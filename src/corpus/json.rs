@@ -101,11 +101,12 @@ pub(crate) fn locate(line: &[u8], field: &str) -> Result<Located, BadRecord> {
         };
         return Err(bad(format!("the field {field:?} is {found}, not a string"), Some(value.start)));
     }
-    // The record is valid JSON (checked above): a string value without a
-    // backslash is its characters between the quotes, and needs no decoder.
+    // The record is valid JSON (checked above): a string value whose
+    // escapes are all short ones (most texts: `\n` between paragraphs) is
+    // decoded here; one with a `\u` escape by serde_json.
     let inner = &record[value.start + 1..value.end - 1];
-    let plain = memchr::memchr(b'\\', inner.as_bytes()).is_none().then(|| inner.to_string());
-    let text: String = plain.map_or_else(|| serde_json::from_str(&record[value.clone()]), Ok).map_err(|e| {
+    let short = unescape_short(inner);
+    let text: String = short.map_or_else(|| serde_json::from_str(&record[value.clone()]), Ok).map_err(|e| {
         let column = value.start + e.column().saturating_sub(1);
         let raw = &line[value.clone()];
         let surrogate =
@@ -122,6 +123,40 @@ pub(crate) fn locate(line: &[u8], field: &str) -> Result<Located, BadRecord> {
         }
     })?;
     Ok(Located { value, text, id })
+}
+
+/// The text of the inside of a valid JSON string, if its escapes are all
+/// short ones (`\" \\ \/ \b \f \n \r \t`), as serde_json decodes it (a
+/// test compares them); `None` at a `\u` escape, which serde_json decodes
+/// (and reports when it is a lone surrogate).
+fn unescape_short(inner: &str) -> Option<String> {
+    let b = inner.as_bytes();
+    let mut text = String::with_capacity(inner.len());
+    let mut i = 0;
+    loop {
+        // (Valid, the string has no quote and no control byte inside: the
+        // special bytes are the escapes' backslashes.)
+        let j = next_special(b, i);
+        text.push_str(&inner[i..j]);
+        if j == b.len() {
+            return Some(text);
+        }
+        if b[j] != b'\\' {
+            return None;
+        }
+        text.push(match *b.get(j + 1)? {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            _ => return None,
+        });
+        i = j + 2;
+    }
 }
 
 /// Appends `line` with the span `value` replaced by `text` as a JSON string.
@@ -539,6 +574,23 @@ mod tests {
             accepted += usize::from(serde_ok(t));
         }
         assert!(accepted > 500, "{accepted}");
+    }
+
+    #[test]
+    fn short_escapes_are_decoded_as_serde_json_decodes_them() {
+        let pieces =
+            ["中文", "a", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t", "é", "𠀀", " ", "12345678"];
+        let mut samples = crate::testing::Lcg::new(13).mixtures(&pieces, 5000, 30);
+        samples.push(String::new());
+        let mut escaped = 0;
+        for inner in &samples {
+            let want: String = serde_json::from_str(&format!("\"{inner}\"")).unwrap();
+            assert_eq!(unescape_short(inner).as_deref(), Some(want.as_str()), "{inner:?}");
+            escaped += usize::from(inner.contains('\\'));
+        }
+        assert!(escaped > 4000, "{escaped}");
+        assert_eq!(unescape_short(r"a\u4e2db"), None);
+        assert_eq!(locate(r#"{"text":"a\u4e2d\nb"}"#.as_bytes(), "text").unwrap().text, "a中\nb");
     }
 
     #[test]
