@@ -339,6 +339,12 @@ pub(crate) fn scan_line(t: &str) -> LineScan {
             i += 1;
             continue;
         }
+        // U+4000..U+9FFF (most of a line): two cells, nothing else.
+        if (0xE4..=0xE9).contains(&x) {
+            width += 2;
+            i += 3;
+            continue;
+        }
         let len = if x >= 0xF0 {
             4
         } else if x >= 0xE0 {
@@ -627,6 +633,9 @@ mod tests {
             ]
             .map(String::from),
         );
+        // Every BMP character, among Han (the lead bytes `scan_line` passes
+        // whole) and beside a mark.
+        lines.extend((0..0x10000).filter_map(char::from_u32).map(|c| format!("中{c}文,{c}")));
         for t in &lines {
             let got = scan_line(t);
             assert_eq!(got.width, display_width(t), "{t:?}");
