@@ -504,32 +504,38 @@ impl UnwrapPass {
         (texts, gapped)
     }
 
-    /// The run's text lines and the joins between them, with the layout
-    /// they were judged by.
-    fn judge(&mut self) -> (Vec<usize>, Vec<bool>, Option<Layout>) {
-        let (texts, gapped) = self.text_lines();
-        let (strs, shapes) = self.texts_and_shapes(&texts);
-        let (mut joins, own, used) = plan(&strs, &shapes, &gapped, self.layout, &self.cfg);
+    /// The joins between the run's text lines `texts` (`gapped`: see
+    /// [`UnwrapPass::text_lines`]), with the layout they were judged by.
+    fn judge(&mut self, texts: &[usize], gapped: &[bool]) -> (Vec<bool>, Option<Layout>) {
+        let (strs, shapes) = self.texts_and_shapes(texts);
+        let (mut joins, own, used) = plan(&strs, &shapes, gapped, self.layout, &self.cfg);
         settle(&strs, &shapes, &mut joins, &self.cfg, self.rejoin.as_ref());
         if let Some(l) = own {
             self.layout = Some(l);
         }
-        (texts, joins, used)
+        (joins, used)
     }
 
     /// Moves each block set inside a cut sentence (see the module docs)
     /// after the paragraph the sentence belongs to. Returns the run's text
     /// lines and joins after the move, if one was made.
-    fn interpose(&mut self, joins: &[bool], lay: Option<Layout>, whole: bool) -> Option<(Vec<usize>, Vec<bool>)> {
+    /// (`texts`, `gapped`: the run's text lines, as `judge` had them.)
+    fn interpose(
+        &mut self,
+        texts: &[usize],
+        gapped: &[bool],
+        joins: &[bool],
+        lay: Option<Layout>,
+        whole: bool,
+    ) -> Option<(Vec<usize>, Vec<bool>)> {
         let lay = lay?;
-        let (texts, gapped) = self.text_lines();
-        let (strs, shapes) = self.texts_and_shapes(&texts);
+        let (strs, shapes) = self.texts_and_shapes(texts);
         // The last line of a run that is not whole goes on into the next.
         let last = if whole { strs.len() } else { strs.len().saturating_sub(1) };
         let mut moves: Vec<Interposed> = Vec::new();
         let mut k = 0;
         while k < last {
-            match interposed(k, &strs[..last], &shapes, &gapped, joins, lay) {
+            match interposed(k, &strs[..last], &shapes, gapped, joins, lay) {
                 Some(m) if matches!(self.run[texts[m.end]], Item::Text { terminated: true, .. }) => {
                     k = m.end + 1;
                     moves.push(m);
@@ -608,8 +614,9 @@ impl UnwrapPass {
         if self.run.is_empty() {
             return;
         }
-        let (mut texts, mut joins, lay) = self.judge();
-        if let Some(moved) = self.interpose(&joins, lay, whole) {
+        let (mut texts, gapped) = self.text_lines();
+        let (mut joins, lay) = self.judge(&texts, &gapped);
+        if let Some(moved) = self.interpose(&texts, &gapped, &joins, lay, whole) {
             (texts, joins) = moved;
         }
         let latin_next: Vec<bool> = (0..texts.len())
