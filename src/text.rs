@@ -225,6 +225,11 @@ pub(crate) fn half_cells(c: char) -> usize {
 /// between two ASCII letters or digits (`don't`): which way `punct` pairs a
 /// straight quote depends on the whole paragraph, but it never touches one
 /// inside a Latin word, so this count is the same before and after it.
+///
+/// The definition `scan_line`'s width is tested against: `scan_line`
+/// counts it in its pass over the line, then looks around each mark and
+/// quote (`with_marks`).
+#[cfg(test)]
 pub(crate) fn display_width(t: &str) -> usize {
     // (`scan_line` counts lines without such marks in one pass.)
     // (Sized once: collected from a filter, the vector grew five times on
@@ -303,8 +308,8 @@ pub(crate) fn is_alphanumeric(c: char) -> bool {
 }
 
 /// What `unwrap` measures of a line, in one pass over its bytes: its
-/// [`display_width`], whether it holds whitespace, one of [`PROSE_MARKS`],
-/// a CJK punctuation mark (U+3001-3011, U+FF01-FF1F, curly quotes, `…`),
+/// display width (see `display_width`), whether it holds whitespace, one
+/// of [`PROSE_MARKS`], a CJK punctuation mark (U+3001-3011, U+FF01-FF1F, curly quotes, `…`),
 /// and an ASCII mark that may count as one (`, ; : ? ! ( )`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct LineScan {
@@ -322,7 +327,7 @@ pub(crate) fn scan_line(t: &str) -> LineScan {
     let b = t.as_bytes();
     let (mut width, mut space, mut prose, mut cjk_mark, mut ascii_mark) = (0, false, false, false, false);
     // The width of a line with an ASCII mark or a quote depends on their
-    // neighbours: `display_width` counts it.
+    // neighbours: `with_marks` counts them.
     let mut marked_width = false;
     let mut i = 0;
     while i < b.len() {
@@ -374,9 +379,56 @@ pub(crate) fn scan_line(t: &str) -> LineScan {
         i += len;
     }
     if marked_width {
-        width = display_width(t);
+        width = with_marks(t, width);
     }
     LineScan { width, space, prose, cjk_mark, ascii_mark }
+}
+
+/// `display_width` of `t` from `base`, what `scan_line` counted: every
+/// visible character at its half cells but the ASCII marks and quotes,
+/// which it leaves out, and curly quotes, which it counts as two. Each mark
+/// and quote is then counted as `display_width` counts it, its neighbours
+/// looked for around it (a line holds few) rather than in a vector of the
+/// whole line's characters.
+fn with_marks(t: &str, base: usize) -> usize {
+    let mark = |c: char| matches!(c, ',' | ';' | ':' | '?' | '!' | '(' | ')');
+    let quote = |c: char| matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’');
+    let skip = |c: char| mark(c) || quote(c);
+    let alnum = |x: Option<char>| x.is_some_and(|x| x.is_ascii_alphanumeric());
+    let wide = |x: Option<char>| x.is_some_and(|x| !x.is_ascii());
+    let b = t.as_bytes();
+    let mut width = base;
+    for (p, &x) in b.iter().enumerate() {
+        // The marks and quotes by their bytes (no other character's bytes
+        // are ASCII or `E2 80 98`-`9D`).
+        let c = match x {
+            b',' | b';' | b':' | b'?' | b'!' | b'(' | b')' | b'"' | b'\'' => char::from(x),
+            0xE2 if b[p + 1] == 0x80 && matches!(b[p + 2], 0x98 | 0x99 | 0x9C | 0x9D) => {
+                width -= 2;
+                t[p..].chars().next().expect("a character starts here")
+            }
+            _ => continue,
+        };
+        let before = || t[..p].chars().rev().filter(|c| !c.is_whitespace());
+        let after = || t[p + c.len_utf8()..].chars().filter(|c| !c.is_whitespace());
+        width += if quote(c) {
+            if alnum(before().next()) && alnum(after().next()) {
+                1
+            } else {
+                2
+            }
+        } else {
+            // The nearest character on each side that is no mark or
+            // quote, among the 8 nearest.
+            let (prev, next) = (before().take(8).find(|&c| !skip(c)), after().take(8).find(|&c| !skip(c)));
+            if !(alnum(prev) && alnum(next)) && (wide(prev) || wide(next)) {
+                2
+            } else {
+                1
+            }
+        };
+    }
+    width
 }
 
 pub(crate) use crate::han::is_han;
@@ -636,6 +688,12 @@ mod tests {
         // Every BMP character, among Han (the lead bytes `scan_line` passes
         // whole) and beside a mark.
         lines.extend((0..0x10000).filter_map(char::from_u32).map(|c| format!("中{c}文,{c}")));
+        // Marks and quotes in runs, beside Latin, digits, Han and spaces,
+        // further apart than the eight neighbours looked at.
+        let mut pieces: Vec<String> = ",;:?!()\"'“”‘’中文aZ7 \u{3000}é。𠀀".chars().map(String::from).collect();
+        pieces.extend(["abcdefghij", "中文中文中文中文中文"].map(String::from));
+        let pieces: Vec<&str> = pieces.iter().map(String::as_str).collect();
+        lines.extend(crate::testing::Lcg::new(17).mixtures(&pieces, 20_000, 16));
         for t in &lines {
             let got = scan_line(t);
             assert_eq!(got.width, display_width(t), "{t:?}");
