@@ -221,12 +221,24 @@ fn shape(t: &str) -> Shape {
     // leaving the line before it that much short. A straight quote there
     // is one `punct` makes `“` (it opens the line's paragraph, or the line
     // joins on): it counts as that, so a second cleaning measures alike.
-    let moved = inner
-        .chars()
-        .take_while(|&c| c.is_ascii_alphanumeric() || matches!(c, '（' | '(' | '《' | '“' | '"' | '〔' | '【' | '「'))
-        .take(8)
-        .map(|c| if c == '"' { 2 } else { half_cells(c) })
-        .sum();
+    // (Most lines open and end with Han, U+4000-U+9FFF, led by E4-E9: no
+    // number or mark there, none hung.)
+    let han_led = |x: Option<&u8>| x.is_some_and(|x| (0xE4..=0xE9).contains(x));
+    let b = inner.as_bytes();
+    let moved = if han_led(b.first()) {
+        0
+    } else {
+        inner
+            .chars()
+            .take_while(|&c| {
+                c.is_ascii_alphanumeric() || matches!(c, '（' | '(' | '《' | '“' | '"' | '〔' | '【' | '「')
+            })
+            .take(8)
+            .map(|c| if c == '"' { 2 } else { half_cells(c) })
+            .sum()
+    };
+    // (U+4DC0-U+4DFF, `E4 B7 ..`, are the hexagrams: no Han.)
+    let han_last = b.len() >= 3 && han_led(b.get(b.len() - 3)) && b[b.len() - 3..b.len() - 1] != [0xE4, 0xB7];
     let last = inner.chars().next_back();
     Shape {
         width: indent + text,
@@ -241,12 +253,16 @@ fn shape(t: &str) -> Shape {
         mid_word: last.is_some_and(|c| is_han(c) || is_alphanumeric(c)),
         moved,
         marked: scan.cjk_mark || (scan.ascii_mark && ascii_mark_by_han(inner)),
-        hung: inner
-            .chars()
-            .rev()
-            .take_while(|&c| !(is_han(c) || is_alphanumeric(c) || c.is_whitespace()))
-            .map(half_cells)
-            .sum(),
+        hung: if han_last {
+            0
+        } else {
+            inner
+                .chars()
+                .rev()
+                .take_while(|&c| !(is_han(c) || is_alphanumeric(c) || c.is_whitespace()))
+                .map(half_cells)
+                .sum()
+        },
     }
 }
 
@@ -1024,6 +1040,33 @@ mod tests {
         assert!(!pass.spare.is_empty() && pass.spare.len() <= pass.cfg.max_run_lines);
         assert!(pass.spare.iter().all(|s| s.capacity() <= MAX_SPARE_BYTES));
         assert!(out.contains("口袋公园") && !out.contains("江城日报"));
+    }
+
+    #[test]
+    fn what_a_line_opens_and_ends_with_is_measured_as_before() {
+        // The old measures, for every BMP character first and last.
+        let moved = |t: &str| -> usize {
+            t.chars()
+                .take_while(|&c| {
+                    c.is_ascii_alphanumeric() || matches!(c, '（' | '(' | '《' | '“' | '"' | '〔' | '【' | '「')
+                })
+                .take(8)
+                .map(|c| if c == '"' { 2 } else { half_cells(c) })
+                .sum()
+        };
+        let hung = |t: &str| -> usize {
+            t.chars()
+                .rev()
+                .take_while(|&c| !(is_han(c) || is_alphanumeric(c) || c.is_whitespace()))
+                .map(half_cells)
+                .sum()
+        };
+        for c in (0..0x10000).filter_map(char::from_u32).filter(|c| !c.is_whitespace()) {
+            for t in [format!("{c}文。{c}"), format!("文{c}"), format!("{c}")] {
+                let sh = shape(&t);
+                assert_eq!((sh.moved, sh.hung), (moved(&t), hung(&t)), "{t:?}");
+            }
+        }
     }
 
     #[test]
