@@ -433,6 +433,20 @@ fn with_marks(t: &str, base: usize) -> usize {
 
 pub(crate) use crate::han::is_han;
 
+/// Whether the character at byte `i` of valid UTF-8 `b` is Han, as its
+/// first two bytes tell without decoding it: led by E4-E9 (U+4000-U+9FFF,
+/// most of Chinese text) but for the hexagrams U+4DC0-U+4DFF (`E4 B7`).
+/// `false` says nothing: a character led otherwise (or past the end) may
+/// still be Han, which [`is_han`] answers.
+#[inline]
+pub(crate) fn han_by_lead(b: &[u8], i: usize) -> bool {
+    match b.get(i) {
+        Some(0xE5..=0xE9) => true,
+        Some(0xE4) => b.get(i + 1) != Some(&0xB7),
+        _ => false,
+    }
+}
+
 /// Non-whitespace characters in `s`, counted up to `n`. Passes judge line
 /// length this way: whitespace is what later passes remove, and counting
 /// stops at the threshold it is compared with.
@@ -704,6 +718,21 @@ mod tests {
             assert_eq!(got.cjk_mark, cjk, "{t:?}");
             assert_eq!(got.ascii_mark, t.contains([',', ';', ':', '?', '!', '(', ')', '"']), "{t:?}");
         }
+    }
+
+    #[test]
+    fn han_by_lead_is_han_for_most_of_it() {
+        let mut by_lead = 0;
+        for c in (0..0x10000).filter_map(char::from_u32) {
+            let t = format!("{c}x");
+            if han_by_lead(t.as_bytes(), 0) {
+                assert!(is_han(c), "{c:?}");
+                by_lead += 1;
+            }
+        }
+        // All of U+4E00-U+9FFF and U+4000-U+4DBF.
+        assert_eq!(by_lead, 0x9FFF - 0x4E00 + 1 + 0x4DBF - 0x4000 + 1);
+        assert!(!han_by_lead(b"", 0) && !han_by_lead("䷀".as_bytes(), 0));
     }
 
     #[test]

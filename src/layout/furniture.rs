@@ -162,14 +162,13 @@ fn is_editor_line(line: &str) -> bool {
 /// Whether every character of `t` is one a head may hold, and if so
 /// whether `t` holds an ASCII digit and a `·`: one pass over the bytes,
 /// which stops at the first other character (most lines of text hold a
-/// mark within a few characters); U+5000-U+9FFF (Han) by the lead byte.
+/// mark within a few characters); most Han by its lead byte.
 fn head_chars(t: &str) -> Option<(bool, bool)> {
     let b = t.as_bytes();
     let (mut digit, mut middot) = (false, false);
     let mut i = 0;
     while i < b.len() {
-        let x = b[i];
-        if (0xE5..=0xE9).contains(&x) {
+        if crate::text::han_by_lead(b, i) {
             i += 3;
             continue;
         }

@@ -95,7 +95,7 @@ use crate::pass::Out;
 use crate::passes::punct::is_body_line;
 use crate::passes::rejoin::{joins_to, RejoinConfig};
 use crate::text::TrimWs;
-use crate::text::{ends_sentence, half_cells, is_alphanumeric, is_han, scan_line};
+use crate::text::{ends_sentence, half_cells, han_by_lead, is_alphanumeric, is_han, scan_line};
 
 /// Settings of the `unwrap` pass.
 #[non_exhaustive]
@@ -221,11 +221,10 @@ fn shape(t: &str) -> Shape {
     // leaving the line before it that much short. A straight quote there
     // is one `punct` makes `“` (it opens the line's paragraph, or the line
     // joins on): it counts as that, so a second cleaning measures alike.
-    // (Most lines open and end with Han, U+4000-U+9FFF, led by E4-E9: no
+    // (Most lines open and end with Han, which its lead byte tells: no
     // number or mark there, none hung.)
-    let han_led = |x: Option<&u8>| x.is_some_and(|x| (0xE4..=0xE9).contains(x));
     let b = inner.as_bytes();
-    let moved = if han_led(b.first()) {
+    let moved = if han_by_lead(b, 0) {
         0
     } else {
         inner
@@ -237,8 +236,9 @@ fn shape(t: &str) -> Shape {
             .map(|c| if c == '"' { 2 } else { half_cells(c) })
             .sum()
     };
-    // (U+4DC0-U+4DFF, `E4 B7 ..`, are the hexagrams: no Han.)
-    let han_last = b.len() >= 3 && han_led(b.get(b.len() - 3)) && b[b.len() - 3..b.len() - 1] != [0xE4, 0xB7];
+    // (A byte E4-E9 three from the end leads the last character: no
+    // continuation byte is one of those.)
+    let han_last = b.len() >= 3 && han_by_lead(b, b.len() - 3);
     let last = inner.chars().next_back();
     Shape {
         width: indent + text,
