@@ -93,7 +93,19 @@ fn has_not_in_headlines(t: &str) -> bool {
 /// ending in a role word (`洛报融媒记者`), 24 characters at most, and the
 /// space before it is required: OCR keeps the byline's own spacing.
 fn glued_byline(t: &str) -> Option<usize> {
-    let end = crate::text::last_sentence_end(t)?;
+    // A byline is Han and whitespace only, so the sentence end before it is
+    // the last character that is neither: a line ending in a clause (most
+    // hard-wrapped lines) is answered a few characters from its end instead
+    // of searched back to its last sentence end.
+    let (end, c) = t.char_indices().rev().find(|&(_, c)| !is_han(c) && !c.is_whitespace())?;
+    if !crate::text::SENTENCE_END.contains(&c) {
+        return None;
+    }
+    byline_after(t, end)
+}
+
+/// [`glued_byline`] given where `t`'s last sentence end starts.
+fn byline_after(t: &str, end: usize) -> Option<usize> {
     let after = end + t[end..].chars().next().map_or(0, char::len_utf8);
     let rest = &t[after..];
     let tail = rest.trim_ws_start();
@@ -154,6 +166,8 @@ pub struct CaptionPass {
     blanks: usize,
     /// What the last non-blank line passed through was.
     prev: Prev,
+    /// That line, when `prev` is [`Prev::Open`].
+    prev_text: String,
     /// Short lines after a blank line (or at the document's start), held
     /// until a blank line shows whether together they are one caption set
     /// over several lines (see [`CaptionPass::block_reason`]); with their
@@ -183,6 +197,7 @@ impl Default for CaptionPass {
             spare: String::new(),
             blanks: 0,
             prev: Prev::Other,
+            prev_text: String::new(),
             block: Vec::new(),
             after_blank: true,
             lines: LineBuffer::default(),
@@ -204,6 +219,20 @@ enum Prev {
     Closed,
     /// A short line without sentence punctuation: a headline.
     Headline,
+    /// A line that ends no sentence, kept in `prev_text`: whether it is a
+    /// headline is only asked after an image gap, so it is decided then
+    /// (most lines are never asked, and the question reads the whole line).
+    Open,
+}
+
+/// Lines longer than this are not kept for [`Prev::Open`]: they are
+/// judged at once.
+const MAX_PREV_TEXT: usize = 1024;
+
+/// Whether `t`, a line that ends no sentence, is a headline: short, with no
+/// sentence end or comma.
+fn headline_shape(t: &str) -> bool {
+    !t.is_empty() && !has_not_in_headlines(t) && !visible_more_than(t, MAX_CAPTION_CHARS)
 }
 
 /// A short line after an image gap that may be a caption without a marker.
@@ -324,11 +353,24 @@ impl CaptionPass {
     fn note(&mut self, t: &str) {
         self.prev = if ends_sentence(t) {
             Prev::Closed
-        } else if !t.is_empty() && !has_not_in_headlines(t) && !visible_more_than(t, MAX_CAPTION_CHARS) {
+        } else if t.len() <= MAX_PREV_TEXT {
+            self.prev_text.clear();
+            self.prev_text.push_str(t);
+            Prev::Open
+        } else if headline_shape(t) {
             Prev::Headline
         } else {
             Prev::Other
         };
+    }
+
+    /// Whether the last non-blank line was a headline.
+    fn after_headline(&self) -> bool {
+        match self.prev {
+            Prev::Headline => true,
+            Prev::Open => headline_shape(&self.prev_text),
+            Prev::Other | Prev::Closed => false,
+        }
     }
 
     fn judge(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
@@ -433,7 +475,7 @@ impl CaptionPass {
             let sentences = t.matches(SENTENCE_END).count();
             if sentences == 0 && !t.contains(['，', ',']) && self.prev == Prev::Closed {
                 Some(GapCaption::Bare)
-            } else if sentences == 1 && ends_sentence(t) && self.prev == Prev::Headline && !t.starts_with("本报") {
+            } else if sentences == 1 && ends_sentence(t) && self.after_headline() && !t.starts_with("本报") {
                 Some(GapCaption::Sentence)
             } else {
                 None
@@ -653,6 +695,102 @@ mod tests {
         ] {
             assert_eq!(run(s).0, s, "{s}");
         }
+    }
+
+    /// `glued_byline` as it was written first: from the last sentence end,
+    /// searched for whatever follows it.
+    fn glued_byline_from_last_sentence_end(t: &str) -> Option<usize> {
+        byline_after(t, t.rfind(SENTENCE_END)?)
+    }
+
+    #[test]
+    fn glued_byline_finds_what_the_last_sentence_end_finds() {
+        // Lines of sentence ends, Han, names, role words, every kind of
+        // whitespace and other characters, in generated mixtures.
+        let parts = [
+            "。",
+            "！",
+            "？",
+            "!",
+            "?",
+            "，",
+            "、",
+            "；",
+            " ",
+            "\u{3000}",
+            "\u{a0}",
+            "\t",
+            "\u{2028}",
+            "\u{85}",
+            "王伟夫",
+            "廖承雄",
+            "阮冰",
+            "高峰",
+            "推荐",
+            "记者",
+            "洛报融媒记者",
+            "中",
+            "a",
+            "1",
+            "（",
+            "）",
+            "摄",
+            "\u{4dc0}",
+            "\u{3007}",
+            "\u{20000}",
+            "\u{f900}",
+            "𝔸",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut samples: Vec<String> = Vec::new();
+        for _ in 0..30_000 {
+            let len = 1 + next(12);
+            samples.push((0..len).map(|_| parts[next(parts.len())]).collect());
+        }
+        // Every character of the BMP after a sentence end and a space, and
+        // between a name and the line's end.
+        for c in (0..0x10000u32).filter_map(char::from_u32) {
+            samples.push(format!("表彰。 王伟{c}"));
+            samples.push(format!("表彰。{c}王伟夫"));
+            samples.push(format!("表彰{c} 王伟夫"));
+        }
+        let mut found = 0;
+        for t in &samples {
+            let want = glued_byline_from_last_sentence_end(t);
+            found += usize::from(want.is_some());
+            assert_eq!(glued_byline(t), want, "{t:?}");
+        }
+        assert!(found > 500, "{found} bylines among the samples");
+    }
+
+    #[test]
+    fn the_last_line_is_a_headline_as_judged_at_once() {
+        // Short and long lines, with and without sentence ends and commas,
+        // over and under the kept length, with much whitespace.
+        let mut lines: Vec<String> = Vec::new();
+        for stem in ["强化人才驱动 增强发展动能", "他说，很好", "表彰。", "好!", "abc", "要闻"] {
+            for pad in [0, 10, 41, 300, 1100] {
+                lines.push(format!("{stem}{}", " ".repeat(pad)));
+                lines.push(format!("{}{stem}", "中".repeat(pad)));
+                lines.push(format!("{stem}{}x", "\u{3000}".repeat(pad)));
+            }
+        }
+        let mut pass = CaptionPass::default();
+        let mut heads = 0;
+        for t in &lines {
+            let t = t.trim_ws();
+            pass.note(t);
+            let eager = !ends_sentence(t) && headline_shape(t);
+            heads += usize::from(eager);
+            assert_eq!(pass.after_headline(), eager, "{t:?}");
+        }
+        assert!(heads >= 8, "{heads} headlines among the samples");
     }
 
     #[test]
