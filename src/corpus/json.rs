@@ -3,11 +3,10 @@
 //!
 //! A cleaning run must write every other field back unchanged and in the
 //! same order; parsing into a map and printing it again would reorder keys
-//! and reformat numbers and escapes. So the record is validated (by a
-//! scanner that accepts what serde_json accepts, and serde_json's word on
-//! why when it does not), the byte span of the field's value is located
-//! with a small scanner over the (now known valid) text, and only that
-//! span is replaced.
+//! and reformat numbers and escapes. So one walk over the record validates
+//! it (by the grammar serde_json accepts; serde_json says why when it does
+//! not), finds the byte span of the field's value and decodes it, and only
+//! that span is replaced.
 
 use std::ops::Range;
 
@@ -48,46 +47,27 @@ pub(crate) fn locate(line: &[u8], field: &str) -> Result<Located, BadRecord> {
         }
     };
     // serde_json's reader, asked to check the record and nothing more,
-    // cost a tenth of a record's cleaning; `is_json` accepts no record it
+    // cost a tenth of a record's cleaning; `walk` accepts no record it
     // rejects, and a record it does not accept is left to serde_json, which
-    // says what is wrong (or, past `is_json`'s depth, accepts it).
-    if !is_json(line) {
+    // says what is wrong (or, past `walk`'s depth, accepts it: then the
+    // members are found by `members_of_deep`). The same walk finds the
+    // top-level members and decodes the text field's value.
+    let mut found = Found::new(field);
+    if !walk(record, Some(&mut found)) {
         if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(record) {
             let column = Some(e.column().saturating_sub(1));
             return Err(bad(format!("invalid JSON: {e}"), column));
         }
+        found = members_of_deep(record, field);
     }
-    let mut i = skip_ws(line, 0);
+    let i = skip_ws(line, 0);
     if line.get(i) != Some(&b'{') {
         return Err(bad("the record is not a JSON object", Some(i)));
     }
-    i += 1;
-    let mut value = None;
-    let mut id = None;
-    loop {
-        i = skip_ws(line, i);
-        if line[i] == b'}' {
-            break;
-        }
-        let key_end = skip_string(line, i);
-        let key = &line[i..key_end];
-        i = skip_ws(line, key_end);
-        debug_assert_eq!(line[i], b':');
-        i = skip_ws(line, i + 1);
-        let v_end = skip_value(line, i);
-        if key_is(key, field) {
-            if value.is_some() {
-                return Err(bad(format!("the field {field:?} appears twice"), Some(i)));
-            }
-            value = Some(i..v_end);
-        } else if key_is(key, "id") && id.is_none() {
-            id = Some(i..v_end);
-        }
-        i = skip_ws(line, v_end);
-        if line[i] == b',' {
-            i += 1;
-        }
+    if let Some(at) = found.twice {
+        return Err(bad(format!("the field {field:?} appears twice"), Some(at)));
     }
+    let Found { value, text: short, id, .. } = found;
     let Some(value) = value else {
         return Err(bad(format!("the record has no field {field:?}"), None));
     };
@@ -102,10 +82,8 @@ pub(crate) fn locate(line: &[u8], field: &str) -> Result<Located, BadRecord> {
         return Err(bad(format!("the field {field:?} is {found}, not a string"), Some(value.start)));
     }
     // The record is valid JSON (checked above): a string value whose
-    // escapes are all short ones (most texts: `\n` between paragraphs) is
-    // decoded here; one with a `\u` escape by serde_json.
-    let inner = &record[value.start + 1..value.end - 1];
-    let short = unescape_short(inner);
+    // escapes are all short ones (most texts: `\n` between paragraphs) was
+    // decoded by the walk; one with a `\u` escape is decoded by serde_json.
     let text: String = short.map_or_else(|| serde_json::from_str(&record[value.clone()]), Ok).map_err(|e| {
         let column = value.start + e.column().saturating_sub(1);
         let raw = &line[value.clone()];
@@ -125,37 +103,123 @@ pub(crate) fn locate(line: &[u8], field: &str) -> Result<Located, BadRecord> {
     Ok(Located { value, text, id })
 }
 
-/// The text of the inside of a valid JSON string, if its escapes are all
-/// short ones (`\" \\ \/ \b \f \n \r \t`), as serde_json decodes it (a
-/// test compares them); `None` at a `\u` escape, which serde_json decodes
-/// (and reports when it is a lone surrogate).
-fn unescape_short(inner: &str) -> Option<String> {
-    let b = inner.as_bytes();
-    let mut text = String::with_capacity(inner.len());
-    let mut i = 0;
+/// The members `locate` looks for, as a walk over the record finds them.
+#[derive(Debug)]
+struct Found<'f> {
+    field: &'f str,
+    /// The field's value span; its text when it is a string whose escapes
+    /// are all short ones (`\" \\ \/ \b \f \n \r \t`), decoded as
+    /// serde_json decodes them (a test compares them).
+    value: Option<Range<usize>>,
+    text: Option<String>,
+    id: Option<Range<usize>>,
+    /// Where the field's second value starts, if it has one.
+    twice: Option<usize>,
+}
+
+impl<'f> Found<'f> {
+    fn new(field: &'f str) -> Found<'f> {
+        Found { field, value: None, text: None, id: None, twice: None }
+    }
+
+    /// What a top-level member whose key is `key` (with its quotes) is.
+    fn kind(&self, key: &[u8]) -> Member {
+        if key_is(key, self.field) {
+            Member::Field
+        } else if self.id.is_none() && key_is(key, "id") {
+            Member::Id
+        } else {
+            Member::Other
+        }
+    }
+
+    fn member(&mut self, kind: Member, value: Range<usize>, text: Option<String>) {
+        match kind {
+            Member::Field if self.value.is_some() => {
+                self.twice.get_or_insert(value.start);
+            }
+            Member::Field => (self.value, self.text) = (Some(value), text),
+            Member::Id => self.id = Some(value),
+            Member::Other => {}
+        }
+    }
+}
+
+/// A top-level member of an object record, as `locate` sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Member {
+    Field,
+    Id,
+    Other,
+}
+
+/// The members of a valid record nested deeper than `walk` goes, found
+/// with a scanner that trusts the record's validity.
+fn members_of_deep<'f>(record: &str, field: &'f str) -> Found<'f> {
+    let line = record.as_bytes();
+    let mut found = Found::new(field);
+    let mut i = skip_ws(line, 0);
+    if line.get(i) != Some(&b'{') {
+        return found;
+    }
+    i += 1;
     loop {
-        // (Valid, the string has no quote and no control byte inside: the
-        // special bytes are the escapes' backslashes.)
+        i = skip_ws(line, i);
+        if line[i] == b'}' {
+            return found;
+        }
+        let key_end = skip_string(line, i);
+        let kind = found.kind(&line[i..key_end]);
+        i = skip_ws(line, key_end);
+        debug_assert_eq!(line[i], b':');
+        i = skip_ws(line, i + 1);
+        let v_end = skip_value(line, i);
+        let text = (kind == Member::Field && line[i] == b'"').then(|| string_into(record, i).1).flatten();
+        found.member(kind, i..v_end, text);
+        i = skip_ws(line, v_end);
+        if line[i] == b',' {
+            i += 1;
+        }
+    }
+}
+
+/// The string starting at `s[i]` (a `"`): the index after it if it is a
+/// valid one, and its text if its escapes are all short ones. Runs
+/// without a quote, a backslash or a control byte are passed (and copied)
+/// eight bytes at a time.
+fn string_into(s: &str, mut i: usize) -> (Option<usize>, Option<String>) {
+    let b = s.as_bytes();
+    let mut text = Some(String::with_capacity(s.len() - i));
+    i += 1;
+    loop {
         let j = next_special(b, i);
-        text.push_str(&inner[i..j]);
-        if j == b.len() {
-            return Some(text);
+        if let Some(t) = &mut text {
+            t.push_str(&s[i..j]);
         }
-        if b[j] != b'\\' {
-            return None;
+        let Some(&x) = b.get(j) else { return (None, None) };
+        let (step, c) = match x {
+            b'"' => return (Some(j + 1), text),
+            b'\\' => match b.get(j + 1) {
+                Some(b'"') => (2, '"'),
+                Some(b'\\') => (2, '\\'),
+                Some(b'/') => (2, '/'),
+                Some(b'b') => (2, '\u{8}'),
+                Some(b'f') => (2, '\u{c}'),
+                Some(b'n') => (2, '\n'),
+                Some(b'r') => (2, '\r'),
+                Some(b't') => (2, '\t'),
+                Some(b'u') if b.get(j + 2..j + 6).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) => {
+                    text = None;
+                    (6, ' ')
+                }
+                _ => return (None, None),
+            },
+            _ => return (None, None),
+        };
+        if let Some(t) = &mut text {
+            t.push(c);
         }
-        text.push(match *b.get(j + 1)? {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            _ => return None,
-        });
-        i = j + 2;
+        i = j + step;
     }
 }
 
@@ -212,15 +276,30 @@ fn write_json_string(text: &str, out: &mut Vec<u8>) {
 /// surrogate is checked); numbers are `-? (0 | [1-9][0-9]*) (.[0-9]+)?
 /// ([eE][+-]?[0-9]+)?` of any length. Arrays and objects nested deeper
 /// than 128 are not accepted here (serde_json is asked).
-fn is_json(b: &[u8]) -> bool {
+///
+/// With `found`, the top-level members of an object are handed to it as
+/// they end, and the field's string value is decoded as it is checked.
+fn walk(s: &str, mut found: Option<&mut Found<'_>>) -> bool {
     /// Nesting kept as bits of a `u128`: 1 for an object.
     const MAX_DEPTH: u32 = 128;
+    let b = s.as_bytes();
     let (mut open, mut depth) = (0u128, 0u32);
+    // The top-level member whose value is being read: its kind and where
+    // its value starts.
+    let mut member: Option<(Member, usize)> = None;
     let mut i = skip_ws(b, 0);
     'value: loop {
         // A value starts at `i`.
         let Some(&x) = b.get(i) else { return false };
         match x {
+            b'"' if depth == 1 && member.is_some_and(|(k, _)| k == Member::Field) => {
+                let (end, text) = string_into(s, i);
+                let Some(end) = end else { return false };
+                if let (Some(f), Some((kind, start))) = (found.as_deref_mut(), member.take()) {
+                    f.member(kind, start..end, text);
+                }
+                i = end;
+            }
             b'"' => match json_string(b, i) {
                 Some(end) => i = end,
                 None => return false,
@@ -236,7 +315,7 @@ fn is_json(b: &[u8]) -> bool {
                 let close = if object { b'}' } else { b']' };
                 if b.get(i) != Some(&close) {
                     if object {
-                        match json_key(b, i) {
+                        match json_key(b, i, found.as_deref().filter(|_| depth == 1), &mut member) {
                             Some(next) => i = next,
                             None => return false,
                         }
@@ -265,6 +344,11 @@ fn is_json(b: &[u8]) -> bool {
         // After a value (or at an empty array's or object's close): a comma
         // and the next, or the close of what holds it, or the end.
         loop {
+            if depth == 1 {
+                if let (Some(f), Some((kind, start))) = (found.as_deref_mut(), member.take()) {
+                    f.member(kind, start..i, None);
+                }
+            }
             i = skip_ws(b, i);
             if depth == 0 {
                 return i == b.len();
@@ -274,7 +358,7 @@ fn is_json(b: &[u8]) -> bool {
                 Some(b',') => {
                     i = skip_ws(b, i + 1);
                     if object {
-                        match json_key(b, i) {
+                        match json_key(b, i, found.as_deref().filter(|_| depth == 1), &mut member) {
                             Some(next) => i = next,
                             None => return false,
                         }
@@ -293,13 +377,22 @@ fn is_json(b: &[u8]) -> bool {
 }
 
 /// A key and its colon at `b[i]`: the index of what follows (spaces
-/// skipped), if they are there.
-fn json_key(b: &[u8], i: usize) -> Option<usize> {
+/// skipped), if they are there. With `found` (a key of the top-level
+/// object), the member it opens is noted in `member`.
+fn json_key(b: &[u8], i: usize, found: Option<&Found<'_>>, member: &mut Option<(Member, usize)>) -> Option<usize> {
     if b.get(i) != Some(&b'"') {
         return None;
     }
-    let i = skip_ws(b, json_string(b, i)?);
-    (b.get(i) == Some(&b':')).then(|| skip_ws(b, i + 1))
+    let key_end = json_string(b, i)?;
+    let colon = skip_ws(b, key_end);
+    if b.get(colon) != Some(&b':') {
+        return None;
+    }
+    let next = skip_ws(b, colon + 1);
+    if let Some(f) = found {
+        *member = Some((f.kind(&b[i..key_end]), next));
+    }
+    Some(next)
 }
 
 /// The index after the string starting at `b[i]` (a `"`), if it is a
@@ -570,7 +663,7 @@ mod tests {
         }
         let mut accepted = 0;
         for t in &samples {
-            assert_eq!(is_json(t.as_bytes()), serde_ok(t) && !t.contains(&"[".repeat(129)), "{t:?}");
+            assert_eq!(walk(t, None), serde_ok(t) && !t.contains(&"[".repeat(129)), "{t:?}");
             accepted += usize::from(serde_ok(t));
         }
         assert!(accepted > 500, "{accepted}");
@@ -584,13 +677,81 @@ mod tests {
         samples.push(String::new());
         let mut escaped = 0;
         for inner in &samples {
-            let want: String = serde_json::from_str(&format!("\"{inner}\"")).unwrap();
-            assert_eq!(unescape_short(inner).as_deref(), Some(want.as_str()), "{inner:?}");
+            let quoted = format!("\"{inner}\"");
+            let want: String = serde_json::from_str(&quoted).unwrap();
+            assert_eq!(string_into(&quoted, 0), (Some(quoted.len()), Some(want)), "{inner:?}");
+            // In a record, as its text field and as another member's.
+            let record = format!(r#"{{"a":{quoted},"text":{quoted},"b":[{quoted}]}}"#);
+            assert_eq!(
+                locate(record.as_bytes(), "text").unwrap().text,
+                serde_json::from_str::<String>(&quoted).unwrap()
+            );
             escaped += usize::from(inner.contains('\\'));
         }
         assert!(escaped > 4000, "{escaped}");
-        assert_eq!(unescape_short(r"a\u4e2db"), None);
+        assert_eq!(string_into(r#""a\u4e2db""#, 0), (Some(10), None));
+        assert_eq!(string_into(r#""a\u4e2"#, 0), (None, None));
         assert_eq!(locate(r#"{"text":"a\u4e2d\nb"}"#.as_bytes(), "text").unwrap().text, "a中\nb");
+    }
+
+    #[test]
+    fn members_are_found_as_by_a_second_scan() {
+        // Records of many shapes: the walk's members against those of the
+        // scanner that trusts a valid record (`members_of_deep`).
+        let values = [
+            r#""x""#,
+            r#""a\"b""#,
+            r#""\u4e2d""#,
+            "1",
+            "-2.5e3",
+            "true",
+            "null",
+            "[]",
+            "{}",
+            r#"[1,{"text":"in"}]"#,
+            r#"{"id":3,"a":["]"]}"#,
+            r#""}""#,
+        ];
+        let keys = [r#""text""#, r#""id""#, r#""t\u0065xt""#, r#""i\u0064""#, r#""other""#, r#""""#];
+        let mut rng = crate::testing::Lcg::new(29);
+        let mut compared = 0;
+        for _ in 0..5000 {
+            let n = rng.below(5);
+            let members: Vec<String> = (0..n)
+                .map(|_| {
+                    format!(
+                        "{}{}:{}",
+                        keys[rng.below(keys.len())],
+                        [" ", ""][rng.below(2)],
+                        values[rng.below(values.len())]
+                    )
+                })
+                .collect();
+            let record = format!(" {{{}}} ", members.join(" ,"));
+            let mut walked = Found::new("text");
+            assert!(walk(&record, Some(&mut walked)), "{record}");
+            let scanned = members_of_deep(&record, "text");
+            let got = (&walked.value, &walked.text, &walked.id, &walked.twice);
+            assert_eq!(got, (&scanned.value, &scanned.text, &scanned.id, &scanned.twice), "{record}");
+            compared += usize::from(walked.value.is_some());
+        }
+        assert!(compared > 2000, "{compared}");
+    }
+
+    #[test]
+    fn records_nested_past_the_walk_are_read_too() {
+        // serde_json accepts nesting the walk leaves to it (128 and 129
+        // arrays in the object: 129 and 130 levels).
+        for depth in [120, 127, 128, 129] {
+            let deep = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+            let record = format!(r#"{{"id":1,"a":{deep},"text":"x\ny","b":{deep}}}"#);
+            assert_eq!(walk(&record, None), depth < 128, "{depth}");
+            let found = locate(record.as_bytes(), "text").unwrap();
+            assert_eq!(found.text, "x\ny", "{depth}");
+            assert_eq!(&record[found.id.unwrap()], "1");
+            let twice = format!(r#"{{"text":"a","a":{deep},"text":"b"}}"#);
+            assert!(locate(twice.as_bytes(), "text").unwrap_err().message.contains("twice"), "{depth}");
+        }
     }
 
     #[test]
