@@ -211,13 +211,19 @@ pub(crate) fn removes_line(line: &str) -> bool {
 /// `PATTERN_WINDOW` characters, more than any pattern and its colon. A
 /// `start` rule can only reach the break when `a` is shorter than that.
 pub(crate) fn pattern_across(a: &str, b: &str) -> bool {
-    let tail = a.char_indices().rev().nth(PATTERN_WINDOW - 1).map_or(a, |(i, _)| &a[i..]);
-    let head = b.char_indices().nth(PATTERN_WINDOW).map_or(b, |(i, _)| &b[..i]);
-    // Only a rule that may reach the break can match across it.
-    let set = reaching(tail, head);
+    // Only a rule that may reach the break can match across it. (Asked of
+    // `a` and `b` whole, before the window is cut: the same rules, or more
+    // that cannot match across, and most breaks are answered without
+    // walking back and forth the window's characters. Occurrences start
+    // within `LONGEST` bytes of the break, and what they need of `b` is
+    // shorter than the window's head; a `start` rule found at the start of
+    // a longer `a` than the window is left out below.)
+    let set = reaching(a, b);
     if set == 0 {
         return false;
     }
+    let tail = a.char_indices().rev().nth(PATTERN_WINDOW - 1).map_or(a, |(i, _)| &a[i..]);
+    let head = b.char_indices().nth(PATTERN_WINDOW).map_or(b, |(i, _)| &b[..i]);
     let mut joined = String::with_capacity(tail.len() + head.len());
     joined.push_str(tail);
     joined.push_str(head);
