@@ -46,9 +46,13 @@ pub(crate) fn opens_paragraph(a: &str, b: &str) -> bool {
     if !p.dateline_firsts.contains(&first) {
         return false;
     }
-    let head = &t[..t.char_indices().nth(30).map_or(t.len(), |(i, _)| i)];
-    let agency = p.agencies.iter().any(|a| t.starts_with(a));
-    (agency && (head.contains("日电") || head.contains("日讯"))) || p.openings.iter().any(|l| t.starts_with(l))
+    // (The dateline is looked for in the first 30 characters only after an
+    // agency's name: many lines open with `本` `新` `中` `据`.)
+    let dateline = || {
+        let head = &t[..t.char_indices().nth(30).map_or(t.len(), |(i, _)| i)];
+        head.contains("日电") || head.contains("日讯")
+    };
+    (p.agencies.iter().any(|a| t.starts_with(a)) && dateline()) || p.openings.iter().any(|l| t.starts_with(l))
 }
 
 #[cfg(test)]
