@@ -217,7 +217,8 @@ enum Prev {
     Other,
     /// A paragraph that ends a sentence.
     Closed,
-    /// A short line without sentence punctuation: a headline.
+    /// A short line without sentence punctuation: a headline (decided at
+    /// once for a line longer than [`MAX_PREV_TEXT`]).
     Headline,
     /// A line that ends no sentence, kept in `prev_text`: whether it is a
     /// headline is only asked after an image gap, so it is decided then
@@ -741,18 +742,7 @@ mod tests {
             "\u{f900}",
             "𝔸",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
-        let mut samples: Vec<String> = Vec::new();
-        for _ in 0..30_000 {
-            let len = 1 + next(12);
-            samples.push((0..len).map(|_| parts[next(parts.len())]).collect());
-        }
+        let mut samples = crate::testing::Lcg::new(20261204).mixtures(&parts, 30_000, 12);
         // Every character of the BMP after a sentence end and a space, and
         // between a name and the line's end.
         for c in (0..0x10000u32).filter_map(char::from_u32) {
