@@ -477,7 +477,11 @@ impl UnwrapPass {
             out.text().push_str(line);
             return;
         }
-        if self.cfg.running_heads && is_running_head(content) {
+        // A running head holds no sentence or clause mark (`，` `。` `,`
+        // ...: `is_running_head` says no to a line with one), which the
+        // line's shape tells: most lines of text are not asked.
+        let shape = shape(content);
+        if self.cfg.running_heads && !shape.prose && is_running_head(content) {
             let line = self.held(line);
             self.run.push(Item::Head { line, at });
             return;
@@ -486,7 +490,7 @@ impl UnwrapPass {
         let content_held = self.held(content);
         self.run.push(Item::Text {
             content: content_held,
-            shape: shape(content),
+            shape,
             at,
             terminated: content.len() < line.len(),
             joined_in: false,
@@ -983,6 +987,76 @@ mod tests {
         assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), input);
     }
 
+    #[test]
+    fn a_line_with_a_prose_mark_is_no_running_head() {
+        // Heads, feet and editor lines, and lines of text, with the marks
+        // of prose put anywhere among them: where the shape sees one,
+        // `is_running_head` says no, so `line` need not ask it.
+        let pieces = [
+            "江城日报",
+            "2023年12月5日",
+            "星期二",
+            "第03版",
+            "要闻",
+            "·",
+            "A2",
+            " ",
+            "　",
+            "- 12 -",
+            "责任编辑",
+            "本版编辑",
+            "张三",
+            "：",
+            "校对",
+            "李四",
+            "（",
+            "）",
+            "12",
+            "—",
+            "人民法院报",
+            "2023-12-05",
+            "，",
+            "。",
+            "；",
+            "！",
+            "？",
+            ",",
+            ";",
+            "?",
+            "!",
+            "、",
+            "正文",
+            ":",
+            "(",
+            ")",
+            "/",
+            "-",
+            ".",
+            "|",
+        ];
+        let mut lines = crate::testing::Lcg::new(41).mixtures(&pieces, 40_000, 8);
+        lines.extend(
+            [
+                "责任编辑 张三 美术编辑 李四",
+                "本版编辑：王某某 校对：李四",
+                "本版编辑:王某某",
+                "滨海日报·要闻",
+                "- 12 -",
+                "12月5日 (星期二)",
+            ]
+            .map(String::from),
+        );
+        let (mut heads, mut prose) = (0, 0);
+        for t in &lines {
+            let head = is_running_head(t);
+            heads += usize::from(head);
+            if shape(t).prose {
+                prose += 1;
+                assert!(!head, "{t:?}");
+            }
+        }
+        assert!(heads > 200 && prose > 10_000, "{heads} heads, {prose} lines with prose marks");
+    }
     #[test]
     fn the_edge_is_the_widest_of_the_most_filled_widths() {
         // As it was found before: every distinct width in range, each
