@@ -9,9 +9,10 @@
 #
 # Per pass: the inclusive cost of the pass's `Pass::push` and `Pass::finish`
 # (a build with v0 symbol names, in target/v0, so that the generic line
-# passes' entry points carry their type's name); "framing" is the rest of
-# the run (reading, line framing, the chain's buffers, writing, start-up
-# with the dictionaries' build).
+# passes' entry points carry their type's name); "start-up" is building
+# the cleaner (the conversion's trie from the dictionary text), once per
+# process; "framing" is the rest of the run (reading, JSON records, line
+# framing, the chain's buffers, writing).
 source "$(dirname "$0")/bench_common.sh"
 need_opencc
 RUSTFLAGS="-C symbol-mangling-version=v0" cargo build --release --quiet --target-dir target/v0
@@ -58,6 +59,9 @@ def per_pass(name):
         if m:
             got[m.group(2)] = got.get(m.group(2), 0) + int(m.group(1).replace(",", ""))
     return {p: got.get(t, 0) for p, t in PASSES}
+START = re.compile(r"^\s*([\d,]+) .*<zhclean::pipeline::Cleaner>::new ")
+def start_up(name):
+    return max((int(m.group(1).replace(",", "")) for m in map(START.match, open(f"{tmp}/ann.{name}")) if m), default=0)
 size = os.path.getsize(f"{tmp}/corpus.head.txt")
 docs = sum(1 for _ in open(f"{tmp}/corpus.head.jsonl", encoding="utf-8"))
 o, c = total("opencc"), total("convert")
@@ -70,6 +74,8 @@ for r, label in [("plain", "zhclean default pipeline, plain text"), ("jsonl", "z
     pp = per_pass(r)
     for p, _ in PASSES:
         print(f"      {p:12} {pp[p] / 1e6:8.0f}M  {100 * pp[p] / t:5.1f}%")
-    rest = t - sum(pp.values())
+    start = start_up(r)
+    rest = t - sum(pp.values()) - start
     print(f"      {'framing':12} {rest / 1e6:8.0f}M  {100 * rest / t:5.1f}%")
+    print(f"      {'start-up':12} {start / 1e6:8.0f}M  {100 * start / t:5.1f}%")
 PY
