@@ -332,6 +332,12 @@ pub(crate) fn scan_line(t: &str) -> LineScan {
     let mut i = 0;
     while i < b.len() {
         let x = b[i];
+        // U+4000..U+9FFF (most of a line): two cells, nothing else.
+        if (0xE4..=0xE9).contains(&x) {
+            width += 2;
+            i += 3;
+            continue;
+        }
         if x < 0x80 {
             match x {
                 b',' | b';' | b'?' | b'!' => (marked_width, ascii_mark, prose) = (true, true, true),
@@ -342,12 +348,6 @@ pub(crate) fn scan_line(t: &str) -> LineScan {
                 _ => width += 1,
             }
             i += 1;
-            continue;
-        }
-        // U+4000..U+9FFF (most of a line): two cells, nothing else.
-        if (0xE4..=0xE9).contains(&x) {
-            width += 2;
-            i += 3;
             continue;
         }
         let len = if x >= 0xF0 {
