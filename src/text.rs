@@ -465,7 +465,8 @@ pub(crate) fn visible_up_to_prose(s: &str, n: usize) -> (usize, bool) {
 fn visible_scan<const PROSE: bool>(s: &str, n: usize) -> (usize, bool) {
     // Byte-wise: this runs on most lines in several passes. Characters in
     // E3..EF-led sequences (U+3000..U+FFFF: CJK punctuation, kana, Han) are
-    // visible except U+3000 itself; anything else rarer is decoded.
+    // visible except U+3000 itself, and tested first (most of Chinese
+    // text); then ASCII; anything else rarer is decoded.
     // (Eight bytes at a time, with a test for bytes that may start
     // whitespace, was slower on Chinese text: CJK marks start with E3;
     // so was counting 64-byte blocks without branches: callers ask for
@@ -474,13 +475,7 @@ fn visible_scan<const PROSE: bool>(s: &str, n: usize) -> (usize, bool) {
     let (mut i, mut k, mut prose) = (0, 0, false);
     while i < b.len() && k < n {
         let x = b[i];
-        if x < 0x80 {
-            k += usize::from(!matches!(x, b'\t'..=b'\r' | b' '));
-            if PROSE {
-                prose |= matches!(x, b',' | b';' | b'!' | b'?');
-            }
-            i += 1;
-        } else if (0xE3..0xF0).contains(&x) {
+        if (0xE3..0xF0).contains(&x) {
             k += usize::from(x != 0xE3 || b[i + 1..i + 3] != [0x80, 0x80]);
             if PROSE {
                 // `。` E3 80 82; `，` `；` `！` `？` EF BC 8C/9B/81/9F.
@@ -491,6 +486,12 @@ fn visible_scan<const PROSE: bool>(s: &str, n: usize) -> (usize, bool) {
                 };
             }
             i += 3;
+        } else if x < 0x80 {
+            k += usize::from(!matches!(x, b'\t'..=b'\r' | b' '));
+            if PROSE {
+                prose |= matches!(x, b',' | b';' | b'!' | b'?');
+            }
+            i += 1;
         } else {
             let c = s[i..].chars().next().expect("a character starts here");
             k += usize::from(!c.is_whitespace());
