@@ -184,39 +184,58 @@ fn members_of_deep<'f>(record: &str, field: &'f str) -> Found<'f> {
 }
 
 /// The string starting at `s[i]` (a `"`): the index after it if it is a
-/// valid one, and its text if its escapes are all short ones. Runs
-/// without a quote, a backslash or a control byte are passed (and copied)
-/// eight bytes at a time.
-fn string_into(s: &str, mut i: usize) -> (Option<usize>, Option<String>) {
-    let b = s.as_bytes();
+/// valid one, and its text if its escapes are all short ones.
+fn string_into(s: &str, i: usize) -> (Option<usize>, Option<String>) {
     let mut text = Some(String::with_capacity(s.len() - i));
+    match string_end::<true>(s, i, &mut text) {
+        Some(end) => (Some(end), text),
+        None => (None, None),
+    }
+}
+
+/// The index after the string starting at `s[i]` (a `"`), if it is a
+/// valid one.
+fn json_string(s: &str, i: usize) -> Option<usize> {
+    string_end::<false>(s, i, &mut None)
+}
+
+/// The index after the string starting at `s[i]` (a `"`), if it is a
+/// valid one; with `DECODE`, its text appended to `text` as serde_json
+/// decodes it, until a `\u` escape, which sets `text` to `None` (serde_json
+/// decodes those). Runs without a quote, a backslash or a control byte are
+/// passed (and copied) eight bytes at a time.
+#[inline(always)]
+fn string_end<const DECODE: bool>(s: &str, mut i: usize, text: &mut Option<String>) -> Option<usize> {
+    let b = s.as_bytes();
     i += 1;
     loop {
         let j = next_special(b, i);
-        if let Some(t) = &mut text {
+        if let (true, Some(t)) = (DECODE, text.as_mut()) {
             t.push_str(&s[i..j]);
         }
-        let Some(&x) = b.get(j) else { return (None, None) };
-        let (step, c) = match x {
-            b'"' => return (Some(j + 1), text),
-            b'\\' => match b.get(j + 1) {
-                Some(b'"') => (2, '"'),
-                Some(b'\\') => (2, '\\'),
-                Some(b'/') => (2, '/'),
-                Some(b'b') => (2, '\u{8}'),
-                Some(b'f') => (2, '\u{c}'),
-                Some(b'n') => (2, '\n'),
-                Some(b'r') => (2, '\r'),
-                Some(b't') => (2, '\t'),
-                Some(b'u') if b.get(j + 2..j + 6).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) => {
-                    text = None;
+        let (step, c) = match *b.get(j)? {
+            b'"' => return Some(j + 1),
+            b'\\' => match *b.get(j + 1)? {
+                b'"' => (2, '"'),
+                b'\\' => (2, '\\'),
+                b'/' => (2, '/'),
+                b'b' => (2, '\u{8}'),
+                b'f' => (2, '\u{c}'),
+                b'n' => (2, '\n'),
+                b'r' => (2, '\r'),
+                b't' => (2, '\t'),
+                b'u' if b.get(j + 2..j + 6)?.iter().all(u8::is_ascii_hexdigit) => {
+                    if DECODE {
+                        *text = None;
+                    }
                     (6, ' ')
                 }
-                _ => return (None, None),
+                _ => return None,
             },
-            _ => return (None, None),
+            // A control byte (`next_special` stops at nothing else).
+            _ => return None,
         };
-        if let Some(t) = &mut text {
+        if let (true, Some(t)) = (DECODE, text.as_mut()) {
             t.push(c);
         }
         i = j + step;
@@ -300,7 +319,7 @@ fn walk(s: &str, mut found: Option<&mut Found<'_>>) -> bool {
                 }
                 i = end;
             }
-            b'"' => match json_string(b, i) {
+            b'"' => match json_string(s, i) {
                 Some(end) => i = end,
                 None => return false,
             },
@@ -315,7 +334,7 @@ fn walk(s: &str, mut found: Option<&mut Found<'_>>) -> bool {
                 let close = if object { b'}' } else { b']' };
                 if b.get(i) != Some(&close) {
                     if object {
-                        match json_key(b, i, found.as_deref().filter(|_| depth == 1), &mut member) {
+                        match json_key(s, i, found.as_deref().filter(|_| depth == 1), &mut member) {
                             Some(next) => i = next,
                             None => return false,
                         }
@@ -358,7 +377,7 @@ fn walk(s: &str, mut found: Option<&mut Found<'_>>) -> bool {
                 Some(b',') => {
                     i = skip_ws(b, i + 1);
                     if object {
-                        match json_key(b, i, found.as_deref().filter(|_| depth == 1), &mut member) {
+                        match json_key(s, i, found.as_deref().filter(|_| depth == 1), &mut member) {
                             Some(next) => i = next,
                             None => return false,
                         }
@@ -376,14 +395,15 @@ fn walk(s: &str, mut found: Option<&mut Found<'_>>) -> bool {
     }
 }
 
-/// A key and its colon at `b[i]`: the index of what follows (spaces
+/// A key and its colon at `s[i]`: the index of what follows (spaces
 /// skipped), if they are there. With `found` (a key of the top-level
 /// object), the member it opens is noted in `member`.
-fn json_key(b: &[u8], i: usize, found: Option<&Found<'_>>, member: &mut Option<(Member, usize)>) -> Option<usize> {
+fn json_key(s: &str, i: usize, found: Option<&Found<'_>>, member: &mut Option<(Member, usize)>) -> Option<usize> {
+    let b = s.as_bytes();
     if b.get(i) != Some(&b'"') {
         return None;
     }
-    let key_end = json_string(b, i)?;
+    let key_end = json_string(s, i)?;
     let colon = skip_ws(b, key_end);
     if b.get(colon) != Some(&b':') {
         return None;
@@ -393,26 +413,6 @@ fn json_key(b: &[u8], i: usize, found: Option<&Found<'_>>, member: &mut Option<(
         *member = Some((f.kind(&b[i..key_end]), next));
     }
     Some(next)
-}
-
-/// The index after the string starting at `b[i]` (a `"`), if it is a
-/// valid one. Runs without a quote, a backslash or a control byte are
-/// passed eight bytes at a time.
-fn json_string(b: &[u8], mut i: usize) -> Option<usize> {
-    i += 1;
-    loop {
-        i = next_special(b, i);
-        match *b.get(i)? {
-            b'"' => return Some(i + 1),
-            b'\\' => match *b.get(i + 1)? {
-                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => i += 2,
-                b'u' if b.get(i + 2..i + 6)?.iter().all(u8::is_ascii_hexdigit) => i += 6,
-                _ => return None,
-            },
-            0..=0x1F => return None,
-            _ => i += 1,
-        }
-    }
 }
 
 /// The index after the number starting at `b[i]`, if it is a valid one.
@@ -599,6 +599,8 @@ mod tests {
             "falsey",
             r#""a\u00e9\uD800b""#,
             r#""\u12G4""#,
+            r#""\/\b\f\n\r\t\"\\""#,
+            r#"{"a\/b":"\/"}"#,
             r#""\x""#,
             "\"a\tb\"",
             "\"\u{7f}\"",
