@@ -98,7 +98,7 @@ fn glued_byline(t: &str) -> Option<usize> {
     // hard-wrapped lines) is answered a few characters from its end instead
     // of searched back to its last sentence end.
     let (end, c) = t.char_indices().rev().find(|&(_, c)| !is_han(c) && !c.is_whitespace())?;
-    if !crate::text::SENTENCE_END.contains(&c) {
+    if !SENTENCE_END.contains(&c) {
         return None;
     }
     byline_after(t, end)

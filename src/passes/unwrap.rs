@@ -1057,6 +1057,7 @@ mod tests {
         }
         assert!(heads > 200 && prose > 10_000, "{heads} heads, {prose} lines with prose marks");
     }
+
     #[test]
     fn the_edge_is_the_widest_of_the_most_filled_widths() {
         // As it was found before: every distinct width in range, each
