@@ -135,6 +135,14 @@ pub(crate) fn is_body_line(t: &str) -> bool {
 pub struct PunctPass {
     cfg: PunctConfig,
     /// Scratch buffers reused across lines.
+    ///
+    /// The line's characters, but of a run of common Han (U+4E00-9FFF)
+    /// only the first and the last: every later step asks about a
+    /// character only as the nearest one to a mark or a space, or as the
+    /// neighbour of another (Han beside Han is no boundary of any kind),
+    /// so the inside of a run, most of a Chinese line, is never asked
+    /// about. Indices in `spaces` and `marks` are into this list; the
+    /// count left out is `LineStats::hidden`.
     chars: Vec<char>,
     /// Positions of the `is_ws` characters of the line, in order, and
     /// their byte offsets. Only spaces and marks can change, so only their
@@ -157,6 +165,9 @@ pub struct PunctPass {
     /// Whole lines; a piece of a line longer than the cap is treated as
     /// body text on its own.
     lines: LineBuffer,
+    /// Tests keep every character in `chars`, to compare.
+    #[cfg(test)]
+    every_char: bool,
 }
 
 /// What the decoding loop learns about a line.
@@ -172,27 +183,55 @@ struct LineStats {
     enumeration: bool,
     /// A '/' or '.', without which no URL starts.
     url_gate: bool,
+    /// Han characters inside runs, left out of `PunctPass::chars`.
+    hidden: usize,
 }
 
-/// Whether `chars[i..]` (up to trailing whitespace) is only the number of
-/// a titled part: a Chinese numeral of one to three characters, after
-/// `其`, or after `第` and then maybe one more character naming the part
-/// (`豫和 一`, `庆和 十二`, `太和 第一`, `太和 第五彻`). A space sets it
-/// off even after a name ending in what is elsewhere a function word; a
-/// wrapped headline goes on with a phrase instead.
-fn numbers_the_line(chars: &[char], i: usize) -> bool {
-    let rest = &chars[i..];
-    let n = rest.iter().rposition(|&c| !is_ws(c)).map_or(0, |p| p + 1);
+/// Whether a common Han character (U+4E00-9FFF) starts at byte `i` of
+/// `b`, valid UTF-8 with a character starting there: lead bytes E5-E9, or
+/// E4 followed by B8-BF.
+#[inline]
+fn common_han_at(b: &[u8], i: usize) -> bool {
+    matches!(b[i], 0xE5..=0xE9) || (b[i] == 0xE4 && b[i + 1] >= 0xB8)
+}
+
+/// The common Han character at byte `i` of `b` (see [`common_han_at`]).
+#[inline]
+fn han_at(b: &[u8], i: usize) -> char {
+    let v = (u32::from(b[i] & 0x0F) << 12) | (u32::from(b[i + 1] & 0x3F) << 6) | u32::from(b[i + 2] & 0x3F);
+    char::from_u32(v).expect("a Han character")
+}
+
+/// Whether `rest`, what follows a space up to the line's end (trailing
+/// spaces and tabs aside), is only the number of a titled part: a Chinese
+/// numeral of one to three characters, after `其`, or after `第` and then
+/// maybe one more character naming the part (`豫和 一`, `庆和 十二`,
+/// `太和 第一`, `太和 第五彻`). A space sets it off even after a name
+/// ending in what is elsewhere a function word; a wrapped headline goes on
+/// with a phrase instead. Read from the text, not the pass's characters,
+/// which keep only the ends of a run of Han (see [`PunctPass`]): no such
+/// number is longer than five characters, so six settle it.
+fn numbers_the_line(rest: &str) -> bool {
+    let mut buf = ['\0'; 5];
+    let mut len = 0;
+    for c in rest.trim_end_matches(is_ws).chars() {
+        if len == buf.len() {
+            return false;
+        }
+        buf[len] = c;
+        len += 1;
+    }
+    let rest = &buf[..len];
     let numeral = |c: &char| "一二三四五六七八九十".contains(*c);
-    let (number, part) = match rest[..n] {
+    let (number, part) = match rest {
         ['其', ref r @ ..] => (r, 0),
         ['第', ref r @ ..] => {
             let digits = r.iter().take_while(|c| numeral(c)).count();
             (&r[..digits], r.len() - digits)
         }
-        ref r => (r, 0),
+        r => (r, 0),
     };
-    (1..=3).contains(&number.len()) && number.iter().all(numeral) && part <= 1 && rest[..n].iter().all(|&c| is_han(c))
+    (1..=3).contains(&number.len()) && number.iter().all(numeral) && part <= 1 && rest.iter().all(|&c| is_han(c))
 }
 
 impl PunctPass {
@@ -210,6 +249,8 @@ impl PunctPass {
             mark_offs: Vec::new(),
             decisions: Vec::new(),
             lines: LineBuffer::default(),
+            #[cfg(test)]
+            every_char: false,
         }
     }
 
@@ -234,13 +275,27 @@ impl PunctPass {
         self.marks.clear();
         self.mark_offs.clear();
         let mut st = LineStats::default();
-        for (i, c) in content.char_indices() {
+        let b = content.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
             // Most characters are common Han, which none of the checks
-            // below is about.
-            if ('\u{4e00}'..='\u{9fff}').contains(&c) {
-                chars.push(c);
+            // below is about, and which the later steps only ask about
+            // next to a mark or a space: a run of them keeps its first and
+            // last character (see `chars`).
+            if common_han_at(b, i) && self.runs_shortened() {
+                let start = i;
+                i += 3;
+                while i < b.len() && common_han_at(b, i) {
+                    i += 3;
+                }
+                chars.push(han_at(b, start));
+                if i - start > 3 {
+                    chars.push(han_at(b, i - 3));
+                    st.hidden += (i - start) / 3 - 2;
+                }
                 continue;
             }
+            let c = if b[i] < 0x80 { char::from(b[i]) } else { content[i..].chars().next().expect("in the line") };
             let k = chars.len();
             if is_ws(c) {
                 self.spaces.push(k);
@@ -259,6 +314,7 @@ impl PunctPass {
             st.enumeration |= c == '、';
             st.url_gate |= c == '/' || c == '.';
             chars.push(c);
+            i += c.len_utf8();
         }
         self.chars = chars;
         self.stats = st;
@@ -304,9 +360,22 @@ impl PunctPass {
         out.text().push_str(nl);
     }
 
+    /// Whether a run of Han keeps only its ends in `chars` (always, but in
+    /// the tests that compare).
+    #[cfg(not(test))]
+    #[inline]
+    fn runs_shortened(&self) -> bool {
+        true
+    }
+
+    #[cfg(test)]
+    fn runs_shortened(&self) -> bool {
+        !self.every_char
+    }
+
     /// Whether the current line is a body paragraph (see module docs).
     fn is_body(&self) -> bool {
-        let n = self.chars.len() - self.stats.whitespace;
+        let n = self.chars.len() + self.stats.hidden - self.stats.whitespace;
         let last = self.chars.iter().rev().copied().find(|&c| !is_ws(c) && !is_closing(c));
         body_by(&self.cfg, n, last, self.stats.sentence_punct, self.stats.enumeration)
     }
@@ -354,7 +423,7 @@ impl PunctPass {
                     let keep = if body {
                         !joins_in_body(chars, start - 1, i, pangu)
                     } else {
-                        !(FUNCTION_WORDS.contains(&p) && is_han(q) && !numbers_the_line(chars, i))
+                        !(FUNCTION_WORDS.contains(&p) && is_han(q) && !numbers_the_line(&content[copied..]))
                     };
                     if keep {
                         out.text().push(' ');
@@ -448,7 +517,7 @@ mod tests {
         spacing_keeps_headline_spaces: "强化人才驱动 增强发展动能" => "强化人才驱动 增强发展动能";
         spacing_collapses_headline_runs: "学深悟透  实干笃行" => "学深悟透 实干笃行";
         spacing_drops_space_after_function_word_in_headline: "当前国际形势和 我国意识形态面临的风险" => "当前国际形势和我国意识形态面临的风险";
-        spacing_keeps_the_number_of_a_titled_part: "郊庙歌辞 梁郊祀乐章 庆和 十二\n封泰山乐章 豫和 一\n杂曲歌辞 太和 第一\n太和 第五彻" => "郊庙歌辞 梁郊祀乐章 庆和 十二\n封泰山乐章 豫和 一\n杂曲歌辞 太和 第一\n太和 第五彻";
+        spacing_keeps_the_number_of_a_titled_part: "郊庙歌辞 梁郊祀乐章 庆和 十二\n封泰山乐章 豫和 一\n杂曲歌辞 太和 第一\n太和 第五彻\n雍和 第二十一章" => "郊庙歌辞 梁郊祀乐章 庆和 十二\n封泰山乐章 豫和 一\n杂曲歌辞 太和 第一\n太和 第五彻\n雍和 第二十一章";
         spacing_numeral_starting_a_phrase_is_no_part_number: "形势和 一带一路\n形势和 第\n发展和 第三产业" => "形势和一带一路\n形势和第\n发展和第三产业";
         spacing_keeps_pangu_style: "我们使用 Rust 编写了 3 个工具，效果很好。" => "我们使用 Rust 编写了 3 个工具，效果很好。";
         spacing_quote_space_in_body: "要健全机制,实行重大科技专项 “揭榜挂帅”,构建分配机制。" => "要健全机制，实行重大科技专项“揭榜挂帅”，构建分配机制。";
@@ -472,6 +541,72 @@ mod tests {
         let reasons: Vec<_> = log.edits.iter().map(|e| (e.byte, e.reason)).collect();
         assert_eq!(reasons, vec![(9, "space_in_body"), (16, "fullwidth_punct"), (29, "quote"), (36, "quote")]);
         assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), input);
+    }
+
+    #[test]
+    fn han_runs_shortened_change_nothing() {
+        // The pass with every character kept and with a run of Han kept by
+        // its ends, on lines of runs, function words, part numbers,
+        // spaces, marks, quotes, Latin and URLs: the same text and edits.
+        let pieces = [
+            "形势",
+            "和",
+            "与",
+            "第",
+            "其",
+            "一",
+            "十二",
+            "五彻",
+            "中国科学院",
+            "的",
+            " ",
+            "  ",
+            "\t",
+            ",",
+            "，",
+            "。",
+            ".",
+            "!",
+            "?",
+            ":",
+            ";",
+            "(",
+            ")",
+            "\"",
+            "'",
+            "“",
+            "”",
+            "‘",
+            "’",
+            "、",
+            "—",
+            "…",
+            "Rust",
+            "3",
+            "a",
+            "http://a.cn/x?y=1",
+            "www.",
+            "《",
+            "》",
+            "（",
+            "）",
+            "の",
+            "㐀",
+            "\u{3007}",
+        ];
+        let lines = crate::testing::Lcg::new(21).mixtures(&pieces, 20_000, 24);
+        let mut compared = 0;
+        for line in lines.iter().map(|l| format!("{l}\n")) {
+            let mut every = PunctPass::new(PunctConfig::default());
+            every.every_char = true;
+            let want = crate::testing::run_pass(&mut every, &line);
+            let got = crate::testing::run_pass(&mut PunctPass::new(PunctConfig::default()), &line);
+            assert_eq!(got.0, want.0, "{line:?}");
+            assert_eq!(got.1.edits, want.1.edits, "{line:?}");
+            compared += usize::from(want.0 != line);
+        }
+        // Most lines are changed somewhere, so the comparison has teeth.
+        assert!(compared > 10_000, "{compared}");
     }
 
     #[test]
