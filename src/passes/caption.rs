@@ -53,7 +53,7 @@ use crate::layout::patterns::PATTERNS;
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
 use crate::text::TrimWs;
-use crate::text::{ends_sentence, is_han, visible_more_than, FUNCTION_WORDS, SENTENCE_END};
+use crate::text::{ends_sentence, han_by_lead, is_han, visible_more_than, FUNCTION_WORDS, SENTENCE_END};
 
 pub use crate::layout::credit::MAX_CAPTION_CHARS;
 
@@ -97,7 +97,19 @@ fn glued_byline(t: &str) -> Option<usize> {
     // the last character that is neither: a line ending in a clause (most
     // hard-wrapped lines) is answered a few characters from its end instead
     // of searched back to its last sentence end.
-    let (end, c) = t.char_indices().rev().find(|&(_, c)| !is_han(c) && !c.is_whitespace())?;
+    // Most of it is led by E4-E9, which the bytes tell without decoding.
+    let b = t.as_bytes();
+    let mut i = t.len();
+    let (end, c) = loop {
+        while i >= 3 && han_by_lead(b, i - 3) {
+            i -= 3;
+        }
+        let c = t[..i].chars().next_back()?;
+        i -= c.len_utf8();
+        if !is_han(c) && !c.is_whitespace() {
+            break (i, c);
+        }
+    };
     if !SENTENCE_END.contains(&c) {
         return None;
     }
