@@ -3,7 +3,7 @@
 //! or a paragraph's end, one.
 
 use super::body::is_name;
-use super::marks::{is_close, is_open};
+use super::marks::{closes_bracket, is_close, is_open, opens_bracket};
 use crate::text::{visible_more_than, TrimWs};
 
 /// Credit lines and bare captions are at most this long (non-whitespace
@@ -13,7 +13,7 @@ pub const MAX_CAPTION_CHARS: usize = 40;
 
 /// Whether `t` (trimmed) ends with a caption marker in parentheses.
 pub(crate) fn ends_with_caption_marker(t: &str) -> bool {
-    if !t.ends_with(is_close) {
+    if !closes_bracket(t) {
         return false;
     }
     // The opening bracket among the last 24 visible characters (spaces,
@@ -45,7 +45,7 @@ pub(crate) fn ends_with_caption_marker(t: &str) -> bool {
 /// Whether `t` (trimmed) is one bracketed caption marker and nothing else:
 /// `（本报记者 王某 摄）` on a line of its own, under its caption.
 pub(crate) fn is_marker_line(t: &str) -> bool {
-    t.starts_with(is_open) && ends_with_caption_marker(t) && t.chars().skip(1).filter(|&c| is_open(c)).count() == 0
+    opens_bracket(t) && ends_with_caption_marker(t) && t.chars().skip(1).filter(|&c| is_open(c)).count() == 0
 }
 
 /// Whether `t` (trimmed) opens with a figure label (`图①：`, `图1：`,

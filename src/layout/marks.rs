@@ -12,6 +12,20 @@ pub(crate) fn is_close(c: char) -> bool {
     c == ')' || c == '）'
 }
 
+/// `s.starts_with(is_open)`, by its bytes (`（` is `EF BC 88`): asked of
+/// most lines, where decoding the first character cost more than the
+/// comparison.
+pub(crate) fn opens_bracket(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.first() == Some(&b'(') || b.starts_with("（".as_bytes())
+}
+
+/// `s.ends_with(is_close)`, by its bytes (`）` is `EF BC 89`).
+pub(crate) fn closes_bracket(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.last() == Some(&b')') || b.ends_with("）".as_bytes())
+}
+
 /// If `s` starts with a page-jump marker, its byte length.
 pub(crate) fn jump_at_start(s: &str) -> Option<usize> {
     let mut it = s.char_indices();
@@ -34,7 +48,7 @@ pub(crate) fn jump_at_start(s: &str) -> Option<usize> {
 /// its last 12 characters: where it opens, and the group itself.
 pub(crate) fn group_at_end(s: &str) -> Option<(usize, &str)> {
     let t = s.trim_ws_end();
-    if !t.ends_with(is_close) {
+    if !closes_bracket(t) {
         return None;
     }
     let open = t.char_indices().rev().take(12).find(|&(_, c)| is_open(c))?.0;
@@ -89,7 +103,7 @@ pub(crate) fn strip_jump_markers(s: &str) -> &str {
 /// to its last one) closes with one. Most lines do neither, and are
 /// answered by a byte or three at each end.
 fn may_hold_markers(head: &str, tail: &str) -> bool {
-    head.starts_with(['(', '（']) || tail.ends_with([')', '）'])
+    opens_bracket(head) || closes_bracket(tail)
 }
 
 /// A line's page-jump markers at either end: (the length of its leading
@@ -116,6 +130,20 @@ pub(crate) fn jump_bounds(content: &str) -> (usize, usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bracket_ends_by_bytes_are_the_character_tests() {
+        // Every BMP character either side of an ASCII letter, a Han
+        // character and nothing.
+        for c in (0..0x10000u32).filter_map(char::from_u32) {
+            for other in ["", "a", "中"] {
+                for s in [format!("{c}{other}"), format!("{other}{c}")] {
+                    assert_eq!(opens_bracket(&s), s.starts_with(is_open), "{s:?}");
+                    assert_eq!(closes_bracket(&s), s.ends_with(is_close), "{s:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn jump_markers_at_a_lines_start() {
