@@ -53,6 +53,9 @@ impl TrimWs for str {
         let b = self.as_bytes();
         match b.first() {
             None => self,
+            // No whitespace starts with a byte above `E3` (Han, CJK
+            // marks, full-width forms) or ASCII above the space.
+            Some(&x) if x > 0xE3 || (x > b' ' && x < 0x80) => self,
             Some(&x) if ws_len(b, x) == 0 => self,
             _ => trim_start_slow(self),
         }
@@ -67,9 +70,10 @@ impl TrimWs for str {
         let n = b.len();
         match b.last() {
             None => self,
-            Some(&x) if x < 0x80 && !is_ascii_ws(x) => self,
+            Some(&x) if x > b' ' && x < 0x80 => self,
+            Some(&x) if x >= 0x80 && n >= 3 && (0xE4..=0xEF).contains(&b[n - 3]) => self,
             Some(&x)
-                if x >= 0x80 && n >= 3 && (0xE0..=0xEF).contains(&b[n - 3]) && ws_len(&b[n - 3..], b[n - 3]) == 0 =>
+                if x >= 0x80 && n >= 3 && (0xE0..=0xE3).contains(&b[n - 3]) && ws_len(&b[n - 3..], b[n - 3]) == 0 =>
             {
                 self
             }
