@@ -124,10 +124,17 @@ fn body_by(cfg: &PunctConfig, n: usize, last: Option<char>, punct: bool, enumera
 /// spaces between Chinese characters go. `unwrap` asks it: a space it
 /// weighs must be one a second cleaning, after this pass, still sees.
 pub(crate) fn is_body_line(t: &str) -> bool {
-    let n = t.chars().filter(|c| !c.is_whitespace()).count();
+    // A line long enough is one whatever it holds: counted up to there
+    // (most lines `unwrap` asks about are paragraphs), the rest only asked
+    // of shorter ones.
+    let cfg = PunctConfig::default();
+    let n = crate::text::visible_up_to(t, cfg.body_min_chars_unpunctuated);
+    if n >= cfg.body_min_chars_unpunctuated {
+        return true;
+    }
     let last = t.chars().rev().find(|&c| !is_ws(c) && !is_closing(c));
     let punct = t.chars().any(|c| is_sentence_punct(c) && c != '、');
-    body_by(&PunctConfig::default(), n, last, punct, t.contains('、'))
+    body_by(&cfg, n, last, punct, t.contains('、'))
 }
 
 /// The punctuation and spacing pass. See the module docs.
@@ -607,6 +614,32 @@ mod tests {
         }
         // Most lines are changed somewhere, so the comparison has teeth.
         assert!(compared > 10_000, "{compared}");
+    }
+
+    #[test]
+    fn is_body_line_counts_only_what_it_needs() {
+        // Against the rule over the whole line's count, on lines either
+        // side of the unpunctuated length, with every kind of space.
+        let whole = |t: &str| {
+            let n = t.chars().filter(|c| !c.is_whitespace()).count();
+            let last = t.chars().rev().find(|&c| !is_ws(c) && !is_closing(c));
+            let punct = t.chars().any(|c| is_sentence_punct(c) && c != '、');
+            body_by(&PunctConfig::default(), n, last, punct, t.contains('、'))
+        };
+        let pieces = ["中国科学院", "的", " ", "\u{3000}", "\t", "，", "。", "、", "”", ")", "a", "12", "！"];
+        let mut lines = crate::testing::Lcg::new(22).mixtures(&pieces, 20_000, 30);
+        // And unpunctuated lines of every length about the limit.
+        for n in 0..70 {
+            for space in ["", " ", "\u{3000}"] {
+                lines.push((0..n).map(|k| if k % 7 == 6 { format!("字{space}") } else { "字".into() }).collect());
+            }
+        }
+        let mut body = 0;
+        for t in &lines {
+            assert_eq!(is_body_line(t), whole(t), "{t:?}");
+            body += usize::from(whole(t));
+        }
+        assert!(body > 2_000 && body < 18_000, "{body}");
     }
 
     #[test]
