@@ -428,20 +428,22 @@ impl DedupPass {
         // `span_cuts` puts the hashes back as it found them.)
         let mut dropped = new_paragraph_dropped;
         let hashes = std::mem::take(&mut self.hashes);
-        for &h in &hashes {
-            if self.windows.len() >= self.cfg.max_windows {
+        let mut rest = &hashes[..];
+        while !rest.is_empty() {
+            // As many as may go in before the cap, with room made once (a
+            // repeat adds nothing, so the cap is asked again after them).
+            let room = self.cfg.max_windows.saturating_sub(self.windows.len());
+            if room == 0 {
                 // Past the cap a window is looked up only to say once that
                 // one is dropped: a cache miss per line on a long document.
-                if self.cap.done() {
-                    break;
+                if !dropped && !self.cap.done() {
+                    dropped = rest.iter().any(|&h| !self.windows.contains(h));
                 }
-                dropped |= !self.windows.contains(h);
-                if dropped {
-                    break;
-                }
-                continue;
+                break;
             }
-            self.windows.insert(h);
+            let (now, later) = rest.split_at(room.min(rest.len()));
+            self.windows.extend(now);
+            rest = later;
         }
         self.hashes = hashes;
         if dropped {
@@ -657,6 +659,23 @@ mod tests {
         assert_eq!(out, "市科技局赴“时代楷模陈俊武陈列室” 开展主题党日活动\n正文。\n");
         assert_eq!(log.edits[0].reason, "duplicate_paragraph");
         assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+    }
+
+    #[test]
+    fn the_window_cap_holds_inside_a_line() {
+        // Lines of 40 distinct characters and a full stop (12 windows
+        // each): the set fills to the cap and no further, though a line
+        // crosses it.
+        let han: Vec<char> = ('\u{5000}'..'\u{6000}').collect();
+        let doc: String =
+            (0..5).map(|i| format!("{}。\n", (0..40).map(|k| han[i * 40 + k]).collect::<String>())).collect();
+        for cap in [1, 10, 25, 59, 60, 1000] {
+            let mut pass = DedupPass::new(DedupConfig { max_windows: cap, ..DedupConfig::default() });
+            let (mut text, mut log) = (String::new(), EditLog::default());
+            crate::Pass::push(&mut pass, &doc, &mut Out::new(&mut text, &mut log, "dedup", 0)).unwrap();
+            assert_eq!(text, doc);
+            assert_eq!(pass.windows.len(), cap.min(60), "{cap}");
+        }
     }
 
     #[test]

@@ -137,6 +137,14 @@ impl HashSet64 {
         self.put(self.key(h))
     }
 
+    /// Adds every hash of `hs`, in order, with room made for all at once.
+    pub(super) fn extend(&mut self, hs: &[u64]) {
+        self.reserve(hs.len());
+        for &h in hs {
+            self.put(self.key(h));
+        }
+    }
+
     /// Stores the key `k` (of any epoch: made this one's) in a table with
     /// room; true if it was new.
     #[inline]
@@ -268,6 +276,14 @@ mod tests {
                 assert_eq!(ours.contains(probe), std.contains(&probe), "{doc}");
                 assert_eq!(ours.len(), std.len());
             }
+            // A batch added at once, repeats among it and of the above.
+            let batch: Vec<u64> = (0..rng.below(n + 2))
+                .map(|_| ((rng.below(pool) as u64) << 40) | 0xAB00 | (rng.below(low) as u64))
+                .collect();
+            ours.extend(&batch);
+            std.extend(batch.iter().copied());
+            assert_eq!(ours.len(), std.len(), "{doc}");
+            assert!(batch.iter().all(|&h| ours.contains(h)), "{doc}");
             ours.clear();
             std.clear();
             assert!(ours.is_empty() && !ours.contains(0xAB00));
