@@ -66,7 +66,7 @@ mod window;
 use crate::layout::body::starts_mid_clause;
 use leftover::{Held, Removal, MAX_HELD_BLANKS};
 
-use window::{fold, normalize_into, runs_at_ends, HashSet64, BASE};
+use window::{fold, normalize_into, runs_at_ends, HashSet64, Windows, BASE};
 
 /// Settings of the `dedup` pass.
 #[non_exhaustive]
@@ -102,17 +102,13 @@ pub struct DedupPass {
     /// Hashes of every window of `min_span_han` normalized characters of
     /// the text kept so far.
     windows: HashSet64,
-    /// BASE^(w-1), for rolling a window forward.
-    top: u64,
     /// Whole lines; a piece of a line over the cap is never a repeated
     /// paragraph, but its spans are still checked.
     lines: LineBuffer,
     /// Scratch: normalized characters of a line, with byte offsets.
     norm: Vec<(char, usize)>,
     /// Scratch: the line's window hashes.
-    hashes: Vec<u64>,
-    /// Scratch: the characters of the current window, as a ring.
-    ring: Vec<u64>,
+    hashes: Windows,
     cap: CapOnce,
     /// A window the set had no room for, seen by `decide`, reported by
     /// `emit`: where, and why it matters.
@@ -142,16 +138,13 @@ impl DedupPass {
     /// A pass with these settings.
     pub fn new(cfg: DedupConfig) -> DedupPass {
         let w = cfg.min_span_han.max(1);
-        let top = (1..w).fold(1u64, |p, _| p.wrapping_mul(BASE));
         DedupPass {
             cfg,
             paragraphs: HashSet64::default(),
             windows: HashSet64::default(),
-            top,
             lines: LineBuffer::default(),
             norm: Vec::new(),
-            hashes: Vec::new(),
-            ring: Vec::new(),
+            hashes: Windows::new(w),
             cap: CapOnce::default(),
             cap_hit: None,
             after_caption: true,
@@ -195,31 +188,24 @@ impl DedupPass {
         self
     }
 
-    /// One pass over `content`: the window hashes into `self.hashes`, and
-    /// the normalized length and paragraph hash. The normalized characters
+    /// One pass over `content`: the prefix hashes that give its window
+    /// hashes into `self.hashes` (see [`Windows`]), and the normalized
+    /// length and paragraph hash. The normalized characters
     /// themselves are only needed when a span repeats, which is rare, so
     /// they are not kept (`normalize_into` rebuilds them then).
-    fn scan(&mut self, content: &str, w: usize) -> (usize, u64) {
-        let ring = &mut self.ring;
-        ring.clear();
-        ring.resize(w, 0);
-        let hashes = &mut self.hashes;
-        hashes.clear();
-        let (mut n, mut para, mut h, mut slot) = (0usize, PARA_SEED, 0u64, 0usize);
+    fn scan(&mut self, content: &str) -> (usize, u64) {
+        let pre = &mut self.hashes.pre;
+        pre.clear();
+        pre.push(0);
+        let (mut para, mut h) = (PARA_SEED, 0u64);
         for c in content.chars() {
             let Some(f) = fold(c) else { continue };
             let f = f as u64;
             para = (para ^ f).wrapping_mul(BASE);
-            // `ring[slot]` holds the character leaving the window.
-            h = h.wrapping_sub(ring[slot].wrapping_mul(self.top)).wrapping_mul(BASE).wrapping_add(f);
-            ring[slot] = f;
-            slot = if slot + 1 == w { 0 } else { slot + 1 };
-            n += 1;
-            if n >= w {
-                hashes.push(h);
-            }
+            h = h.wrapping_mul(BASE).wrapping_add(f);
+            pre.push(h);
         }
-        (n, para)
+        (pre.len() - 1, para)
     }
 
     fn judge(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
@@ -334,8 +320,7 @@ impl DedupPass {
     /// are remembered.
     fn decide(&mut self, line: &str, at: u64, seg: Seg) -> Verdict {
         let content = line.strip_suffix('\n').unwrap_or(line);
-        let w = self.cfg.min_span_han.max(1);
-        let (n, para) = self.scan(content, w);
+        let (n, para) = self.scan(content);
         // A paragraph the set had no room for (a cap hit).
         let mut new_paragraph_dropped = false;
         // A repeated paragraph.
@@ -377,7 +362,7 @@ impl DedupPass {
             // it saw it, so a second run of the pipeline would; then the
             // line goes now, whole. So does what is left when it is a
             // paragraph printed before.
-            let (kn, kpara) = self.scan(&kept, w);
+            let (kn, kpara) = self.scan(&kept);
             whole = self.left_line_reason(&kept);
             if whole.is_none()
                 && seg == Seg::Line
@@ -428,8 +413,8 @@ impl DedupPass {
         // `span_cuts` puts the hashes back as it found them.)
         let mut dropped = new_paragraph_dropped;
         let hashes = std::mem::take(&mut self.hashes);
-        let mut rest = &hashes[..];
-        while !rest.is_empty() {
+        let mut from = 0;
+        while from < hashes.len() {
             // As many as may go in before the cap, with room made once (a
             // repeat adds nothing, so the cap is asked again after them).
             let room = self.cfg.max_windows.saturating_sub(self.windows.len());
@@ -437,13 +422,13 @@ impl DedupPass {
                 // Past the cap a window is looked up only to say once that
                 // one is dropped: a cache miss per line on a long document.
                 if !dropped && !self.cap.done() {
-                    dropped = rest.iter().any(|&h| !self.windows.contains(h));
+                    dropped = (from..hashes.len()).any(|i| !self.windows.contains(hashes.at(i)));
                 }
                 break;
             }
-            let (now, later) = rest.split_at(room.min(rest.len()));
-            self.windows.extend(now);
-            rest = later;
+            let now = room.min(hashes.len() - from);
+            self.windows.extend(now, (from..from + now).map(|i| hashes.at(i)));
+            from += now;
         }
         self.hashes = hashes;
         if dropped {
@@ -491,7 +476,7 @@ impl DedupPass {
         // starts, as before.
         let byte_end = |e: usize| norm[e - 1].1 + content[norm[e - 1].1..].chars().next().map_or(0, char::len_utf8);
         let ends_clause = |k: usize| PROSE_MARKS.contains(&norm[k].0);
-        let seen = |i: usize| hashes.get(i).is_some_and(|&h| self.windows.contains(h));
+        let seen = |i: usize| hashes.get(i).is_some_and(|h| self.windows.contains(h));
         // The evidence is windows of text that stays: a window inside a
         // repeat cut at the other end of the line is gone on a second
         // cleaning, which must judge alike (`P科技部P` after `P`: the first

@@ -5,6 +5,46 @@
 /// The multiplier of the rolling window hash (FNV-1a's 64-bit prime).
 pub(super) const BASE: u64 = 0x100_0000_01B3;
 
+/// The window hashes of a line, read off its prefix hashes: window `i`
+/// (the `w` folded characters from the `i`th) hashes to
+/// `Σ f[i + j] · BASE^(w - 1 - j)`, which is `pre[i + w] - pre[i] · BASE^w`
+/// with `pre[k]` the same polynomial over the first `k` characters. The
+/// scan pushes one prefix per character and keeps no window of its own;
+/// a window's hash is computed where it is asked for (most are asked once,
+/// when the set takes them).
+#[derive(Debug, Default)]
+pub(super) struct Windows {
+    /// `pre[k]`: the first `k` folded characters' hash (`pre[0]` is 0).
+    pub(super) pre: Vec<u64>,
+    w: usize,
+    /// BASE^w.
+    bw: u64,
+}
+
+impl Windows {
+    /// Windows of `w` characters.
+    pub(super) fn new(w: usize) -> Windows {
+        Windows { pre: Vec::new(), w, bw: (0..w).fold(1u64, |p, _| p.wrapping_mul(BASE)) }
+    }
+
+    /// How many windows the line has.
+    #[inline]
+    pub(super) fn len(&self) -> usize {
+        self.pre.len().saturating_sub(self.w)
+    }
+
+    /// Window `i`'s hash (`i < len()`).
+    #[inline]
+    pub(super) fn at(&self, i: usize) -> u64 {
+        self.pre[i + self.w].wrapping_sub(self.pre[i].wrapping_mul(self.bw))
+    }
+
+    /// Window `i`'s hash, if the line has it.
+    pub(super) fn get(&self, i: usize) -> Option<u64> {
+        (i < self.len()).then(|| self.at(i))
+    }
+}
+
 /// A set of 64-bit hashes (paragraphs and windows): an open-addressing
 /// table of `u64` with linear probing, at most half full. The values are
 /// hashes already, so the slot is their top bits. Half the memory traffic
@@ -137,10 +177,11 @@ impl HashSet64 {
         self.put(self.key(h))
     }
 
-    /// Adds every hash of `hs`, in order, with room made for all at once.
-    pub(super) fn extend(&mut self, hs: &[u64]) {
-        self.reserve(hs.len());
-        for &h in hs {
+    /// Adds the `n` hashes of `hs`, in order, with room made for all at
+    /// once.
+    pub(super) fn extend(&mut self, n: usize, hs: impl Iterator<Item = u64>) {
+        self.reserve(n);
+        for h in hs.take(n) {
             self.put(self.key(h));
         }
     }
@@ -216,25 +257,26 @@ pub(super) fn normalize_into(s: &str, norm: &mut Vec<(char, usize)>) {
 /// from that end while windows keep overlapping. A column printed twice is
 /// glued at a paragraph boundary, so only these matter, and a line with no
 /// repeat costs two lookups instead of one per character.
-pub(super) fn runs_at_ends(hashes: &[u64], w: usize, n: usize, seen: &HashSet64) -> Vec<(usize, usize)> {
+pub(super) fn runs_at_ends(hashes: &Windows, w: usize, n: usize, seen: &HashSet64) -> Vec<(usize, usize)> {
     let mut spans: Vec<(usize, usize)> = Vec::new();
-    if let (Some(&first), Some(&last)) = (hashes.first(), hashes.last()) {
-        if seen.contains(first) {
+    let count = hashes.len();
+    if count > 0 {
+        if seen.contains(hashes.at(0)) {
             let (mut i, mut end) = (1, w);
-            while i < hashes.len() && i <= end {
-                if seen.contains(hashes[i]) {
+            while i < count && i <= end {
+                if seen.contains(hashes.at(i)) {
                     end = i + w;
                 }
                 i += 1;
             }
             spans.push((0, end));
         }
-        if spans.first().is_none_or(|&(_, e)| e < n) && seen.contains(last) {
-            let mut start = hashes.len() - 1;
+        if spans.first().is_none_or(|&(_, e)| e < n) && seen.contains(hashes.at(count - 1)) {
+            let mut start = count - 1;
             let mut j = start;
             while j > 0 && j - 1 + w >= start {
                 j -= 1;
-                if seen.contains(hashes[j]) {
+                if seen.contains(hashes.at(j)) {
                     start = j;
                 }
             }
@@ -250,7 +292,38 @@ pub(super) fn runs_at_ends(hashes: &[u64], w: usize, n: usize, seen: &HashSet64)
 
 #[cfg(test)]
 mod tests {
-    use super::HashSet64;
+    use super::{HashSet64, Windows, BASE};
+
+    #[test]
+    fn windows_from_prefixes_are_the_rolling_hash() {
+        // The rolling hash over a ring of the window's characters, as the
+        // scan computed it before, against the windows read off prefixes.
+        let mut rng = crate::testing::Lcg::new(65);
+        for w in [1, 2, 5, 30] {
+            let top = (1..w).fold(1u64, |p, _| p.wrapping_mul(BASE));
+            for len in 0..80 {
+                let fs: Vec<u64> = (0..len).map(|_| rng.below(1 << 20) as u64).collect();
+                let (mut ring, mut h, mut slot, mut want) = (vec![0u64; w], 0u64, 0, Vec::new());
+                for (k, &f) in fs.iter().enumerate() {
+                    h = h.wrapping_sub(ring[slot].wrapping_mul(top)).wrapping_mul(BASE).wrapping_add(f);
+                    ring[slot] = f;
+                    slot = (slot + 1) % w;
+                    if k + 1 >= w {
+                        want.push(h);
+                    }
+                }
+                let mut wins = Windows::new(w);
+                wins.pre.push(0);
+                for &f in &fs {
+                    let last = *wins.pre.last().expect("one prefix");
+                    wins.pre.push(last.wrapping_mul(BASE).wrapping_add(f));
+                }
+                let got: Vec<u64> = (0..wins.len()).map(|i| wins.at(i)).collect();
+                assert_eq!(got, want, "w {w}, {len} characters");
+                assert_eq!(wins.get(wins.len()), None);
+            }
+        }
+    }
 
     #[test]
     fn the_set_holds_what_a_hash_set_holds_across_clears() {
@@ -280,7 +353,7 @@ mod tests {
             let batch: Vec<u64> = (0..rng.below(n + 2))
                 .map(|_| ((rng.below(pool) as u64) << 40) | 0xAB00 | (rng.below(low) as u64))
                 .collect();
-            ours.extend(&batch);
+            ours.extend(batch.len(), batch.iter().copied());
             std.extend(batch.iter().copied());
             assert_eq!(ours.len(), std.len(), "{doc}");
             assert!(batch.iter().all(|&h| ours.contains(h)), "{doc}");
