@@ -186,6 +186,9 @@ pub struct CaptionPass {
     /// offsets. At most [`MAX_BLOCK_LINES`] lines of at most
     /// [`MAX_CAPTION_CHARS`] characters.
     block: Vec<(String, u64)>,
+    /// The strings of released block lines, for the next block's (at most
+    /// [`MAX_BLOCK_LINES`]: most lines of a column pass through a block).
+    spare_lines: Vec<String>,
     /// The last line seen was blank, or none was seen yet.
     after_blank: bool,
     /// Whole lines only: pieces of a line over the cap pass through.
@@ -211,6 +214,7 @@ impl Default for CaptionPass {
             prev: Prev::Other,
             prev_text: String::new(),
             block: Vec::new(),
+            spare_lines: Vec::new(),
             after_blank: true,
             lines: LineBuffer::default(),
         }
@@ -304,7 +308,10 @@ impl CaptionPass {
         if seg == Seg::Line && terminated && !blank && (self.after_blank || !self.block.is_empty()) {
             let short = !visible_more_than(content.trim_ws(), MAX_CAPTION_CHARS);
             if short && self.block.len() < MAX_BLOCK_LINES {
-                self.block.push((line.to_string(), at));
+                let mut kept = self.spare_lines.pop().unwrap_or_default();
+                kept.clear();
+                kept.push_str(line);
+                self.block.push((kept, at));
                 return;
             }
         }
@@ -331,9 +338,12 @@ impl CaptionPass {
     }
 
     fn release_block(&mut self, out: &mut Out<'_>) {
-        for (line, at) in std::mem::take(&mut self.block) {
+        let mut block = std::mem::take(&mut self.block);
+        for (line, at) in block.drain(..) {
             self.judge(&line, at, Seg::Line, out);
+            self.spare_lines.push(line);
         }
+        self.block = block;
     }
 
     fn release_held(&mut self, out: &mut Out<'_>) {
