@@ -167,8 +167,15 @@ pub(crate) fn join_reason(cfg: &RejoinConfig, a: &str, b: &str) -> Option<&'stat
     if head_closes {
         return None;
     }
-    let mut tail: Vec<char> = Vec::with_capacity(8);
-    tail.extend(a.chars().rev().filter(|c| !c.is_whitespace()).take(8));
+    // (The last 8 visible characters, last first, in an array: a vector
+    // cost an allocation per join weighed.)
+    let mut last8 = ['\0'; 8];
+    let mut k = 0;
+    for c in a.chars().rev().filter(|c| !c.is_whitespace()).take(8) {
+        last8[k] = c;
+        k += 1;
+    }
+    let tail = &last8[..k];
     if let Some(open) = tail.iter().position(|&c| c == '(' || c == '（') {
         if !tail[..open].iter().any(|&c| c == ')' || c == '）') {
             return None;
@@ -439,6 +446,19 @@ mod tests {
             joined += usize::from(old(a, b).is_some());
         }
         assert!(joined > 100, "{joined}");
+    }
+
+    #[test]
+    fn an_open_parenthesis_among_the_last_eight_characters_stops_a_join() {
+        let cfg = RejoinConfig::default();
+        let b = "道的全部内容和各方面的反应，请读者继续关注后续报道。";
+        let a = |tail: &str| format!("有关部门已经对这项工作作出了全面部署，相关工作正在稳步推进{tail}");
+        // Eighth from the end: the break may fall inside the group.
+        assert_eq!(join_reason(&cfg, &a("（详见第三版相关"), b), None);
+        // Ninth: too far back to hold the break.
+        assert!(join_reason(&cfg, &a("（详见第三版相关报"), b).is_some());
+        // Closed before the end: no group is open.
+        assert!(join_reason(&cfg, &a("（详见第三版）相关"), b).is_some());
     }
 
     fn run(input: &str) -> (String, EditLog) {
