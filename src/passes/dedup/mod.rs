@@ -35,9 +35,9 @@
 //!   nothing more is, as a second cleaning would. A line a cut leaves open
 //!   waits for the next line, judged first, as this pass leaves it.
 //!
-//! Spans are found with a rolling hash over windows of `min_span_han`
-//! normalized characters: linear time, and one 64-bit hash per window of
-//! earlier text. At most [`DedupConfig::max_windows`] windows are kept per
+//! Spans are found with a polynomial hash over windows of `min_span_han`
+//! normalized characters, each read off the line's prefix hashes: linear
+//! time, and one 64-bit hash per window of earlier text. At most [`DedupConfig::max_windows`] windows are kept per
 //! document; after that, later text is still checked against them but adds
 //! none (so memory stays bounded, and only repeats of text beyond that point
 //! go undetected). Hash collisions are not verified; at 64 bits they are
