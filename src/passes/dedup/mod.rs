@@ -37,11 +37,11 @@
 //!
 //! Spans are found with a polynomial hash over windows of `min_span_han`
 //! normalized characters, each read off the line's prefix hashes: linear
-//! time, and one 64-bit hash per window of earlier text. At most [`DedupConfig::max_windows`] windows are kept per
-//! document; after that, later text is still checked against them but adds
-//! none (so memory stays bounded, and only repeats of text beyond that point
-//! go undetected). Hash collisions are not verified; at 64 bits they are
-//! negligible.
+//! time, and one 64-bit hash per window of earlier text. At most
+//! [`DedupConfig::max_windows`] windows are kept per document; after that,
+//! later text is still checked against them but adds none (so memory stays
+//! bounded, and only repeats of text beyond that point go undetected). Hash
+//! collisions are not verified; at 64 bits they are negligible.
 //!
 //! Held bytes: one unterminated line (at most the line cap), plus the
 //! window set (8 bytes a window, bounded as above), plus a line a cut left
@@ -190,9 +190,9 @@ impl DedupPass {
 
     /// One pass over `content`: the prefix hashes that give its window
     /// hashes into `self.hashes` (see [`Windows`]), and the normalized
-    /// length and paragraph hash. The normalized characters
-    /// themselves are only needed when a span repeats, which is rare, so
-    /// they are not kept (`normalize_into` rebuilds them then).
+    /// length and paragraph hash. The normalized characters themselves are
+    /// only needed when a span repeats, which is rare, so they are not kept
+    /// (`normalize_into` rebuilds them then).
     fn scan(&mut self, content: &str) -> (usize, u64) {
         let pre = &mut self.hashes.pre;
         pre.clear();
