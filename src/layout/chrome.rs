@@ -454,7 +454,13 @@ mod tests {
             assert_eq!(candidates_by(l, None), naive(l), "{l}");
             hits += usize::from(candidates(l) != 0);
         }
-        assert!(ANYWHERE_TEXTS.is_some() || !cfg!(target_arch = "x86_64"), "the SIMD search is tested here");
+        // (Teddy needs SSSE3 on x86-64; without it the character loop
+        // serves, tested above.)
+        #[cfg(target_arch = "x86_64")]
+        assert!(
+            ANYWHERE_TEXTS.is_some() || !std::arch::is_x86_feature_detected!("ssse3"),
+            "the SIMD search is tested here"
+        );
         assert!(hits > RULES.len(), "{hits}");
     }
 
