@@ -47,7 +47,7 @@
 
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
-use crate::text::{is_han, FUNCTION_WORDS};
+use crate::text::{han_by_lead, is_han, FUNCTION_WORDS};
 
 mod chars;
 
@@ -143,12 +143,11 @@ pub struct PunctPass {
     cfg: PunctConfig,
     /// Scratch buffers reused across lines.
     ///
-    /// The line's characters, but of a run of common Han (U+4E00-9FFF)
-    /// only the first and the last: every later step asks about a
+    /// The line's characters, but of a run of Han led by E4-E9 (most of
+    /// a Chinese line, told by `han_by_lead`) only the first and the last: every later step asks about a
     /// character only as the nearest one to a mark or a space, or as the
     /// neighbour of another (Han beside Han is no boundary of any kind),
-    /// so the inside of a run, most of a Chinese line, is never asked
-    /// about. Indices in `spaces` and `marks` are into this list; the
+    /// so the inside of a run is never asked about. Indices in `spaces` and `marks` are into this list; the
     /// count left out is `LineStats::hidden`.
     chars: Vec<char>,
     /// Positions of the `is_ws` characters of the line, in order, and
@@ -192,21 +191,6 @@ struct LineStats {
     url_gate: bool,
     /// Han characters inside runs, left out of `PunctPass::chars`.
     hidden: usize,
-}
-
-/// Whether a common Han character (U+4E00-9FFF) starts at byte `i` of
-/// `b`, valid UTF-8 with a character starting there: lead bytes E5-E9, or
-/// E4 followed by B8-BF.
-#[inline]
-fn common_han_at(b: &[u8], i: usize) -> bool {
-    matches!(b[i], 0xE5..=0xE9) || (b[i] == 0xE4 && b[i + 1] >= 0xB8)
-}
-
-/// The common Han character at byte `i` of `b` (see [`common_han_at`]).
-#[inline]
-fn han_at(b: &[u8], i: usize) -> char {
-    let v = (u32::from(b[i] & 0x0F) << 12) | (u32::from(b[i + 1] & 0x3F) << 6) | u32::from(b[i + 2] & 0x3F);
-    char::from_u32(v).expect("a Han character")
 }
 
 /// Whether `rest`, what follows a space up to the line's end (trailing
@@ -285,19 +269,20 @@ impl PunctPass {
         let b = content.as_bytes();
         let mut i = 0;
         while i < b.len() {
-            // Most characters are common Han, which none of the checks
-            // below is about, and which the later steps only ask about
-            // next to a mark or a space: a run of them keeps its first and
-            // last character (see `chars`).
-            if common_han_at(b, i) && self.runs_shortened() {
+            // Most characters are Han, which none of the checks below is
+            // about, and which the later steps only ask about next to a
+            // mark or a space: a run of them keeps its first and last
+            // character (see `chars`).
+            if han_by_lead(b, i) && self.runs_shortened() {
                 let start = i;
                 i += 3;
-                while i < b.len() && common_han_at(b, i) {
+                while han_by_lead(b, i) {
                     i += 3;
                 }
-                chars.push(han_at(b, start));
+                let han = |at: usize| content[at..].chars().next().expect("a Han character");
+                chars.push(han(start));
                 if i - start > 3 {
-                    chars.push(han_at(b, i - 3));
+                    chars.push(han(i - 3));
                     st.hidden += (i - start) / 3 - 2;
                 }
                 continue;
@@ -600,6 +585,9 @@ mod tests {
             "の",
             "㐀",
             "\u{3007}",
+            "䀀",
+            "䶵",
+            "䷀",
         ];
         let lines = crate::testing::Lcg::new(21).mixtures(&pieces, 20_000, 24);
         let mut compared = 0;
