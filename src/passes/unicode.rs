@@ -40,6 +40,7 @@
 use crate::text::TrimWs;
 use std::sync::LazyLock;
 
+use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::error::Error;
@@ -248,7 +249,7 @@ impl UnicodePass {
             }
             let c = line[i..].chars().next().expect("i is on a char boundary");
             let len = c.len_utf8();
-            if self.cfg.nfc && !nfc_stable(c) {
+            if self.cfg.nfc && !nfc_stable(c) && !yes_starter(c) {
                 maybe_denormal = true;
             }
             let next = line[i + len..].chars().next();
@@ -319,6 +320,16 @@ fn nfc_stable(c: char) -> bool {
     matches!(c as u32,
         0..=0x2FF | 0x2010..=0x2027 | 0x2030..=0x205E | 0x3000..=0x3029 | 0x3030..=0x3098
         | 0x309B..=0x9FFF | 0xAC00..=0xD7A3 | 0xFF00..=0xFFEF)
+}
+
+/// Whether NFC leaves `c` alone and composes nothing into it: its quick
+/// check answers Yes, and it is a starter (combining class 0), so no mark
+/// is reordered around it. A line whose every character is this or
+/// [`nfc_stable`] passes the whole line's quick check, which is then not
+/// run (a line with a `①` or a `\u{FEFF}` in it was checked character by
+/// character through the normalization tables).
+fn yes_starter(c: char) -> bool {
+    canonical_combining_class(c) == 0 && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
 }
 
 impl Pass for UnicodePass {
@@ -394,6 +405,27 @@ mod tests {
     fn unicode_maps_kangxi_and_supplement_radicals() {
         // ⾦ U+2FA6 KANGXI RADICAL GOLD, ⻘ U+2EC4 CJK RADICAL BLUE
         assert_eq!(clean("⾦融⻘年"), "金融青年");
+    }
+
+    #[test]
+    fn a_line_of_yes_starters_is_nfc_already() {
+        // The skip of the line's quick check: every character that is
+        // stable or a Yes starter, beside any other such (a sample of
+        // each block), leaves NFC with nothing to do.
+        let chars: Vec<char> =
+            (0..0x3_0000u32).filter_map(char::from_u32).filter(|&c| nfc_stable(c) || yes_starter(c)).collect();
+        let sample: Vec<char> = chars.iter().copied().step_by(chars.len() / 12).collect();
+        for &c in &chars {
+            for &d in &sample {
+                let s: String = [d, c, d].iter().collect();
+                assert_eq!(is_nfc_quick(s.chars()), IsNormalized::Yes, "{s:?}");
+            }
+        }
+        // Marks out of order that each pass the quick check alone
+        // (U+0315 above right, class 232; U+0316 grave below, 220) are
+        // reordered: a mark is no starter.
+        assert_eq!(clean("a\u{315}\u{316}"), "a\u{316}\u{315}");
+        assert_eq!(clean("中\u{315}\u{316}文"), "中\u{316}\u{315}文");
     }
 
     #[test]
