@@ -733,12 +733,15 @@ fn plan(
     let indented = shapes.iter().any(|s| s.indent);
     // The window's evidence counts a line printed twice once: `dedup` takes
     // the repeat out, and a second cleaning must judge without it.
-    let mut seen = std::collections::HashSet::with_capacity_and_hasher(strs.len(), crate::text::FastHash);
-    let first: Vec<bool> = strs.iter().map(|t| seen.insert(t.trim_ws())).collect();
-    let mut once: Vec<Shape> = Vec::with_capacity(shapes.len());
-    once.extend(shapes.iter().zip(&first).filter(|(_, &f)| f).map(|(s, _)| *s));
-    let mut once_strs: Vec<&str> = Vec::with_capacity(strs.len());
-    once_strs.extend(strs.iter().zip(&first).filter(|(_, &f)| f).map(|(t, _)| *t));
+    let firsts = first_of_their_text(strs);
+    let first = |k: usize| firsts.as_ref().is_none_or(|f| f[k]);
+    let (once, once_strs): (Cow<'_, [Shape]>, Cow<'_, [&str]>) = match &firsts {
+        None => (Cow::Borrowed(shapes), Cow::Borrowed(strs)),
+        Some(f) => (
+            shapes.iter().zip(f).filter(|(_, &f)| f).map(|(s, _)| *s).collect(),
+            strs.iter().zip(f).filter(|(_, &f)| f).map(|(t, _)| *t).collect(),
+        ),
+    };
     let list = is_list(&once_strs);
     let own = column(&once, cfg).map(|column| Layout { column, indented, list });
     let lay = own.or(carried.map(|l| Layout { indented: l.indented || indented, list, ..l }));
@@ -747,7 +750,7 @@ fn plan(
     // Verse or a list set line by line: most full lines end with a mark.
     let last = shapes.len().saturating_sub(1);
     let full: Vec<&Shape> =
-        (0..last).filter(|&k| first[k] && is_full(&shapes[k], l.column)).map(|k| &shapes[k]).collect();
+        (0..last).filter(|&k| first(k) && is_full(&shapes[k], l.column)).map(|k| &shapes[k]).collect();
     if !full.is_empty() && full.iter().filter(|s| !s.mid_word).count() * 5 > full.len() * 3 {
         return (joins, own, lay);
     }
@@ -755,6 +758,34 @@ fn plan(
         joins[k] = runs_on(&shapes[k], &shapes[k + 1], strs[k], strs[k + 1], l, gapped[k]);
     }
     (joins, own, lay)
+}
+
+/// For each line, whether no line before it has its text (trimmed); `None`
+/// when every line is the first (most windows repeat no line, which a sort
+/// of cheap keys, of length and first and last bytes, shows without
+/// hashing every line's whole text).
+fn first_of_their_text(strs: &[&str]) -> Option<Vec<bool>> {
+    let key = |t: &&str| {
+        let b = t.trim_ws().as_bytes();
+        let (head, tail) = match b.len() {
+            8.. => (b[..8].try_into().expect("8 bytes"), b[b.len() - 8..].try_into().expect("8 bytes")),
+            n => {
+                let mut w = [0u8; 8];
+                w[..n].copy_from_slice(b);
+                (w, w)
+            }
+        };
+        (b.len() as u64)
+            ^ u64::from_le_bytes(head).rotate_left(29)
+            ^ u64::from_le_bytes(tail).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    };
+    let mut keys: Vec<u64> = strs.iter().map(key).collect();
+    keys.sort_unstable();
+    if keys.windows(2).all(|w| w[0] != w[1]) {
+        return None;
+    }
+    let mut seen = std::collections::HashSet::with_capacity_and_hasher(strs.len(), crate::text::FastHash);
+    Some(strs.iter().map(|t| seen.insert(t.trim_ws())).collect())
 }
 
 /// Most lines a block set inside a cut sentence has.
@@ -1173,6 +1204,40 @@ mod tests {
         }
         // Negative: quotes in a Latin run are no mark; `punct` leaves them.
         assert!(!shape("don't \"go\" now").marked);
+    }
+
+    #[test]
+    fn first_of_their_text_is_the_set_of_texts_seen() {
+        // Windows of lines drawn from a few texts: repeats, the same text
+        // with other spaces around it, and texts alike in length and in
+        // their first and last eight bytes (the cheap key's blind spot).
+        let texts = [
+            "第一行文字很长很长很长",
+            "  第一行文字很长很长很长\n",
+            "第一行文字很短很长很长",
+            "第一行文字很长很长很长。",
+            "甲",
+            "甲 ",
+            "乙",
+            "",
+            "   ",
+            "abcdefgh12abcdefgh",
+            "abcdefgh21abcdefgh",
+        ];
+        let mut seed = 7u64;
+        for _ in 0..3000 {
+            let n = 1 + (seed >> 33) as usize % 12;
+            let window: Vec<&str> = (0..n)
+                .map(|_| {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    texts[(seed >> 33) as usize % texts.len()]
+                })
+                .collect();
+            let mut seen = std::collections::HashSet::new();
+            let naive: Vec<bool> = window.iter().map(|t| seen.insert(t.trim_ws())).collect();
+            let got = first_of_their_text(&window).unwrap_or_else(|| vec![true; n]);
+            assert_eq!(got, naive, "{window:?}");
+        }
     }
 
     #[test]
