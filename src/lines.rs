@@ -48,13 +48,15 @@ pub struct LineBuffer {
 }
 
 /// The callback of [`LineBuffer`]: the text, its offset in the pass's
-/// input for the document, its kind, and the output.
+/// input for the document, its kind, and the output. `push` and `finish`
+/// take it as a trait object or as any closure of that shape; a closure is
+/// called directly, with no call through a pointer per line.
 pub type LineFn<'f> = dyn FnMut(&str, u64, Seg, &mut Out<'_>) + 'f;
 
 impl LineBuffer {
     /// Hands out the lines of `input` (and a held piece, if more input
     /// shows it continues).
-    pub fn push(&mut self, input: &str, out: &mut Out<'_>, f: &mut LineFn<'_>) {
+    pub fn push<F: FnMut(&str, u64, Seg, &mut Out<'_>) + ?Sized>(&mut self, input: &str, out: &mut Out<'_>, f: &mut F) {
         if input.is_empty() {
             return;
         }
@@ -80,7 +82,7 @@ impl LineBuffer {
     }
 
     /// End of document: hands out what is held and resets.
-    pub fn finish(&mut self, out: &mut Out<'_>, f: &mut LineFn<'_>) {
+    pub fn finish<F: FnMut(&str, u64, Seg, &mut Out<'_>) + ?Sized>(&mut self, out: &mut Out<'_>, f: &mut F) {
         if !self.pending.is_empty() {
             let held = std::mem::take(&mut self.pending);
             let at = out.base() - held.len() as u64;
@@ -148,5 +150,40 @@ impl<T: LinePass> Pass for T {
 
     fn held_bytes(&self) -> usize {
         self.buffered() + self.held_besides_lines()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::NoAudit;
+
+    #[test]
+    fn a_trait_object_and_a_closure_get_the_same_lines() {
+        let input = "ab\ncd\n\nef";
+        let run = |by_object: bool| {
+            let (mut text, mut audit) = (String::new(), NoAudit);
+            let mut seen = Vec::new();
+            let mut f = |s: &str, at: u64, seg: Seg, _: &mut Out<'_>| seen.push((s.to_string(), at, seg));
+            let mut lb = LineBuffer::default();
+            let mut out = Out::new(&mut text, &mut audit, "demo", 0);
+            if by_object {
+                let f: &mut LineFn<'_> = &mut f;
+                lb.push(input, &mut out, f);
+                lb.finish(&mut Out::new(&mut String::new(), &mut NoAudit, "demo", input.len() as u64), f);
+            } else {
+                lb.push(input, &mut out, &mut f);
+                lb.finish(&mut Out::new(&mut String::new(), &mut NoAudit, "demo", input.len() as u64), &mut f);
+            }
+            seen
+        };
+        let want = vec![
+            ("ab\n".to_string(), 0, Seg::Line),
+            ("cd\n".to_string(), 3, Seg::Line),
+            ("\n".to_string(), 6, Seg::Line),
+            ("ef".to_string(), 7, Seg::Line),
+        ];
+        assert_eq!(run(true), want);
+        assert_eq!(run(false), want);
     }
 }
