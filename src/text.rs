@@ -178,7 +178,9 @@ pub(crate) fn decode_at(b: &[u8], p: usize) -> (u32, usize) {
     } else if x < 0xE0 {
         ((u32::from(x & 0x1F) << 6) | u32::from(b[p + 1] & 0x3F), 2)
     } else if x < 0xF0 {
-        ((u32::from(x & 0x0F) << 12) | (u32::from(b[p + 1] & 0x3F) << 6) | u32::from(b[p + 2] & 0x3F), 3)
+        // (One bounds check for the three bytes, not one per byte.)
+        let [_, y, z]: [u8; 3] = b[p..p + 3].try_into().expect("three bytes");
+        ((u32::from(x & 0x0F) << 12) | (u32::from(y & 0x3F) << 6) | u32::from(z & 0x3F), 3)
     } else {
         let cp = (u32::from(x & 0x07) << 18)
             | (u32::from(b[p + 1] & 0x3F) << 12)
@@ -582,6 +584,16 @@ impl FastHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decode_at_is_the_standard_decoder() {
+        // Every scalar value, ending the text and before another character.
+        for c in (0..=0x10_FFFFu32).filter_map(char::from_u32) {
+            for s in [format!("a{c}"), format!("a{c}中")] {
+                assert_eq!(decode_at(s.as_bytes(), 1), (c as u32, c.len_utf8()), "{c:?}");
+            }
+        }
+    }
 
     #[test]
     fn ends_sentence_is_the_trims_and_the_end_test() {
