@@ -36,12 +36,12 @@ impl<'a> TrieBuilder<'a> {
         e.dedup_by(|later, earlier| later.0 == earlier.0);
         let mut t = Trie {
             root_bmp: vec![NONE; 0x10000],
-            fast: Vec::new(),
+            fast: zeroed(),
             root_astral: HashMap::new(),
             nodes: Vec::new(),
             pair_slots: Vec::new(),
             pair_hashes: 2,
-            pairs: vec![0; 1 << (PAIR_BITS - 6)],
+            pairs: zeroed(),
             edges: Vec::new(),
             values: String::new(),
             max_key_chars: e.iter().map(|x| x.0.chars().count()).max().unwrap_or(0),
@@ -170,7 +170,9 @@ impl Trie {
             let len = own.encode_utf8(&mut utf8).len() as u64;
             u64::from(u32::from_le_bytes(utf8)) | (len << FAST_LEN_SHIFT) | if multi { FAST_MULTI } else { 0 }
         }
-        self.fast = (0..0x10000u32).map(|cp| fast(char::from_u32(cp), false)).collect();
+        for (cp, e) in self.fast.iter_mut().enumerate() {
+            *e = fast(char::from_u32(cp as u32), false);
+        }
         for cp in 0x2FF0..=0x2FFF {
             self.fast[cp] = FAST_SLOW;
         }

@@ -64,8 +64,9 @@ pub(crate) struct Trie {
     /// The stage loop's table for the BMP (see [`FAST_MULTI`]): what a
     /// character outputs when no key of two or more characters matches at
     /// it, as ready UTF-8 bytes, so the loop writes it without encoding or
-    /// branching on whether it changed.
-    fast: Vec<u64>,
+    /// branching on whether it changed. (A fixed-size table: indexed by a
+    /// 16-bit value, the loop needs no bounds check.)
+    fast: Box<[u64; 0x10000]>,
     /// First-character lookup outside the BMP (node index).
     root_astral: HashMap<char, u32>,
     nodes: Vec<Node>,
@@ -83,7 +84,7 @@ pub(crate) struct Trie {
     /// match is the first character's own (its [`Trie::fast_entry`]): most
     /// positions in text converted against a large phrase list (s2t) end
     /// there.
-    pairs: Vec<u64>,
+    pairs: Box<[u64; PAIR_WORDS]>,
     /// Children of every node, each node's run sorted by character and
     /// laid out breadth-first: the continuations of one first character sit
     /// together and stay in cache while that character recurs.
@@ -127,6 +128,15 @@ struct Node {
 /// enough to stay in cache next to the fast table; 128 KiB and 32 KiB were
 /// both slower on s2t).
 const PAIR_BITS: u32 = 19;
+
+/// The pair filter's 64-bit words.
+const PAIR_WORDS: usize = 1 << (PAIR_BITS - 6);
+
+/// A zeroed table of `N` words, built on the heap (half a megabyte for the
+/// fast table would not fit every thread's stack).
+fn zeroed<const N: usize>() -> Box<[u64; N]> {
+    vec![0u64; N].into_boxed_slice().try_into().expect("N words")
+}
 
 /// The pair filter's word and bits for `(a, b)`: a blocked Bloom filter,
 /// `K` bits in one 64-bit word, so a probe is one load. A trie with many
