@@ -91,8 +91,10 @@ pub(super) fn convert_run_with<const K: u32>(
     // The output goes to a fixed scratch at position `o`, a local the loop
     // keeps in a register: growing a Vec byte by byte kept its length and
     // capacity in memory, read and written at every character.
+    // (Of a fixed size, and `o` below `FLUSH_BYTES` at each step: the
+    // fixed-width writes need no bounds check.)
     buf.resize(SCRATCH_BYTES, 0);
-    let buf = &mut buf[..];
+    let buf: &mut [u8; SCRATCH_BYTES] = (&mut buf[..SCRATCH_BYTES]).try_into().expect("the scratch's size");
     let mut o = 0;
     let end = b.len();
     let mut p = 0;
@@ -102,7 +104,8 @@ pub(super) fn convert_run_with<const K: u32>(
     while p < sure {
         if o >= FLUSH_BYTES {
             // Hand over in pieces: the scratch stays small and in cache.
-            o = flush(out, buf, o);
+            flush(out, buf, o);
+            o = 0;
         }
         let q = p + clen;
         let (next, nlen) = if q < end { decode_at(b, q) } else { (0, 0) };
