@@ -83,6 +83,12 @@ impl Default for HashSet64 {
     }
 }
 
+/// A hash mixed as the set stores it, its epoch byte clear.
+#[inline]
+fn mix(h: u64) -> u64 {
+    h.wrapping_mul(0x9E37_79B9_7F4A_7C15) & !EPOCH
+}
+
 impl HashSet64 {
     pub(super) fn is_empty(&self) -> bool {
         self.len == 0
@@ -143,7 +149,7 @@ impl HashSet64 {
     /// `h` mixed, as this epoch stores it.
     #[inline]
     fn key(&self, h: u64) -> u64 {
-        h.wrapping_mul(0x9E37_79B9_7F4A_7C15) & !EPOCH | self.epoch
+        mix(h) | self.epoch
     }
 
     /// The first slot of a stored key (any epoch's).
@@ -181,9 +187,28 @@ impl HashSet64 {
     /// once.
     pub(super) fn extend(&mut self, n: usize, hs: impl Iterator<Item = u64>) {
         self.reserve(n);
+        // The table's fields in locals, its slots a slice that the masked
+        // index provably stays in: no bounds check per probe.
+        let (epoch, shift, mask) = (self.epoch, self.shift, self.size - 1);
+        let slots = &mut self.slots[..=mask];
+        let mut added = 0;
         for h in hs.take(n) {
-            self.put(self.key(h));
+            let k = mix(h) | epoch;
+            let mut i = (k >> shift) as usize;
+            loop {
+                let x = &mut slots[i & mask];
+                if *x == k {
+                    break;
+                }
+                if *x & EPOCH != epoch {
+                    *x = k;
+                    added += 1;
+                    break;
+                }
+                i += 1;
+            }
         }
+        self.len += added;
     }
 
     /// Stores the key `k` (of any epoch: made this one's) in a table with
