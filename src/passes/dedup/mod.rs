@@ -433,12 +433,12 @@ impl DedupPass {
                 // Past the cap a window is looked up only to say once that
                 // one is dropped: a cache miss per line on a long document.
                 if !dropped && !self.cap.done() {
-                    dropped = (from..hashes.len()).any(|i| !self.windows.contains(hashes.at(i)));
+                    dropped = hashes.range(from, hashes.len()).any(|h| !self.windows.contains(h));
                 }
                 break;
             }
             let now = room.min(hashes.len() - from);
-            self.windows.extend(now, (from..from + now).map(|i| hashes.at(i)));
+            self.windows.extend(now, hashes.range(from, from + now));
             from += now;
         }
         self.hashes = hashes;

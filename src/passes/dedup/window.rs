@@ -39,6 +39,15 @@ impl Windows {
         self.pre[i + self.w].wrapping_sub(self.pre[i].wrapping_mul(self.bw))
     }
 
+    /// The hashes of windows `from..to` (`to <= len()`), read off two
+    /// slices of the prefixes (no bounds check per window).
+    pub(super) fn range(&self, from: usize, to: usize) -> impl Iterator<Item = u64> + '_ {
+        // (A line shorter than a window has none: `ends` is then empty.)
+        let ends = self.pre.get(from + self.w..to + self.w).unwrap_or_default();
+        let bw = self.bw;
+        ends.iter().zip(&self.pre[from..to]).map(move |(&a, &b)| a.wrapping_sub(b.wrapping_mul(bw)))
+    }
+
     /// Window `i`'s hash, if the line has it.
     pub(super) fn get(&self, i: usize) -> Option<u64> {
         (i < self.len()).then(|| self.at(i))
@@ -346,6 +355,11 @@ mod tests {
                 let got: Vec<u64> = (0..wins.len()).map(|i| wins.at(i)).collect();
                 assert_eq!(got, want, "w {w}, {len} characters");
                 assert_eq!(wins.get(wins.len()), None);
+                // Any range of them, read off the two slices.
+                for from in 0..=wins.len() {
+                    let to = from + rng.below(wins.len() - from + 1);
+                    assert_eq!(wins.range(from, to).collect::<Vec<_>>(), want[from..to], "w {w}, {from}..{to}");
+                }
             }
         }
     }
