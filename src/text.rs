@@ -453,6 +453,19 @@ pub(crate) fn han_by_lead(b: &[u8], i: usize) -> bool {
     }
 }
 
+/// The end of the run of characters from byte `i` of valid UTF-8 `b` that
+/// [`han_by_lead`] calls Han (`i` itself when there is none). The run is
+/// read three bytes at a time, each a whole character while it lasts,
+/// with no bounds check per character.
+#[inline]
+pub(crate) fn han_run_end(b: &[u8], i: usize) -> usize {
+    let run = b.get(i..).unwrap_or_default().chunks_exact(3).take_while(|c| {
+        let (x, y) = (c[0], c[1]);
+        x.wrapping_sub(0xE4) < 6 && !(x == 0xE4 && y == 0xB7)
+    });
+    i + 3 * run.count()
+}
+
 /// Non-whitespace characters in `s`, counted up to `n`. Passes judge line
 /// length this way: whitespace is what later passes remove, and counting
 /// stops at the threshold it is compared with.
@@ -584,6 +597,27 @@ impl FastHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn han_run_end_steps_as_han_by_lead_does() {
+        // Runs of U+4000..U+9FFF with a hexagram (U+4DC0, `E4 B7`), Ext A
+        // (`E3` lead), marks, ASCII and astral characters among them, from
+        // every character boundary.
+        let pieces: Vec<char> =
+            "中\u{4000}\u{4DBF}\u{4DC0}\u{4DFF}\u{4E00}\u{9FFF}\u{3400}，a\u{20000}\u{A000}".chars().collect();
+        let mut rng = crate::testing::Lcg::new(3);
+        for _ in 0..2000 {
+            let s: String = (0..rng.below(12)).map(|_| pieces[rng.below(pieces.len())]).collect();
+            let b = s.as_bytes();
+            for i in (0..=b.len()).filter(|&i| s.is_char_boundary(i)) {
+                let mut want = i;
+                while han_by_lead(b, want) {
+                    want += 3;
+                }
+                assert_eq!(han_run_end(b, i), want, "{s:?} from {i}");
+            }
+        }
+    }
 
     #[test]
     fn decode_at_is_the_standard_decoder() {

@@ -47,7 +47,7 @@
 
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
-use crate::text::{han_by_lead, is_han, FUNCTION_WORDS};
+use crate::text::{han_by_lead, han_run_end, is_han, FUNCTION_WORDS};
 
 mod chars;
 
@@ -275,10 +275,7 @@ impl PunctPass {
             // character (see `chars`).
             if han_by_lead(b, i) && self.runs_shortened() {
                 let start = i;
-                i += 3;
-                while han_by_lead(b, i) {
-                    i += 3;
-                }
+                i = han_run_end(b, i);
                 let han = |at: usize| content[at..].chars().next().expect("a Han character");
                 chars.push(han(start));
                 if i - start > 3 {
