@@ -107,6 +107,23 @@ pub(super) fn convert_run_with<const K: u32>(
             flush(out, buf, o);
             o = 0;
         }
+        if trie.plain(cp) {
+            // A run of characters that output themselves and start no key
+            // (most of a text): copied whole.
+            let start = p;
+            loop {
+                p += clen;
+                if p >= sure {
+                    break;
+                }
+                (cp, clen) = decode_at(b, p);
+                if !trie.plain(cp) {
+                    break;
+                }
+            }
+            o = put(out, buf, o, &text[start..p]);
+            continue;
+        }
         let q = p + clen;
         let (next, nlen) = if q < end { decode_at(b, q) } else { (0, 0) };
         let e = if cp < 0x10000 { trie.fast_entry(cp) } else { FAST_SLOW };

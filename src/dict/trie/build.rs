@@ -37,6 +37,7 @@ impl<'a> TrieBuilder<'a> {
         let mut t = Trie {
             root_bmp: vec![NONE; 0x10000],
             fast: zeroed(),
+            plain: zeroed(),
             root_astral: HashMap::new(),
             nodes: Vec::new(),
             pair_slots: Vec::new(),
@@ -173,8 +174,14 @@ impl Trie {
         for (cp, e) in self.fast.iter_mut().enumerate() {
             *e = fast(char::from_u32(cp as u32), false);
         }
+        // Plain: a character (no surrogate), no IDS operator, no key's
+        // first character (cleared below).
+        for (cp, e) in self.fast.iter().enumerate() {
+            self.plain[cp / 64] |= u64::from(*e != FAST_SLOW) << (cp % 64);
+        }
         for cp in 0x2FF0..=0x2FFF {
             self.fast[cp] = FAST_SLOW;
+            self.plain[cp / 64] &= !(1 << (cp % 64));
         }
         let pairs: usize = (0..root_chars.len()).map(|r| self.nodes[r].edges_len as usize).sum();
         self.pair_hashes = if pairs <= ONE_BIT_PAIRS { 1 } else { 2 };
@@ -190,6 +197,7 @@ impl Trie {
                 self.root_astral.insert(c, r as u32);
                 continue;
             }
+            self.plain[c as usize / 64] &= !(1 << (c as usize % 64));
             self.root_bmp[c as usize] = match one_char {
                 Some(v) if node.edges_len == 0 => IS_KEY | v as u32,
                 _ => SPECIAL | r as u32,

@@ -67,6 +67,11 @@ pub(crate) struct Trie {
     /// branching on whether it changed. (A fixed-size table: indexed by a
     /// 16-bit value, the loop needs no bounds check.)
     fast: Box<[u64; 0x10000]>,
+    /// A bit per BMP character that outputs itself and starts no key (its
+    /// fast entry is the plain one): most of a text, which the stage loop
+    /// copies a run at a time, with a lookup in this small table (8 KB,
+    /// where the fast table's half megabyte missed the cache).
+    plain: Box<[u64; 0x10000 / 64]>,
     /// First-character lookup outside the BMP (node index).
     root_astral: HashMap<char, u32>,
     nodes: Vec<Node>,
@@ -223,6 +228,28 @@ mod tests {
             b.insert(k, v, *r);
         }
         b.build()
+    }
+
+    #[test]
+    fn plain_characters_are_those_no_key_starts_with() {
+        // Keys of one character (to another, to itself, to an astral one),
+        // of several, an IDS operator and an astral key: a character is
+        // plain exactly when it is one (no surrogate), no IDS operator, and
+        // no key starts with it.
+        let t = trie(&[
+            ("發", "发", 0),
+            ("著", "著", 0),
+            ("妳", "\u{20000}", 0),
+            ("一干二淨", "一干二净", 0),
+            ("干擾", "干扰", 0),
+            ("\u{2FF0}", "x", 0),
+            ("\u{20001}", "y", 0),
+        ]);
+        for cp in 0..0x10000u32 {
+            let want = char::from_u32(cp).is_some_and(|c| !(0x2FF0..=0x2FFF).contains(&cp) && !t.starts_key(c));
+            assert_eq!(t.plain(cp), want, "U+{cp:04X}");
+        }
+        assert!(!t.plain(0x20000) && !t.plain(0x20001));
     }
 
     #[test]

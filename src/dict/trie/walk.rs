@@ -11,7 +11,7 @@ impl Trie {
 
     /// Whether some key starts with `c`.
     #[inline]
-    fn starts_key(&self, c: char) -> bool {
+    pub(super) fn starts_key(&self, c: char) -> bool {
         if (c as u32) < 0x10000 {
             let e = self.root_bmp[c as usize];
             e & IS_KEY != 0 || (e & SPECIAL != 0 && e & !SPECIAL != NO_NODE)
@@ -24,6 +24,13 @@ impl Trie {
     #[inline(always)]
     fn root_entry(&self, c: u32) -> u32 {
         self.root_bmp[c as usize]
+    }
+
+    /// Whether the character `cp` outputs itself and starts no key (see
+    /// `plain`).
+    #[inline(always)]
+    pub(crate) fn plain(&self, cp: u32) -> bool {
+        cp < 0x10000 && self.plain[(cp >> 6) as usize & 0x3FF] >> (cp & 63) & 1 != 0
     }
 
     /// The stage loop's entry for a BMP character (see [`FAST_MULTI`]).
