@@ -438,7 +438,7 @@ impl DedupPass {
                 break;
             }
             let now = room.min(hashes.len() - from);
-            self.windows.extend(now, hashes.range(from, from + now));
+            self.windows.extend(hashes.range(from, from + now));
             from += now;
         }
         self.hashes = hashes;

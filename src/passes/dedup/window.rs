@@ -41,7 +41,7 @@ impl Windows {
 
     /// The hashes of windows `from..to` (`to <= len()`), read off two
     /// slices of the prefixes (no bounds check per window).
-    pub(super) fn range(&self, from: usize, to: usize) -> impl Iterator<Item = u64> + '_ {
+    pub(super) fn range(&self, from: usize, to: usize) -> impl ExactSizeIterator<Item = u64> + '_ {
         // (A line shorter than a window has none: `ends` is then empty.)
         let ends = self.pre.get(from + self.w..to + self.w).unwrap_or_default();
         let bw = self.bw;
@@ -192,16 +192,15 @@ impl HashSet64 {
         self.put(self.key(h))
     }
 
-    /// Adds the `n` hashes of `hs`, in order, with room made for all at
-    /// once.
-    pub(super) fn extend(&mut self, n: usize, hs: impl Iterator<Item = u64>) {
-        self.reserve(n);
+    /// Adds the hashes of `hs`, in order, with room made for all at once.
+    pub(super) fn extend(&mut self, hs: impl ExactSizeIterator<Item = u64>) {
+        self.reserve(hs.len());
         // The table's fields in locals, its slots a slice that the masked
         // index provably stays in: no bounds check per probe.
         let (epoch, shift, mask) = (self.epoch, self.shift, self.size - 1);
         let slots = &mut self.slots[..=mask];
         let mut added = 0;
-        for h in hs.take(n) {
+        for h in hs {
             let k = mix(h) | epoch;
             let mut i = (k >> shift) as usize;
             loop {
@@ -392,7 +391,7 @@ mod tests {
             let batch: Vec<u64> = (0..rng.below(n + 2))
                 .map(|_| ((rng.below(pool) as u64) << 40) | 0xAB00 | (rng.below(low) as u64))
                 .collect();
-            ours.extend(batch.len(), batch.iter().copied());
+            ours.extend(batch.iter().copied());
             std.extend(batch.iter().copied());
             assert_eq!(ours.len(), std.len(), "{doc}");
             assert!(batch.iter().all(|&h| ours.contains(h)), "{doc}");
