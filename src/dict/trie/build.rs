@@ -155,6 +155,29 @@ pub(super) fn groups<'e>(
     })
 }
 
+/// A BMP character's fast entry: `own`'s UTF-8 bytes and length, and
+/// whether a longer key starts with the character (`FAST_SLOW` for none or
+/// an astral one).
+fn fast(own: Option<char>, multi: bool) -> u64 {
+    let Some(own) = own.filter(|c| (*c as u32) < 0x10000) else { return FAST_SLOW };
+    let mut utf8 = [0u8; 4];
+    let len = own.encode_utf8(&mut utf8).len() as u64;
+    u64::from(u32::from_le_bytes(utf8)) | (len << FAST_LEN_SHIFT) | if multi { FAST_MULTI } else { 0 }
+}
+
+/// `fast(char::from_u32(cp), false)` for a BMP code point, its UTF-8 made
+/// by arithmetic: every trie fills 65,536 of them at start-up, where
+/// encoding each character was a quarter of the start-up's instructions.
+fn plain_entry(cp: u32) -> u64 {
+    let (bytes, len) = match cp {
+        0..0x80 => (cp, 1),
+        0x80..0x800 => (0xC0 | cp >> 6 | (0x80 | cp & 0x3F) << 8, 2),
+        0xD800..0xE000 => return FAST_SLOW,
+        _ => (0xE0 | cp >> 12 | (0x80 | cp >> 6 & 0x3F) << 8 | (0x80 | cp & 0x3F) << 16, 3),
+    };
+    u64::from(bytes) | len << FAST_LEN_SHIFT
+}
+
 impl Trie {
     /// The lookups derived from the nodes: the root tables, the fast
     /// table, and the pair filter and table. `root_chars[r]` is the first
@@ -165,20 +188,13 @@ impl Trie {
         }
         // Every character outputs itself, except the IDS operators (general
         // path), and the first characters of keys, set below.
-        fn fast(own: Option<char>, multi: bool) -> u64 {
-            let Some(own) = own.filter(|c| (*c as u32) < 0x10000) else { return FAST_SLOW };
-            let mut utf8 = [0u8; 4];
-            let len = own.encode_utf8(&mut utf8).len() as u64;
-            u64::from(u32::from_le_bytes(utf8)) | (len << FAST_LEN_SHIFT) | if multi { FAST_MULTI } else { 0 }
-        }
         for (cp, e) in self.fast.iter_mut().enumerate() {
-            *e = fast(char::from_u32(cp as u32), false);
+            *e = plain_entry(cp as u32);
         }
         // Plain: a character (no surrogate), no IDS operator, no key's
         // first character (cleared below).
-        for (cp, e) in self.fast.iter().enumerate() {
-            self.plain[cp / 64] |= u64::from(*e != FAST_SLOW) << (cp % 64);
-        }
+        self.plain.fill(!0);
+        self.plain[0xD800 / 64..0xE000 / 64].fill(0);
         for cp in 0x2FF0..=0x2FFF {
             self.fast[cp] = FAST_SLOW;
             self.plain[cp / 64] &= !(1 << (cp % 64));
@@ -265,5 +281,17 @@ impl Trie {
     /// A node's value, if a key ends there.
     pub(super) fn value_of(&self, n: &Node) -> Option<&str> {
         (n.value != NONE).then(|| &self.values[n.value as usize..n.value as usize + usize::from(n.value_len)])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_entries_are_the_encoded_characters() {
+        for cp in 0..0x10000u32 {
+            assert_eq!(plain_entry(cp), fast(char::from_u32(cp), false), "U+{cp:04X}");
+        }
     }
 }
