@@ -3,7 +3,7 @@
 //! that depends on earlier documents (corpus dedup, stats, audit).
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, Read, Write};
+use std::io::{BufRead, Write};
 use std::ops::Range;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -415,9 +415,7 @@ impl<R: BufRead> Batcher<'_, R> {
         let mut bytes = 0;
         while batch.len() < BATCH_RECORDS && bytes < BATCH_BYTES {
             let mut raw = Vec::new();
-            let n = (&mut self.input)
-                .take(self.cap as u64 + 1)
-                .read_until(b'\n', &mut raw)
+            let n = read_record(&mut self.input, self.cap + 1, &mut raw)
                 .map_err(|e| Error::from(e).with_source(self.name.to_string()))?;
             if n == 0 {
                 self.done = true;
@@ -454,11 +452,64 @@ impl<R: BufRead> Batcher<'_, R> {
     }
 }
 
+/// `input.take(limit).read_until(b'\n', raw)`: appends to `raw` up to and
+/// including the next `'\n'`, or to the end of the input, or `limit`
+/// bytes, whichever comes first; returns how many. The newline is found by
+/// memchr's SIMD search (`read_until`'s byte search took a tenth of the
+/// framing's instructions).
+fn read_record(input: &mut impl BufRead, limit: usize, raw: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < limit {
+        let buf = match input.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            break;
+        }
+        let avail = &buf[..buf.len().min(limit - n)];
+        let (used, found) = memchr::memchr(b'\n', avail).map_or((avail.len(), false), |i| (i + 1, true));
+        raw.extend_from_slice(&avail[..used]);
+        input.consume(used);
+        n += used;
+        if found {
+            break;
+        }
+    }
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::corpus::{CorpusOptions, MAX_SKIP_MESSAGES};
     use crate::Cleaner;
+
+    #[test]
+    fn read_record_is_a_limited_read_until() {
+        // Lines of every length around the limits and the buffer sizes,
+        // read through buffers of one byte up, with and without a final
+        // newline: the same pieces as `take(limit).read_until(b'\n')`.
+        use std::io::{BufReader, Read};
+        let mut rng = crate::testing::Lcg::new(9);
+        for _ in 0..300 {
+            let data: Vec<u8> = (0..rng.below(60)).map(|_| if rng.below(6) == 0 { b'\n' } else { b'a' }).collect();
+            for (cap, limit) in [(1, 1), (1, 4), (2, 3), (3, 100), (7, 5), (64, 2), (64, 64)] {
+                let (mut ours, mut std) =
+                    (BufReader::with_capacity(cap, &data[..]), BufReader::with_capacity(cap, &data[..]));
+                loop {
+                    let (mut a, mut b) = (Vec::new(), Vec::new());
+                    let n = read_record(&mut ours, limit, &mut a).unwrap();
+                    let m = (&mut std).take(limit as u64).read_until(b'\n', &mut b).unwrap();
+                    assert_eq!((n, &a), (m, &b), "{data:?} cap {cap} limit {limit}");
+                    if n == 0 {
+                        break;
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn a_piece_of_a_shard_names_the_shards_lines() {
