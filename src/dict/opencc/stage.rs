@@ -101,15 +101,17 @@ pub(super) fn convert_run_with<const K: u32>(
     // The character at `p`, decoded one step ahead: each step needs the
     // next character anyway (for the pair filter).
     let (mut cp, mut clen) = if p < sure { decode_at(b, p) } else { (0, 0) };
+    // Runs of plain characters are looked for from here on (see below).
+    let mut look_again = 0;
     while p < sure {
         if o >= FLUSH_BYTES {
             // Hand over in pieces: the scratch stays small and in cache.
             flush(out, buf, o);
             o = 0;
         }
-        if trie.plain(cp) {
+        if p >= look_again && trie.plain(cp) {
             // A run of characters that output themselves and start no key
-            // (most of a text): copied whole.
+            // (most of a Simplified text): copied whole.
             let start = p;
             loop {
                 p += clen;
@@ -122,6 +124,13 @@ pub(super) fn convert_run_with<const K: u32>(
                 }
             }
             o = put(out, buf, o, &text[start..p]);
+            // Where runs are short (text that converts, where characters
+            // that start keys and ones that do not alternate), looking for
+            // them costs a mispredicted branch a character: the next
+            // stretch goes through the per-character path unasked.
+            if p - start < SHORT_RUN_BYTES {
+                look_again = p + SKIP_BYTES;
+            }
             continue;
         }
         let q = p + clen;
@@ -178,6 +187,13 @@ pub(super) fn convert_run_with<const K: u32>(
     flush(out, buf, o);
     p
 }
+
+/// A run of plain characters shorter than this (three characters of
+/// Chinese) says the text converts densely...
+const SHORT_RUN_BYTES: usize = 9;
+
+/// ...and the stage loop then goes this far without looking for runs.
+const SKIP_BYTES: usize = 192;
 
 /// How much output the stage loop collects before appending it.
 pub(super) const FLUSH_BYTES: usize = 32 * 1024;
