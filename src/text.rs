@@ -459,10 +459,7 @@ pub(crate) fn han_by_lead(b: &[u8], i: usize) -> bool {
 /// with no bounds check per character.
 #[inline]
 pub(crate) fn han_run_end(b: &[u8], i: usize) -> usize {
-    let run = b.get(i..).unwrap_or_default().chunks_exact(3).take_while(|c| {
-        let (x, y) = (c[0], c[1]);
-        x.wrapping_sub(0xE4) < 6 && !(x == 0xE4 && y == 0xB7)
-    });
+    let run = b.get(i..).unwrap_or_default().chunks_exact(3).take_while(|c| han_by_lead(c, 0));
     i + 3 * run.count()
 }
 

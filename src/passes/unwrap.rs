@@ -1224,15 +1224,10 @@ mod tests {
             "abcdefgh12abcdefgh",
             "abcdefgh21abcdefgh",
         ];
-        let mut seed = 7u64;
+        let mut rng = crate::testing::Lcg::new(7);
         for _ in 0..3000 {
-            let n = 1 + (seed >> 33) as usize % 12;
-            let window: Vec<&str> = (0..n)
-                .map(|_| {
-                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                    texts[(seed >> 33) as usize % texts.len()]
-                })
-                .collect();
+            let n = 1 + rng.below(12);
+            let window: Vec<&str> = (0..n).map(|_| texts[rng.below(texts.len())]).collect();
             let mut seen = std::collections::HashSet::new();
             let naive: Vec<bool> = window.iter().map(|t| seen.insert(t.trim_ws())).collect();
             let got = first_of_their_text(&window).unwrap_or_else(|| vec![true; n]);

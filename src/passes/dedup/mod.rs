@@ -659,16 +659,9 @@ mod tests {
                 .chars()
                 .collect();
         let mut pass = DedupPass::new(DedupConfig::default());
-        let mut seed = 11u64;
-        let mut next = || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 33) as usize
-        };
+        let mut rng = crate::testing::Lcg::new(11);
         for _ in 0..3000 {
-            let mut line = String::new();
-            for _ in 0..next() % 30 {
-                line.push(pieces[next() % pieces.len()]);
-            }
+            let line: String = (0..rng.below(30)).map(|_| pieces[rng.below(pieces.len())]).collect();
             let (mut para, mut h, mut pre) = (PARA_SEED, 0u64, vec![0u64]);
             for f in line.chars().filter_map(fold) {
                 para = (para ^ f as u64).wrapping_mul(BASE);

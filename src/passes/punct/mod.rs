@@ -143,12 +143,13 @@ pub struct PunctPass {
     cfg: PunctConfig,
     /// Scratch buffers reused across lines.
     ///
-    /// The line's characters, but of a run of Han led by E4-E9 (most of
-    /// a Chinese line, told by `han_by_lead`) only the first and the last: every later step asks about a
-    /// character only as the nearest one to a mark or a space, or as the
-    /// neighbour of another (Han beside Han is no boundary of any kind),
-    /// so the inside of a run is never asked about. Indices in `spaces` and `marks` are into this list; the
-    /// count left out is `LineStats::hidden`.
+    /// The line's characters, but of a run of Han led by E4-E9 (most of a
+    /// Chinese line, told by `han_by_lead`) only the first and the last:
+    /// every later step asks about a character only as the nearest one to
+    /// a mark or a space, or as the neighbour of another (Han beside Han
+    /// is no boundary of any kind), so the inside of a run is never asked
+    /// about. Indices in `spaces` and `marks` are into this list; the count
+    /// left out is `LineStats::hidden`.
     chars: Vec<char>,
     /// Positions of the `is_ws` characters of the line, in order, and
     /// their byte offsets. Only spaces and marks can change, so only their
