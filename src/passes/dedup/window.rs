@@ -98,6 +98,26 @@ fn mix(h: u64) -> u64 {
     h.wrapping_mul(0x9E37_79B9_7F4A_7C15) & !EPOCH
 }
 
+/// Stores the key `k` (of epoch `epoch`) in `slots`, `mask + 1` of them
+/// (a power of two, with room; `shift` picks a key's first slot): true if
+/// it was new. (The slice is exactly the table's size, so the masked index
+/// needs no bounds check.)
+#[inline(always)]
+fn put_in(slots: &mut [u64], mask: usize, shift: u32, epoch: u64, k: u64) -> bool {
+    let mut i = (k >> shift) as usize;
+    loop {
+        let x = &mut slots[i & mask];
+        if *x == k {
+            return false;
+        }
+        if *x & EPOCH != epoch {
+            *x = k;
+            return true;
+        }
+        i += 1;
+    }
+}
+
 impl HashSet64 {
     pub(super) fn is_empty(&self) -> bool {
         self.len == 0
@@ -201,19 +221,8 @@ impl HashSet64 {
         let slots = &mut self.slots[..=mask];
         let mut added = 0;
         for h in hs {
-            let k = mix(h) | epoch;
-            let mut i = (k >> shift) as usize;
-            loop {
-                let x = &mut slots[i & mask];
-                if *x == k {
-                    break;
-                }
-                if *x & EPOCH != epoch {
-                    *x = k;
-                    added += 1;
-                    break;
-                }
-                i += 1;
+            if put_in(slots, mask, shift, epoch, mix(h) | epoch) {
+                added += 1;
             }
         }
         self.len += added;
@@ -223,19 +232,10 @@ impl HashSet64 {
     /// room; true if it was new.
     #[inline]
     fn put(&mut self, k: u64) -> bool {
-        let k = k & !EPOCH | self.epoch;
-        let (mut i, mask) = (self.home(k), self.size - 1);
-        loop {
-            match self.slots[i] {
-                x if x == k => return false,
-                x if x & EPOCH != self.epoch => {
-                    self.slots[i] = k;
-                    self.len += 1;
-                    return true;
-                }
-                _ => i = (i + 1) & mask,
-            }
-        }
+        let mask = self.size - 1;
+        let new = put_in(&mut self.slots[..=mask], mask, self.shift, self.epoch, k & !EPOCH | self.epoch);
+        self.len += usize::from(new);
+        new
     }
 
     pub(super) fn clear(&mut self) {
