@@ -520,9 +520,13 @@ fn visible_scan<const PROSE: bool>(s: &str, n: usize) -> (usize, bool) {
 /// Whether `s` has more than `m` non-whitespace characters: never when it
 /// has no more bytes than that (most lines, for a limit of a few hundred),
 /// nor when it has no more characters of any kind (which the standard
-/// library counts a word at a time); the rest are counted up to the limit.
+/// library counts a word at a time, asked only when the bytes leave it
+/// open: four bytes or fewer to a character, `4 (m + 1)` bytes hold more
+/// than `m`, and a long paragraph is not counted whole); the rest are
+/// counted up to the limit.
 pub(crate) fn visible_more_than(s: &str, m: usize) -> bool {
-    s.len() > m && s.chars().count() > m && visible_up_to(s, m + 1) > m
+    let surely_more_chars = s.len() >= m.saturating_add(1).saturating_mul(4);
+    s.len() > m && (surely_more_chars || s.chars().count() > m) && visible_up_to(s, m + 1) > m
 }
 
 /// Whether `s` has at least `n` non-whitespace characters (stops there).
