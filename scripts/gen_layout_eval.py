@@ -46,6 +46,7 @@ SRC = ROOT / "tests/data/layout/source"
 OUT = ROOT / "tests/data/layout/pages"
 SEED = 20261203
 PAGES_PER_SOURCE = 6
+MULTI_PAGES = 12
 
 NO_LINE_START = set("，。、；：？！）》」』〕】”’…%．,.;:?!)")
 NO_LINE_END = set("（《「『〔【“‘(")
@@ -294,6 +295,28 @@ def build():
             files[f"{name}.gold.txt"] = "\n".join(gold) + "\n"
             manifest.append({"page": name, "source": src.name, "artifacts": [{"kind": k, "text": t} for k, t in art]})
             n += 1
+    # Pages of several articles, each set in its own column width and
+    # indent style (a newspaper page's stories): drawn from their own seed,
+    # so that the single-article pages above stay as they were.
+    rng = random.Random(SEED + 1)
+    sources = sorted(SRC.glob("*.txt"))
+    for _ in range(MULTI_PAGES):
+        inp, gold, art = [], [], []
+        for src in rng.sample(sources, rng.choice([2, 3])):
+            text = src.read_text(encoding="utf-8").strip().split("\n")
+            body = [p for p in text[1:] if any(c in p for c in "。，；：")]
+            k = rng.randint(3, min(6, len(body)))
+            start = rng.randint(0, len(body) - k)
+            a_inp, a_gold, a_art = page(rng, text[0], body[start : start + k])
+            # One blank line or two between stories.
+            inp.append(a_inp + "\n" * rng.choice([1, 2]))
+            gold += a_gold
+            art += a_art
+        name = f"{n:03d}"
+        files[f"{name}.input.txt"] = "".join(inp)
+        files[f"{name}.gold.txt"] = "\n".join(gold) + "\n"
+        manifest.append({"page": name, "source": "several", "artifacts": [{"kind": k, "text": t} for k, t in art]})
+        n += 1
     files["manifest.jsonl"] = "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in manifest)
     return files
 

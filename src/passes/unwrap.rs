@@ -35,7 +35,12 @@
 //! the gap a caption was taken from, stands between two lines of one
 //! paragraph as often as not, and a full line runs on across it (its blank
 //! lines and running heads go). A window too short to show its width uses
-//! the width the last one showed. Windows hold at most
+//! the width the last one showed. A page sets several stories, each in a
+//! column of its own width, with blank lines between them: a run of lines
+//! between blank lines (a story, or the part of one between a column's
+//! gaps) of eight lines or more that shows a column of its own, and does
+//! not show the window's (few of its lines reach that edge), is judged by
+//! its own; a shorter one by the nearest story's. Windows hold at most
 //! [`UnwrapConfig::max_run_lines`] lines (and
 //! [`UnwrapConfig::max_gap_lines`] blank lines in a row); the last line of a
 //! full window is carried into the next.
@@ -301,7 +306,16 @@ fn edge(shapes: &[Shape], measure: impl Fn(&Shape) -> usize, cfg: &UnwrapConfig,
 /// The even width from `lo` to `hi` that most of `widths` are exactly (the
 /// wider on a tie), 0 if none is: a count per width, one pass.
 fn most_filled(widths: impl Iterator<Item = usize>, lo: usize, hi: usize) -> usize {
-    let mut exact = vec![0usize; hi.saturating_sub(lo) / 2 + 1];
+    // (On the stack for the default range of widths, which has 33.)
+    let n = hi.saturating_sub(lo) / 2 + 1;
+    let mut stack = [0usize; 64];
+    let mut heap = Vec::new();
+    let exact: &mut [usize] = if n <= stack.len() {
+        &mut stack[..n]
+    } else {
+        heap.resize(n, 0);
+        &mut heap
+    };
     for w in widths.filter(|w| (lo..=hi).contains(w) && w % 2 == 0) {
         exact[(w - lo) / 2] += 1;
     }
@@ -526,7 +540,7 @@ impl UnwrapPass {
 
     /// The joins between the run's text lines `texts` (`gapped`: see
     /// [`UnwrapPass::text_lines`]), with the layout they were judged by.
-    fn judge(&mut self, texts: &[usize], gapped: &[bool]) -> (Vec<bool>, Option<Layout>) {
+    fn judge(&mut self, texts: &[usize], gapped: &[bool]) -> (Vec<bool>, Layouts) {
         let (strs, shapes) = self.texts_and_shapes(texts);
         let (mut joins, own, used) = plan(&strs, &shapes, gapped, self.layout, &self.cfg);
         settle(&strs, &shapes, &mut joins, &self.cfg, self.rejoin.as_ref());
@@ -545,17 +559,19 @@ impl UnwrapPass {
         texts: &[usize],
         gapped: &[bool],
         joins: &[bool],
-        lay: Option<Layout>,
+        lays: Layouts,
         whole: bool,
     ) -> Option<(Vec<usize>, Vec<bool>)> {
-        let lay = lay?;
+        if lays.0.iter().all(|(_, l)| l.is_none()) {
+            return None;
+        }
         let (strs, shapes) = self.texts_and_shapes(texts);
         // The last line of a run that is not whole goes on into the next.
         let last = if whole { strs.len() } else { strs.len().saturating_sub(1) };
         let mut moves: Vec<Interposed> = Vec::new();
         let mut k = 0;
         while k < last {
-            match interposed(k, &strs[..last], &shapes, gapped, joins, lay) {
+            match lays.at(k).and_then(|lay| interposed(k, &strs[..last], &shapes, gapped, joins, lay)) {
                 Some(m) if matches!(self.run[texts[m.end]], Item::Text { terminated: true, .. }) => {
                     k = m.end + 1;
                     moves.push(m);
@@ -721,15 +737,15 @@ impl UnwrapPass {
 
 /// The joins of a window of text lines (`shapes[k]` is `shape(strs[k])`;
 /// `gapped[k]`: blank lines between lines `k` and `k + 1`), with the layout
-/// the window showed, if any, and the one it was judged by; `carried` is
-/// the layout the last window showed.
+/// the window showed, if any, and the ones its lines were judged by;
+/// `carried` is the layout the last window showed.
 fn plan(
     strs: &[&str],
     shapes: &[Shape],
     gapped: &[bool],
     carried: Option<Layout>,
     cfg: &UnwrapConfig,
-) -> (Vec<bool>, Option<Layout>, Option<Layout>) {
+) -> (Vec<bool>, Option<Layout>, Layouts) {
     let indented = shapes.iter().any(|s| s.indent);
     // The window's evidence counts a line printed twice once: `dedup` takes
     // the repeat out, and a second cleaning must judge without it.
@@ -746,18 +762,144 @@ fn plan(
     let own = column(&once, cfg).map(|column| Layout { column, indented, list });
     let lay = own.or(carried.map(|l| Layout { indented: l.indented || indented, list, ..l }));
     let mut joins = vec![false; strs.len()];
-    let Some(l) = lay else { return (joins, own, lay) };
+    // Stories set apart by blank lines may have columns of their own
+    // widths (a page of several stories): a story that shows its own
+    // column is judged by it, whatever the window's lines show together.
+    let stories = stories(gapped, strs.len());
+    // (Each with the story it was found in, whose lines say whether it is
+    // a list: asked only of a layout used.)
+    let story_lays: Vec<Option<(Layout, usize)>> = if stories.len() < 2 {
+        vec![None]
+    } else {
+        // A story too short to show its column goes by the nearest one
+        // that shows one: the one before it (the rest of a column after a
+        // caption's gap), else the one after (a story's head).
+        let own: Vec<Option<(Layout, usize)>> = stories
+            .iter()
+            .enumerate()
+            .map(|(i, r)| story_layout(r.clone(), shapes, &first, cfg).map(|l| (l, i)))
+            .collect();
+        (0..own.len())
+            .map(|i| {
+                own[i]
+                    .or_else(|| own[..i].iter().rev().find_map(|l| *l))
+                    .or_else(|| own[i + 1..].iter().find_map(|l| *l))
+            })
+            .collect()
+    };
+    // The window's own column, the one a second cleaning (which sees no
+    // blank lines) judges by, when it has one: the last story's else.
+    let shown = own.or_else(|| story_lays.iter().rev().find_map(|l| l.map(|(l, _)| l)));
     // Verse or a list set line by line: most full lines end with a mark.
-    let last = shapes.len().saturating_sub(1);
-    let full: Vec<&Shape> =
-        (0..last).filter(|&k| first(k) && is_full(&shapes[k], l.column)).map(|k| &shapes[k]).collect();
-    if !full.is_empty() && full.iter().filter(|s| !s.mid_word).count() * 5 > full.len() * 3 {
-        return (joins, own, lay);
+    let verse = lay.is_some_and(|l| is_verse(shapes, 0..shapes.len().saturating_sub(1), &first, l.column));
+    let mut used = Vec::with_capacity(stories.len());
+    for (r, story) in stories.iter().zip(story_lays.iter().chain(std::iter::repeat(&None))) {
+        // A story judged by a column of its own is judged as a window:
+        // verse or a list there keeps its lines.
+        let own_list = |from: usize| stories[from].clone().filter(|&k| first(k) && item_mark(strs[k])).nth(1).is_some();
+        let (l, verse) = match (story, lay) {
+            (Some((s, from)), _)
+                if lay.is_none_or(|l| {
+                    l.column != s.column && !shows(shapes, stories[*from].clone(), &first, l.column)
+                }) =>
+            {
+                let verse = is_verse(shapes, r.start..r.end.min(shapes.len() - 1), &first, s.column);
+                (Layout { list: own_list(*from), ..*s }, verse)
+            }
+            (_, Some(l)) => (l, verse),
+            (Some((s, from)), None) => (Layout { list: own_list(*from), ..*s }, verse),
+            (None, None) => {
+                used.push((r.end, None));
+                continue;
+            }
+        };
+        used.push((r.end, Some(l)));
+        if verse {
+            continue;
+        }
+        for k in r.clone().take_while(|&k| k + 1 < strs.len()) {
+            joins[k] = runs_on(&shapes[k], &shapes[k + 1], strs[k], strs[k + 1], l, gapped[k]);
+        }
     }
-    for k in 0..strs.len().saturating_sub(1) {
-        joins[k] = runs_on(&shapes[k], &shapes[k + 1], strs[k], strs[k + 1], l, gapped[k]);
+    (joins, shown, Layouts(used))
+}
+
+/// The layout each story of a window was judged by: (the end of its
+/// lines, its layout), in order.
+#[derive(Debug)]
+struct Layouts(Vec<(usize, Option<Layout>)>);
+
+impl Layouts {
+    /// The layout line `k` was judged by.
+    fn at(&self, k: usize) -> Option<Layout> {
+        self.0.iter().find(|(end, _)| k < *end).and_then(|(_, l)| *l)
     }
-    (joins, own, lay)
+}
+
+/// The stories of a window of `n` lines: the runs of lines between blank
+/// lines (`gapped[k]`: blank lines after line `k`).
+fn stories(gapped: &[bool], n: usize) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (k, _) in gapped.iter().enumerate().take(n.saturating_sub(1)).filter(|(_, &g)| g) {
+        out.push(start..k + 1);
+        start = k + 1;
+    }
+    if start < n {
+        out.push(start..n);
+    }
+    out
+}
+
+/// Fewest lines a story has to show a column of its own: three lines at
+/// one width among a few (what is left of a column before a caption's
+/// gap) are as likely a width the window's column missed by a cell.
+const MIN_STORY_LINES: usize = 8;
+
+/// The layout a story's lines (`r`, of the window's) show on their own,
+/// if they are [`MIN_STORY_LINES`] or more and show a column (see
+/// [`column`]); as no list (the caller asks that of a layout it uses).
+fn story_layout(
+    r: std::ops::Range<usize>,
+    shapes: &[Shape],
+    first: &impl Fn(usize) -> bool,
+    cfg: &UnwrapConfig,
+) -> Option<Layout> {
+    // (Most stories are a few lines between a column's gaps: they are
+    // counted before anything is gathered.)
+    if r.len() < MIN_STORY_LINES || r.clone().filter(|&k| first(k)).count() < MIN_STORY_LINES {
+        return None;
+    }
+    let once: Vec<Shape> = r.filter(|&k| first(k)).map(|k| shapes[k]).collect();
+    let column = column(&once, cfg)?;
+    Some(Layout { column, indented: once.iter().any(|s| s.indent), list: false })
+}
+
+/// Whether lines `r` show `column` too: three or more of them reach its
+/// edge exactly (or pass it by the marks hung there), and a third of them
+/// where one is indented, two in five where none is (see [`edge`]). A
+/// story of eight or ten lines that does is judged by the window's
+/// column, whichever width its own few lines favour (hung marks and a
+/// digit's half cell make those noisy); one that does not is a story set
+/// in a column of its own. (Not within a cell, as [`is_full`] allows: a
+/// story set a cell narrower would show the window's column.)
+fn shows(shapes: &[Shape], r: std::ops::Range<usize>, first: &impl Fn(usize) -> bool, column: usize) -> bool {
+    let (mut lines, mut full, mut indent) = (0, 0, false);
+    for k in r.filter(|&k| first(k)) {
+        let s = &shapes[k];
+        let at = |w: usize| w >= column && w <= column + s.hung.min(MAX_HUNG);
+        lines += 1;
+        full += usize::from(at(s.text) || (s.indent && at(s.width)));
+        indent |= s.indent;
+    }
+    full >= 3 && if indent { full * 3 >= lines } else { full * 5 >= lines * 2 }
+}
+
+/// Whether most of lines `r` that fill `column` end with a mark: verse or
+/// a list set line by line, not a column.
+fn is_verse(shapes: &[Shape], r: std::ops::Range<usize>, first: &impl Fn(usize) -> bool, column: usize) -> bool {
+    let full: Vec<&Shape> = r.filter(|&k| first(k) && is_full(&shapes[k], column)).map(|k| &shapes[k]).collect();
+    !full.is_empty() && full.iter().filter(|s| !s.mid_word).count() * 5 > full.len() * 3
 }
 
 /// For each line, whether no line before it has its text (trimmed); `None`
@@ -1016,6 +1158,70 @@ mod tests {
         let (out, log) = run(input);
         assert_eq!(out, want);
         assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), input);
+    }
+
+    /// `paras` set in a column `cells` wide, each paragraph opened with
+    /// an ideographic indent; and the paragraphs as the output has them.
+    fn set_in_column(paras: &[&str], cells: usize) -> (String, String) {
+        let mut page = String::new();
+        for p in paras {
+            let chars: Vec<char> = format!("\u{3000}\u{3000}{p}").chars().collect();
+            for line in chars.chunks(cells) {
+                page.extend(line);
+                page.push('\n');
+            }
+        }
+        (page, paras.iter().map(|p| format!("\u{3000}\u{3000}{p}\n")).collect())
+    }
+
+    #[test]
+    fn stories_of_two_widths_on_one_page_each_come_out_as_paragraphs() {
+        // Two stories, one set 13 cells wide and one 17, with a blank line
+        // between them: neither width is most of the window's lines, and
+        // each story is judged by its own.
+        let a = [
+            "市里今年将新建口袋公园二十个，改造老旧小区供水管网三百余公里，同时推进背街小巷整治，让群众出门见绿。",
+            "据介绍，首批项目已于上月开工，预计明年年底全部完成，届时全市公园绿地服务半径覆盖率将明显提高。",
+        ];
+        let b = [
+            "法官走进社区开展普法宣传活动，向前来咨询的群众发放宣传资料，并就婚姻家庭、邻里纠纷等问题现场答疑解惑。",
+            "调解员与双方当事人面对面交流，耐心释法说理，最终促成双方达成和解协议，当场履行完毕，案件得到圆满化解。",
+        ];
+        let (page_a, want_a) = set_in_column(&a, 13);
+        let (page_b, want_b) = set_in_column(&b, 17);
+        check(&format!("{page_a}\n{page_b}"), &format!("{want_a}\n{want_b}"));
+        // Each alone comes out the same.
+        check(&page_a, &want_a);
+        check(&page_b, &want_b);
+    }
+
+    #[test]
+    fn a_few_lines_before_a_gap_go_by_the_column_of_the_story_after() {
+        // Three lines before a caption's gap fill a width of their own
+        // (the indented first one a cell past the rest): too few to show a
+        // column, they go by the one the lines after the gap show.
+        let page = concat!(
+            "基本案情\n",
+            "    山东省济南市历城区人民政府（以下简称历城区政府）\n",
+            "成立雪山片区指挥部，负责雪山片区四村整合安置房项目。\n",
+            "2015年10月，雪山片区指挥部与赵某某订立了拆迁安置补\n",
+            "\n\n",
+            "偿协议，载明赵某某家庭共有两口人，合计选房面积为94\n",
+            "平方米。\n",
+            "    协议订立后，赵某某将其涉案房屋交付拆除。2017年\n",
+            "7月，雪山片区指挥部通知赵某某更改协议。历城区政府\n",
+            "认为，赵某某在订立协议时隐瞒了在济钢周边片区村庄整\n",
+            "合中已经享受过拆迁安置房的事实，该安置房具有福利分\n",
+            "房的性质，依据《雪山片区拆迁安置办法》第九条关于\n",
+            "“被拆迁人已享受过福利分房不再给予安置”的规定，本\n",
+            "次安置属于重复安置，决定对赵某某家庭不再依约进行房\n",
+            "屋安置。\n",
+        );
+        let (out, _) = run(page);
+        assert!(out.contains("（以下简称历城区政府）成立雪山片区指挥部"), "{out}");
+        assert!(out.contains("拆迁安置补偿协议，载明"), "{out}");
+        check(page, &out);
+        check(&out, &out);
     }
 
     #[test]
