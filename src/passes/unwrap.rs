@@ -178,6 +178,9 @@ struct Shape {
     moved: usize,
     /// Holds a CJK punctuation mark.
     marked: bool,
+    /// Opens with an item mark (see [`item_mark`]): asked once per line,
+    /// not once per plan of its window.
+    item: bool,
 }
 
 /// Display width of an indent, in half cells. `unicode` has made each
@@ -258,6 +261,7 @@ fn shape(t: &str) -> Shape {
         mid_word: last.is_some_and(|c| is_han(c) || is_alphanumeric(c)),
         moved,
         marked: scan.cjk_mark || (scan.ascii_mark && ascii_mark_by_han(inner)),
+        item: item_mark(inner),
         hung: if han_last {
             0
         } else {
@@ -354,8 +358,8 @@ fn fills_before(a: &Shape, b: &Shape, column: usize) -> bool {
 }
 
 /// A list set one item a line: two or more lines open with an item mark.
-fn is_list(texts: &[&str]) -> bool {
-    texts.iter().filter(|t| item_mark(t)).count() >= 2
+fn is_list(shapes: &[Shape]) -> bool {
+    shapes.iter().filter(|s| s.item).count() >= 2
 }
 
 /// `一、` `3、` `（二）` `(4)` `①` `●` at a line's start.
@@ -405,7 +409,7 @@ fn runs_on(a: &Shape, b: &Shape, a_text: &str, b_text: &str, lay: Layout, gapped
     }
     // Where paragraphs open with an indent, the indent says it; elsewhere
     // a list item or a news lead opens its own.
-    if lay.list && item_mark(b_text) {
+    if lay.list && b.item {
         return false;
     }
     lay.indented || !opens_paragraph(a_text, b_text)
@@ -751,14 +755,11 @@ fn plan(
     // the repeat out, and a second cleaning must judge without it.
     let firsts = first_of_their_text(strs);
     let first = |k: usize| firsts.as_ref().is_none_or(|f| f[k]);
-    let (once, once_strs): (Cow<'_, [Shape]>, Cow<'_, [&str]>) = match &firsts {
-        None => (Cow::Borrowed(shapes), Cow::Borrowed(strs)),
-        Some(f) => (
-            shapes.iter().zip(f).filter(|(_, &f)| f).map(|(s, _)| *s).collect(),
-            strs.iter().zip(f).filter(|(_, &f)| f).map(|(t, _)| *t).collect(),
-        ),
+    let once: Cow<'_, [Shape]> = match &firsts {
+        None => Cow::Borrowed(shapes),
+        Some(f) => shapes.iter().zip(f).filter(|(_, &f)| f).map(|(s, _)| *s).collect(),
     };
-    let list = is_list(&once_strs);
+    let list = is_list(&once);
     let own = column(&once, cfg).map(|column| Layout { column, indented, list });
     let lay = own.or(carried.map(|l| Layout { indented: l.indented || indented, list, ..l }));
     let mut joins = vec![false; strs.len()];
@@ -796,7 +797,7 @@ fn plan(
     for (r, story) in stories.iter().zip(story_lays.iter().chain(std::iter::repeat(&None))) {
         // A story judged by a column of its own is judged as a window:
         // verse or a list there keeps its lines.
-        let own_list = |from: usize| stories[from].clone().filter(|&k| first(k) && item_mark(strs[k])).nth(1).is_some();
+        let own_list = |from: usize| stories[from].clone().filter(|&k| first(k) && shapes[k].item).nth(1).is_some();
         let (l, verse) = match (story, lay) {
             (Some((s, from)), _)
                 if lay.is_none_or(|l| {
