@@ -364,11 +364,15 @@ fn an_interrupted_run_removes_its_temporary_files_and_a_later_run_reports_strays
         }
         assert!(tmp_exists(), "the run made its temporary file");
         assert!(Command::new("kill").arg(signal).arg(child.id().to_string()).status().unwrap().success());
+        // (Held while waiting: `wait` closes a child's standard input, and
+        // on a loaded machine the run could read that end of its input and
+        // finish before its signal thread ran.)
+        let stdin = child.stdin.take();
         let status = child.wait().unwrap();
+        drop(stdin);
         assert_eq!(status.code(), Some(code), "{signal}");
         assert!(!tmp_exists(), "{signal}: the temporary file is gone");
         assert!(!out.exists());
-        drop(child.stdin.take());
     }
     // A temporary file left by a killed run (its process gone) is reported.
     let stray = dir.join(".zhclean-4194305-0.tmp");
