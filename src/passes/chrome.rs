@@ -142,6 +142,20 @@ mod tests {
     }
 
     #[test]
+    fn a_breadcrumb_from_the_home_page_is_chrome_without_a_lead_in() {
+        for line in ["首页 > 要闻 > 正文", "首页>新闻中心>本地新闻", "网站首页 » 新闻动态", "首页 › 政务公开"]
+        {
+            let (out, log) = run(&format!("{line}\n市长调研科技园。\n"));
+            assert_eq!(out, "市长调研科技园。\n", "{line}");
+            assert_eq!(log.edits[0].reason, "chrome_breadcrumb");
+        }
+        // The word in a sentence, or a line naming it without a path, stays.
+        for line in ["首页是一个网站的门面。", "首页 新闻 图片 视频", "首页设计大赛"] {
+            assert_eq!(run(&format!("{line}\n")).0, format!("{line}\n"), "{line}");
+        }
+    }
+
+    #[test]
     fn chrome_keeps_article_sentences_and_headlines() {
         for line in [
             "这部作品的版权所有者是作者本人。",
