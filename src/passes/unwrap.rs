@@ -764,8 +764,8 @@ fn plan(
     let lay = own.or(carried.map(|l| Layout { indented: l.indented || indented, list, ..l }));
     let mut joins = vec![false; strs.len()];
     // Stories set apart by blank lines may have columns of their own
-    // widths (a page of several stories): a story that shows its own
-    // column is judged by it, whatever the window's lines show together.
+    // widths (a page of several stories): a story that shows a column of
+    // its own, and not the window's, is judged by its own (see `shows`).
     let stories = stories(gapped, strs.len());
     // (Each with the story it was found in, whose lines say whether it is
     // a list: asked only of a layout used.)
