@@ -136,11 +136,13 @@ impl CleanConfig {
     ///
     /// ```
     /// use zhclean::{CleanConfig, Cleaner};
-    /// // Two user comments, one per line, the first without a full stop.
-    /// let text = "也延续了松本清张的灰色基调，破碎的，不甘的，真实的，残忍的\n\
+    /// // Under a heading, two user comments, one per line, the first
+    /// // without a full stop.
+    /// let text = "读者评论\n\
+    ///             也延续了松本清张的灰色基调，破碎的，不甘的，真实的，残忍的\n\
     ///             这虽然是一本05年出的书，但其中的几篇文章依然值得思考。\n";
     /// let ocr = Cleaner::new(CleanConfig::preset("ocr-news")?)?;
-    /// assert_eq!(ocr.clean(text).lines().count(), 1, "a column wrap, for OCR");
+    /// assert_eq!(ocr.clean(text).lines().count(), 2, "a column wrap, for OCR");
     /// let web = Cleaner::new(CleanConfig::preset("web")?)?;
     /// assert_eq!(web.clean(text), text);
     /// assert!(CleanConfig::preset("nope").unwrap_err().to_string().contains("minimal"));

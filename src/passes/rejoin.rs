@@ -23,7 +23,9 @@
 //! goes when a Han character or CJK punctuation is on either side.
 //!
 //! Never joined: a line of names (`张三丰 李四海 王五洲…`, an award list), a
-//! headline onto body text, two complete paragraphs, a
+//! headline onto body text (and a document's first paragraph, body text
+//! only by its marks, onto the next by nothing but its open end: a web
+//! page's headline over its article), two complete paragraphs, a
 //! numbered or bulleted item or a news lead with its dateline onto what
 //! comes before (`（三）…`, `●…`, `新华社北京1月6日电…`), a
 //! line that ends inside a parenthesis opened among its last 8 characters
@@ -86,6 +88,9 @@ pub struct RejoinPass {
     /// the clause rule's stability check. Empty after a piece of a long
     /// line.
     prev_para: String,
+    /// Text of this document written already: the open paragraph is not
+    /// its first.
+    started: bool,
     /// Whole lines; pieces of a line over the cap are never joined.
     lines: LineBuffer,
     cap: CapOnce,
@@ -195,11 +200,21 @@ pub(crate) fn join_reason(cfg: &RejoinConfig, a: &str, b: &str) -> Option<&'stat
 }
 
 /// The reason `rejoin` joins `b` to the open paragraph `a`, written after
-/// `prev` (empty when none is), if it does: [`join_reason`], and the two
-/// joins it does not make for a second cleaning's sake. `unwrap` replays
-/// a second cleaning with it.
-pub(crate) fn joins_to(cfg: &RejoinConfig, prev: &str, a: &str, b: &str) -> Option<&'static str> {
+/// `prev` (empty when none is; `first` when `a` is the document's first
+/// paragraph), if it does: [`join_reason`], and the joins it does not make
+/// (a headline; two for a second cleaning's sake). `unwrap` replays a
+/// second cleaning with it.
+pub(crate) fn joins_to(cfg: &RejoinConfig, prev: &str, first: bool, a: &str, b: &str) -> Option<&'static str> {
     let reason = join_reason(cfg, a, b)?;
+    // A document's first paragraph that is body text only by its marks
+    // (short of twice `min_body_chars`) and joins on no other evidence than
+    // its open end is its headline (`…，侵害了消费者的选择权` over the
+    // article, once the publish-time line between them is gone). A first
+    // paragraph cut by a column's end after a comma or inside a word joins
+    // as any other.
+    if first && reason == "join_open" && !visible_at_least(a, 2 * cfg.min_body_chars) {
+        return None;
+    }
     // The clause rule joins a line too short to be body text; joined, it
     // may become body text that the paragraph before it would have joined,
     // and cleaning again would then join that too. Such a join is left for
@@ -230,6 +245,7 @@ impl RejoinPass {
             sep_at: 0,
             blank_lines: 0,
             prev_para: String::new(),
+            started: false,
             lines: LineBuffer::default(),
             cap: CapOnce::default(),
         }
@@ -274,6 +290,7 @@ impl RejoinPass {
             out.text().push('\n');
             out.text().push_str(&blanks);
             self.prev_para = para;
+            self.started = true;
         }
         self.blank_lines = 0;
     }
@@ -283,6 +300,7 @@ impl RejoinPass {
             // A piece of an over-long line: passed on, never joined.
             self.flush(out);
             self.prev_para.clear();
+            self.started = true;
             out.text().push_str(line);
             return;
         }
@@ -306,7 +324,9 @@ impl RejoinPass {
             }
             return;
         }
-        let reason = self.open.as_ref().and_then(|(para, _)| joins_to(&self.cfg, &self.prev_para, para, content));
+        let first = !self.started;
+        let reason =
+            self.open.as_ref().and_then(|(para, _)| joins_to(&self.cfg, &self.prev_para, first, para, content));
         match reason {
             Some(reason) => {
                 let (mut para, blanks) = self.open.take().expect("open paragraph");
@@ -336,6 +356,7 @@ impl RejoinPass {
                     if terminated {
                         out.text().push('\n');
                     }
+                    self.started = true;
                 } else {
                     self.sep_at = at + content.len() as u64;
                     self.open = Some((para, String::new()));
@@ -351,6 +372,7 @@ impl RejoinPass {
                         self.report_cap(at, out);
                     }
                     out.text().push_str(line);
+                    self.started = true;
                 }
             }
         }
@@ -384,6 +406,7 @@ impl LinePass for RejoinPass {
     fn end_document(&mut self, out: &mut Out<'_>) {
         self.flush(out);
         self.prev_para.clear();
+        self.started = false;
         self.cap.reset();
     }
 
@@ -489,7 +512,28 @@ mod tests {
         // A numeral or 第 after an open end is a word cut by the column.
         let doc = "我们必须坚持以人为本，全面协调可持续地推进改革，坚持统\n一、协调、高效的原则，推进各项改革工作取得新成效。\n";
         assert_eq!(run(doc).0.lines().count(), 1);
-        let doc = "这家企业发展很快，年产值在全省同行业中连续三年排名\n第二，仅次于一家老牌国有企业，发展势头很好。\n";
+        // (Under a headline: a document's first paragraph, short, joins on
+        // more than its open end; see the next test.)
+        let doc = "企业风采\n这家企业发展很快，年产值在全省同行业中连续三年排名\n第二，仅次于一家老牌国有企业，发展势头很好。\n";
+        assert_eq!(run(doc).0.lines().count(), 2);
+    }
+
+    #[test]
+    fn a_short_first_paragraph_that_joins_only_by_its_open_end_is_the_headline() {
+        // A web page's headline over its article, the publish-time line
+        // between them gone: body text by its comma, open, and short.
+        let doc = "市场支配者捆绑销售服务，侵害了消费者的消费选择权\n山东省高级人民法院二审认为，历城区政府在订立安置补偿协议时，对赵某某家庭的基本情况和安置资格进行了审查。\n";
+        assert_eq!(run(doc).0, doc);
+        // Not the first paragraph: joined as before.
+        let later = format!("法院审理查明的事实如下。\n{doc}");
+        assert_eq!(run(&later).0.lines().count(), 2);
+        // A first paragraph cut after a comma, or inside a word, joins.
+        let doc = "在跟班学习期间，跟班学习干部既注重提升自身能力，\n\n又为深化地区交流合作牵线搭桥，取得了良好的社会效果和经济效益。\n";
+        assert_eq!(run(doc).0.lines().count(), 1);
+        let doc = "在跟班学习期间，跟班学习干部既注重提升自身能\n\n力素质，又为深化地区交流牵线搭桥，效果很好。\n";
+        assert_eq!(run(doc).0.lines().count(), 1);
+        // Long enough to be body text by its length: joined.
+        let doc = "在跟班学习期间，跟班学习干部既注重提升自身的政治素养和业务能力又在实践中不断锤炼作风\n\n为深化地区交流合作牵线搭桥，取得了良好的社会效果和经济效益。\n";
         assert_eq!(run(doc).0.lines().count(), 1);
     }
 

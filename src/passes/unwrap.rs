@@ -432,6 +432,9 @@ pub struct UnwrapPass {
     /// held in (a malloc and a free per line were a twentieth of the
     /// pass); at most a window's worth, of at most `MAX_SPARE_BYTES` each.
     spare: Vec<String>,
+    /// Text of this document written already: the window does not hold
+    /// its first paragraph (`rejoin` keeps a short one apart, a headline).
+    started: bool,
 }
 
 impl UnwrapPass {
@@ -445,6 +448,7 @@ impl UnwrapPass {
             rejoin: None,
             lines: LineBuffer::default(),
             spare: Vec::new(),
+            started: false,
         }
     }
 
@@ -470,6 +474,7 @@ impl UnwrapPass {
             // A piece of an over-long line: passed on.
             self.flush(out, true);
             out.text().push_str(line);
+            self.started = true;
             return;
         }
         if content.trim_ws().is_empty() {
@@ -493,6 +498,7 @@ impl UnwrapPass {
         if wider_than_any_column(content, &self.cfg) {
             self.flush(out, true);
             out.text().push_str(line);
+            self.started = true;
             return;
         }
         // A running head holds no sentence or clause mark (`，` `。` `,`
@@ -547,7 +553,7 @@ impl UnwrapPass {
     fn judge(&mut self, texts: &[usize], gapped: &[bool]) -> (Vec<bool>, Layouts) {
         let (strs, shapes) = self.texts_and_shapes(texts);
         let (mut joins, own, used) = plan(&strs, &shapes, gapped, self.layout, &self.cfg);
-        settle(&strs, &shapes, &mut joins, &self.cfg, self.rejoin.as_ref());
+        settle(&strs, &shapes, &mut joins, &self.cfg, self.rejoin.as_ref(), !self.started);
         if let Some(l) = own {
             self.layout = Some(l);
         }
@@ -611,7 +617,7 @@ impl UnwrapPass {
         let mut settled = new_joins.clone();
         let reordered: Vec<&str> = order.iter().map(|&t| strs[t]).collect();
         let reshaped: Vec<Shape> = order.iter().map(|&t| shapes[t]).collect();
-        settle(&reordered, &reshaped, &mut settled, &self.cfg, self.rejoin.as_ref());
+        settle(&reordered, &reshaped, &mut settled, &self.cfg, self.rejoin.as_ref(), !self.started);
         let touches = |p: usize| moved(order[p]) || (p + 1 < order.len() && moved(order[p + 1]));
         if (0..order.len()).any(|p| settled[p] != new_joins[p] && touches(p)) {
             return None;
@@ -688,6 +694,7 @@ impl UnwrapPass {
                     line
                 }
                 Item::Text { content, at, terminated, joined_in, moved_to, .. } => {
+                    self.started = true;
                     if let Some(to) = moved_to {
                         // Set inside a cut sentence: its place in the input
                         // is taken out, and it is written after the
@@ -1021,8 +1028,15 @@ fn wider_than_any_column(t: &str, cfg: &UnwrapConfig) -> bool {
 /// indents alone kept two lines apart (and made the column ambiguous)
 /// would come out different from a second cleaning.
 /// (`shapes[k]` is `shape(strs[k])`: a paragraph of one line is measured
-/// from it.)
-fn settle(strs: &[&str], shapes: &[Shape], joins: &mut [bool], cfg: &UnwrapConfig, rejoin: Option<&RejoinConfig>) {
+/// from it; `at_start`: the window holds the document's first paragraph.)
+fn settle(
+    strs: &[&str],
+    shapes: &[Shape],
+    joins: &mut [bool],
+    cfg: &UnwrapConfig,
+    rejoin: Option<&RejoinConfig>,
+    at_start: bool,
+) {
     loop {
         // The paragraphs the joins make, and then `rejoin`'s: (first line,
         // last line, text).
@@ -1041,7 +1055,7 @@ fn settle(strs: &[&str], shapes: &[Shape], joins: &mut [bool], cfg: &UnwrapConfi
                 let n = paras.len();
                 let prev = if n >= 2 { paras[n - 2].2.as_ref() } else { "" };
                 let joined = match (rejoin, paras.last()) {
-                    (Some(rc), Some(last)) => joins_to(rc, prev, &last.2, &text).is_some(),
+                    (Some(rc), Some(last)) => joins_to(rc, prev, at_start && n == 1, &last.2, &text).is_some(),
                     _ => false,
                 };
                 match (joined, paras.last_mut()) {
@@ -1133,6 +1147,7 @@ impl LinePass for UnwrapPass {
     fn end_document(&mut self, out: &mut Out<'_>) {
         self.flush(out, true);
         self.layout = None;
+        self.started = false;
     }
 
     fn held_besides_lines(&self) -> usize {
@@ -1458,7 +1473,7 @@ mod tests {
         ];
         let mut joins = vec![false; strs.len()];
         let shapes: Vec<Shape> = strs.iter().map(|t| shape(t)).collect();
-        settle(&strs, &shapes, &mut joins, &UnwrapConfig::default(), None);
+        settle(&strs, &shapes, &mut joins, &UnwrapConfig::default(), None, true);
         let (own, _, _) = plan(
             &strs[..5],
             &strs[..5].iter().map(|t| shape(t)).collect::<Vec<_>>(),
