@@ -300,11 +300,20 @@ fn edge(shapes: &[Shape], measure: impl Fn(&Shape) -> usize, cfg: &UnwrapConfig,
     let full = shapes.iter().filter(|s| at_edge(s)).count();
     let paragraphs = shapes.windows(2).filter(|w| w[0].indent && at_edge(&w[0]) && !w[1].indent).count();
     let enough = full >= 3 || (opened && full >= 2 && paragraphs >= 2);
-    // A page whose paragraphs open indented needs a third of its lines
-    // at the edge, one without indents two in five. A second cleaning sees
-    // no indents and so asks more: what it finds, the first found.
-    let share = if shapes.iter().any(|s| s.indent) { full * 3 >= shapes.len() } else { full * 5 >= shapes.len() * 2 };
+    let share = edge_share(full, shapes.len(), shapes.iter().any(|s| s.indent));
     (best > 0 && enough && share).then_some(best)
+}
+
+/// Whether `full` lines at a column's edge, of `lines`, are enough of them:
+/// a page whose paragraphs open indented needs a third of its lines at the
+/// edge, one without indents two in five. A second cleaning sees no
+/// indents and so asks more: what it finds, the first found.
+fn edge_share(full: usize, lines: usize, indented: bool) -> bool {
+    if indented {
+        full * 3 >= lines
+    } else {
+        full * 5 >= lines * 2
+    }
 }
 
 /// The even width from `lo` to `hi` that most of `widths` are exactly (the
@@ -358,8 +367,8 @@ fn fills_before(a: &Shape, b: &Shape, column: usize) -> bool {
 }
 
 /// A list set one item a line: two or more lines open with an item mark.
-fn is_list(shapes: &[Shape]) -> bool {
-    shapes.iter().filter(|s| s.item).count() >= 2
+fn is_list<'a>(shapes: impl IntoIterator<Item = &'a Shape>) -> bool {
+    shapes.into_iter().filter(|s| s.item).nth(1).is_some()
 }
 
 /// `一、` `3、` `（二）` `(4)` `①` `●` at a line's start.
@@ -766,7 +775,7 @@ fn plan(
         None => Cow::Borrowed(shapes),
         Some(f) => shapes.iter().zip(f).filter(|(_, &f)| f).map(|(s, _)| *s).collect(),
     };
-    let list = is_list(&once);
+    let list = is_list(once.iter());
     let own = column(&once, cfg).map(|column| Layout { column, indented, list });
     let lay = own.or(carried.map(|l| Layout { indented: l.indented || indented, list, ..l }));
     let mut joins = vec![false; strs.len()];
@@ -804,18 +813,16 @@ fn plan(
     for (r, story) in stories.iter().zip(story_lays.iter().chain(std::iter::repeat(&None))) {
         // A story judged by a column of its own is judged as a window:
         // verse or a list there keeps its lines.
-        let own_list = |from: usize| stories[from].clone().filter(|&k| first(k) && shapes[k].item).nth(1).is_some();
-        let (l, verse) = match (story, lay) {
-            (Some((s, from)), _)
-                if lay.is_none_or(|l| {
-                    l.column != s.column && !shows(shapes, stories[*from].clone(), &first, l.column)
-                }) =>
-            {
+        let own_story = story.filter(|(s, from)| {
+            lay.is_none_or(|l| l.column != s.column && !shows(shapes, stories[*from].clone(), &first, l.column))
+        });
+        let (l, verse) = match (own_story, lay) {
+            (Some((s, from)), _) => {
                 let verse = is_verse(shapes, r.start..r.end.min(shapes.len() - 1), &first, s.column);
-                (Layout { list: own_list(*from), ..*s }, verse)
+                let list = is_list(stories[from].clone().filter(|&k| first(k)).map(|k| &shapes[k]));
+                (Layout { list, ..s }, verse)
             }
-            (_, Some(l)) => (l, verse),
-            (Some((s, from)), None) => (Layout { list: own_list(*from), ..*s }, verse),
+            (None, Some(l)) => (l, verse),
             (None, None) => {
                 used.push((r.end, None));
                 continue;
@@ -900,7 +907,7 @@ fn shows(shapes: &[Shape], r: std::ops::Range<usize>, first: &impl Fn(usize) -> 
         full += usize::from(at(s.text) || (s.indent && at(s.width)));
         indent |= s.indent;
     }
-    full >= 3 && if indent { full * 3 >= lines } else { full * 5 >= lines * 2 }
+    full >= 3 && edge_share(full, lines, indent)
 }
 
 /// Whether most of lines `r` that fill `column` end with a mark: verse or
