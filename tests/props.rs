@@ -284,6 +284,19 @@ proptest! {
             }
             bytewise.finish(&mut out).unwrap();
             prop_assert_eq!(&out, &whole);
+            // Pieces that are text pushed as text, the others as bytes.
+            let mut mixed = c.stream();
+            let mut out = String::new();
+            let mut last = 0;
+            for &end in cuts.iter().chain([&text.len()]) {
+                match text.get(last..end) {
+                    Some(piece) => mixed.push_str(piece, &mut out).unwrap(),
+                    None => mixed.push(&text.as_bytes()[last..end], &mut out).unwrap(),
+                }
+                last = end;
+            }
+            mixed.finish(&mut out).unwrap();
+            prop_assert_eq!(&out, &whole);
         }
     }
 

@@ -258,6 +258,24 @@ impl Corpus {
 /// A record's text is pushed through the passes this much at a time.
 const RECORD_PIECE: usize = 256 * 1024;
 
+/// `text` in pieces of about `size` bytes (a character longer than the
+/// rest of a piece goes whole into it), each ending on a character's end.
+fn str_pieces(text: &str, size: usize) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut end = size.max(1).min(rest.len());
+        while !rest.is_char_boundary(end) {
+            end += 1;
+        }
+        let (piece, tail) = rest.split_at(end);
+        rest = tail;
+        Some(piece)
+    })
+}
+
 impl Ctx {
     /// Corpus dedup's audit step in JSONL: after the passes and the JSONL
     /// final-newline step.
@@ -292,11 +310,10 @@ impl Ctx {
         // In pieces: the output is the same for any chunking, and the
         // buffers between passes then hold a piece, not the whole text
         // once per pass (a 25 MB record took 9 times its size).
-        let run = found
-            .text
-            .as_bytes()
-            .chunks(RECORD_PIECE)
-            .try_for_each(|piece| stream.push_audited(piece, &mut text, &mut sink))
+        // (The field was validated with the record: pushed as text, it is
+        // not validated again.)
+        let run = str_pieces(&found.text, RECORD_PIECE)
+            .try_for_each(|piece| stream.push_str_audited(piece, &mut text, &mut sink))
             .and_then(|()| stream.finish_audited(&mut text, &mut sink))
             .and_then(|()| sink.check());
         let EditLog { edits: log_edits, caps } = sink.log;
@@ -485,6 +502,24 @@ mod tests {
     use super::*;
     use crate::corpus::{CorpusOptions, MAX_SKIP_MESSAGES};
     use crate::Cleaner;
+
+    #[test]
+    fn str_pieces_cut_only_between_characters() {
+        let text = "a中文，b𠀀c\n".repeat(7);
+        for size in 0..12 {
+            let pieces: Vec<&str> = str_pieces(&text, size).collect();
+            assert_eq!(pieces.concat(), text, "size {size}");
+            for p in &pieces {
+                assert!(!p.is_empty() && p.len() < size.max(1) + 4, "size {size}: {p:?}");
+            }
+            // Every piece but the last is as long as a character boundary
+            // at or after `size` lets it be.
+            for p in &pieces[..pieces.len() - 1] {
+                assert!(p.len() >= size.max(1), "size {size}: {p:?}");
+            }
+        }
+        assert_eq!(str_pieces("", 4).count(), 0);
+    }
 
     #[test]
     fn read_record_is_a_limited_read_until() {

@@ -6,6 +6,12 @@ use crate::error::Error;
 use crate::pass::Pass;
 use crate::stream::framer::Framer;
 
+/// What a push hands the framer: bytes to validate, or text that is.
+enum Input<'a> {
+    Bytes(&'a [u8]),
+    Text(&'a str),
+}
+
 /// One document's worth of pipeline state: the framer and one instance of
 /// each pass. Push bytes in any chunking (including empty pushes and one
 /// byte at a time); the output is identical for every chunking.
@@ -50,7 +56,7 @@ impl Stream {
     /// # Errors
     /// Invalid UTF-8 (unless lossy), naming byte offset and line; pass caps.
     pub fn push(&mut self, bytes: &[u8], out: &mut String) -> Result<(), Error> {
-        self.push_inner(bytes, out, &mut NoAudit)
+        self.push_inner(Input::Bytes(bytes), out, &mut NoAudit)
     }
 
     /// [`Stream::push`], reporting every edit to `audit`.
@@ -58,7 +64,35 @@ impl Stream {
     /// # Errors
     /// As [`Stream::push`].
     pub fn push_audited(&mut self, bytes: &[u8], out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
-        self.push_inner(bytes, out, audit)
+        self.push_inner(Input::Bytes(bytes), out, audit)
+    }
+
+    /// [`Stream::push`] for text already held as a `str`: it is not
+    /// validated again. Output and edits are those of pushing its bytes.
+    ///
+    /// ```
+    /// let cleaner = zhclean::Cleaner::new(Default::default()).unwrap();
+    /// let mut s = cleaner.stream();
+    /// let mut out = String::new();
+    /// s.push_str("研讨交流活动在 洛阳开幕,", &mut out).unwrap();
+    /// s.push_str("国内专家齐聚。\n", &mut out).unwrap();
+    /// s.finish(&mut out).unwrap();
+    /// assert_eq!(out, "研讨交流活动在洛阳开幕，国内专家齐聚。\n");
+    /// ```
+    ///
+    /// # Errors
+    /// Pass caps; invalid UTF-8 only where an earlier [`Stream::push`]
+    /// ended inside a character this text does not complete.
+    pub fn push_str(&mut self, text: &str, out: &mut String) -> Result<(), Error> {
+        self.push_inner(Input::Text(text), out, &mut NoAudit)
+    }
+
+    /// [`Stream::push_str`], reporting every edit to `audit`.
+    ///
+    /// # Errors
+    /// As [`Stream::push_str`].
+    pub fn push_str_audited(&mut self, text: &str, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        self.push_inner(Input::Text(text), out, audit)
     }
 
     /// Ends the document: flushes everything held into `out` and resets.
@@ -119,10 +153,10 @@ impl Stream {
         self.chain.ends.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
-    fn push_inner(&mut self, bytes: &[u8], out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+    fn push_inner(&mut self, input: Input<'_>, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
         let (chain, line_cap) = (&mut self.chain, &mut self.line_cap);
         let limit = self.framer.cap();
-        self.framer.push(bytes, &mut |text| {
+        let mut emit = |text: &str| {
             // The framer hands out unterminated text during a push only
             // when it cut a line longer than the cap.
             if !text.ends_with('\n') && line_cap.first() {
@@ -133,7 +167,11 @@ impl Stream {
                 strict_error(&hit, chain.strict_caps)?;
             }
             chain.push(text, out, &mut *audit)
-        })
+        };
+        match input {
+            Input::Bytes(bytes) => self.framer.push(bytes, &mut emit),
+            Input::Text(text) => self.framer.push_str(text, &mut emit),
+        }
     }
 
     fn finish_inner(&mut self, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {

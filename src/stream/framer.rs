@@ -78,6 +78,18 @@ impl Framer {
         self.replaced
     }
 
+    /// Feeds text already known to be UTF-8, framed as [`Framer::push`]
+    /// frames bytes but not validated again (a JSONL record's field was,
+    /// when the record was read). After a push that ended inside a
+    /// character, the bytes path completes or rejects it.
+    pub(crate) fn push_str(&mut self, s: &str, emit: &mut dyn FnMut(&str) -> Result<(), Error>) -> Result<(), Error> {
+        if self.carry_len > 0 {
+            return self.push(s.as_bytes(), emit);
+        }
+        self.consumed += s.len() as u64;
+        self.feed_text(s, emit)
+    }
+
     /// Feeds raw bytes; calls `emit` with text made of complete lines or
     /// with cut pieces of an over-long line.
     pub(crate) fn push(&mut self, bytes: &[u8], emit: &mut dyn FnMut(&str) -> Result<(), Error>) -> Result<(), Error> {
@@ -413,6 +425,39 @@ mod tests {
         // A lead byte that is then followed by a non-continuation byte.
         let got = frame(&[b"a\xe4", b"b\n"], 1 << 20, true).unwrap();
         assert_eq!(got.concat(), "a\u{FFFD}b\n");
+    }
+
+    #[test]
+    fn text_after_a_push_cut_inside_a_character_is_framed_as_bytes() {
+        // The carried lead bytes meet a character's start: invalid, at the
+        // carry's offset, as pushing the text's bytes would say.
+        let run = |lossy: bool| {
+            let mut f = Framer::new(1 << 20, lossy);
+            let mut out = String::new();
+            let mut emit = |s: &str| {
+                out.push_str(s);
+                Ok(())
+            };
+            f.push(b"ab\xe4\xb8", &mut emit)?;
+            f.push_str("\u{6587}c\n", &mut emit)?;
+            f.finish(&mut emit)?;
+            Ok::<_, Error>(out)
+        };
+        let e = run(false).unwrap_err();
+        assert_eq!((e.kind(), e.location().unwrap().byte), (ErrorKind::InvalidUtf8, 2));
+        assert_eq!(run(true).unwrap(), "ab\u{FFFD}\u{6587}c\n");
+        // Text after whole characters is framed as is, offsets counted on.
+        let mut f = Framer::new(1 << 20, false);
+        let mut got = Vec::new();
+        let mut emit = |s: &str| {
+            got.push(s.to_string());
+            Ok(())
+        };
+        f.push(b"ab\n\xe4\xb8\xad", &mut emit).unwrap();
+        f.push_str("\u{6587}\ncd", &mut emit).unwrap();
+        assert_eq!(f.consumed, 12);
+        f.finish(&mut emit).unwrap();
+        assert_eq!(got.concat(), "ab\n中文\ncd");
     }
 
     #[test]
