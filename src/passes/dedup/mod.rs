@@ -66,7 +66,7 @@ mod window;
 use crate::layout::body::starts_mid_clause;
 use leftover::{Held, Removal, MAX_HELD_BLANKS};
 
-use window::{fold, normalize_into, runs_at_ends, HashSet64, Windows, BASE};
+use window::{fold, key, normalize_into, runs_at_ends, HashSet64, Windows, BASE};
 
 /// Settings of the `dedup` pass.
 #[non_exhaustive]
@@ -201,16 +201,23 @@ impl DedupPass {
         let mut rest = content.as_bytes();
         while let [x, tail @ ..] = rest {
             // A character led by E4-E9 (U+4000-U+9FFF, most of the text)
-            // folds to itself: decoded from its bytes here, the slice
-            // pattern sparing the bounds checks of indexing.
+            // folds to itself, and its key is its bytes (see `key`): taken
+            // here as they are, the slice pattern sparing the bounds checks
+            // of indexing. ASCII folds to itself too, but for whitespace.
             let f = if let ([y, z, after @ ..], 0xE4..=0xE9) = (tail, x) {
                 rest = after;
-                (u64::from(*x) & 0x0F) << 12 | (u64::from(*y) & 0x3F) << 6 | u64::from(*z) & 0x3F
+                u64::from(*x) << 16 | u64::from(*y) << 8 | u64::from(*z)
+            } else if x.is_ascii() {
+                rest = tail;
+                if matches!(x, b' ' | b'\t'..=b'\r') {
+                    continue;
+                }
+                u64::from(*x)
             } else {
                 let c = content[content.len() - rest.len()..].chars().next().expect("a character starts here");
                 rest = &rest[c.len_utf8()..];
                 let Some(f) = fold(c) else { continue };
-                f as u64
+                key(f)
             };
             para = (para ^ f).wrapping_mul(BASE);
             h = h.wrapping_mul(BASE).wrapping_add(f);
@@ -655,7 +662,7 @@ mod tests {
         // characters `fold` changes or drops (full-width marks, curly
         // quotes, U+3000 and other spaces), ASCII, Yi and astral text.
         let pieces: Vec<char> =
-            "中\u{4000}\u{9FFF}\u{4DC0}\u{3400}，；：？！（）“”‘’\u{3000}\u{2003}\u{1680} \ta7,\u{A000}\u{20000}é"
+            "中\u{4000}\u{9FFF}\u{4DC0}\u{3400}，；：？！（）“”‘’\u{3000}\u{2003}\u{1680} \t\n\r\x0B\x0C\x1Ca7,\u{A000}\u{20000}é\u{85}"
                 .chars()
                 .collect();
         let mut pass = DedupPass::new(DedupConfig::default());
@@ -663,9 +670,9 @@ mod tests {
         for _ in 0..3000 {
             let line: String = (0..rng.below(30)).map(|_| pieces[rng.below(pieces.len())]).collect();
             let (mut para, mut h, mut pre) = (PARA_SEED, 0u64, vec![0u64]);
-            for f in line.chars().filter_map(fold) {
-                para = (para ^ f as u64).wrapping_mul(BASE);
-                h = h.wrapping_mul(BASE).wrapping_add(f as u64);
+            for f in line.chars().filter_map(fold).map(key) {
+                para = (para ^ f).wrapping_mul(BASE);
+                h = h.wrapping_mul(BASE).wrapping_add(f);
                 pre.push(h);
             }
             assert_eq!(pass.scan(&line), (pre.len() - 1, para), "{line:?}");

@@ -138,6 +138,14 @@ impl HashSet64 {
     /// Puts this epoch's hashes in a table of `size` slots.
     fn resize(&mut self, size: usize) {
         let (epoch, old_size) = (self.epoch, self.size);
+        if self.len == 0 && size <= self.slots.len() {
+            // Nothing of this epoch to move (a document's first line asks
+            // for room): every slot already reads as empty. (A slot past
+            // the old size was last filled in an earlier epoch: sizes only
+            // shrink at a new one.)
+            self.set_size(size);
+            return;
+        }
         if size > self.slots.len() {
             // New storage, zeroed (a large table comes zeroed from the
             // system, without a pass over it); the old one read once.
@@ -272,6 +280,22 @@ pub(super) fn fold(c: char) -> Option<char> {
         '‘' | '’' => '\'',
         c => c,
     })
+}
+
+/// The value a folded character adds to the hashes: its code point, but for
+/// U+4000-U+9FFF (most of Chinese text), its three UTF-8 bytes read as one
+/// number, which the scan takes without decoding them. (Those numbers,
+/// 0xE48080 and up, are above every code point: no two characters share a
+/// key.)
+#[inline]
+pub(super) fn key(c: char) -> u64 {
+    if ('\u{4000}'..='\u{9fff}').contains(&c) {
+        let mut b = [0u8; 4];
+        c.encode_utf8(&mut b);
+        u64::from(b[0]) << 16 | u64::from(b[1]) << 8 | u64::from(b[2])
+    } else {
+        c as u64
+    }
 }
 
 /// Appends the folded characters of `s` with their byte offsets.
