@@ -351,7 +351,7 @@ impl CaptionPass {
             out.text().push_str(&line);
             // (Its first line: `lines()` would also drop a `\r` before the
             // `\n`, which the trim does.)
-            let first = line[..memchr::memchr(b'\n', line.as_bytes()).unwrap_or(line.len())].trim_ws();
+            let first = line[..crate::text::find_newline(line.as_bytes()).unwrap_or(line.len())].trim_ws();
             if !first.is_empty() {
                 self.note(first);
             }
