@@ -42,17 +42,16 @@ pub(crate) fn opens_paragraph(a: &str, b: &str) -> bool {
     if item {
         return true;
     }
-    let p = &*PATTERNS;
-    if !p.dateline_firsts.contains(&first) {
+    let Some((_, agencies, openings)) = PATTERNS.datelines_by_first.iter().find(|g| g.0 == first) else {
         return false;
-    }
+    };
     // (The dateline is looked for in the first 30 characters only after an
     // agency's name: many lines open with `本` `新` `中` `据`.)
     let dateline = || {
         let head = &t[..t.char_indices().nth(30).map_or(t.len(), |(i, _)| i)];
         head.contains("日电") || head.contains("日讯")
     };
-    (p.agencies.iter().any(|a| t.starts_with(a)) && dateline()) || p.openings.iter().any(|l| t.starts_with(l))
+    (agencies.iter().any(|a| t.starts_with(a)) && dateline()) || openings.iter().any(|l| t.starts_with(l))
 }
 
 #[cfg(test)]

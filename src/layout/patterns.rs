@@ -16,9 +16,11 @@ pub(crate) struct Patterns {
     pub(crate) agencies: Vec<&'static str>,
     /// Openings that make a lead by themselves (`本报讯`).
     pub(crate) openings: Vec<&'static str>,
-    /// The first characters of `agencies` and `openings`: most lines are
-    /// ruled out by their first character alone.
-    pub(crate) dateline_firsts: Vec<char>,
+    /// `agencies` and `openings` by their first character (as `(first,
+    /// agencies, openings)`, sorted by it): most lines are ruled out by
+    /// their first character alone, and a line is then tried against the
+    /// words that open with it.
+    pub(crate) datelines_by_first: Vec<(char, Vec<&'static str>, Vec<&'static str>)>,
 }
 
 pub(crate) static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
@@ -30,7 +32,7 @@ pub(crate) static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
         leads: Vec::new(),
         agencies: Vec::new(),
         openings: Vec::new(),
-        dateline_firsts: Vec::new(),
+        datelines_by_first: Vec::new(),
     };
     for (n, line) in include_str!("../../data/patterns/captions.txt").lines().enumerate() {
         if line.trim().is_empty() || line.starts_with('#') {
@@ -48,9 +50,11 @@ pub(crate) static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
             k => panic!("captions.txt line {}: unknown kind {k}", n + 1),
         }
     }
-    let firsts = p.agencies.iter().chain(&p.openings).filter_map(|w| w.chars().next());
-    p.dateline_firsts = firsts.collect();
-    p.dateline_firsts.sort_unstable();
-    p.dateline_firsts.dedup();
+    let mut firsts: Vec<char> = p.agencies.iter().chain(&p.openings).filter_map(|w| w.chars().next()).collect();
+    firsts.sort_unstable();
+    firsts.dedup();
+    let opening_with = |words: &[&'static str], c: char| words.iter().copied().filter(|w| w.starts_with(c)).collect();
+    p.datelines_by_first =
+        firsts.iter().map(|&c| (c, opening_with(&p.agencies, c), opening_with(&p.openings, c))).collect();
     p
 });
