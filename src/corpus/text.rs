@@ -283,19 +283,27 @@ fn run_head(
 
 impl Ctx {
     /// Where a plain-text run on two threads cuts the passes (0: it runs on
-    /// one thread): before the duplicate check (or, without it, the first
-    /// pass after it: punctuation, paragraphs), or else before the last
-    /// pass. Where the cost lies depends on the text: on 40 MB of news
-    /// whose paragraphs are mostly new (`scripts/gen_news_corpus.py`, as
-    /// real news is), the duplicate check and punctuation take about what
-    /// everything before them does, and this cut ran in 0.28 s against 0.47
-    /// s on one thread (cutting before captions: 0.35 s). On text that
-    /// repeats itself so much that the duplicate check removes most of it,
-    /// cutting before captions was best (0.19 s against 0.26 s here).
-    /// Timing the passes on the first megabyte to choose was tried: that
-    /// sample misled on the second text (annotated web pages first).
+    /// one thread): before the layout stage (`unwrap`) when it runs, else
+    /// before the duplicate check (or, without it, the first pass after
+    /// it: punctuation, paragraphs), or else before the last pass. Where
+    /// the cost lies depends on the text. On the bench corpus
+    /// (`scripts/gen_bench_corpus.py`, 20 MB as one plain file) the passes
+    /// before the layout stage take 265M of 564M instructions and the
+    /// layout stage 156M: cut before the duplicate check, two threads ran
+    /// 1.27x one (0.275 s, median of ten); cut before `unwrap`, 0.23 s. On
+    /// the 40 MB news text of `scripts/gen_news_corpus.py` the two cuts
+    /// took the same (0.385 s). Without the layout stage (the `web`
+    /// preset), cutting before captions, which would even the halves'
+    /// instructions, was slower (0.17 s against 0.155 s on the bench
+    /// corpus, 0.31 s against 0.275 s on the news text): the duplicate
+    /// check's time is more than its instructions say (its table misses
+    /// the cache). On text that repeats itself so much that the duplicate
+    /// check removes most of it, cutting before captions was best (0.19 s
+    /// against 0.26 s); timing the passes on the first megabyte to choose
+    /// was tried, and that sample misled on the news text (annotated web
+    /// pages first).
     fn split_point(&self) -> usize {
-        const TAIL: [PassId; 3] = [PassId::Dedup, PassId::Punct, PassId::Paragraphs];
+        const TAIL: [PassId; 4] = [PassId::Unwrap, PassId::Dedup, PassId::Punct, PassId::Paragraphs];
         let n = self.passes.len();
         self.passes.iter().position(|p| TAIL.contains(p)).unwrap_or(n.saturating_sub(1)).min(n.saturating_sub(1))
     }
@@ -311,11 +319,15 @@ mod tests {
     }
 
     #[test]
-    fn the_passes_are_cut_before_the_duplicate_check() {
-        // unicode, pinyin, script, chrome, caption, unwrap, rejoin | dedup, …
-        assert_eq!(split_point(CleanConfig::default()), 7);
+    fn the_passes_are_cut_before_the_layout_stage_or_the_duplicate_check() {
+        // unicode, pinyin, script, chrome, caption | unwrap, rejoin, dedup, …
+        assert_eq!(split_point(CleanConfig::default()), 5);
         let cfg = CleanConfig { dedup: None, ..CleanConfig::default() };
-        assert_eq!(split_point(cfg), 7, "punct is next");
+        assert_eq!(split_point(cfg), 5);
+        // Without the layout stage: unicode, …, caption | dedup, punct, …
+        assert_eq!(split_point(CleanConfig::preset("web").unwrap()), 5);
+        let cfg = CleanConfig { unwrap: None, dedup: None, ..CleanConfig::default() };
+        assert_eq!(split_point(cfg), 6, "rejoin stays; punct is next");
         // One pass: nothing to cut.
         assert_eq!(split_point(CleanConfig::preset("minimal").unwrap()), 0);
         // None of the tail passes: before the last.
