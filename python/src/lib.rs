@@ -75,7 +75,7 @@ impl Cleaner {
                 .iter()
                 .map(|t| {
                     let mut out = String::with_capacity(t.len() + t.len() / 8);
-                    stream.push(t.as_bytes(), &mut out).and_then(|()| stream.finish(&mut out)).map_err(err)?;
+                    stream.push_str(t, &mut out).and_then(|()| stream.finish(&mut out)).map_err(err)?;
                     Ok(out)
                 })
                 .collect()
@@ -89,7 +89,7 @@ impl Cleaner {
         let edits = py.detach(|| -> Result<Vec<zhclean::audit::MappedEdit>, zhclean::Error> {
             let mut stream = self.inner.stream();
             let (mut out, mut log) = (String::new(), EditLog::default());
-            stream.push_audited(text.as_bytes(), &mut out, &mut log)?;
+            stream.push_str_audited(&text, &mut out, &mut log)?;
             stream.finish_audited(&mut out, &mut log)?;
             Ok(zhclean::audit::map_to_input(&stream.pass_names(), log.edits))
         });
@@ -319,7 +319,7 @@ fn clean_buffers(
             .map_err(|e| ZhcleanError::new_err(format!("string {}: invalid UTF-8: {e}", i - offset)))?;
         text.clear();
         stream
-            .push(s.as_bytes(), &mut text)
+            .push_str(s, &mut text)
             .and_then(|()| stream.finish(&mut text))
             .map_err(|e| ZhcleanError::new_err(format!("string {}: {e}", i - offset)))?;
         // A column of documents keeps each one's final-newline convention,
