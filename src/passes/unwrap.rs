@@ -913,8 +913,11 @@ fn shows(shapes: &[Shape], r: std::ops::Range<usize>, first: &impl Fn(usize) -> 
 /// Whether most of lines `r` that fill `column` end with a mark: verse or
 /// a list set line by line, not a column.
 fn is_verse(shapes: &[Shape], r: std::ops::Range<usize>, first: &impl Fn(usize) -> bool, column: usize) -> bool {
-    let full: Vec<&Shape> = r.filter(|&k| first(k) && is_full(&shapes[k], column)).map(|k| &shapes[k]).collect();
-    !full.is_empty() && full.iter().filter(|s| !s.mid_word).count() * 5 > full.len() * 3
+    // (Counted, not gathered: asked of every window and story.)
+    let (full, marked) = r
+        .filter(|&k| first(k) && is_full(&shapes[k], column))
+        .fold((0, 0), |(n, m), k| (n + 1, m + usize::from(!shapes[k].mid_word)));
+    full > 0 && marked * 5 > full * 3
 }
 
 /// For each line, whether no line before it has its text (trimmed); `None`
