@@ -167,10 +167,8 @@ pub struct CaptionPass {
     cfg: CaptionConfig,
     cap: CapOnce,
     /// A short line held in case a credit line follows (then it is that
-    /// photo's caption), with its offset and, when it came after an
-    /// image-sized gap, the shape that may make it a caption by itself
-    /// (see [`GapCaption`]).
-    held: Option<(String, u64, Option<GapCaption>)>,
+    /// photo's caption).
+    held: Option<Held>,
     /// The buffer of the last held line released, reused for the next:
     /// most lines of a hard-wrapped column are held one line long.
     spare: String,
@@ -193,6 +191,23 @@ pub struct CaptionPass {
     after_blank: bool,
     /// Whole lines only: pieces of a line over the cap pass through.
     lines: LineBuffer,
+}
+
+/// A short line held by [`CaptionPass`] until the next line says whether
+/// it is a caption.
+#[derive(Debug)]
+struct Held {
+    /// The line, and the blank lines after it.
+    text: String,
+    /// Its offset.
+    at: u64,
+    /// When it came after an image-sized gap, the shape that may make it a
+    /// caption by itself (see [`GapCaption`]).
+    gap: Option<GapCaption>,
+    /// Whether its line (trimmed, not blank) ends a sentence, when the
+    /// rules asked already: kept for [`CaptionPass::note`], which asks
+    /// again of every held line that stays.
+    closed: Option<bool>,
 }
 
 /// A caption block has at most this many lines (a caption wrapped at a
@@ -282,10 +297,14 @@ impl CaptionPass {
     /// by one (`图为志愿者帮助老人通过网` / `上平台查询案件进度。新华` /
     /// `社记者 吴静 摄`).
     fn block_reason(&self) -> Option<&'static str> {
-        let joined: String = self.block.iter().map(|(l, _)| l.trim_ws()).collect();
-        if self.block.len() < 2 || joined.is_empty() {
+        if let [(line, _)] = self.block.as_slice() {
             // One line: the line rules judge it, and the label rule too.
-            return (self.block.len() == 1 && is_labelled_caption(&joined)).then_some("caption_label");
+            return is_labelled_caption(line.trim_ws()).then_some("caption_label");
+        }
+        let mut joined = String::with_capacity(self.block.iter().map(|(l, _)| l.len()).sum());
+        self.block.iter().for_each(|(l, _)| joined.push_str(l.trim_ws()));
+        if joined.is_empty() {
+            return None;
         }
         let last = self.block.last().map_or("", |(l, _)| l.trim_ws());
         if is_labelled_caption(&joined) {
@@ -347,15 +366,15 @@ impl CaptionPass {
     }
 
     fn release_held(&mut self, out: &mut Out<'_>) {
-        if let Some((line, _, _)) = self.held.take() {
-            out.text().push_str(&line);
+        if let Some(h) = self.held.take() {
+            out.text().push_str(&h.text);
             // (Its first line: `lines()` would also drop a `\r` before the
             // `\n`, which the trim does.)
-            let first = line[..crate::text::find_newline(line.as_bytes()).unwrap_or(line.len())].trim_ws();
+            let first = h.text[..crate::text::find_newline(h.text.as_bytes()).unwrap_or(h.text.len())].trim_ws();
             if !first.is_empty() {
-                self.note(first);
+                self.note(first, h.closed.unwrap_or_else(|| ends_sentence(first)));
             }
-            self.spare = line;
+            self.spare = h.text;
         }
     }
 
@@ -365,16 +384,17 @@ impl CaptionPass {
         // Cheapest test last: most lines are judged with nothing held.
         let body =
             || crate::text::visible_up_to(next, MIN_BODY_CHARS) >= MIN_BODY_CHARS && next.contains(['，', ',', '。']);
-        match self.held.as_ref().and_then(|h| h.2) {
+        match self.held.as_ref().and_then(|h| h.gap) {
             Some(GapCaption::Bare) => PATTERNS.connectives.iter().any(|c| next.starts_with(c)) && body(),
             Some(GapCaption::Sentence) => PATTERNS.leads.iter().any(|l| next.starts_with(l)) && body(),
             None => false,
         }
     }
 
-    /// Records what a non-blank line that stays looks like, for the gap rule.
-    fn note(&mut self, t: &str) {
-        self.prev = if ends_sentence(t) {
+    /// Records what a non-blank line that stays looks like, for the gap
+    /// rule; `closed`: whether it ends a sentence.
+    fn note(&mut self, t: &str, closed: bool) {
+        self.prev = if closed {
             Prev::Closed
         } else if t.len() <= MAX_PREV_TEXT {
             self.prev_text.clear();
@@ -406,8 +426,8 @@ impl CaptionPass {
             match &mut self.held {
                 // Held with the caption candidate, up to a cap; a flood of
                 // blank lines releases it (memory stays bounded).
-                Some((held, _, _)) if held.len() + line.len() <= self.cfg.max_held_bytes => {
-                    held.push_str(line);
+                Some(h) if h.text.len() + line.len() <= self.cfg.max_held_bytes => {
+                    h.text.push_str(line);
                     return;
                 }
                 Some(_) => {
@@ -437,16 +457,16 @@ impl CaptionPass {
         // its own (`（本报记者 王某 摄）`): it and the short caption before it
         // go.
         if is_credit_line(t) || is_marker_line(t) {
-            if let Some((prev, prev_at, _)) = self.held.take() {
-                out.edit_abs(prev_at, &prev, "", "caption_before_credit");
+            if let Some(h) = self.held.take() {
+                out.edit_abs(h.at, &h.text, "", "caption_before_credit");
             }
             out.edit_abs(at, line, "", "photo_credit");
             return;
         }
         // A short line after an image gap, confirmed by what follows it.
         if !t.is_empty() && self.gap_caption_confirmed(t) {
-            if let Some((prev, prev_at, _)) = self.held.take() {
-                out.edit_abs(prev_at, &prev, "", "caption_after_gap");
+            if let Some(h) = self.held.take() {
+                out.edit_abs(h.at, &h.text, "", "caption_after_gap");
             }
         }
         self.release_held(out);
@@ -484,7 +504,7 @@ impl CaptionPass {
             if nl.is_empty() || marked {
                 out.text().push_str(&byline);
             } else {
-                self.held = Some((byline, at + (start + ws_end) as u64, None));
+                self.held = Some(Held { text: byline, at: at + (start + ws_end) as u64, gap: None, closed: None });
             }
             return;
         }
@@ -492,13 +512,15 @@ impl CaptionPass {
         // hold it until the next line says. (Not one that carried a
         // page-jump marker: that is text, and its edit is already out.)
         let short = !marked && !t.is_empty() && !visible_more_than(t, MAX_CAPTION_CHARS) && !nl.is_empty();
+        // (Asked of every line that stays, held or not: once.)
+        let closed = ends_sentence(t);
         // After an image-sized gap, a short line may be a caption without a
         // marker; hold it until the next line says (see `GapCaption`).
         let candidate = if short && gap >= IMAGE_GAP_LINES {
             let sentences = t.matches(SENTENCE_END).count();
             if sentences == 0 && !t.contains(['，', ',']) && self.prev == Prev::Closed {
                 Some(GapCaption::Bare)
-            } else if sentences == 1 && ends_sentence(t) && self.after_headline() && !t.starts_with("本报") {
+            } else if sentences == 1 && closed && self.after_headline() && !t.starts_with("本报") {
                 Some(GapCaption::Sentence)
             } else {
                 None
@@ -508,13 +530,14 @@ impl CaptionPass {
         };
         // One short sentence is held too: a credit under it makes it the
         // photo's caption (`执行干警清点涉案财物。` / `摄影：孙丽`).
-        if short && (!ends_sentence(t) || t.matches(SENTENCE_END).count() <= 1 || candidate.is_some()) {
-            let mut held = std::mem::take(&mut self.spare);
-            held.clear();
-            held.push_str(&content[..lead]);
-            held.push_str(kept);
-            held.push_str(nl);
-            self.held = Some((held, at, candidate));
+        if short && (!closed || t.matches(SENTENCE_END).count() <= 1 || candidate.is_some()) {
+            let mut text = std::mem::take(&mut self.spare);
+            text.clear();
+            text.push_str(&content[..lead]);
+            text.push_str(kept);
+            text.push_str(nl);
+            // (Its first line, trimmed, is `t`.)
+            self.held = Some(Held { text, at, gap: candidate, closed: Some(closed) });
             return;
         }
         let o = out.text();
@@ -522,7 +545,7 @@ impl CaptionPass {
         o.push_str(kept);
         o.push_str(nl);
         if !t.is_empty() {
-            self.note(t);
+            self.note(t, closed);
         }
     }
 }
@@ -554,7 +577,7 @@ impl LinePass for CaptionPass {
     }
 
     fn held_besides_lines(&self) -> usize {
-        self.held.as_ref().map_or(0, |(l, _, _)| l.len()) + self.block.iter().map(|(l, _)| l.len()).sum::<usize>()
+        self.held.as_ref().map_or(0, |h| h.text.len()) + self.block.iter().map(|(l, _)| l.len()).sum::<usize>()
     }
 }
 
@@ -797,7 +820,7 @@ mod tests {
         let mut heads = 0;
         for t in &lines {
             let t = t.trim_ws();
-            pass.note(t);
+            pass.note(t, ends_sentence(t));
             let eager = !ends_sentence(t) && headline_shape(t);
             heads += usize::from(eager);
             assert_eq!(pass.after_headline(), eager, "{t:?}");
