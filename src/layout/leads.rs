@@ -1,6 +1,8 @@
 //! What opens a paragraph of its own whatever precedes it: numbered and
 //! bulleted list items, and a news article's lead with its dateline.
 
+use std::sync::LazyLock;
+
 use super::patterns::PATTERNS;
 use crate::text::TrimWs;
 
@@ -18,6 +20,40 @@ pub(crate) fn opens_paragraph(a: &str, b: &str) -> bool {
     let t = b.trim_ws_start();
     let mut cs = t.chars();
     let Some(first) = cs.next() else { return false };
+    // Most lines open with a Han character that opens no item and no
+    // dateline: one bit says so.
+    if let Some(k) = (first as usize).checked_sub(HAN_FROM).filter(|&k| k < HAN_OPENERS_BITS) {
+        if HAN_OPENERS[k / 64] >> (k % 64) & 1 == 0 {
+            return false;
+        }
+    }
+    opens_after_first(a, t, first, cs)
+}
+
+/// The block of Han characters [`HAN_OPENERS`] covers (U+4E00-U+9FFF).
+const HAN_FROM: usize = 0x4E00;
+const HAN_OPENERS_BITS: usize = 0xA000 - HAN_FROM;
+
+/// A bit per character of U+4E00-U+9FFF that may open a paragraph by
+/// [`opens_paragraph`]'s rules: the numerals of `二、`, `第`, and the
+/// first characters of the agencies and openings of a dateline.
+static HAN_OPENERS: LazyLock<Vec<u64>> = LazyLock::new(|| {
+    let mut bits = vec![0u64; HAN_OPENERS_BITS.div_ceil(64)];
+    let firsts = PATTERNS.datelines_by_first.iter().map(|g| g.0);
+    for c in NUMERALS.iter().copied().chain(['第']).chain(firsts) {
+        if let Some(k) = (c as usize).checked_sub(HAN_FROM).filter(|&k| k < HAN_OPENERS_BITS) {
+            bits[k / 64] |= 1 << (k % 64);
+        }
+    }
+    bits
+});
+
+/// The Han numerals of a numbered item (`三、`, `（二）`, `第五，`).
+const NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+
+/// [`opens_paragraph`] once the first character of `t` (`b` trimmed) is
+/// read: `cs` holds the rest.
+fn opens_after_first(a: &str, t: &str, first: char, cs: std::str::Chars<'_>) -> bool {
     // (`matches!`, not a search of a string of the numerals: this runs on
     // the first character of every line the passes weigh.)
     let numeral = |c: char| matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '0'..='9' | '０'..='９');
@@ -56,7 +92,42 @@ pub(crate) fn opens_paragraph(a: &str, b: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::opens_paragraph;
+    use super::{opens_after_first, opens_paragraph, HAN_OPENERS, HAN_OPENERS_BITS};
+
+    #[test]
+    fn a_han_character_without_its_bit_opens_nothing() {
+        // Every character of the block, before what each rule looks for
+        // after the first character, after a clause mark: the rules alone
+        // never say yes where the bit says no, and say yes somewhere for
+        // each character whose bit is set.
+        let tails = [
+            "",
+            "一、",
+            "二，",
+            "）",
+            "华社北京1月6日电",
+            "报讯",
+            "报（记者",
+            "新社香港一月五日电",
+            "新华社北京电 1月5日电",
+            "三四五）",
+        ];
+        let mut set = 0;
+        for k in 0..HAN_OPENERS_BITS {
+            let c = char::from_u32((0x4E00 + k) as u32).unwrap();
+            let bit = HAN_OPENERS[k / 64] >> (k % 64) & 1 == 1;
+            let any = tails.iter().any(|tail| {
+                let t = format!("{c}{tail}");
+                let mut cs = t.chars();
+                cs.next();
+                opens_after_first("；", &t, c, cs)
+            });
+            assert!(bit || !any, "{c:?}");
+            assert!(!bit || any, "{c:?} has a bit no rule uses");
+            set += usize::from(bit);
+        }
+        assert!(set >= 12, "{set}");
+    }
 
     #[test]
     fn items_and_datelines_open_paragraphs() {
