@@ -364,19 +364,24 @@ pub(crate) fn scan_line(t: &str) -> LineScan {
             2
         };
         if matches!(x, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF) {
-            let c = t[i..].chars().next().expect("a character starts here");
-            if c.is_whitespace() {
+            // Decoded from its two or three bytes (most are CJK marks).
+            let y = u32::from(b[i + 1] & 0x3F);
+            let cp = if x == 0xC2 { 0x80 | y } else { u32::from(x & 0x0F) << 12 | y << 6 | u32::from(b[i + 2] & 0x3F) };
+            // (`char::is_whitespace` of the characters these bytes lead.)
+            if matches!(cp, 0x85 | 0xA0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000) {
                 space = true;
             } else {
                 width += 2;
             }
-            if matches!(c as u32, 0x3001..=0x3011 | 0xFF01..=0xFF1F | 0x2018..=0x201D | 0x2026) {
+            if matches!(cp, 0x3001..=0x3011 | 0xFF01..=0xFF1F | 0x2018..=0x201D | 0x2026) {
                 cjk_mark = true;
             }
-            if matches!(c, '“' | '”' | '‘' | '’') {
+            // `“ ” ‘ ’`
+            if matches!(cp, 0x2018 | 0x2019 | 0x201C | 0x201D) {
                 marked_width = true;
             }
-            if matches!(c, '，' | '。' | '；' | '！' | '？') {
+            // `， 。 ； ！ ？`
+            if matches!(cp, 0xFF0C | 0x3002 | 0xFF1B | 0xFF01 | 0xFF1F) {
                 prose = true;
             }
         } else {
