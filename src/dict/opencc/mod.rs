@@ -192,6 +192,20 @@ fn flatten(spec: &Value, tofu: bool, rank: &mut u32, leaves: &mut Vec<(String, u
     }
 }
 
+/// The tries the build script froze (see `build.rs`): the key the trie
+/// cache knows their leaves by, and their bytes. A process reads these
+/// instead of building them from the dictionaries.
+const FROZEN: &[(&str, &[u8])] = &[
+    (
+        include_str!(concat!(env!("OUT_DIR"), "/t2s_normalization.key")),
+        include_bytes!(concat!(env!("OUT_DIR"), "/t2s_normalization.trie")),
+    ),
+    (
+        include_str!(concat!(env!("OUT_DIR"), "/t2s_conversion.key")),
+        include_bytes!(concat!(env!("OUT_DIR"), "/t2s_conversion.trie")),
+    ),
+];
+
 /// Builds (or reuses) the trie of a dict spec.
 fn trie_for(spec: &Value, tofu: bool, cached: bool) -> Result<Option<Arc<Trie>>, Error> {
     static CACHE: LazyLock<Mutex<HashMap<String, Arc<Trie>>>> = LazyLock::new(Default::default);
@@ -204,9 +218,20 @@ fn trie_for(spec: &Value, tofu: bool, cached: bool) -> Result<Option<Arc<Trie>>,
     if let Some(t) = CACHE.lock().expect("trie cache").get(&key).filter(|_| cached) {
         return Ok(Some(t.clone()));
     }
+    let t = match FROZEN.iter().find(|(k, _)| *k == key) {
+        Some((_, bytes)) => Trie::from_bytes(bytes),
+        None => build_trie(&leaves, cached)?,
+    };
+    let t = Arc::new(t);
+    CACHE.lock().expect("trie cache").insert(key, t.clone());
+    Ok(Some(t))
+}
+
+/// The trie of ranked leaves, built from the dictionaries.
+fn build_trie(leaves: &[(String, u32)], cached: bool) -> Result<Trie, Error> {
     // Raw dictionaries are read in place; derived ones are built (cached).
     let mut data = Vec::with_capacity(leaves.len());
-    for (name, rank) in &leaves {
+    for (name, rank) in leaves {
         let leaf = match raw(name) {
             Some(text) => Leaf::Raw(lexicon::first_values(&format!("{name}.txt"), text)?),
             None => Leaf::Derived(leaf_entries(name, cached)?),
@@ -220,9 +245,7 @@ fn trie_for(spec: &Value, tofu: bool, cached: bool) -> Result<Option<Arc<Trie>>,
             Leaf::Derived(entries) => entries.iter().for_each(|e| b.insert(&e.key, &e.values[0], *rank)),
         }
     }
-    let t = Arc::new(b.build());
-    CACHE.lock().expect("trie cache").insert(key, t.clone());
-    Ok(Some(t))
+    Ok(b.build())
 }
 
 fn chain(doc: &Value, field: &str, tofu: bool, cached: bool) -> Result<Vec<Arc<Trie>>, Error> {
@@ -559,6 +582,26 @@ mod tests {
             assert_eq!(done, text.len());
             assert_eq!(out, format!("<{}", reference(&entries, &text)), "lead of {n}");
         }
+    }
+
+    #[test]
+    fn the_frozen_tries_are_the_ones_built_from_the_dictionaries() {
+        // The specs of t2s, flattened as a process does: each has its
+        // frozen trie, byte for byte the one the dictionaries give.
+        let (_, json) = CONFIGS.iter().find(|(n, _)| *n == "t2s").unwrap();
+        let doc: Value = serde_json::from_str(json).unwrap();
+        let mut found = 0;
+        for field in ["normalization", "conversion_chain"] {
+            for stage in doc[field].as_array().unwrap() {
+                let mut leaves = Vec::new();
+                flatten(&stage["dict"], true, &mut 0, &mut leaves).unwrap();
+                let key = format!("{leaves:?}");
+                let (_, bytes) = FROZEN.iter().find(|(k, _)| *k == key).unwrap_or_else(|| panic!("{key} not frozen"));
+                assert!(build_trie(&leaves, false).unwrap().to_bytes() == *bytes, "{key}");
+                found += 1;
+            }
+        }
+        assert_eq!(found, FROZEN.len());
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! its best (rank, value), computes that in one walk.
 
 mod build;
+mod frozen;
 mod walk;
 
 use std::collections::HashMap;
