@@ -54,9 +54,7 @@ const NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '
 /// [`opens_paragraph`] once the first character of `t` (`b` trimmed) is
 /// read: `cs` holds the rest.
 fn opens_after_first(a: &str, t: &str, first: char, cs: std::str::Chars<'_>) -> bool {
-    // (`matches!`, not a search of a string of the numerals: this runs on
-    // the first character of every line the passes weigh.)
-    let numeral = |c: char| matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '0'..='9' | '０'..='９');
+    let numeral = |c: char| NUMERALS.contains(&c) || c.is_ascii_digit() || ('０'..='９').contains(&c);
     // The numerals from `from` on: how many (at most 4), and what follows.
     let run = |from: std::str::Chars<'_>| {
         let mut n = 0;
