@@ -41,8 +41,18 @@ const FROZEN: &[(&str, &[(&str, u32)])] = &[
 ];
 
 fn main() {
-    for f in ["data/words/jieba.txt", "data/opencc/dictionary", "src/han.rs", "src/text.rs", "src/error.rs", "src/dict"]
-    {
+    // The data read, and the sources included above (`src/dict` as a whole
+    // reran the script on any change to the conversion's stage loop).
+    for f in [
+        "data/words/jieba.txt",
+        "data/opencc/dictionary",
+        "src/han.rs",
+        "src/dict/han_keys.rs",
+        "src/text.rs",
+        "src/error.rs",
+        "src/dict/lexicon.rs",
+        "src/dict/trie",
+    ] {
         println!("cargo::rerun-if-changed={f}");
     }
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
@@ -65,28 +75,20 @@ fn freeze(out: &Path, name: &str, leaves: &[(&str, u32)]) {
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     };
     let texts: Vec<String> = leaves.iter().map(|(n, _)| read(n.strip_suffix("Ext").unwrap_or(n))).collect();
-    // A raw leaf's keys and first values, or a derived one's entries.
-    enum Leaf<'t> {
-        Raw(Vec<(&'t str, &'t str)>),
-        Derived(Vec<lexicon::Entry>),
-    }
-    let data: Vec<Leaf<'_>> = leaves
+    let data: Vec<lexicon::Leaf<'_>> = leaves
         .iter()
         .zip(&texts)
         .map(|((n, _), text)| match n.strip_suffix("Ext") {
-            Some(base) => {
-                Leaf::Derived(lexicon::extract_tofu_risk(&format!("{base}.txt"), text).expect("tofu-risk lines"))
-            }
-            None => Leaf::Raw(lexicon::first_values(&format!("{n}.txt"), text).expect("a dictionary")),
+            Some(base) => lexicon::Leaf::Derived(
+                lexicon::extract_tofu_risk(&format!("{base}.txt"), text).expect("tofu-risk lines").into(),
+            ),
+            None => lexicon::Leaf::Raw(lexicon::first_values(&format!("{n}.txt"), text).expect("a dictionary")),
         })
         .collect();
     // Inserted in the leaves' order, as the library does.
     let mut b = trie::TrieBuilder::default();
     for (leaf, &(_, rank)) in data.iter().zip(leaves) {
-        match leaf {
-            Leaf::Raw(pairs) => pairs.iter().for_each(|&(k, v)| b.insert(k, v, rank)),
-            Leaf::Derived(entries) => entries.iter().for_each(|e| b.insert(&e.key, &e.values[0], rank)),
-        }
+        leaf.for_each_pair(|k, v| b.insert(k, v, rank));
     }
     let owned: Vec<(String, u32)> = leaves.iter().map(|&(n, r)| (n.to_string(), r)).collect();
     std::fs::write(out.join(format!("{name}.trie")), b.build().to_bytes()).expect("write to OUT_DIR");

@@ -7,6 +7,7 @@
 //! `Lexicon::ParseLexiconFromBuffer` and `ParseKeyValues`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::error::Error;
 
@@ -15,6 +16,26 @@ use crate::error::Error;
 pub(crate) struct Entry {
     pub key: String,
     pub values: Vec<String>,
+}
+
+/// A leaf dictionary's keys and first values, as a trie is built from
+/// them (by the library, and by the build script for the tries it
+/// freezes).
+pub(crate) enum Leaf<'t> {
+    /// Borrowed from a dictionary file's text (see [`first_values`]).
+    Raw(Vec<(&'t str, &'t str)>),
+    /// A dictionary OpenCC generates; no file of that name ships.
+    Derived(Arc<Vec<Entry>>),
+}
+
+impl Leaf<'_> {
+    /// Calls `f` with each key and its first value, in the leaf's order.
+    pub(crate) fn for_each_pair<'s>(&'s self, mut f: impl FnMut(&'s str, &'s str)) {
+        match self {
+            Leaf::Raw(pairs) => pairs.iter().for_each(|&(k, v)| f(k, v)),
+            Leaf::Derived(entries) => entries.iter().for_each(|e| f(&e.key, &e.values[0])),
+        }
+    }
 }
 
 /// The entry lines of a text dictionary: (line number, key, values), by

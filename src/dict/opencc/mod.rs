@@ -33,7 +33,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use serde_json::Value;
 
-use super::lexicon::{self, Entry};
+use super::lexicon::{self, Entry, Leaf};
 
 mod ids;
 mod stage;
@@ -96,15 +96,6 @@ pub const CONFIG_NAMES: &[&str] = &[
 
 fn raw(name: &str) -> Option<&'static str> {
     DICTIONARIES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
-}
-
-/// A leaf's keys and first values, as a trie is built from them.
-enum Leaf {
-    /// Borrowed from a compiled-in dictionary file.
-    Raw(Vec<(&'static str, &'static str)>),
-    /// A dictionary OpenCC generates (see [`leaf_entries`]); no file
-    /// of that name ships.
-    Derived(Arc<Vec<Entry>>),
 }
 
 /// A leaf dictionary's entries: a raw file, or one OpenCC generates.
@@ -240,10 +231,7 @@ fn build_trie(leaves: &[(String, u32)], cached: bool) -> Result<Trie, Error> {
     }
     let mut b = TrieBuilder::default();
     for (leaf, rank) in &data {
-        match leaf {
-            Leaf::Raw(pairs) => pairs.iter().for_each(|&(k, v)| b.insert(k, v, *rank)),
-            Leaf::Derived(entries) => entries.iter().for_each(|e| b.insert(&e.key, &e.values[0], *rank)),
-        }
+        leaf.for_each_pair(|k, v| b.insert(k, v, *rank));
     }
     Ok(b.build())
 }
