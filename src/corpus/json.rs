@@ -456,11 +456,8 @@ fn next_special(b: &[u8], mut i: usize) -> usize {
     while let Some(block) = b.get(i..i + 32) {
         let block: &[u8; 32] = block.try_into().expect("32 bytes");
         let mask = block.map(|x| u8::from((x < 0x20) | (x == b'"') | (x == b'\\')));
-        let lo = u128::from_le_bytes(mask[..16].try_into().expect("16 bytes"));
-        let hi = u128::from_le_bytes(mask[16..].try_into().expect("16 bytes"));
-        if lo | hi != 0 {
-            let first = if lo != 0 { lo.trailing_zeros() } else { 128 + hi.trailing_zeros() };
-            return i + first as usize / 8;
+        if let Some(first) = crate::text::first_set(&mask) {
+            return i + first;
         }
         i += 32;
     }
