@@ -88,6 +88,10 @@ pub struct RejoinPass {
     /// the clause rule's stability check. Empty after a piece of a long
     /// line.
     prev_para: String,
+    /// The string of the paragraph before `prev_para`, kept to hold the
+    /// next open one in (a malloc and a free per paragraph otherwise); at
+    /// most [`MAX_SPARE_BYTES`] of room.
+    spare: String,
     /// Text of this document written already: the open paragraph is not
     /// its first.
     started: bool,
@@ -95,6 +99,10 @@ pub struct RejoinPass {
     lines: LineBuffer,
     cap: CapOnce,
 }
+
+/// Most room a string kept for reuse may have (a paragraph of a few
+/// lines): a long paragraph's is given back.
+const MAX_SPARE_BYTES: usize = 4096;
 
 /// A first half shorter than this is not joined on the clause-head
 /// evidence alone (it may be a label or a kicker).
@@ -245,6 +253,7 @@ impl RejoinPass {
             sep_at: 0,
             blank_lines: 0,
             prev_para: String::new(),
+            spare: String::new(),
             started: false,
             lines: LineBuffer::default(),
             cap: CapOnce::default(),
@@ -289,7 +298,10 @@ impl RejoinPass {
             out.text().push_str(&para);
             out.text().push('\n');
             out.text().push_str(&blanks);
-            self.prev_para = para;
+            let old = std::mem::replace(&mut self.prev_para, para);
+            if old.capacity() <= MAX_SPARE_BYTES {
+                self.spare = old;
+            }
             self.started = true;
         }
         self.blank_lines = 0;
@@ -366,7 +378,10 @@ impl RejoinPass {
                 self.flush(out);
                 if terminated && content.len() <= self.cfg.max_paragraph_bytes {
                     self.sep_at = at + content.len() as u64;
-                    self.open = Some((content.to_string(), String::new()));
+                    let mut para = std::mem::take(&mut self.spare);
+                    para.clear();
+                    para.push_str(content);
+                    self.open = Some((para, String::new()));
                 } else {
                     if terminated {
                         self.report_cap(at, out);
