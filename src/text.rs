@@ -356,17 +356,10 @@ pub(crate) fn scan_line(t: &str) -> LineScan {
             i += 1;
             continue;
         }
-        let len = if x >= 0xF0 {
-            4
-        } else if x >= 0xE0 {
-            3
-        } else {
-            2
-        };
+        // (Decoded from its bytes, not through `str::chars`: most are CJK
+        // marks, which the tests below ask about.)
+        let (cp, len) = decode_at(b, i);
         if matches!(x, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF) {
-            // Decoded from its two or three bytes (most are CJK marks).
-            let y = u32::from(b[i + 1] & 0x3F);
-            let cp = if x == 0xC2 { 0x80 | y } else { u32::from(x & 0x0F) << 12 | y << 6 | u32::from(b[i + 2] & 0x3F) };
             // (`char::is_whitespace` of the characters these bytes lead.)
             if matches!(cp, 0x85 | 0xA0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000) {
                 space = true;
