@@ -168,11 +168,16 @@ impl TextRun<'_, '_> {
     }
 
     /// [`TextRun::one_thread`] with the passes cut in two at `at`: a
-    /// thread runs the framer and the head passes, this one reads, runs
-    /// the tail passes on what the head hands over, and writes. A plain
-    /// text file is one document, which the JSONL workers cannot share
-    /// out; this gets it most of two cores. Output and audit are the same
-    /// as on one thread (see [`Stream::split`]).
+    /// thread runs the framer and the head passes, another the tail
+    /// passes on what the head hands over, and this one reads and writes.
+    /// A plain text file is one document, which the JSONL workers cannot
+    /// share out; this gets it most of two cores. Output and audit are the
+    /// same as on one thread (see [`Stream::split`]).
+    ///
+    /// (The tail ran on this thread before, between reads: while the
+    /// head's queue was full the reader waited and the head's output lay
+    /// unread, and while it caught up the head ran dry. Reading and
+    /// writing take little; two threads of passes keep two cores busy.)
     fn two_threads<R: Read>(
         &mut self,
         stream: Stream,
@@ -180,115 +185,160 @@ impl TextRun<'_, '_> {
         input: R,
         new_log: &dyn Fn() -> Collect,
     ) -> Result<Collect, Error> {
-        let name = self.name;
-        let located = move |e: Error| e.with_source(name.to_string());
-        let (head, mut tail) = stream.split(at);
-        let mut log = new_log();
-        let head_log = new_log();
-        let mut head_done = None;
+        let (head, tail) = stream.split(at);
+        let (head_log, tail_log) = (new_log(), new_log());
+        let mut done = None;
         std::thread::scope(|scope| -> Result<(), Error> {
-            // Blocks in (None: the input ended); text out, a message for
-            // each block. After queueing a block this thread takes one
-            // message, if one is there, and goes back to reading: the
-            // head's queue is kept full (taking every message there was
-            // left the head without a block while the tail caught up),
-            // and the messages waiting stay as few as the blocks queued,
-            // a message a block.
+            // Blocks in (None: the input ended); the head's text to the
+            // tail, and the tail's back here, a message for each block.
             let (block_tx, block_rx) = mpsc::sync_channel::<Option<Vec<u8>>>(TEXT_QUEUE);
             let (text_tx, text_rx) = mpsc::channel::<Result<Handed, Error>>();
+            let (out_tx, out_rx) = mpsc::channel::<Result<Tailed, Error>>();
             scope.spawn(move || run_head(head, head_log, &block_rx, &text_tx));
+            scope.spawn(move || run_tail(tail, tail_log, &text_rx, &out_tx));
+            let mut away = 0;
             self.read(input, |this, block| {
-                this.hand(&block_tx, &text_rx, Some(block.to_vec()), &mut tail, &mut log, &mut head_done)?;
-                if let Ok(msg) = text_rx.try_recv() {
-                    this.take_over(&mut tail, &mut log, msg, &mut head_done)?;
+                this.hand(&block_tx, &out_rx, Some(block.to_vec()), &mut away, &mut done)?;
+                while let Ok(msg) = out_rx.try_recv() {
+                    this.take_back(msg, &mut away, &mut done)?;
                 }
                 Ok(())
             })?;
-            // The head ends its channel after its last text and audit.
-            self.hand(&block_tx, &text_rx, None, &mut tail, &mut log, &mut head_done)?;
-            for msg in text_rx.iter() {
-                self.take_over(&mut tail, &mut log, msg, &mut head_done)?;
+            // The tail ends its channel after its last text and the audit.
+            self.hand(&block_tx, &out_rx, None, &mut away, &mut done)?;
+            for msg in out_rx.iter() {
+                self.take_back(msg, &mut away, &mut done)?;
             }
             Ok(())
         })?;
-        let Some((mut head_log, replaced)) = head_done else {
-            return Err(io::Error::other("the head thread stopped").into());
+        let Some((log, replaced)) = done else {
+            return Err(io::Error::other("the passes' threads stopped").into());
         };
         self.sum.replaced = replaced;
-        tail.finish_audited(&mut self.out, &mut log).and_then(|()| log.check()).map_err(located)?;
-        head_log.absorb(log);
-        head_log.check().map_err(located)?;
-        Ok(*head_log)
+        log.check().map_err(|e| self.located(e))?;
+        Ok(*log)
     }
 
-    /// Queues `block` for the head. While the queue is full, this thread
-    /// runs the tail on what the head hands over instead of waiting for
-    /// room: waiting there left the head's output unread for as long as
-    /// the head took over a block, and the two threads took turns more
-    /// than they ran together (1.4 CPUs busy on the bench corpus). The
-    /// head sends a message for every block it takes, so one comes while
-    /// the queue is full.
+    /// Queues `block` for the head once fewer than [`MAX_AWAY`] blocks are
+    /// on their way through the passes and the head's queue has room;
+    /// until then, writes what the tail hands back (a message a block, so
+    /// one comes). Memory stays bounded by the blocks away, whichever
+    /// thread is the slower.
     fn hand(
         &mut self,
         blocks: &mpsc::SyncSender<Option<Vec<u8>>>,
-        texts: &mpsc::Receiver<Result<Handed, Error>>,
+        outs: &mpsc::Receiver<Result<Tailed, Error>>,
         block: Option<Vec<u8>>,
-        tail: &mut Tail,
-        log: &mut Collect,
-        head_done: &mut Option<(Box<Collect>, u64)>,
+        away: &mut usize,
+        done: &mut Option<(Box<Collect>, u64)>,
     ) -> Result<(), Error> {
+        let stopped = || Error::from(io::Error::other("the passes' threads stopped"));
         let mut block = block;
         loop {
-            match blocks.try_send(block) {
-                Ok(()) => return Ok(()),
-                Err(mpsc::TrySendError::Full(b)) => {
-                    block = b;
-                    match texts.recv() {
-                        Ok(msg) => self.take_over(tail, log, msg, head_done)?,
-                        // The head is gone without a word (a panic, which
-                        // the scope passes on).
-                        Err(_) => return Err(io::Error::other("the head thread stopped").into()),
+            if *away < MAX_AWAY {
+                match blocks.try_send(block) {
+                    Ok(()) => {
+                        *away += 1;
+                        return Ok(());
                     }
-                }
-                Err(mpsc::TrySendError::Disconnected(_)) => {
-                    // The head stopped on an error, which waits in the
-                    // channel.
-                    for msg in texts.iter() {
-                        self.take_over(tail, log, msg, head_done)?;
+                    Err(mpsc::TrySendError::Full(b)) => block = b,
+                    Err(mpsc::TrySendError::Disconnected(_)) => {
+                        // The head stopped on an error, which the tail
+                        // passes on.
+                        for msg in outs.iter() {
+                            self.take_back(msg, away, done)?;
+                        }
+                        return Err(stopped());
                     }
-                    return Err(io::Error::other("the head thread stopped").into());
                 }
             }
+            // (A thread gone without a word panicked: the scope passes
+            // the panic on.)
+            let msg = outs.recv().map_err(|_| stopped())?;
+            self.take_back(msg, away, done)?;
         }
     }
 
-    /// Takes one message from the head: text through the tail passes, or
-    /// the head's end.
-    fn take_over(
+    /// Takes one message from the tail: text to write, or the end.
+    fn take_back(
         &mut self,
-        tail: &mut Tail,
-        log: &mut Collect,
-        msg: Result<Handed, Error>,
-        head_done: &mut Option<(Box<Collect>, u64)>,
+        msg: Result<Tailed, Error>,
+        away: &mut usize,
+        done: &mut Option<(Box<Collect>, u64)>,
     ) -> Result<(), Error> {
         match msg.map_err(|e| self.located(e))? {
-            Handed::Text(text, ends) => {
+            Tailed::Text(text) => {
+                *away = away.saturating_sub(1);
+                if self.hold {
+                    self.out.push_str(&text);
+                } else {
+                    self.output.write_all(text.as_bytes())?;
+                    self.sum.bytes_out += text.len() as u64;
+                }
+                Ok(())
+            }
+            Tailed::Done(log, replaced) => {
+                *done = Some((log, replaced));
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Blocks on their way through the two threads of passes at most (read and
+/// not yet written back): the head's queue, and as many again.
+const MAX_AWAY: usize = 2 * TEXT_QUEUE;
+
+/// What the tail thread of [`TextRun::two_threads`] hands back.
+enum Tailed {
+    /// The tail's output for a message of the head's.
+    Text(String),
+    /// The audit of both threads and the framer's replacement count, after
+    /// the tail's finish.
+    Done(Box<Collect>, u64),
+}
+
+/// The tail thread of [`TextRun::two_threads`]: the head's text through the
+/// tail passes, a message back for each of the head's, until the head's
+/// end, an error, or the other side hangs up.
+fn run_tail(
+    mut tail: Tail,
+    mut log: Collect,
+    texts: &mpsc::Receiver<Result<Handed, Error>>,
+    outs: &mpsc::Sender<Result<Tailed, Error>>,
+) {
+    for msg in texts {
+        let mut out = String::new();
+        let result = match msg {
+            Ok(Handed::Text(text, ends)) => {
+                // Each piece as the passes after the cut took it on one
+                // thread (see `Stream::split`).
                 let mut start = 0;
+                let mut pushed = Ok(());
                 for end in ends.into_iter().chain([text.len()]) {
-                    if end > start {
-                        let piece = &text[start..end];
-                        tail.push_audited(piece, &mut self.out, log)
-                            .and_then(|()| log.check())
-                            .map_err(|e| self.located(e))?;
+                    if end > start && pushed.is_ok() {
+                        pushed = tail.push_audited(&text[start..end], &mut out, &mut log).and_then(|()| log.check());
                         start = end;
                     }
                 }
-                self.write_out()
+                pushed.map(|()| Tailed::Text(out))
             }
-            Handed::Done(head_log, replaced) => {
-                *head_done = Some((head_log, replaced));
-                Ok(())
+            Ok(Handed::Done(mut head_log, replaced)) => {
+                let finished = tail.finish_audited(&mut out, &mut log).and_then(|()| log.check());
+                let _ = match finished {
+                    Ok(()) => outs.send(Ok(Tailed::Text(out))).and_then(|()| {
+                        head_log.absorb(log);
+                        outs.send(Ok(Tailed::Done(head_log, replaced)))
+                    }),
+                    Err(e) => outs.send(Err(e)),
+                };
+                return;
             }
+            Err(e) => Err(e),
+        };
+        let failed = result.is_err();
+        if outs.send(result).is_err() || failed {
+            return;
         }
     }
 }
@@ -350,7 +400,10 @@ impl Ctx {
     /// check removes most of it, cutting before captions was best (0.19 s
     /// against 0.26 s); timing the passes on the first megabyte to choose
     /// was tried, and that sample misled on the news text (annotated web
-    /// pages first).
+    /// pages first). (These figures are from before the tail had a thread
+    /// of its own; with it, the cut before `unwrap` stays the best of the
+    /// default's: cut before the duplicate check, the bench corpus took
+    /// 0.25 s against 0.20 s.)
     fn split_point(&self) -> usize {
         const TAIL: [PassId; 4] = [PassId::Unwrap, PassId::Dedup, PassId::Punct, PassId::Paragraphs];
         let n = self.passes.len();
