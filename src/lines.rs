@@ -47,6 +47,9 @@ pub struct LineBuffer {
     continued: bool,
 }
 
+/// Capacity a [`LineBuffer`] keeps from one document to the next.
+const KEEP_PENDING_BYTES: usize = 64 << 10;
+
 /// The callback of [`LineBuffer`]: the text, its offset in the pass's
 /// input for the document, its kind, and the output. `push` and `finish`
 /// take it as a trait object or as any closure of that shape; a closure is
@@ -81,13 +84,20 @@ impl LineBuffer {
         }
     }
 
-    /// End of document: hands out what is held and resets.
+    /// End of document: hands out what is held and resets. The buffer is
+    /// kept for the next document, unless a long line grew it (most
+    /// documents end without a newline: one allocation per pass and
+    /// document otherwise).
     pub fn finish<F: FnMut(&str, u64, Seg, &mut Out<'_>) + ?Sized>(&mut self, out: &mut Out<'_>, f: &mut F) {
         if !self.pending.is_empty() {
             let held = std::mem::take(&mut self.pending);
             let at = out.base() - held.len() as u64;
             let seg = if self.continued { Seg::LastPiece } else { Seg::Line };
             f(&held, at, seg, out);
+            if held.capacity() <= KEEP_PENDING_BYTES {
+                self.pending = held;
+                self.pending.clear();
+            }
         }
         self.continued = false;
     }

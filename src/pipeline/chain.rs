@@ -38,7 +38,9 @@ pub(super) struct Chain {
 /// cap. After a piece of a line over the cap, the rest of the piece goes on
 /// as the framer cut it.
 fn handed(buf: &str, whole_in: bool, cap: usize) -> usize {
-    match buf.rfind('\n') {
+    // (Asked of every pass's output at every push: memchr's search, not
+    // `str::rfind`'s character searcher.)
+    match memchr::memrchr(b'\n', buf.as_bytes()) {
         Some(i) if whole_in && buf.len() - (i + 1) < cap => i + 1,
         None if whole_in && buf.len() < cap => 0,
         _ => buf.len(),
