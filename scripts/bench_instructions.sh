@@ -7,6 +7,8 @@
 #   pip install opencc==1.4.2
 #   bash scripts/bench_instructions.sh [SIZE_MB]      # default 4
 #
+# Last, the cost of a document: 20 000 records of one line each.
+#
 # Per pass: the inclusive cost of the pass's `Pass::push` and `Pass::finish`
 # (a build with v0 symbol names, in target/v0, so that the generic line
 # passes' entry points carry their type's name); "start-up" is building
@@ -34,6 +36,22 @@ with open(p + ".jsonl", encoding="utf-8") as f, open(p + ".head.jsonl", "w", enc
         if n >= size:
             break
 PY
+# Short documents, as a web crawl's often are: 20 000 records of one line
+# of the corpus each (the fixed cost of a document shows here).
+python3 - "$TMP/corpus" <<'PY'
+import json, sys
+p = sys.argv[1]
+lines = []
+with open(p + ".jsonl", encoding="utf-8") as f:
+    for rec in f:
+        lines += [l.strip() for l in json.loads(rec)["text"].split("\n") if len(l.strip()) >= 8]
+        if len(lines) >= 20000:
+            break
+with open(p + ".short.jsonl", "w", encoding="utf-8") as jl, open(p + ".short.txt", "w", encoding="utf-8") as txt:
+    for l in lines[:20000]:
+        jl.write(json.dumps({"text": l}, ensure_ascii=False) + "\n")
+        txt.write(l + "\n")
+PY
 cg() { # name, command...
   valgrind --tool=callgrind --callgrind-out-file="$TMP/cg.$1" "${@:2}" > "$TMP/out.$1" 2> "$TMP/err.$1"
 }
@@ -41,6 +59,8 @@ cg opencc "$OPENCC" -c "$CONF/t2s.json" -i "$TMP/corpus.head.txt"
 cg convert "$BIN" convert -j 1 -c t2s "$TMP/corpus.head.txt"
 cg plain "$V0" -j 1 "$TMP/corpus.head.txt"
 cg jsonl "$V0" -j 1 "$TMP/corpus.head.jsonl"
+cg short_opencc "$OPENCC" -c "$CONF/t2s.json" -i "$TMP/corpus.short.txt"
+cg short "$BIN" -j 1 "$TMP/corpus.short.jsonl"
 for r in plain jsonl; do callgrind_annotate --inclusive=yes --threshold=100 "$TMP/cg.$r" > "$TMP/ann.$r" 2>/dev/null; done
 python3 - "$TMP" <<'PY'
 import re, sys, os
@@ -78,4 +98,9 @@ for r, label in [("plain", "zhclean default pipeline, plain text"), ("jsonl", "z
     rest = t - sum(pp.values()) - start
     print(f"      {'framing':12} {rest / 1e6:8.0f}M  {100 * rest / t:5.1f}%")
     print(f"      {'start-up':12} {start / 1e6:8.0f}M  {100 * start / t:5.1f}%")
+short, so = total("short"), total("short_opencc")
+n = sum(1 for _ in open(f"{tmp}/corpus.short.jsonl", encoding="utf-8"))
+mb = os.path.getsize(f"{tmp}/corpus.short.txt") / 1e6
+print(f"{n} short documents (a line of the corpus each, {mb:.1f} MB), JSONL, one thread")
+print(f"  zhclean default pipeline {short / 1e6:8.0f}M  {short / n:8.0f} a document  {short / so:.2f}x OpenCC t2s on the same lines")
 PY

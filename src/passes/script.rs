@@ -222,6 +222,9 @@ impl ScriptPass {
     }
 }
 
+/// Capacity the held-text buffers keep from one document to the next.
+const KEEP_HELD_BYTES: usize = 64 << 10;
+
 impl Pass for ScriptPass {
     fn name(&self) -> &'static str {
         super::PassId::Script.name()
@@ -238,7 +241,7 @@ impl Pass for ScriptPass {
             let piece = std::mem::take(&mut self.held_piece);
             self.convert_piece(&piece, at - piece.len() as u64, out);
         }
-        let (lines, tail) = match input.rfind('\n') {
+        let (lines, tail) = match memchr::memrchr(b'\n', input.as_bytes()) {
             Some(i) => input.split_at(i + 1),
             None => ("", input),
         };
@@ -251,11 +254,21 @@ impl Pass for ScriptPass {
 
     fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error> {
         let mut rest = std::mem::take(&mut self.held_lines);
-        rest.push_str(&std::mem::take(&mut self.held_piece));
+        rest.push_str(&self.held_piece);
+        self.held_piece.clear();
         let start = self.received - rest.len() as u64;
         self.convert(&rest, start, true, out);
         self.received = 0;
         self.cap.reset();
+        // The buffers stay for the next document (a short one otherwise
+        // costs two allocations here), unless a long line grew them.
+        rest.clear();
+        if rest.capacity() <= KEEP_HELD_BYTES {
+            self.held_lines = rest;
+        }
+        if self.held_piece.capacity() > KEEP_HELD_BYTES {
+            self.held_piece = String::new();
+        }
         Ok(())
     }
 

@@ -560,6 +560,14 @@ impl UnwrapPass {
     /// The joins between the run's text lines `texts` (`gapped`: see
     /// [`UnwrapPass::text_lines`]), with the layout they were judged by.
     fn judge(&mut self, texts: &[usize], gapped: &[bool]) -> (Vec<bool>, Layouts) {
+        if let [only] = texts {
+            // (A window of one text line, a headline between paragraphs
+            // or a short document: `plan` and `settle` would find what
+            // `plan_one` says, through a dozen vectors.)
+            let Item::Text { shape, .. } = &self.run[*only] else { unreachable!("a text item") };
+            let (joins, _, used) = plan_one(shape, self.layout);
+            return (joins, used);
+        }
         let (strs, shapes) = self.texts_and_shapes(texts);
         let (mut joins, own, used) = plan(&strs, &shapes, gapped, self.layout, &self.cfg);
         settle(&strs, &shapes, &mut joins, &self.cfg, self.rejoin.as_ref(), !self.started);
@@ -837,6 +845,15 @@ fn plan(
         }
     }
     (joins, shown, Layouts(used))
+}
+
+/// [`plan`] of a window of one text line (of shape `shape`): nothing to
+/// join, no column shown (that takes two lines), and the line judged by
+/// the layout carried, with its indent, as no list (that takes two items).
+/// `settle` finds no join in it either: one paragraph is no window.
+fn plan_one(shape: &Shape, carried: Option<Layout>) -> (Vec<bool>, Option<Layout>, Layouts) {
+    let lay = carried.map(|l| Layout { indented: l.indented || shape.indent, list: false, ..l });
+    (vec![false], None, Layouts(vec![(1, lay)]))
 }
 
 /// The layout each story of a window was judged by: (the end of its
@@ -1468,6 +1485,52 @@ mod tests {
             let naive: Vec<bool> = window.iter().map(|t| seen.insert(t.trim_ws())).collect();
             let got = first_of_their_text(&window).unwrap_or_else(|| vec![true; n]);
             assert_eq!(got, naive, "{window:?}");
+        }
+    }
+
+    #[test]
+    fn a_window_of_one_line_is_planned_as_plan_and_settle_would() {
+        // Lines of every kind, alone in a window, under every carried
+        // layout (none, a column plain or indented or a list's): the short
+        // path's joins and layouts are `plan`'s, and `settle` adds none.
+        let pieces = [
+            "　　",
+            "  ",
+            "江城日报",
+            "新华社北京1月6日电",
+            "一、",
+            "（二）",
+            "①",
+            "他说，",
+            "。",
+            "；",
+            "图/王五",
+            "倪睿/摄",
+            "ab",
+            "12",
+            "“",
+            "”",
+            "（完）",
+            "经济",
+        ];
+        let lines = crate::testing::Lcg::new(7).mixtures(&pieces, 2_000, 6);
+        let cfg = UnwrapConfig::default();
+        let carried = [
+            None,
+            Some(Layout { column: 40, indented: false, list: false }),
+            Some(Layout { column: 36, indented: true, list: false }),
+            Some(Layout { column: 30, indented: true, list: true }),
+        ];
+        for t in &lines {
+            let s = shape(t);
+            for c in carried {
+                let (joins, own, used) = plan(&[t.as_str()], &[s], &[], c, &cfg);
+                let mut settled = joins.clone();
+                settle(&[t.as_str()], &[s], &mut settled, &cfg, Some(&RejoinConfig::default()), true);
+                let want = format!("{:?}", (&settled, own, &used));
+                assert_eq!(joins, settled, "{t:?}");
+                assert_eq!(format!("{:?}", plan_one(&s, c)), want, "{t:?} {c:?}");
+            }
         }
     }
 
