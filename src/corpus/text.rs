@@ -48,8 +48,9 @@ impl Corpus {
             progress,
             block: TEXT_BLOCK,
         };
-        let at = ctx.split_point();
-        let two = ctx.opts.thread_count() >= 2;
+        let threads = ctx.opts.thread_count();
+        let cuts = ctx.cuts(threads);
+        let two = threads >= 2;
         // Conversion alone (the convert command) goes in chunks, when no
         // edits are kept (their offsets would be the chunks') and no cap
         // is to stop the run.
@@ -57,8 +58,8 @@ impl Corpus {
             two && ctx.passes == [PassId::Script] && !(collect && audit.is_some()) && !ctx.cleaner.config().strict_caps;
         let log = if chunked {
             text.chunks(&ctx.cleaner, ctx.opts.text_chunk_bytes, input, &new_log)
-        } else if two && at > 0 {
-            text.two_threads(ctx.cleaner.stream(), at, input, &new_log)
+        } else if !cuts.is_empty() {
+            text.staged(ctx.cleaner.stream(), &cuts, input, &new_log)
         } else {
             text.one_thread(ctx.cleaner.stream(), input, new_log())
         }?;
@@ -93,7 +94,7 @@ impl Corpus {
 /// Blocks a plain-text file is read in.
 pub(super) const TEXT_BLOCK: usize = 256 * 1024;
 
-/// Blocks queued for the head thread of [`TextRun::two_threads`]: enough to
+/// Blocks queued for the head thread of [`TextRun::staged`]: enough to
 /// keep it busy while the tail catches up, few enough to bound memory.
 const TEXT_QUEUE: usize = 4;
 
@@ -111,7 +112,7 @@ pub(super) struct TextRun<'a, 'w> {
     pub(super) block: usize,
 }
 
-/// What the head thread of [`TextRun::two_threads`] hands over.
+/// What a thread of passes in [`TextRun::staged`] hands on.
 enum Handed {
     /// The head's output and where each piece of it ends (see
     /// [`Stream::split`]).
@@ -167,46 +168,66 @@ impl TextRun<'_, '_> {
         Ok(log)
     }
 
-    /// [`TextRun::one_thread`] with the passes cut in two at `at`: a
-    /// thread runs the framer and the head passes, another the tail
-    /// passes on what the head hands over, and this one reads and writes.
-    /// A plain text file is one document, which the JSONL workers cannot
-    /// share out; this gets it most of two cores. Output and audit are the
-    /// same as on one thread (see [`Stream::split`]).
+    /// [`TextRun::one_thread`] with the passes cut at `cuts` (ascending,
+    /// none 0): a thread runs the framer and the passes before the first
+    /// cut, a thread each the passes between cuts and after the last, on
+    /// what the thread before hands over, and this one reads and writes. A
+    /// plain text file is one document, which the JSONL workers cannot
+    /// share out; this gets it most of two cores (or of as many as there
+    /// are stages). Output and audit are the same as on one thread (see
+    /// [`Stream::split`]).
     ///
-    /// (The tail ran on this thread before, between reads: while the
-    /// head's queue was full the reader waited and the head's output lay
-    /// unread, and while it caught up the head ran dry. Reading and
-    /// writing take little; two threads of passes keep two cores busy.)
-    fn two_threads<R: Read>(
+    /// (The passes after the cut ran on this thread before, between reads:
+    /// while the head's queue was full the reader waited and the head's
+    /// output lay unread, and while it caught up the head ran dry. Reading
+    /// and writing take little; threads of passes keep the cores busy.)
+    fn staged<R: Read>(
         &mut self,
         stream: Stream,
-        at: usize,
+        cuts: &[usize],
         input: R,
         new_log: &dyn Fn() -> Collect,
     ) -> Result<Collect, Error> {
-        let (head, tail) = stream.split(at);
-        let (head_log, tail_log) = (new_log(), new_log());
+        let (head, mut rest) = stream.split(cuts[0]);
+        let mut tails = Vec::new();
+        for w in cuts.windows(2) {
+            let (tail, after) = rest.split(w[1] - w[0]);
+            tails.push(tail);
+            rest = after;
+        }
+        tails.push(rest);
+        // Blocks on their way through the threads of passes at most (read
+        // and not yet written back): the head's queue and one in each
+        // thread. (Twice the queue was no faster on two threads, and took
+        // 4 MB more on a 64 MB line.)
+        let max_away = TEXT_QUEUE + 1 + tails.len();
+        let head_log = new_log();
         let mut done = None;
         std::thread::scope(|scope| -> Result<(), Error> {
-            // Blocks in (None: the input ended); the head's text to the
-            // tail, and the tail's back here, a message for each block.
+            // Blocks in (None: the input ended); each thread's text to the
+            // next, and the last one's back here, a message for each block.
             let (block_tx, block_rx) = mpsc::sync_channel::<Option<Vec<u8>>>(TEXT_QUEUE);
-            let (text_tx, text_rx) = mpsc::channel::<Result<Handed, Error>>();
-            let (out_tx, out_rx) = mpsc::channel::<Result<Tailed, Error>>();
+            let (text_tx, mut inbox) = mpsc::channel::<Result<Handed, Error>>();
             scope.spawn(move || run_head(head, head_log, &block_rx, &text_tx));
-            scope.spawn(move || run_tail(tail, tail_log, &text_rx, &out_tx));
+            for tail in tails {
+                let (tx, rx) = mpsc::channel::<Result<Handed, Error>>();
+                let from = std::mem::replace(&mut inbox, rx);
+                let log = new_log();
+                scope.spawn(move || run_stage(tail, log, &from, &tx));
+            }
+            let outs = inbox;
             let mut away = 0;
             self.read(input, |this, block| {
-                this.hand(&block_tx, &out_rx, Some(block.to_vec()), &mut away, &mut done)?;
-                while let Ok(msg) = out_rx.try_recv() {
+                this.hand(&block_tx, &outs, Some(block.to_vec()), (max_away, &mut away), &mut done)?;
+                while let Ok(msg) = outs.try_recv() {
                     this.take_back(msg, &mut away, &mut done)?;
                 }
                 Ok(())
             })?;
-            // The tail ends its channel after its last text and the audit.
-            self.hand(&block_tx, &out_rx, None, &mut away, &mut done)?;
-            for msg in out_rx.iter() {
+            // The last thread ends its channel after its last text and the
+            // audit.
+            self.hand(&block_tx, &outs, None, (max_away, &mut away), &mut done)?;
+            for msg in outs.iter() {
                 self.take_back(msg, &mut away, &mut done)?;
             }
             Ok(())
@@ -219,23 +240,23 @@ impl TextRun<'_, '_> {
         Ok(*log)
     }
 
-    /// Queues `block` for the head once fewer than [`MAX_AWAY`] blocks are
-    /// on their way through the passes and the head's queue has room;
-    /// until then, writes what the tail hands back (a message a block, so
-    /// one comes). Memory stays bounded by the blocks away, whichever
-    /// thread is the slower.
+    /// Queues `block` for the head once fewer than `max` blocks are on their
+    /// way through the passes (`away`) and the head's queue has room;
+    /// until then, writes what the last thread hands back (a message a
+    /// block, so one comes). Memory stays bounded by the blocks away,
+    /// whichever thread is the slowest.
     fn hand(
         &mut self,
         blocks: &mpsc::SyncSender<Option<Vec<u8>>>,
-        outs: &mpsc::Receiver<Result<Tailed, Error>>,
+        outs: &mpsc::Receiver<Result<Handed, Error>>,
         block: Option<Vec<u8>>,
-        away: &mut usize,
+        (max, away): (usize, &mut usize),
         done: &mut Option<(Box<Collect>, u64)>,
     ) -> Result<(), Error> {
         let stopped = || Error::from(io::Error::other("the passes' threads stopped"));
         let mut block = block;
         loop {
-            if *away < MAX_AWAY {
+            if *away < max {
                 match blocks.try_send(block) {
                     Ok(()) => {
                         *away += 1;
@@ -243,8 +264,8 @@ impl TextRun<'_, '_> {
                     }
                     Err(mpsc::TrySendError::Full(b)) => block = b,
                     Err(mpsc::TrySendError::Disconnected(_)) => {
-                        // The head stopped on an error, which the tail
-                        // passes on.
+                        // The head stopped on an error, which the threads
+                        // after it pass on.
                         for msg in outs.iter() {
                             self.take_back(msg, away, done)?;
                         }
@@ -259,15 +280,15 @@ impl TextRun<'_, '_> {
         }
     }
 
-    /// Takes one message from the tail: text to write, or the end.
+    /// Takes one message from the last thread: text to write, or the end.
     fn take_back(
         &mut self,
-        msg: Result<Tailed, Error>,
+        msg: Result<Handed, Error>,
         away: &mut usize,
         done: &mut Option<(Box<Collect>, u64)>,
     ) -> Result<(), Error> {
         match msg.map_err(|e| self.located(e))? {
-            Tailed::Text(text) => {
+            Handed::Text(text, _) => {
                 *away = away.saturating_sub(1);
                 if self.hold {
                     self.out.push_str(&text);
@@ -277,7 +298,7 @@ impl TextRun<'_, '_> {
                 }
                 Ok(())
             }
-            Tailed::Done(log, replaced) => {
+            Handed::Done(log, replaced) => {
                 *done = Some((log, replaced));
                 Ok(())
             }
@@ -285,35 +306,26 @@ impl TextRun<'_, '_> {
     }
 }
 
-/// Blocks on their way through the two threads of passes at most (read and
-/// not yet written back): the head's queue and one in each thread. (Twice
-/// the queue was no faster, and took 4 MB more on a 64 MB line.)
-const MAX_AWAY: usize = TEXT_QUEUE + 2;
+/// Threads of passes a plain-text run uses at most: more stages than this
+/// would each hold a pass or two, and the dearest pass alone (`unwrap`,
+/// a quarter of the run) bounds the gain.
+const MAX_STAGES: usize = 4;
 
-/// What the tail thread of [`TextRun::two_threads`] hands back.
-enum Tailed {
-    /// The tail's output for a message of the head's.
-    Text(String),
-    /// The audit of both threads and the framer's replacement count, after
-    /// the tail's finish.
-    Done(Box<Collect>, u64),
-}
-
-/// The tail thread of [`TextRun::two_threads`]: the head's text through the
-/// tail passes, a message back for each of the head's, until the head's
-/// end, an error, or the other side hangs up.
-fn run_tail(
+/// A thread of passes after the head in [`TextRun::staged`]: the text the
+/// thread before hands over through its passes, a message on for each
+/// one, until the head's end, an error, or the other side hangs up.
+fn run_stage(
     mut tail: Tail,
     mut log: Collect,
-    texts: &mpsc::Receiver<Result<Handed, Error>>,
-    outs: &mpsc::Sender<Result<Tailed, Error>>,
+    inbox: &mpsc::Receiver<Result<Handed, Error>>,
+    outbox: &mpsc::Sender<Result<Handed, Error>>,
 ) {
-    for msg in texts {
+    for msg in inbox {
         let mut out = String::new();
         let result = match msg {
             Ok(Handed::Text(text, ends)) => {
-                // Each piece as the passes after the cut took it on one
-                // thread (see `Stream::split`).
+                // Each piece as these passes took it on one thread (see
+                // `Stream::split`).
                 let mut start = 0;
                 let mut pushed = Ok(());
                 for end in ends.into_iter().chain([text.len()]) {
@@ -322,29 +334,29 @@ fn run_tail(
                         start = end;
                     }
                 }
-                pushed.map(|()| Tailed::Text(out))
+                pushed.map(|()| Handed::Text(out, tail.take_ends()))
             }
-            Ok(Handed::Done(mut head_log, replaced)) => {
+            Ok(Handed::Done(mut before, replaced)) => {
                 let finished = tail.finish_audited(&mut out, &mut log).and_then(|()| log.check());
                 let _ = match finished {
-                    Ok(()) => outs.send(Ok(Tailed::Text(out))).and_then(|()| {
-                        head_log.absorb(log);
-                        outs.send(Ok(Tailed::Done(head_log, replaced)))
+                    Ok(()) => outbox.send(Ok(Handed::Text(out, tail.take_ends()))).and_then(|()| {
+                        before.absorb(log);
+                        outbox.send(Ok(Handed::Done(before, replaced)))
                     }),
-                    Err(e) => outs.send(Err(e)),
+                    Err(e) => outbox.send(Err(e)),
                 };
                 return;
             }
             Err(e) => Err(e),
         };
         let failed = result.is_err();
-        if outs.send(result).is_err() || failed {
+        if outbox.send(result).is_err() || failed {
             return;
         }
     }
 }
 
-/// The head thread of [`TextRun::two_threads`]: blocks through the framer
+/// The head thread of [`TextRun::staged`]: blocks through the framer
 /// and the head passes until the input ends (a `None`), an error, or the
 /// other side hangs up.
 fn run_head(
@@ -410,6 +422,81 @@ impl Ctx {
         let n = self.passes.len();
         self.passes.iter().position(|p| TAIL.contains(p)).unwrap_or(n.saturating_sub(1)).min(n.saturating_sub(1))
     }
+
+    /// Where a plain-text run on `threads` threads cuts the passes (none:
+    /// it runs on one): on two, at [`Ctx::split_point`]; on more, into as
+    /// many stages as there are threads, up to [`MAX_STAGES`] and one pass
+    /// a stage, with the largest stage's cost (by [`stage_cost`]) as small
+    /// as it can be.
+    pub(super) fn cuts(&self, threads: usize) -> Vec<usize> {
+        let stages = threads.min(MAX_STAGES).min(self.passes.len());
+        match stages {
+            0 | 1 => Vec::new(),
+            2 => Some(self.split_point()).filter(|&at| at > 0).into_iter().collect(),
+            k => {
+                let mut costs: Vec<u32> = self.passes.iter().map(|&p| stage_cost(p)).collect();
+                costs[0] += FRAMER_COST;
+                balanced_cuts(&costs, k)
+            }
+        }
+    }
+}
+
+/// A pass's cost, for cutting the passes into stages: its CPU time in ms
+/// on the 20 MB bench corpus (`scripts/bench_pass_time.sh 11 20`,
+/// 2026-12-04). Other text weighs the passes otherwise; any cut gives the
+/// same output.
+fn stage_cost(p: PassId) -> u32 {
+    match p {
+        PassId::Unicode => 19,
+        PassId::Pinyin => 1,
+        PassId::Script => 34,
+        PassId::Chrome => 30,
+        PassId::Caption => 41,
+        PassId::Unwrap => 80,
+        PassId::Rejoin => 16,
+        PassId::Dedup => 52,
+        PassId::Punct => 29,
+        PassId::Paragraphs => 3,
+    }
+}
+
+/// The framer's cost on the same scale (it runs with the first stage).
+const FRAMER_COST: u32 = 29;
+
+/// The cuts (ascending, in `1..costs.len()`) that make `k` stages of
+/// consecutive passes whose dearest costs least (`costs[i]`: pass `i`'s).
+/// On a tie, the earliest cuts.
+fn balanced_cuts(costs: &[u32], k: usize) -> Vec<usize> {
+    let n = costs.len();
+    let k = k.clamp(1, n.max(1));
+    let sum = |a: usize, b: usize| costs[a..b].iter().sum::<u32>();
+    // best[s][i]: the least dearest stage of passes i.. in s stages, and
+    // where the first of them ends.
+    let mut best = vec![vec![(u32::MAX, n); n + 1]; k + 1];
+    for (i, b) in best[1].iter_mut().enumerate().take(n) {
+        *b = (sum(i, n), n);
+    }
+    for s in 2..=k {
+        for i in 0..n {
+            for j in i + 1..n {
+                let rest = best[s - 1][j].0;
+                if rest == u32::MAX {
+                    continue;
+                }
+                let cost = sum(i, j).max(rest);
+                if cost < best[s][i].0 {
+                    best[s][i] = (cost, j);
+                }
+            }
+        }
+    }
+    let (mut cuts, mut i) = (Vec::new(), 0);
+    for s in (2..=k).rev() {
+        i = best[s][i].1;
+        cuts.push(i);
+    }
+    cuts
 }
 
 #[cfg(test)]
@@ -420,11 +507,12 @@ mod tests {
     use crate::{CleanConfig, Cleaner};
 
     #[test]
-    fn two_threads_give_one_threads_output_when_the_heads_queue_fills() {
+    fn threads_of_passes_give_one_threads_output_when_the_heads_queue_fills() {
         // The seeds as one document, read half a kilobyte at a time: far more
         // blocks than the head's queue holds, so the reader finds it full
-        // and runs the tail on what the head handed over meanwhile
-        // (`TextRun::hand`). Output and audit as on one thread.
+        // and takes what the last thread hands back meanwhile
+        // (`TextRun::hand`). Output and audit as on one thread, on two,
+        // three and four threads of passes.
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seeds");
         let mut names: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()
@@ -437,7 +525,7 @@ mod tests {
         assert!(text.len() > 20 * block * super::TEXT_QUEUE, "{} bytes", text.len());
         let corpus = Corpus::new(Cleaner::new(CleanConfig::default()).unwrap(), CorpusOptions::default());
         let ctx = &corpus.ctx;
-        let run = |two: bool| {
+        let run = |threads: usize| {
             let mut written = Vec::new();
             let mut progress = |_: &Progress| {};
             let mut run = TextRun {
@@ -450,8 +538,10 @@ mod tests {
                 block,
             };
             let new_log = || Collect::new(true, usize::MAX);
-            let log = if two {
-                run.two_threads(ctx.cleaner.stream(), ctx.split_point(), text.as_bytes(), &new_log)
+            let cuts = ctx.cuts(threads);
+            assert_eq!(cuts.len() + 1, threads);
+            let log = if threads > 1 {
+                run.staged(ctx.cleaner.stream(), &cuts, text.as_bytes(), &new_log)
             } else {
                 run.one_thread(ctx.cleaner.stream(), text.as_bytes(), new_log())
             }
@@ -460,9 +550,46 @@ mod tests {
             let out = String::from_utf8(written).unwrap() + &rest;
             (out, sum, crate::audit::map_to_input(&ctx.pass_names, log.log.edits))
         };
-        let (one, two) = (run(false), run(true));
+        let one = run(1);
         assert!(!one.2.is_empty() && one.0.len() > text.len() / 2, "the seeds are cleaned");
-        assert!(one == two, "one thread and two differ");
+        for threads in 2..=4 {
+            assert!(run(threads) == one, "one thread and {threads} differ");
+        }
+    }
+
+    #[test]
+    fn more_stages_cut_where_the_dearest_costs_least() {
+        // Brute force over every cut, against the table's answer.
+        let mut rng = crate::testing::Lcg::new(11);
+        for _ in 0..300 {
+            let n = 1 + rng.below(10);
+            let costs: Vec<u32> = (0..n).map(|_| rng.below(100) as u32).collect();
+            for k in 1..=n.min(5) {
+                let cuts = super::balanced_cuts(&costs, k);
+                assert_eq!(cuts.len(), k - 1, "{costs:?} {k}");
+                assert!(cuts.windows(2).all(|w| w[0] < w[1]) && cuts.iter().all(|&c| c > 0 && c < n));
+                let dearest = |cuts: &[usize]| {
+                    let bounds: Vec<usize> = [0].into_iter().chain(cuts.iter().copied()).chain([n]).collect();
+                    bounds.windows(2).map(|w| costs[w[0]..w[1]].iter().sum::<u32>()).max().unwrap()
+                };
+                let mut least = u32::MAX;
+                for mask in 0u32..(1 << (n - 1)) {
+                    if mask.count_ones() as usize == k - 1 {
+                        let all: Vec<usize> = (1..n).filter(|c| mask >> (c - 1) & 1 == 1).collect();
+                        least = least.min(dearest(&all));
+                    }
+                }
+                assert_eq!(dearest(&cuts), least, "{costs:?} {k}");
+            }
+        }
+        // The default's passes on three and four threads.
+        let ctx = Corpus::new(Cleaner::new(CleanConfig::default()).unwrap(), CorpusOptions::default()).ctx;
+        assert_eq!(ctx.cuts(1), Vec::<usize>::new());
+        assert_eq!(ctx.cuts(2), vec![5]);
+        let names = |cuts: Vec<usize>| cuts.iter().map(|&c| ctx.pass_names[c]).collect::<Vec<_>>();
+        assert_eq!(names(ctx.cuts(3)), ["caption", "rejoin"]);
+        assert_eq!(names(ctx.cuts(4)), ["chrome", "unwrap", "dedup"]);
+        assert_eq!(ctx.cuts(64).len(), super::MAX_STAGES - 1);
     }
 
     fn split_point(cfg: CleanConfig) -> usize {

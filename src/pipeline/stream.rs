@@ -196,6 +196,19 @@ pub(crate) struct Tail {
 
 #[cfg(feature = "corpus")]
 impl Tail {
+    /// Splits the passes after their first `at`, as [`Stream::split`]
+    /// splits a stream: the first part records in [`Tail::take_ends`]
+    /// where each of its pushes into the second would have ended.
+    pub(crate) fn split(mut self, at: usize) -> (Tail, Tail) {
+        let rest = self.chain.split_off(at);
+        (self, Tail { chain: rest })
+    }
+
+    /// As [`Stream::take_ends`], for a tail that was split again.
+    pub(crate) fn take_ends(&mut self) -> Vec<usize> {
+        self.chain.ends.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
     /// Runs `text`, a piece of the head's output, through the passes.
     pub(crate) fn push_audited(&mut self, text: &str, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
         self.chain.push(text, out, audit)
