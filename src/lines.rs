@@ -47,8 +47,22 @@ pub struct LineBuffer {
     continued: bool,
 }
 
-/// Capacity a [`LineBuffer`] keeps from one document to the next.
-const KEEP_PENDING_BYTES: usize = 64 << 10;
+/// Most capacity a buffer keeps from one document to the next: one a long
+/// line grew is given back.
+const KEEP_BETWEEN_DOCUMENTS: usize = 64 << 10;
+
+/// `buf`, emptied, to hold the next document's text, or a new string if a
+/// long line grew it past [`KEEP_BETWEEN_DOCUMENTS`]. (Most documents end
+/// without a newline: a buffer dropped at each end is an allocation per
+/// document.)
+pub(crate) fn kept_for_next(mut buf: String) -> String {
+    buf.clear();
+    if buf.capacity() <= KEEP_BETWEEN_DOCUMENTS {
+        buf
+    } else {
+        String::new()
+    }
+}
 
 /// The callback of [`LineBuffer`]: the text, its offset in the pass's
 /// input for the document, its kind, and the output. `push` and `finish`
@@ -84,20 +98,15 @@ impl LineBuffer {
         }
     }
 
-    /// End of document: hands out what is held and resets. The buffer is
-    /// kept for the next document, unless a long line grew it (most
-    /// documents end without a newline: one allocation per pass and
-    /// document otherwise).
+    /// End of document: hands out what is held and resets (the buffer
+    /// kept, see [`kept_for_next`]).
     pub fn finish<F: FnMut(&str, u64, Seg, &mut Out<'_>) + ?Sized>(&mut self, out: &mut Out<'_>, f: &mut F) {
         if !self.pending.is_empty() {
             let held = std::mem::take(&mut self.pending);
             let at = out.base() - held.len() as u64;
             let seg = if self.continued { Seg::LastPiece } else { Seg::Line };
             f(&held, at, seg, out);
-            if held.capacity() <= KEEP_PENDING_BYTES {
-                self.pending = held;
-                self.pending.clear();
-            }
+            self.pending = kept_for_next(held);
         }
         self.continued = false;
     }

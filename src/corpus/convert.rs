@@ -94,12 +94,7 @@ impl TextRun<'_, '_> {
                     queue.pop_front();
                     log.absorb(done.map_err(located)?);
                     log.check().map_err(located)?;
-                    if this.hold {
-                        this.out.push_str(&out);
-                    } else {
-                        this.output.write_all(out.as_bytes())?;
-                        this.sum.bytes_out += out.len() as u64;
-                    }
+                    this.deliver(&out)?;
                     spare.push(out);
                 }
                 Ok(())

@@ -127,6 +127,18 @@ impl TextRun<'_, '_> {
         e.with_source(self.name.to_string())
     }
 
+    /// Writes `text` as output, or keeps it in `out` while the output is
+    /// held.
+    pub(super) fn deliver(&mut self, text: &str) -> Result<(), Error> {
+        if self.hold {
+            self.out.push_str(text);
+        } else {
+            self.output.write_all(text.as_bytes())?;
+            self.sum.bytes_out += text.len() as u64;
+        }
+        Ok(())
+    }
+
     /// Writes what is decided, unless held.
     pub(super) fn write_out(&mut self) -> Result<(), Error> {
         if !self.hold {
@@ -290,13 +302,7 @@ impl TextRun<'_, '_> {
         match msg.map_err(|e| self.located(e))? {
             Handed::Text(text, _) => {
                 *away = away.saturating_sub(1);
-                if self.hold {
-                    self.out.push_str(&text);
-                } else {
-                    self.output.write_all(text.as_bytes())?;
-                    self.sum.bytes_out += text.len() as u64;
-                }
-                Ok(())
+                self.deliver(&text)
             }
             Handed::Done(log, replaced) => {
                 *done = Some((log, replaced));

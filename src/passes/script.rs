@@ -222,9 +222,6 @@ impl ScriptPass {
     }
 }
 
-/// Capacity the held-text buffers keep from one document to the next.
-const KEEP_HELD_BYTES: usize = 64 << 10;
-
 impl Pass for ScriptPass {
     fn name(&self) -> &'static str {
         super::PassId::Script.name()
@@ -260,15 +257,9 @@ impl Pass for ScriptPass {
         self.convert(&rest, start, true, out);
         self.received = 0;
         self.cap.reset();
-        // The buffers stay for the next document (a short one otherwise
-        // costs two allocations here), unless a long line grew them.
-        rest.clear();
-        if rest.capacity() <= KEEP_HELD_BYTES {
-            self.held_lines = rest;
-        }
-        if self.held_piece.capacity() > KEEP_HELD_BYTES {
-            self.held_piece = String::new();
-        }
+        // The buffers stay for the next document.
+        self.held_lines = crate::lines::kept_for_next(rest);
+        self.held_piece = crate::lines::kept_for_next(std::mem::take(&mut self.held_piece));
         Ok(())
     }
 

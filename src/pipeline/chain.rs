@@ -104,6 +104,13 @@ impl Chain {
         Ok(())
     }
 
+    /// The ends recorded since the last call (see [`Chain::ends`]); empty
+    /// for a chain that was not split.
+    #[cfg(feature = "corpus")]
+    pub(super) fn take_ends(&mut self) -> Vec<usize> {
+        self.ends.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
     /// See [`Chain::ends`].
     fn mark_end(&mut self, out: &str) {
         if let Some(ends) = &mut self.ends {

@@ -150,7 +150,7 @@ impl Stream {
     /// [`Stream::split`]); empty for a stream that was not split.
     #[cfg(feature = "corpus")]
     pub(crate) fn take_ends(&mut self) -> Vec<usize> {
-        self.chain.ends.as_mut().map(std::mem::take).unwrap_or_default()
+        self.chain.take_ends()
     }
 
     fn push_inner(&mut self, input: Input<'_>, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
@@ -206,7 +206,7 @@ impl Tail {
 
     /// As [`Stream::take_ends`], for a tail that was split again.
     pub(crate) fn take_ends(&mut self) -> Vec<usize> {
-        self.chain.ends.as_mut().map(std::mem::take).unwrap_or_default()
+        self.chain.take_ends()
     }
 
     /// Runs `text`, a piece of the head's output, through the passes.
