@@ -98,8 +98,8 @@ impl LineBuffer {
         }
     }
 
-    /// End of document: hands out what is held and resets (the buffer
-    /// kept, see [`kept_for_next`]).
+    /// End of document: hands out what is held and resets. The buffer is
+    /// kept for the next document, unless a long line grew it.
     pub fn finish<F: FnMut(&str, u64, Seg, &mut Out<'_>) + ?Sized>(&mut self, out: &mut Out<'_>, f: &mut F) {
         if !self.pending.is_empty() {
             let held = std::mem::take(&mut self.pending);
