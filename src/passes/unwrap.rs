@@ -444,6 +444,19 @@ pub struct UnwrapPass {
     /// Text of this document written already: the window does not hold
     /// its first paragraph (`rejoin` keeps a short one apart, a headline).
     started: bool,
+    /// A window's vectors, kept for the next.
+    scratch: Scratch,
+}
+
+/// What [`UnwrapPass::flush`] works in: the window's text lines (their
+/// places in the run), whether blank lines follow each, the joins after
+/// each, and whether the next opens with a Latin letter.
+#[derive(Debug, Default)]
+struct Scratch {
+    texts: Vec<usize>,
+    gapped: Vec<bool>,
+    joins: Vec<bool>,
+    latin_next: Vec<bool>,
 }
 
 impl UnwrapPass {
@@ -458,6 +471,7 @@ impl UnwrapPass {
             lines: LineBuffer::default(),
             spare: Vec::new(),
             started: false,
+            scratch: Scratch::default(),
         }
     }
 
@@ -546,35 +560,35 @@ impl UnwrapPass {
     }
 
     /// The run's text lines (their places in the run) and whether blank
-    /// lines stand between each and the next.
-    fn text_lines(&self) -> (Vec<usize>, Vec<bool>) {
-        // (Sized once: a window holds up to `max_run_lines` lines, and a
-        // vector collected from a filter grows to them a step at a time.)
-        let mut texts: Vec<usize> = Vec::with_capacity(self.run.len());
+    /// lines stand between each and the next, into the vectors given.
+    fn text_lines(&self, texts: &mut Vec<usize>, gapped: &mut Vec<bool>) {
+        texts.clear();
         texts.extend(self.run.iter().enumerate().filter(|(_, it)| matches!(it, Item::Text { .. })).map(|(i, _)| i));
-        let gapped =
-            texts.windows(2).map(|w| self.run[w[0]..w[1]].iter().any(|it| matches!(it, Item::Blank { .. }))).collect();
-        (texts, gapped)
+        gapped.clear();
+        gapped.extend(texts.windows(2).map(|w| self.run[w[0]..w[1]].iter().any(|it| matches!(it, Item::Blank { .. }))));
     }
 
     /// The joins between the run's text lines `texts` (`gapped`: see
-    /// [`UnwrapPass::text_lines`]), with the layout they were judged by.
-    fn judge(&mut self, texts: &[usize], gapped: &[bool]) -> (Vec<bool>, Layouts) {
-        if let [only] = texts {
-            // (A window of one text line, a headline between paragraphs
-            // or a short document: `plan` and `settle` would find what
-            // `plan_one` says, through a dozen vectors.)
-            let Item::Text { shape, .. } = &self.run[*only] else { unreachable!("a text item") };
-            let (joins, _, used) = plan_one(shape, self.layout);
-            return (joins, used);
+    /// [`UnwrapPass::text_lines`]), into `joins`, with the layout they were
+    /// judged by: none for a window of one text line, in which nothing
+    /// joins and nothing can be moved (see [`UnwrapPass::interpose`]).
+    fn judge(&mut self, texts: &[usize], gapped: &[bool], joins: &mut Vec<bool>) -> Option<Layouts> {
+        if texts.len() == 1 {
+            // (A headline between paragraphs or a short document: `plan`
+            // and `settle` find no join and no column in one line, a unit
+            // test holds them to it, through a dozen vectors.)
+            joins.clear();
+            joins.push(false);
+            return None;
         }
         let (strs, shapes) = self.texts_and_shapes(texts);
-        let (mut joins, own, used) = plan(&strs, &shapes, gapped, self.layout, &self.cfg);
-        settle(&strs, &shapes, &mut joins, &self.cfg, self.rejoin.as_ref(), !self.started);
+        let (planned, own, used) = plan(&strs, &shapes, gapped, self.layout, &self.cfg);
+        *joins = planned;
+        settle(&strs, &shapes, joins, &self.cfg, self.rejoin.as_ref(), !self.started);
         if let Some(l) = own {
             self.layout = Some(l);
         }
-        (joins, used)
+        Some(used)
     }
 
     /// Moves each block set inside a cut sentence (see the module docs)
@@ -666,7 +680,8 @@ impl UnwrapPass {
                 }
             }
         }
-        let (texts, _) = self.text_lines();
+        let mut texts = Vec::new();
+        self.text_lines(&mut texts, &mut Vec::new());
         Some((texts, settled))
     }
 
@@ -677,21 +692,21 @@ impl UnwrapPass {
         if self.run.is_empty() {
             return;
         }
-        let (mut texts, gapped) = self.text_lines();
-        let (mut joins, lay) = self.judge(&texts, &gapped);
-        if let Some(moved) = self.interpose(&texts, &gapped, &joins, lay, whole) {
+        // (The vectors are the pass's, kept from one window to the next: a
+        // short document is a window of its own.)
+        let Scratch { mut texts, mut gapped, mut joins, mut latin_next } = std::mem::take(&mut self.scratch);
+        self.text_lines(&mut texts, &mut gapped);
+        let lay = self.judge(&texts, &gapped, &mut joins);
+        if let Some(moved) = lay.and_then(|lay| self.interpose(&texts, &gapped, &joins, lay, whole)) {
             (texts, joins) = moved;
         }
-        let latin_next: Vec<bool> = (0..texts.len())
-            .map(|k| {
-                texts.get(k + 1).is_some_and(|&i| match &self.run[i] {
-                    Item::Text { content, .. } => {
-                        content.trim_ws_start().starts_with(|c: char| c.is_ascii_alphabetic())
-                    }
-                    _ => false,
-                })
+        latin_next.clear();
+        latin_next.extend((0..texts.len()).map(|k| {
+            texts.get(k + 1).is_some_and(|&i| match &self.run[i] {
+                Item::Text { content, .. } => content.trim_ws_start().starts_with(|c: char| c.is_ascii_alphabetic()),
+                _ => false,
             })
-            .collect();
+        }));
         let keep = if whole { self.run.len() } else { *texts.last().expect("a full run holds text") };
         let mut k = 0;
         let mut joining = false;
@@ -760,6 +775,7 @@ impl UnwrapPass {
                 }
             }
         }
+        self.scratch = Scratch { texts, gapped, joins, latin_next };
     }
 }
 
@@ -845,15 +861,6 @@ fn plan(
         }
     }
     (joins, shown, Layouts(used))
-}
-
-/// [`plan`] of a window of one text line (of shape `shape`): nothing to
-/// join, no column shown (that takes two lines), and the line judged by
-/// the layout carried, with its indent, as no list (that takes two items).
-/// `settle` finds no join in it either: one paragraph is no window.
-fn plan_one(shape: &Shape, carried: Option<Layout>) -> (Vec<bool>, Option<Layout>, Layouts) {
-    let lay = carried.map(|l| Layout { indented: l.indented || shape.indent, list: false, ..l });
-    (vec![false], None, Layouts(vec![(1, lay)]))
 }
 
 /// The layout each story of a window was judged by: (the end of its
@@ -1491,8 +1498,11 @@ mod tests {
     #[test]
     fn a_window_of_one_line_is_planned_as_plan_and_settle_would() {
         // Lines of every kind, alone in a window, under every carried
-        // layout (none, a column plain or indented or a list's): the short
-        // path's joins and layouts are `plan`'s, and `settle` adds none.
+        // layout (none, a column plain or indented or a list's): `plan`
+        // finds no join and shows no layout of the window's own, and
+        // `settle` adds no join, which is what `judge` says of such a
+        // window without them. (No block can be moved in it either:
+        // `interposed` needs three lines.)
         let pieces = [
             "　　",
             "  ",
@@ -1524,12 +1534,12 @@ mod tests {
         for t in &lines {
             let s = shape(t);
             for c in carried {
-                let (joins, own, used) = plan(&[t.as_str()], &[s], &[], c, &cfg);
+                let (joins, own, _) = plan(&[t.as_str()], &[s], &[], c, &cfg);
                 let mut settled = joins.clone();
                 settle(&[t.as_str()], &[s], &mut settled, &cfg, Some(&RejoinConfig::default()), true);
-                let want = format!("{:?}", (&settled, own, &used));
-                assert_eq!(joins, settled, "{t:?}");
-                assert_eq!(format!("{:?}", plan_one(&s, c)), want, "{t:?} {c:?}");
+                assert_eq!(joins, vec![false], "{t:?} {c:?}");
+                assert!(own.is_none(), "{t:?} {c:?}");
+                assert_eq!(settled, joins, "{t:?} {c:?}");
             }
         }
     }
