@@ -107,10 +107,13 @@ struct Record {
     raw: Vec<u8>,
 }
 
+// Most outcomes of a batch are `Clean`: boxed, each record cost an
+// allocation more.
+#[allow(clippy::large_enum_variant)]
 enum Outcome {
     Blank { raw: Vec<u8> },
     Bad { error: Error },
-    Clean(Box<Cleaned>),
+    Clean(Cleaned),
 }
 
 struct Cleaned {
@@ -120,8 +123,6 @@ struct Cleaned {
     id: Option<Range<usize>>,
     text_in: usize,
     text: String,
-    /// `raw` with the field replaced, newline-terminated.
-    encoded: Vec<u8>,
     /// The edits, mapped, when collected.
     edits: Vec<MappedEdit>,
     /// Keys of the paragraphs of `text`, when corpus dedup is on.
@@ -330,22 +331,18 @@ impl Ctx {
             Some(k) => k.paragraph_keys(&text),
             None => Vec::new(),
         };
-        let mut encoded = Vec::with_capacity(r.raw.len() + 16);
-        json::splice(&r.raw, &found.value, &text, &mut encoded);
-        encoded.push(b'\n');
-        Outcome::Clean(Box::new(Cleaned {
+        Outcome::Clean(Cleaned {
             line: r.line,
             value: found.value,
             id: found.id,
             text_in: found.text.len(),
             text,
-            encoded,
             edits,
             keys,
             caps,
             raw: r.raw,
             replaced,
-        }))
+        })
     }
 }
 
@@ -387,22 +384,24 @@ impl State {
                     self.stats.bytes_in += len_in;
                     prog.bytes += len_in;
                     if let Some(d) = &mut self.dedup {
-                        let removed = d
-                            .apply(&mut c.text, &c.keys, ctx.dedup_step(), &mut c.edits)
+                        d.apply(&mut c.text, &c.keys, ctx.dedup_step(), &mut c.edits)
                             .map_err(|e| e.with_source(format!("{name}: line {}", c.line)))?;
-                        if removed {
-                            c.encoded.clear();
-                            json::splice(&c.raw, &c.value, &c.text, &mut c.encoded);
-                            c.encoded.push(b'\n');
-                        }
                     }
+                    // The record with the field replaced, newline-terminated,
+                    // in a buffer the run keeps (spliced in the worker, each
+                    // record cost an allocation more).
+                    self.encoded.clear();
+                    json::splice(&c.raw, &c.value, &c.text, &mut self.encoded);
+                    self.encoded.push(b'\n');
                     self.note_caps(&c.caps, name, Some(c.line));
                     self.stats.documents += 1;
                     self.stats.text_bytes_in += c.text_in as u64;
                     self.stats.text_bytes_out += c.text.len() as u64;
                     self.stats.emptied_documents += u64::from(c.text.is_empty() && c.text_in > 0);
-                    self.stats.bytes_out += c.encoded.len() as u64;
-                    output.write_all(&c.encoded)?;
+                    self.stats.bytes_out += self.encoded.len() as u64;
+                    output.write_all(&self.encoded)?;
+                    // (Not the largest record's size for the rest of the run.)
+                    self.encoded.shrink_to(KEEP_ENCODED_BYTES);
                     audit::count(&mut self.stats.passes, c.edits.iter().map(|m| &m.edit));
                     if let Some(w) = audit.as_deref_mut() {
                         let id = c.id.as_ref().map(|r| &c.raw[r.clone()]);
@@ -414,6 +413,9 @@ impl State {
         Ok(())
     }
 }
+
+/// Most room the buffer of the record being written keeps.
+const KEEP_ENCODED_BYTES: usize = 1 << 20;
 
 /// The UTF-8 encoding of U+FEFF.
 const BOM: &[u8] = b"\xEF\xBB\xBF";

@@ -128,6 +128,8 @@ struct State {
     /// The first hit of each cap setting in this run, with where, for the
     /// caller to show once.
     cap_notes: Vec<String>,
+    /// The JSONL record being written (see `State::write_batch`).
+    encoded: Vec<u8>,
 }
 
 impl Corpus {
@@ -145,6 +147,7 @@ impl Corpus {
                 skipped: Vec::new(),
                 skipped_unlisted: 0,
                 cap_notes: Vec::new(),
+                encoded: Vec::new(),
             },
         }
     }
