@@ -66,6 +66,18 @@ impl<'a> Out<'a> {
     /// the input about to be pushed, in the pass's input for the document.
     pub fn new(text: &'a mut String, audit: &'a mut dyn Audit, pass: &'static str, base: u64) -> Out<'a> {
         let auditing = audit.enabled();
+        Out::known(text, audit, auditing, pass, base)
+    }
+
+    /// [`Out::new`] with `audit.enabled()` asked already (`auditing`): the
+    /// chain asks once for all its passes.
+    pub(crate) fn known(
+        text: &'a mut String,
+        audit: &'a mut dyn Audit,
+        auditing: bool,
+        pass: &'static str,
+        base: u64,
+    ) -> Out<'a> {
         Out { text, audit, auditing, pass, base, cap: None }
     }
 

@@ -11,6 +11,8 @@ const KEEP_BUF_BYTES: usize = 1 << 20;
 /// The passes and the buffers between them.
 pub(super) struct Chain {
     pub(super) passes: Vec<Box<dyn Pass>>,
+    /// Each pass's name (asked once, not at each call).
+    pub(super) names: Vec<&'static str>,
     /// `bufs[i]` holds pass `i`'s output between calls (the last pass
     /// writes straight into the caller's buffer and leaves its own empty).
     pub(super) bufs: Vec<String>,
@@ -38,11 +40,16 @@ pub(super) struct Chain {
 /// cap. After a piece of a line over the cap, the rest of the piece goes on
 /// as the framer cut it.
 fn handed(buf: &str, whole_in: bool, cap: usize) -> usize {
-    // (Asked of every pass's output at every push: memchr's search, not
-    // `str::rfind`'s character searcher.)
+    // (Asked of every pass's output at every push, so the answers that
+    // need no search come first: a short document's text is a line without
+    // a newline, pushed at its end. Then memchr's search, not `str::rfind`'s
+    // character searcher.)
+    if !whole_in || buf.ends_with('\n') {
+        return buf.len();
+    }
     match memchr::memrchr(b'\n', buf.as_bytes()) {
-        Some(i) if whole_in && buf.len() - (i + 1) < cap => i + 1,
-        None if whole_in && buf.len() < cap => 0,
+        Some(i) if buf.len() - (i + 1) < cap => i + 1,
+        None if buf.len() < cap => 0,
         _ => buf.len(),
     }
 }
@@ -65,6 +72,7 @@ impl Chain {
     pub(super) fn new(passes: Vec<Box<dyn Pass>>, line_cap: usize) -> Chain {
         let n = passes.len();
         Chain {
+            names: passes.iter().map(|p| p.name()).collect(),
             passes,
             bufs: vec![String::new(); n],
             bases: vec![0; n],
@@ -83,6 +91,7 @@ impl Chain {
         let at = at.min(self.passes.len());
         let tail = Chain {
             passes: self.passes.split_off(at),
+            names: self.names.split_off(at),
             bufs: self.bufs.split_off(at),
             bases: self.bases.split_off(at),
             strict_caps: self.strict_caps,
@@ -125,6 +134,7 @@ impl Chain {
         // The head of a split holds a line its last pass wrote in part, as
         // between two passes: the passes after it take whole lines.
         let held_last = self.ends.is_some();
+        let auditing = audit.enabled();
         for i in first..n {
             let (done, rest) = self.bufs.split_at_mut(i);
             let inp: &str = if i == first {
@@ -139,16 +149,20 @@ impl Chain {
                 break;
             }
             let dst: &mut String = if i + 1 == n && !held_last { &mut *out } else { &mut rest[0] };
-            let pass = &mut self.passes[i];
-            let mut o = Out::new(dst, &mut *audit, pass.name(), self.bases[i]);
-            pass.push(inp, &mut o)?;
+            let mut o = Out::known(dst, &mut *audit, auditing, self.names[i], self.bases[i]);
+            self.passes[i].push(inp, &mut o)?;
             cap_error(&o, self.strict_caps)?;
             self.bases[i] += taken as u64;
             if taken > 0 {
                 self.whole_in[i] = inp.ends_with('\n');
             }
             if i > first {
-                done[i - 1].drain(..taken);
+                // (Most often all of it: then no copy of the rest.)
+                if taken == done[i - 1].len() {
+                    done[i - 1].clear();
+                } else {
+                    done[i - 1].drain(..taken);
+                }
             }
         }
         if held_last && n > 0 {
@@ -170,6 +184,7 @@ impl Chain {
     /// before it: nine pieces of a cut line by the last pass).
     pub(super) fn finish(&mut self, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
         let n = self.passes.len();
+        let auditing = audit.enabled();
         for i in 0..n {
             let mut flushed = std::mem::take(&mut self.bufs[i]);
             // The last pass's buffer holds text only in the head of a split.
@@ -179,9 +194,8 @@ impl Chain {
             }
             let dst: &mut String = if i + 1 == n { &mut *out } else { &mut flushed };
             // Edits made while flushing refer to input already pushed.
-            let pass = &mut self.passes[i];
-            let mut o = Out::new(dst, &mut *audit, pass.name(), self.bases[i]);
-            pass.finish(&mut o)?;
+            let mut o = Out::known(dst, &mut *audit, auditing, self.names[i], self.bases[i]);
+            self.passes[i].finish(&mut o)?;
             cap_error(&o, self.strict_caps)?;
             if i + 1 < n && !flushed.is_empty() {
                 self.push_from(i + 1, &flushed, out, audit)?;

@@ -122,7 +122,7 @@ impl Stream {
     /// it to undo edits pass by pass (last pass first) or to map a pass's
     /// offsets back to the document's input.
     pub fn pass_names(&self) -> Vec<&'static str> {
-        self.chain.passes.iter().map(|p| p.name()).collect()
+        self.chain.names.clone()
     }
 
     /// Invalid UTF-8 sequences replaced so far in this document.
