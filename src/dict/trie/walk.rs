@@ -157,7 +157,13 @@ impl Trie {
             }
             i += 32;
         }
-        (i..b.len()).any(|j| hit(b[j], b.get(j + 1).copied().unwrap_or(0)) && real(j))
+        // The rest (a short text is all rest) as one more block, padded
+        // with 0x80, which leads no character and so no range: a byte at a
+        // time it cost more than the blocks before it.
+        let mut w = [0x80u8; 33];
+        w[..b.len() - i].copy_from_slice(&b[i..]);
+        let any = (0..32).fold(false, |a, j| a | hit(w[j], w[j + 1]));
+        any && (i..b.len()).any(|j| hit(b[j], b.get(j + 1).copied().unwrap_or(0)) && real(j))
     }
 
     /// Whether any key can start in `text`, by lead bytes (see
