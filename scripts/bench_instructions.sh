@@ -38,20 +38,7 @@ with open(p + ".jsonl", encoding="utf-8") as f, open(p + ".head.jsonl", "w", enc
 PY
 # Short documents, as a web crawl's often are: 20 000 records of one line
 # of the corpus each (the fixed cost of a document shows here).
-python3 - "$TMP/corpus" <<'PY'
-import json, sys
-p = sys.argv[1]
-lines = []
-with open(p + ".jsonl", encoding="utf-8") as f:
-    for rec in f:
-        lines += [l.strip() for l in json.loads(rec)["text"].split("\n") if len(l.strip()) >= 8]
-        if len(lines) >= 20000:
-            break
-with open(p + ".short.jsonl", "w", encoding="utf-8") as jl, open(p + ".short.txt", "w", encoding="utf-8") as txt:
-    for l in lines[:20000]:
-        jl.write(json.dumps({"text": l}, ensure_ascii=False) + "\n")
-        txt.write(l + "\n")
-PY
+python3 scripts/gen_short_docs.py "$TMP/corpus.jsonl" "$TMP/corpus.short" 20000 > /dev/null
 cg() { # name, command...
   valgrind --tool=callgrind --callgrind-out-file="$TMP/cg.$1" "${@:2}" > "$TMP/out.$1" 2> "$TMP/err.$1"
 }
