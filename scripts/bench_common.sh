@@ -30,3 +30,15 @@ _, status, usage = os.wait4(p.pid, 0)
 print(f"{time.perf_counter() - t:.4f} {usage.ru_maxrss}")
 PY
 }
+
+# measure LABEL CMD...: runs CMD once (stdout to $TMP/out.LABEL) and keeps
+# the least wall time in best[LABEL] and the largest peak RSS (KiB) in
+# rss[LABEL], over the calls so far: interleaved rounds call it once a
+# command a round.
+declare -A best rss
+measure() {
+  local t m
+  read -r t m < <(timed "$TMP/out.$1" "${@:2}")
+  best[$1]=$(python3 -c "print(min(${best[$1]:-999}, $t))")
+  rss[$1]=$(( m > ${rss[$1]:-0} ? m : ${rss[$1]:-0} ))
+}

@@ -22,13 +22,6 @@ ROUNDS=${1:-9}
 SIZE=${2:-20}
 python3 scripts/gen_bench_corpus.py "$TMP/news" "$SIZE" > /dev/null
 
-declare -A best rss
-measure() { # label, command...
-  local t m
-  read -r t m < <(timed "$TMP/out.$1" "${@:2}")
-  best[$1]=$(python3 -c "print(min(${best[$1]:-999}, $t))")
-  rss[$1]=$(( m > ${rss[$1]:-0} ? m : ${rss[$1]:-0} ))
-}
 for _ in $(seq "$ROUNDS"); do
   measure opencc "$OPENCC" -c "$CONF/t2s.json" -i "$TMP/news.txt"
   measure convert "$BIN" convert -c t2s "$TMP/news.txt"

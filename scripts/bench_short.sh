@@ -17,13 +17,6 @@ COUNT=${2:-200000}
 python3 scripts/gen_bench_corpus.py "$TMP/news" 20 > /dev/null
 N=$(python3 scripts/gen_short_docs.py "$TMP/news.jsonl" "$TMP/short" "$COUNT")
 
-declare -A best rss
-measure() { # label, command...
-  local t m
-  read -r t m < <(timed "$TMP/out.$1" "${@:2}")
-  best[$1]=$(python3 -c "print(min(${best[$1]:-999}, $t))")
-  rss[$1]=$(( m > ${rss[$1]:-0} ? m : ${rss[$1]:-0} ))
-}
 labels=(opencc j1 j2)
 [[ -n ${BASE_BIN:-} ]] && labels+=(base1 base2)
 for _ in $(seq "$ROUNDS"); do
