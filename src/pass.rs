@@ -43,6 +43,21 @@ pub trait Pass: Send {
     /// As for [`Pass::push`].
     fn finish(&mut self, out: &mut Out<'_>) -> Result<(), Error>;
 
+    /// The document's last input and its end in one call: what
+    /// [`Pass::push`] of `input`, [`Out::advance`] past it and
+    /// [`Pass::finish`] do. The driver calls it at a document's end, where
+    /// a pass holding nothing is handed the last line (of a short
+    /// document, often all of it); a pass may override it to do the same
+    /// with less work, never anything else.
+    ///
+    /// # Errors
+    /// As for [`Pass::push`] and [`Pass::finish`].
+    fn finish_with(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
+        self.push(input, out)?;
+        out.advance(input.len());
+        self.finish(out)
+    }
+
     /// Bytes held back right now.
     fn held_bytes(&self) -> usize;
 }
@@ -99,6 +114,14 @@ impl<'a> Out<'a> {
     #[inline]
     pub fn base(&self) -> u64 {
         self.base
+    }
+
+    /// Moves [`Out::base`] past `n` bytes of input: after a push of `n`
+    /// bytes through this sink, where the next input starts (see
+    /// [`Pass::finish_with`]).
+    #[inline]
+    pub fn advance(&mut self, n: usize) {
+        self.base += n as u64;
     }
 
     /// Records an edit at `rel_byte`, an offset into the input of the

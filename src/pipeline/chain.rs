@@ -181,10 +181,16 @@ impl Chain {
     /// the push before: a pass then receives at most one line piece per
     /// push, at the end of a document as everywhere else, and holds at most
     /// one (gluing them made each pass hold one piece more than the pass
-    /// before it: nine pieces of a cut line by the last pass).
+    /// before it: nine pieces of a cut line by the last pass). Where the
+    /// next pass is not in the middle of a line, what was flushed goes to
+    /// it with its own end in one call ([`Pass::finish_with`]): its output
+    /// for both then holds one line piece at most, as its pushes' do.
     pub(super) fn finish(&mut self, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
         let n = self.passes.len();
         let auditing = audit.enabled();
+        // What the pass before flushed, when the next takes it with its own
+        // end (see below).
+        let mut last_in: Option<String> = None;
         for i in 0..n {
             let mut flushed = std::mem::take(&mut self.bufs[i]);
             // The last pass's buffer holds text only in the head of a split.
@@ -195,9 +201,29 @@ impl Chain {
             let dst: &mut String = if i + 1 == n { &mut *out } else { &mut flushed };
             // Edits made while flushing refer to input already pushed.
             let mut o = Out::known(dst, &mut *audit, auditing, self.names[i], self.bases[i]);
-            self.passes[i].finish(&mut o)?;
+            match last_in.take() {
+                Some(mut input) => {
+                    self.passes[i].finish_with(&input, &mut o)?;
+                    input.clear();
+                    self.bufs[i - 1] = input;
+                }
+                None => self.passes[i].finish(&mut o)?,
+            }
             cap_error(&o, self.strict_caps)?;
             if i + 1 < n && !flushed.is_empty() {
+                // What the pass flushed goes to the next with that pass's
+                // end, in one call (`finish_with`): a short document's
+                // last line is then judged at once, not pushed to be held
+                // and finished to be written. So the next pass's output
+                // for it and for its end travel on as one push; that is
+                // one line piece at most when the next pass is not in the
+                // middle of a line (`whole_in`), as in its other pushes.
+                // Not in the head of a split, which records where each
+                // push into the tail ends.
+                if self.ends.is_none() && self.whole_in[i + 1] {
+                    last_in = Some(flushed);
+                    continue;
+                }
                 self.push_from(i + 1, &flushed, out, audit)?;
             }
             self.mark_end(out);
