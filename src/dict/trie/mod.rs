@@ -324,5 +324,15 @@ mod tests {
                 assert!(t.may_change(&text), "IDS at {cut}");
             }
         }
+        // Each of the lead-byte scan's keys, of one to four bytes, at every
+        // offset of text that holds none (ASCII and Latin among it).
+        let filler = format!("x{filler}ü7");
+        assert!(!leads.may_change(&filler));
+        for key in ["a", "é", "中", "\u{F900}", "\u{2F800}"] {
+            for cut in filler.char_indices().map(|(i, _)| i).chain([filler.len()]) {
+                let text = format!("{}{key}{}", &filler[..cut], &filler[cut..]);
+                assert!(leads.may_change(&text), "{key} at {cut}");
+            }
+        }
     }
 }

@@ -13,11 +13,17 @@ impl Trie {
     #[inline]
     pub(super) fn starts_key(&self, c: char) -> bool {
         if (c as u32) < 0x10000 {
-            let e = self.root_bmp[c as usize];
-            e & IS_KEY != 0 || (e & SPECIAL != 0 && e & !SPECIAL != NO_NODE)
+            self.bmp_starts_key(c as u32)
         } else {
             self.root_astral.contains_key(&c)
         }
+    }
+
+    /// [`Trie::starts_key`] of the BMP character `cp`.
+    #[inline]
+    fn bmp_starts_key(&self, cp: u32) -> bool {
+        let e = self.root_bmp[cp as usize];
+        e & IS_KEY != 0 || (e & SPECIAL != 0 && e & !SPECIAL != NO_NODE)
     }
 
     /// The root entry of a BMP character (see [`SPECIAL`]).
@@ -173,20 +179,24 @@ impl Trie {
         let min = self.min_lead;
         let mut i = 0;
         while i < b.len() {
-            match b[i..].iter().position(|&x| x >= min) {
-                None => return false,
-                Some(k) => i += k,
-            }
-            // Not a continuation byte? Then a character starts here.
-            if b[i] & 0xC0 != 0x80 || b[i] < 0x80 {
-                let c = text[i..].chars().next().expect("char boundary");
-                if self.starts_key(c) {
-                    return true;
-                }
-                i += c.len_utf8();
-            } else {
+            let x = b[i];
+            // Below every key's lead byte, or inside a character: on. (A
+            // character at a time with the crate's decoder: most of a
+            // Chinese text is three-byte characters, each asked.)
+            if x < min || x & 0xC0 == 0x80 {
                 i += 1;
+                continue;
             }
+            let (cp, n) = decode_at(b, i);
+            let starts = if cp < 0x10000 {
+                self.bmp_starts_key(cp)
+            } else {
+                self.starts_key(char::from_u32(cp).expect("a character starts here"))
+            };
+            if starts {
+                return true;
+            }
+            i += n;
         }
         false
     }
