@@ -186,9 +186,7 @@ impl<T: LinePass> Pass for T {
             self.end_document(out);
             return Ok(());
         }
-        self.push(input, out)?;
-        out.advance(input.len());
-        self.finish(out)
+        crate::pass::push_then_finish(self, input, out)
     }
 
     fn held_bytes(&self) -> usize {

@@ -53,13 +53,20 @@ pub trait Pass: Send {
     /// # Errors
     /// As for [`Pass::push`] and [`Pass::finish`].
     fn finish_with(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
-        self.push(input, out)?;
-        out.advance(input.len());
-        self.finish(out)
+        push_then_finish(self, input, out)
     }
 
     /// Bytes held back right now.
     fn held_bytes(&self) -> usize;
+}
+
+/// What [`Pass::finish_with`] means, for its default and for a pass that
+/// takes its short path only sometimes: `input` pushed, the base moved past
+/// it, the pass finished.
+pub(crate) fn push_then_finish<P: Pass + ?Sized>(pass: &mut P, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
+    pass.push(input, out)?;
+    out.advance(input.len());
+    pass.finish(out)
 }
 
 /// Where a pass writes: the text it decided on, and (when auditing) the

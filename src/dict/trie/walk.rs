@@ -22,7 +22,7 @@ impl Trie {
     /// [`Trie::starts_key`] of the BMP character `cp`.
     #[inline]
     fn bmp_starts_key(&self, cp: u32) -> bool {
-        let e = self.root_bmp[cp as usize];
+        let e = self.root_entry(cp);
         e & IS_KEY != 0 || (e & SPECIAL != 0 && e & !SPECIAL != NO_NODE)
     }
 
