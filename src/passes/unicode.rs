@@ -229,26 +229,9 @@ impl UnicodePass {
         let kept: &[u64] = &ALWAYS_KEPT;
         let mut i = 0;
         while i < bytes.len() {
-            let b = bytes[i];
-            // Fast skip: the 3-byte block U+4000–U+9FFF (lead bytes E4–E9:
-            // Han, never changed, NFC-stable), tested first as most of
-            // Chinese text, then printable ASCII, tab and newline.
-            if (0xE4..=0xE9).contains(&b) {
-                i += 3;
-                continue;
-            }
-            if (0x20..0x7f).contains(&b) || b == b'\t' || b == b'\n' {
-                i += 1;
-                continue;
-            }
-            if (0xE0..0xF0).contains(&b) {
-                let cp = (u32::from(b & 0x0F) << 12)
-                    | (u32::from(bytes[i + 1] & 0x3F) << 6)
-                    | u32::from(bytes[i + 2] & 0x3F);
-                if kept[(cp / 64) as usize] >> (cp % 64) & 1 != 0 {
-                    i += 3;
-                    continue;
-                }
+            i += kept_len(&bytes[i..], kept);
+            if i == bytes.len() {
+                break;
             }
             let c = line[i..].chars().next().expect("i is on a char boundary");
             let len = c.len_utf8();
@@ -315,6 +298,37 @@ impl UnicodePass {
     }
 }
 
+/// The length of `b`'s leading run of characters the pass keeps whatever
+/// the configuration and whatever stands beside them (`b` starts on a
+/// character): U+4000–U+9FFF (lead bytes E4–E9: Han, never changed,
+/// NFC-stable), tested first as most of Chinese text, then printable
+/// ASCII, tab and newline, then the three-byte characters of `kept`
+/// ([`ALWAYS_KEPT`]). The run ends on a character boundary.
+#[inline]
+fn kept_len(b: &[u8], kept: &[u64]) -> usize {
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        if (0xE4..=0xE9).contains(&x) {
+            i += 3;
+            continue;
+        }
+        if (0x20..0x7f).contains(&x) || x == b'\t' || x == b'\n' {
+            i += 1;
+            continue;
+        }
+        if (0xE0..0xF0).contains(&x) {
+            let cp = (u32::from(x & 0x0F) << 12) | (u32::from(b[i + 1] & 0x3F) << 6) | u32::from(b[i + 2] & 0x3F);
+            if kept[(cp / 64) as usize] >> (cp % 64) & 1 != 0 {
+                i += 3;
+                continue;
+            }
+        }
+        return i;
+    }
+    b.len()
+}
+
 /// Characters that NFC leaves alone whatever surrounds them: the common
 /// CJK ranges, Hangul syllables and full-width forms. Anything else sends
 /// the line through the (slower) normalization check.
@@ -342,12 +356,24 @@ impl Pass for UnicodePass {
 
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
         // Line by line, so that NFC and CR handling never look across a
-        // line (NFC never composes across '\n').
-        let mut rel = 0;
-        for line in crate::text::lines_inclusive(input) {
-            self.clean_line(line, rel, out);
-            rel += line.len();
+        // line (NFC never composes across '\n'). A line of characters the
+        // pass always keeps (most lines) is left as it is: the lines
+        // before one that holds another character go out in one copy,
+        // and only that line is cleaned character by character.
+        let (b, kept) = (input.as_bytes(), &*ALWAYS_KEPT);
+        let mut done = 0; // `input[..done]` is written
+        loop {
+            let at = done + kept_len(&b[done..], kept);
+            if at == b.len() {
+                break;
+            }
+            let start = memchr::memrchr(b'\n', &b[done..at]).map_or(done, |p| done + p + 1);
+            let end = crate::text::find_newline(&b[at..]).map_or(b.len(), |p| at + p + 1);
+            out.text().push_str(&input[done..start]);
+            self.clean_line(&input[start..end], start, out);
+            done = end;
         }
+        out.text().push_str(&input[done..]);
         Ok(())
     }
 
@@ -403,6 +429,32 @@ mod tests {
         // NFC quick check Yes: never changed, never composed with what
         // stands before it.
         assert!(kept.iter().all(|&c| is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes));
+    }
+
+    #[test]
+    fn a_push_is_its_lines_each_cleaned_alone() {
+        // `push` writes a line of kept characters as it is and cleans the
+        // others: the same text and edits as cleaning every line alone.
+        let pieces = [
+            "中文", "，", "。", "ab", " ", "\n", "\n\n", "\r\n", "\r", "\t", "\u{3000}", "Ａ１", "\u{200B}", "⾦",
+            "e\u{301}", "\u{F900}", "－", "“", "…", "①", "\u{7f}", "한", "😀",
+        ];
+        for text in crate::testing::Lcg::new(7).mixtures(&pieces, 400, 40) {
+            for cfg in
+                [UnicodeConfig::default(), UnicodeConfig { nfc: false, spaces: false, ..UnicodeConfig::default() }]
+            {
+                let got = crate::testing::run_pass(&mut UnicodePass::new(cfg.clone()), &text);
+                let mut pass = UnicodePass::new(cfg.clone());
+                let (mut want, mut log) = (String::new(), EditLog::default());
+                let mut out = Out::new(&mut want, &mut log, "unicode", 0);
+                let mut rel = 0;
+                for line in crate::text::lines_inclusive(&text) {
+                    pass.clean_line(line, rel, &mut out);
+                    rel += line.len();
+                }
+                assert_eq!(got, (want, log), "{text:?} under {cfg:?}");
+            }
+        }
     }
 
     #[test]
