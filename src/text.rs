@@ -333,8 +333,9 @@ pub(crate) fn scan_line(t: &str) -> LineScan {
     let b = t.as_bytes();
     let (mut width, mut space, mut prose, mut cjk_mark, mut ascii_mark) = (0, false, false, false, false);
     // The width of a line with an ASCII mark or a quote depends on their
-    // neighbours: `with_marks` counts them.
+    // neighbours: `with_marks` counts them, from the first.
     let mut marked_width = false;
+    let mut first_mark = 0;
     let mut i = 0;
     while i < b.len() {
         let x = b[i];
@@ -346,12 +347,14 @@ pub(crate) fn scan_line(t: &str) -> LineScan {
         }
         if x < 0x80 {
             match x {
-                b',' | b';' | b'?' | b'!' => (marked_width, ascii_mark, prose) = (true, true, true),
-                b':' | b'(' | b')' => (marked_width, ascii_mark) = (true, true),
-                b'"' => (marked_width, ascii_mark) = (true, true),
-                b'\'' => marked_width = true,
+                b',' | b';' | b'?' | b'!' => (ascii_mark, prose) = (true, true),
+                b':' | b'(' | b')' | b'"' => ascii_mark = true,
+                b'\'' => {}
                 b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => space = true,
                 _ => width += 1,
+            }
+            if !marked_width && matches!(x, b',' | b';' | b'?' | b'!' | b':' | b'(' | b')' | b'"' | b'\'') {
+                (marked_width, first_mark) = (true, i);
             }
             i += 1;
             continue;
@@ -370,8 +373,8 @@ pub(crate) fn scan_line(t: &str) -> LineScan {
                 cjk_mark = true;
             }
             // `“ ” ‘ ’`
-            if matches!(cp, 0x2018 | 0x2019 | 0x201C | 0x201D) {
-                marked_width = true;
+            if !marked_width && matches!(cp, 0x2018 | 0x2019 | 0x201C | 0x201D) {
+                (marked_width, first_mark) = (true, i);
             }
             // `， 。 ； ！ ？`
             if matches!(cp, 0xFF0C | 0x3002 | 0xFF1B | 0xFF01 | 0xFF1F) {
@@ -383,7 +386,7 @@ pub(crate) fn scan_line(t: &str) -> LineScan {
         i += len;
     }
     if marked_width {
-        width = with_marks(t, width);
+        width = with_marks(t, first_mark, width);
     }
     LineScan { width, space, prose, cjk_mark, ascii_mark }
 }
@@ -393,8 +396,9 @@ pub(crate) fn scan_line(t: &str) -> LineScan {
 /// which it leaves out, and curly quotes, which it counts as two. Each mark
 /// and quote is then counted as `display_width` counts it, its neighbours
 /// looked for around it (a line holds few) rather than in a vector of the
-/// whole line's characters.
-fn with_marks(t: &str, base: usize) -> usize {
+/// whole line's characters. `from`: the first mark's or quote's byte
+/// offset (none stands before it).
+fn with_marks(t: &str, from: usize, base: usize) -> usize {
     let mark = |c: char| matches!(c, ',' | ';' | ':' | '?' | '!' | '(' | ')');
     let quote = |c: char| matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’');
     let skip = |c: char| mark(c) || quote(c);
@@ -402,16 +406,21 @@ fn with_marks(t: &str, base: usize) -> usize {
     let wide = |x: Option<char>| x.is_some_and(|x| !x.is_ascii());
     let b = t.as_bytes();
     let mut width = base;
-    for (p, &x) in b.iter().enumerate() {
+    let mut p = from;
+    while p < b.len() {
         // The marks and quotes by their bytes (no other character's bytes
-        // are ASCII or `E2 80 98`-`9D`).
+        // are ASCII or `E2 80 98`-`9D`), a character at a step.
+        let x = b[p];
         let c = match x {
             b',' | b';' | b':' | b'?' | b'!' | b'(' | b')' | b'"' | b'\'' => char::from(x),
             0xE2 if b[p + 1] == 0x80 && matches!(b[p + 2], 0x98 | 0x99 | 0x9C | 0x9D) => {
                 width -= 2;
                 t[p..].chars().next().expect("a character starts here")
             }
-            _ => continue,
+            _ => {
+                p += utf8_len(x);
+                continue;
+            }
         };
         let before = || t[..p].chars().rev().filter(|c| !c.is_whitespace());
         let after = || t[p + c.len_utf8()..].chars().filter(|c| !c.is_whitespace());
@@ -431,8 +440,20 @@ fn with_marks(t: &str, base: usize) -> usize {
                 1
             }
         };
+        p += c.len_utf8();
     }
     width
+}
+
+/// The length of the UTF-8 character led by the byte `x`.
+#[inline]
+fn utf8_len(x: u8) -> usize {
+    match x {
+        0..=0xBF => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
 }
 
 pub(crate) use crate::han::is_han;
