@@ -307,7 +307,8 @@ impl UnicodePass {
 ///
 /// 32 bytes at a time: a mask of the bytes that are none of those leads,
 /// nor a continuation byte (the compiler makes it vector compares), and
-/// only where it is set is a character looked at. A byte at a time, most
+/// only where it is set is a character looked at (the mask read as two
+/// 16-byte words, each byte set found by its bit). A byte at a time, most
 /// of Chinese text was a branch per character, the way it went
 /// mispredicted at each mark.
 #[inline]
@@ -324,23 +325,28 @@ fn kept_len(b: &[u8], kept: &[u64]) -> usize {
         let block: &[u8; 32] = block.try_into().expect("32 bytes");
         // A block may start inside a character whose lead was passed:
         // its continuation bytes are no lead, and not set.
-        let other = block.map(|x| {
-            let passed = x.wrapping_sub(0x20) < 0x5F
-                || x == b'\t'
-                || x == b'\n'
-                || x.wrapping_sub(0x80) < 0x40
-                || x.wrapping_sub(0xE4) < 6;
-            u8::from(!passed)
-        });
-        let Some(k) = crate::text::first_set(&other) else {
-            i += 32;
-            continue;
-        };
-        // (A byte set is a lead: a character starts there.)
-        if !kept3(i + k) {
-            return i + k;
+        let mut other = [0u8; 32];
+        for (o, &x) in other.iter_mut().zip(block) {
+            let passed = u8::from(x.wrapping_sub(0x20) < 0x5F)
+                | u8::from(x == b'\t')
+                | u8::from(x == b'\n')
+                | u8::from(x.wrapping_sub(0x80) < 0x40)
+                | u8::from(x.wrapping_sub(0xE4) < 6);
+            *o = passed ^ 1;
         }
-        i += k + 3;
+        // Each byte set is a lead (a character starts there): the scan
+        // stops at the first whose character is not a kept mark.
+        for (word, half) in [(&other[..16], 0), (&other[16..], 16)] {
+            let mut set = u128::from_le_bytes(word.try_into().expect("16 bytes"));
+            while set != 0 {
+                let p = i + half + set.trailing_zeros() as usize / 8;
+                if !kept3(p) {
+                    return p;
+                }
+                set &= set - 1;
+            }
+        }
+        i += 32;
     }
     // The last bytes a character at a time, from the next one's start.
     while b.get(i).is_some_and(|x| (0x80..0xC0).contains(x)) {
