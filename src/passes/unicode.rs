@@ -327,12 +327,7 @@ fn kept_len(b: &[u8], kept: &[u64]) -> usize {
         // its continuation bytes are no lead, and not set.
         let mut other = [0u8; 32];
         for (o, &x) in other.iter_mut().zip(block) {
-            let passed = u8::from(x.wrapping_sub(0x20) < 0x5F)
-                | u8::from(x == b'\t')
-                | u8::from(x == b'\n')
-                | u8::from(x.wrapping_sub(0x80) < 0x40)
-                | u8::from(x.wrapping_sub(0xE4) < 6);
-            *o = passed ^ 1;
+            *o = u8::from(!(kept_by_lead(x) || x.wrapping_sub(0x80) < 0x40));
         }
         // Each byte set is a lead (a character starts there): the scan
         // stops at the first whose character is not a kept mark.
@@ -354,10 +349,8 @@ fn kept_len(b: &[u8], kept: &[u64]) -> usize {
     }
     while i < b.len() {
         let x = b[i];
-        if (0xE4..=0xE9).contains(&x) {
-            i += 3;
-        } else if (0x20..0x7f).contains(&x) || x == b'\t' || x == b'\n' {
-            i += 1;
+        if kept_by_lead(x) {
+            i += if x < 0x80 { 1 } else { 3 };
         } else if kept3(i) {
             i += 3;
         } else {
@@ -365,6 +358,13 @@ fn kept_len(b: &[u8], kept: &[u64]) -> usize {
         }
     }
     b.len()
+}
+
+/// Whether the character that `x` leads is one [`kept_len`] passes by its
+/// lead byte alone: printable ASCII, tab, newline, or U+4000–U+9FFF.
+#[inline]
+fn kept_by_lead(x: u8) -> bool {
+    x.wrapping_sub(0x20) < 0x5F || x == b'\t' || x == b'\n' || x.wrapping_sub(0xE4) < 6
 }
 
 /// Characters that NFC leaves alone whatever surrounds them: the common
