@@ -208,6 +208,9 @@ struct Held {
     /// rules asked already: kept for [`CaptionPass::note`], which asks
     /// again of every held line that stays.
     closed: Option<bool>,
+    /// Where in `text` its line stands trimmed, when the rules found it
+    /// already (most held lines): kept for the same.
+    first: Option<std::ops::Range<usize>>,
 }
 
 /// A caption block has at most this many lines (a caption wrapped at a
@@ -370,7 +373,16 @@ impl CaptionPass {
             out.text().push_str(&h.text);
             // (Its first line: `lines()` would also drop a `\r` before the
             // `\n`, which the trim does.)
-            let first = h.text[..crate::text::find_newline(h.text.as_bytes()).unwrap_or(h.text.len())].trim_ws();
+            fn line(text: &str) -> &str {
+                text[..crate::text::find_newline(text.as_bytes()).unwrap_or(text.len())].trim_ws()
+            }
+            let first = match h.first.clone() {
+                Some(r) => {
+                    debug_assert_eq!(&h.text[r.clone()], line(&h.text), "the held line's place");
+                    &h.text[r]
+                }
+                None => line(&h.text),
+            };
             if !first.is_empty() {
                 self.note(first, h.closed.unwrap_or_else(|| ends_sentence(first)));
             }
@@ -504,7 +516,8 @@ impl CaptionPass {
             if nl.is_empty() || marked {
                 out.text().push_str(&byline);
             } else {
-                self.held = Some(Held { text: byline, at: at + (start + ws_end) as u64, gap: None, closed: None });
+                let at = at + (start + ws_end) as u64;
+                self.held = Some(Held { text: byline, at, gap: None, closed: None, first: None });
             }
             return;
         }
@@ -537,7 +550,10 @@ impl CaptionPass {
             text.push_str(kept);
             text.push_str(nl);
             // (Its first line, trimmed, is `t`.)
-            self.held = Some(Held { text, at, gap: candidate, closed: Some(closed) });
+            // (`t` is `kept` trimmed, after the line's leading whitespace.)
+            let from = lead + kept.len() - kept.trim_ws_start().len();
+            let first = Some(from..from + t.len());
+            self.held = Some(Held { text, at, gap: candidate, closed: Some(closed), first });
             return;
         }
         let o = out.text();
