@@ -217,23 +217,14 @@ impl HashSet64 {
     /// Adds the hashes of `hs`, in order, with room made for all at once.
     pub(super) fn extend(&mut self, hs: impl ExactSizeIterator<Item = u64>) {
         self.reserve(hs.len());
-        // The table's fields in locals, its slots a slice that the masked
-        // index provably stays in: no bounds check per probe.
-        let (epoch, shift, mask) = (self.epoch, self.shift, self.size - 1);
-        let slots = &mut self.slots[..=mask];
-        let mut added = 0;
-        for h in hs {
-            if put_in(slots, mask, shift, epoch, mix(h) | epoch) {
-                added += 1;
-            }
-        }
-        self.len += added;
+        self.put_all(hs.map(mix));
     }
 
     /// Stores the keys `ks` (of any epoch: made this one's) in a table with
-    /// room for them: the table's fields in locals, as in
-    /// [`HashSet64::extend`] (a key at a time through [`HashSet64::put`],
-    /// growing a document's table cost 1.5% of a plain file's run).
+    /// room for them. The table's fields in locals, its slots a slice that
+    /// the masked index provably stays in: no bounds check per probe (a
+    /// key at a time through [`HashSet64::put`], growing a document's
+    /// table cost 1.5% of a plain file's run).
     fn put_all(&mut self, ks: impl Iterator<Item = u64>) {
         let (epoch, shift, mask) = (self.epoch, self.shift, self.size - 1);
         let slots = &mut self.slots[..=mask];
