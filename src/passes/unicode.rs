@@ -317,7 +317,7 @@ fn kept_len(b: &[u8], kept: &[u64]) -> usize {
         let x = b[p];
         (0xE0..0xF0).contains(&x) && {
             let cp = (u32::from(x & 0x0F) << 12) | (u32::from(b[p + 1] & 0x3F) << 6) | u32::from(b[p + 2] & 0x3F);
-            kept[(cp / 64) as usize] >> (cp % 64) & 1 != 0
+            always_kept(kept, cp)
         }
     };
     let mut i = 0;
@@ -365,6 +365,13 @@ fn kept_len(b: &[u8], kept: &[u64]) -> usize {
 #[inline]
 fn kept_by_lead(x: u8) -> bool {
     x.wrapping_sub(0x20) < 0x5F || x == b'\t' || x == b'\n' || x.wrapping_sub(0xE4) < 6
+}
+
+/// Whether `kept` ([`ALWAYS_KEPT`]) holds the code point `cp` (below
+/// U+10000).
+#[inline]
+fn always_kept(kept: &[u64], cp: u32) -> bool {
+    kept[(cp / 64) as usize] >> (cp % 64) & 1 != 0
 }
 
 /// Characters that NFC leaves alone whatever surrounds them: the common
@@ -446,7 +453,7 @@ mod tests {
         ];
         // The table's, and U+4000-U+9FFF, stepped over by lead byte.
         let kept: Vec<char> = (0x800..0x10000u32)
-            .filter(|cp| (0x4000..0xA000).contains(cp) || ALWAYS_KEPT[(cp / 64) as usize] >> (cp % 64) & 1 != 0)
+            .filter(|&cp| (0x4000..0xA000).contains(&cp) || always_kept(&ALWAYS_KEPT, cp))
             .filter_map(char::from_u32)
             .collect();
         // Chinese punctuation is in; what some step changes is out.
@@ -477,7 +484,7 @@ mod tests {
                 let cp = c as u32;
                 matches!(c, ' '..='~' | '\t' | '\n')
                     || (0x4000..0xA000).contains(&cp)
-                    || (0x800..0x10000).contains(&cp) && ALWAYS_KEPT[(cp / 64) as usize] >> (cp % 64) & 1 != 0
+                    || (0x800..0x10000).contains(&cp) && always_kept(&ALWAYS_KEPT, cp)
             };
             t.char_indices().find(|&(_, c)| !kept(c)).map_or(t.len(), |(i, _)| i)
         };
