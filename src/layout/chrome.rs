@@ -108,13 +108,42 @@ static ANYWHERE: LazyLock<Starts> = LazyLock::new(|| Starts::new(false));
 
 /// The texts of the rules tried at every character, searched for together
 /// (SIMD, where the machine has it): most lines hold none, and are passed
-/// over many bytes at a step instead of character by character.
-static ANYWHERE_TEXTS: LazyLock<Option<aho_corasick::packed::Searcher>> = LazyLock::new(|| {
-    let mut texts: Vec<&str> = RULES.iter().filter(|r| !r.at_start).map(|r| r.text).collect();
+/// over many bytes at a step instead of character by character. Texts
+/// shorter than [`SHORT_TEXT_BYTES`] (`©`) are left to [`SHORT_TEXTS`]: the
+/// search fingerprints as many bytes of a place as its shortest text has,
+/// and two bytes of Chinese text (a lead and one continuation byte, which
+/// 64 characters share) passed most places of most lines on to be checked.
+static ANYWHERE_TEXTS: LazyLock<Option<aho_corasick::packed::Searcher>> =
+    LazyLock::new(|| aho_corasick::packed::Searcher::new(anywhere_texts().filter(|t| t.len() >= SHORT_TEXT_BYTES)));
+
+/// Texts shorter than this many bytes are searched for one by one.
+const SHORT_TEXT_BYTES: usize = 3;
+
+/// The texts of [`ANYWHERE_TEXTS`]'s rules too short for it, each searched
+/// for on its own by its first byte (`C2` of `©`, rare in Chinese text).
+static SHORT_TEXTS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| anywhere_texts().filter(|t| t.len() < SHORT_TEXT_BYTES).collect());
+
+/// Where `text` first occurs in `b`.
+fn find_short(b: &[u8], text: &str) -> Option<usize> {
+    let (first, t) = (text.as_bytes()[0], text.as_bytes());
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(first, &b[from..]) {
+        if b[from + i..].starts_with(t) {
+            return Some(from + i);
+        }
+        from += i + 1;
+    }
+    None
+}
+
+/// The texts of the rules tried at every character, each once.
+fn anywhere_texts() -> impl Iterator<Item = &'static str> {
+    let mut texts: Vec<&'static str> = RULES.iter().filter(|r| !r.at_start).map(|r| r.text).collect();
     texts.sort_unstable();
     texts.dedup();
-    aho_corasick::packed::Searcher::new(texts)
-});
+    texts.into_iter()
+}
 
 /// The rules that may match `t`, as a bit set over `RULES`: a `start`
 /// rule whose text `t` starts with, another whose text occurs in `t`.
@@ -145,6 +174,13 @@ fn candidates_by(t: &str, texts: Option<&aho_corasick::packed::Searcher>) -> u12
                 let (c, n) = crate::text::decode_at(b, m.start());
                 anywhere.try_at(b, m.start(), c, &mut set);
                 from = m.start() + n;
+            }
+            // A short text's first place is enough for its own rule; a
+            // longer one starting there is found by the search above.
+            for short in SHORT_TEXTS.iter() {
+                if let Some(at) = find_short(b, short) {
+                    anywhere.try_at(b, at, crate::text::decode_at(b, at).0, &mut set);
+                }
             }
         }
         None => {
