@@ -177,7 +177,7 @@ impl<T: LinePass> Pass for T {
         // The document's last line, with nothing held before it (a short
         // document's only one, often): judged at once, as `finish` would
         // judge it once `push` held it, without holding it.
-        if self.line_buffer().is_idle() && !input.contains('\n') {
+        if self.line_buffer().is_idle() && crate::text::find_newline(input.as_bytes()).is_none() {
             self.before_push(input);
             if !input.is_empty() {
                 self.line(input, out.base(), Seg::Line, out);

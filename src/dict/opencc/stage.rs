@@ -38,11 +38,10 @@ impl StageBuf {
     /// CJK compatibility ideographs, in most configs) matches nothing in
     /// most texts, and copying every text through it cost a few percent.
     pub(super) fn feed_or_skip(&mut self, input: &str, last: bool, out: &mut String) -> bool {
-        if self.pending.is_empty() && passes_through(&self.trie, input) {
-            return false;
-        }
         if self.pending.is_empty() {
-            let done = convert_run(&self.trie, input, last, out, &mut self.buf);
+            // (One scan says whether `input` passes through: asked here and
+            // again by the loop, a short document's text was scanned twice.)
+            let Some(done) = convert_or_skip(&self.trie, input, last, out, &mut self.buf) else { return false };
             self.pending.push_str(&input[done..]);
         } else {
             let mut text = std::mem::take(&mut self.pending);
@@ -58,6 +57,15 @@ impl StageBuf {
 /// The stage loop over `text`. Returns how many bytes were decided; with
 /// `last` that is all of them. `buf` is scratch for the output bytes.
 pub(super) fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String, buf: &mut Vec<u8>) -> usize {
+    convert_or_skip(trie, text, last, out, buf).unwrap_or_else(|| {
+        out.push_str(text);
+        text.len()
+    })
+}
+
+/// [`convert_run`], except that text the stage outputs unchanged (see
+/// [`passes_through`]) is not written: None says so.
+fn convert_or_skip(trie: &Trie, text: &str, last: bool, out: &mut String, buf: &mut Vec<u8>) -> Option<usize> {
     if trie.pair_hashes() == 1 {
         convert_run_with::<1>(trie, text, last, out, buf)
     } else {
@@ -72,17 +80,16 @@ pub(super) fn passes_through(trie: &Trie, text: &str) -> bool {
     !trie.may_change(text)
 }
 
-/// [`convert_run`] for a trie whose pair filter sets `K` bits per pair.
+/// [`convert_or_skip`] for a trie whose pair filter sets `K` bits per pair.
 pub(super) fn convert_run_with<const K: u32>(
     trie: &Trie,
     text: &str,
     last: bool,
     out: &mut String,
     buf: &mut Vec<u8>,
-) -> usize {
+) -> Option<usize> {
     if passes_through(trie, text) {
-        out.push_str(text);
-        return text.len();
+        return None;
     }
     // Positions before `sure` have at least max_key_chars characters after
     // them, so a match there cannot grow with more input.
@@ -185,7 +192,7 @@ pub(super) fn convert_run_with<const K: u32>(
         }
     }
     flush(out, buf, o);
-    p
+    Some(p)
 }
 
 /// A run of plain characters shorter than this (three characters of
