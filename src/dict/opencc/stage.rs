@@ -213,10 +213,22 @@ pub(super) const SCRATCH_BYTES: usize = FLUSH_BYTES + 64;
 /// Appends the scratch's first `o` bytes to `out`; returns the new write
 /// position, 0.
 #[inline(never)]
-pub(super) fn flush(out: &mut String, buf: &[u8], o: usize) -> usize {
-    out.push_str(simdutf8::basic::from_utf8(&buf[..o]).expect("stage output is UTF-8"));
+pub(super) fn flush(out: &mut String, buf: &mut [u8], o: usize) -> usize {
+    // Less than the SIMD validator's block (a short document's output) is
+    // validated with zero bytes after it, which are valid UTF-8 (NUL) and
+    // complete no character: below a block it falls back to the standard
+    // library's loop, ten instructions a byte of Chinese text.
+    let n = o.max(VALIDATOR_BLOCK);
+    buf[o..n].fill(0);
+    let valid = simdutf8::basic::from_utf8(&buf[..n]).expect("stage output is UTF-8");
+    out.push_str(&valid[..o]);
     0
 }
+
+/// The shortest input `simdutf8` validates by vectors (the scratch holds
+/// at least as many bytes).
+const VALIDATOR_BLOCK: usize = 64;
+const _: () = assert!(SCRATCH_BYTES >= VALIDATOR_BLOCK);
 
 /// Writes `s` at position `o` of the scratch, flushing first when it does
 /// not fit; returns the new position.
