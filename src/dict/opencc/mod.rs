@@ -546,6 +546,28 @@ mod tests {
     }
 
     #[test]
+    fn a_short_output_after_a_longer_one_in_the_same_scratch_is_whole() {
+        // A short output is validated padded to a block: what a longer one
+        // left in the scratch after it (here cut characters, invalid
+        // UTF-8, after a 2-byte value cut the 3-byte ones) must not be
+        // read as part of it.
+        let entries: Vec<(String, String, u32)> = vec![("甲".into(), "é".into(), 0), ("乙".into(), "長長".into(), 0)];
+        let mut b = TrieBuilder::default();
+        for (k, v, r) in &entries {
+            b.insert(k, v, *r);
+        }
+        let trie = b.build();
+        let mut scratch = Vec::new();
+        let mut rng = crate::testing::Lcg::new(7);
+        for _ in 0..200 {
+            let text: String = (0..rng.below(60)).map(|_| ['甲', '乙', '丙', 'a'][rng.below(4)]).collect();
+            let mut out = String::new();
+            assert_eq!(convert_run(&trie, &text, true, &mut out, &mut scratch), text.len());
+            assert_eq!(out, reference(&entries, &text), "{text}");
+        }
+    }
+
+    #[test]
     fn output_crossing_the_scratch_size_comes_out_whole_and_in_order() {
         // Values of every width the loop writes (a fast entry, a pair's
         // inline value, a walk's value, one larger than the scratch) land
