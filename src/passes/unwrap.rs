@@ -610,9 +610,9 @@ impl UnwrapPass {
         // The last line of a run that is not whole goes on into the next.
         let last = if whole { strs.len() } else { strs.len().saturating_sub(1) };
         let mut moves: Vec<Interposed> = Vec::new();
-        let mut k = 0;
+        let (mut k, mut story) = (0, 0);
         while k < last {
-            match lays.at(k).and_then(|lay| interposed(k, &strs[..last], &shapes, gapped, joins, lay)) {
+            match lays.at(&mut story, k).and_then(|lay| interposed(k, &strs[..last], &shapes, gapped, joins, lay)) {
                 Some(m) if matches!(self.run[texts[m.end]], Item::Text { terminated: true, .. }) => {
                     k = m.end + 1;
                     moves.push(m);
@@ -869,9 +869,15 @@ fn plan(
 struct Layouts(Vec<(usize, Option<Layout>)>);
 
 impl Layouts {
-    /// The layout line `k` was judged by.
-    fn at(&self, k: usize) -> Option<Layout> {
-        self.0.iter().find(|(end, _)| k < *end).and_then(|(_, l)| *l)
+    /// The layout line `k` was judged by, looked for from story `*from`
+    /// on, which moves to `k`'s: asked of lines in order, the stories are
+    /// walked once (from the first for each line, a window of many gaps
+    /// cost a tenth of `flush`'s time).
+    fn at(&self, from: &mut usize, k: usize) -> Option<Layout> {
+        while self.0.get(*from).is_some_and(|(end, _)| k >= *end) {
+            *from += 1;
+        }
+        self.0.get(*from).and_then(|(_, l)| *l)
     }
 }
 
@@ -966,14 +972,59 @@ fn first_of_their_text(strs: &[&str]) -> Option<Vec<bool>> {
             ^ u64::from_le_bytes(head).rotate_left(29)
             ^ u64::from_le_bytes(tail).wrapping_mul(0x9E37_79B9_7F4A_7C15)
     };
-    let mut keys: Vec<u64> = strs.iter().map(key).collect();
-    keys.sort_unstable();
-    if keys.windows(2).all(|w| w[0] != w[1]) {
+    if !any_twice(strs.iter().map(key), strs.len()) {
         return None;
     }
     let mut seen = std::collections::HashSet::with_capacity_and_hasher(strs.len(), crate::text::FastHash);
     Some(strs.iter().map(|t| seen.insert(t.trim_ws())).collect())
 }
+
+/// Whether two of the `n` `keys` are equal (or, rarely, two that mix
+/// alike: the caller then compares the texts). In an open-addressed table
+/// of twice as many slots or more on the stack, for a window of up to
+/// [`TABLE_KEYS`] lines (the default's most); sorted past that. (Sorting
+/// every window's keys was a tenth of `plan`'s instructions.)
+fn any_twice(keys: impl Iterator<Item = u64>, n: usize) -> bool {
+    // (A table sized to the window: zeroing the largest for every window
+    // cost more than the sort.)
+    match n {
+        0..=8 => any_twice_in::<16>(keys),
+        9..=32 => any_twice_in::<64>(keys),
+        33..=128 => any_twice_in::<256>(keys),
+        129..=TABLE_KEYS => any_twice_in::<{ 2 * TABLE_KEYS }>(keys),
+        _ => {
+            let mut keys: Vec<u64> = keys.collect();
+            keys.sort_unstable();
+            keys.windows(2).any(|w| w[0] == w[1])
+        }
+    }
+}
+
+/// [`any_twice`] in a table of `S` slots (a power of two, at least twice
+/// the keys). A slot holds the top half of a key mixed (so that its top
+/// bits pick the slot), never 0, the empty slot's mark.
+fn any_twice_in<const S: usize>(keys: impl Iterator<Item = u64>) -> bool {
+    let mut slots = [0u32; S];
+    let shift = 64 - S.trailing_zeros();
+    for k in keys {
+        let m = k.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let (mut i, v) = ((m >> shift) as usize, (m >> 32) as u32 | 1);
+        loop {
+            match slots[i % S] {
+                0 => {
+                    slots[i % S] = v;
+                    break;
+                }
+                x if x == v => return true,
+                _ => i += 1,
+            }
+        }
+    }
+    false
+}
+
+/// Most keys [`any_twice`] puts in a table.
+const TABLE_KEYS: usize = 256;
 
 /// Most lines a block set inside a cut sentence has.
 const MAX_INTERPOSED_LINES: usize = 3;
@@ -1467,6 +1518,21 @@ mod tests {
     }
 
     #[test]
+    fn any_twice_finds_the_one_key_given_twice() {
+        // Distinct keys (in the table and past its size), then the same
+        // with one of them given again somewhere after it.
+        let mut rng = crate::testing::Lcg::new(11);
+        for n in (1..40).chain([255, 256, 257, 511, 600]) {
+            let mut keys: Vec<u64> = (0..n as u64).map(|i| i << 40 | rng.below(1 << 20) as u64).collect();
+            assert!(!any_twice(keys.iter().copied(), n), "{n} distinct");
+            let dup = keys[rng.below(n)];
+            let at = keys.iter().position(|&k| k == dup).unwrap() + 1;
+            keys.insert(at + rng.below(n + 1 - at), dup);
+            assert!(any_twice(keys.iter().copied(), n + 1), "{n} and one twice");
+        }
+    }
+
+    #[test]
     fn first_of_their_text_is_the_set_of_texts_seen() {
         // Windows of lines drawn from a few texts: repeats, the same text
         // with other spaces around it, and texts alike in length and in
@@ -1485,8 +1551,9 @@ mod tests {
             "abcdefgh21abcdefgh",
         ];
         let mut rng = crate::testing::Lcg::new(7);
-        for _ in 0..3000 {
-            let n = 1 + rng.below(12);
+        for round in 0..3000 {
+            // (Longer windows now and then: past the table's size too.)
+            let n = 1 + if round % 50 == 0 { rng.below(600) } else { rng.below(12) };
             let window: Vec<&str> = (0..n).map(|_| texts[rng.below(texts.len())]).collect();
             let mut seen = std::collections::HashSet::new();
             let naive: Vec<bool> = window.iter().map(|t| seen.insert(t.trim_ws())).collect();
