@@ -548,17 +548,6 @@ impl UnwrapPass {
         }
     }
 
-    /// The text and the shape of each run item of `texts`, text lines.
-    fn texts_and_shapes(&self, texts: &[usize]) -> (Vec<&str>, Vec<Shape>) {
-        texts
-            .iter()
-            .map(|&i| match &self.run[i] {
-                Item::Text { content, shape, .. } => (content.as_str(), *shape),
-                _ => unreachable!("a text item"),
-            })
-            .unzip()
-    }
-
     /// The run's text lines (their places in the run) and whether blank
     /// lines stand between each and the next, into the vectors given.
     fn text_lines(&self, texts: &mut Vec<usize>, gapped: &mut Vec<bool>) {
@@ -569,10 +558,11 @@ impl UnwrapPass {
     }
 
     /// The joins between the run's text lines `texts` (`gapped`: see
-    /// [`UnwrapPass::text_lines`]), into `joins`, with the layout they were
-    /// judged by: none for a window of one text line, in which nothing
-    /// joins and nothing can be moved (see [`UnwrapPass::interpose`]).
-    fn judge(&mut self, texts: &[usize], gapped: &[bool], joins: &mut Vec<bool>) -> Option<Layouts> {
+    /// [`UnwrapPass::text_lines`]), into `joins`, and the blocks to move
+    /// (see [`UnwrapPass::moves`]) with the joins after the move. A window
+    /// of one text line joins nothing and moves nothing. (The lines' texts
+    /// and shapes are gathered once for both.)
+    fn judge(&mut self, texts: &[usize], gapped: &[bool], joins: &mut Vec<bool>, whole: bool) -> Option<Moves> {
         if texts.len() == 1 {
             // (A headline between paragraphs or a short document: `plan`
             // and `settle` find no join and no column in one line, a unit
@@ -581,38 +571,41 @@ impl UnwrapPass {
             joins.push(false);
             return None;
         }
-        let (strs, shapes) = self.texts_and_shapes(texts);
+        let (strs, shapes) = texts_and_shapes(&self.run, texts);
         let (planned, own, used) = plan(&strs, &shapes, gapped, self.layout, &self.cfg);
         *joins = planned;
         settle(&strs, &shapes, joins, &self.cfg, self.rejoin.as_ref(), !self.started);
         if let Some(l) = own {
             self.layout = Some(l);
         }
-        Some(used)
+        self.moves(texts, &strs, &shapes, gapped, joins, used, whole)
     }
 
-    /// Moves each block set inside a cut sentence (see the module docs)
-    /// after the paragraph the sentence belongs to. Returns the run's text
-    /// lines and joins after the move, if one was made.
-    /// (`texts`, `gapped`: the run's text lines, as `judge` had them.)
-    fn interpose(
-        &mut self,
+    /// The blocks set inside a cut sentence (see the module docs), each to
+    /// go after the paragraph the sentence belongs to, and the joins of the
+    /// text lines in their new order, if a block is to move.
+    /// (`texts`, `gapped`: the run's text lines, as `judge` had them;
+    /// `strs`, `shapes`: their texts and shapes.)
+    #[allow(clippy::too_many_arguments)]
+    fn moves(
+        &self,
         texts: &[usize],
+        strs: &[&str],
+        shapes: &[Shape],
         gapped: &[bool],
         joins: &[bool],
         lays: Layouts,
         whole: bool,
-    ) -> Option<(Vec<usize>, Vec<bool>)> {
+    ) -> Option<Moves> {
         if lays.0.iter().all(|(_, l)| l.is_none()) {
             return None;
         }
-        let (strs, shapes) = self.texts_and_shapes(texts);
         // The last line of a run that is not whole goes on into the next.
         let last = if whole { strs.len() } else { strs.len().saturating_sub(1) };
         let mut moves: Vec<Interposed> = Vec::new();
         let (mut k, mut story) = (0, 0);
         while k < last {
-            match lays.at(&mut story, k).and_then(|lay| interposed(k, &strs[..last], &shapes, gapped, joins, lay)) {
+            match lays.at(&mut story, k).and_then(|lay| interposed(k, &strs[..last], shapes, gapped, joins, lay)) {
                 Some(m) if matches!(self.run[texts[m.end]], Item::Text { terminated: true, .. }) => {
                     k = m.end + 1;
                     moves.push(m);
@@ -653,8 +646,9 @@ impl UnwrapPass {
         if (0..order.len()).any(|p| settled[p] != new_joins[p] && touches(p)) {
             return None;
         }
-        // The run reordered: each moved line after the paragraph's last.
-        let ends: Vec<(usize, u64, Vec<usize>)> = moves
+        // Each move as the run's items: the paragraph's last line, where
+        // the block goes in the input, and the block's lines.
+        let ends = moves
             .iter()
             .map(|m| {
                 let i = texts[m.end];
@@ -662,7 +656,13 @@ impl UnwrapPass {
                 (i, at + content.len() as u64 + 1, (m.a + 1..m.c).map(|b| texts[b]).collect())
             })
             .collect();
-        let taken: Vec<usize> = ends.iter().flat_map(|e| e.2.iter().copied()).collect();
+        Some(Moves { ends, joins: settled })
+    }
+
+    /// Reorders the run as `moves` says: each moved line after the
+    /// paragraph's last. Returns the run's text lines after the move.
+    fn apply(&mut self, moves: &Moves) -> Vec<usize> {
+        let taken: Vec<usize> = moves.ends.iter().flat_map(|e| e.2.iter().copied()).collect();
         let mut old: Vec<Option<Item>> = self.run.drain(..).map(Some).collect();
         for i in 0..old.len() {
             if taken.contains(&i) {
@@ -670,7 +670,7 @@ impl UnwrapPass {
             }
             let Some(item) = old[i].take() else { continue };
             self.run.push(item);
-            for (_, to, blocks) in ends.iter().filter(|e| e.0 == i) {
+            for (_, to, blocks) in moves.ends.iter().filter(|e| e.0 == i) {
                 for &b in blocks {
                     let mut item = old[b].take().expect("moved once");
                     if let Item::Text { moved_to, .. } = &mut item {
@@ -682,7 +682,7 @@ impl UnwrapPass {
         }
         let mut texts = Vec::new();
         self.text_lines(&mut texts, &mut Vec::new());
-        Some((texts, settled))
+        texts
     }
 
     /// Judges the run and writes it; with `whole` false, the last text line
@@ -696,9 +696,9 @@ impl UnwrapPass {
         // short document is a window of its own.)
         let Scratch { mut texts, mut gapped, mut joins, mut latin_next } = std::mem::take(&mut self.scratch);
         self.text_lines(&mut texts, &mut gapped);
-        let lay = self.judge(&texts, &gapped, &mut joins);
-        if let Some(moved) = lay.and_then(|lay| self.interpose(&texts, &gapped, &joins, lay, whole)) {
-            (texts, joins) = moved;
+        if let Some(moves) = self.judge(&texts, &gapped, &mut joins, whole) {
+            texts = self.apply(&moves);
+            joins = moves.joins;
         }
         latin_next.clear();
         latin_next.extend((0..texts.len()).map(|k| {
@@ -777,6 +777,27 @@ impl UnwrapPass {
         }
         self.scratch = Scratch { texts, gapped, joins, latin_next };
     }
+}
+
+/// The text and the shape of each item of `run` at `texts`, text lines.
+fn texts_and_shapes<'a>(run: &'a [Item], texts: &[usize]) -> (Vec<&'a str>, Vec<Shape>) {
+    texts
+        .iter()
+        .map(|&i| match &run[i] {
+            Item::Text { content, shape, .. } => (content.as_str(), *shape),
+            _ => unreachable!("a text item"),
+        })
+        .unzip()
+}
+
+/// Blocks to move (see [`UnwrapPass::moves`]): for each, the run item of
+/// the paragraph's last line, the input offset the block is written at,
+/// and the block's run items; and the joins of the text lines after the
+/// move.
+#[derive(Debug)]
+struct Moves {
+    ends: Vec<(usize, u64, Vec<usize>)>,
+    joins: Vec<bool>,
 }
 
 /// The joins of a window of text lines (`shapes[k]` is `shape(strs[k])`;
