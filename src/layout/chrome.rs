@@ -120,22 +120,10 @@ static ANYWHERE_TEXTS: LazyLock<Option<aho_corasick::packed::Searcher>> =
 const SHORT_TEXT_BYTES: usize = 3;
 
 /// The texts of [`ANYWHERE_TEXTS`]'s rules too short for it, each searched
-/// for on its own by its first byte (`C2` of `©`, rare in Chinese text).
-static SHORT_TEXTS: LazyLock<Vec<&'static str>> =
-    LazyLock::new(|| anywhere_texts().filter(|t| t.len() < SHORT_TEXT_BYTES).collect());
-
-/// Where `text` first occurs in `b`.
-fn find_short(b: &[u8], text: &str) -> Option<usize> {
-    let (first, t) = (text.as_bytes()[0], text.as_bytes());
-    let mut from = 0;
-    while let Some(i) = memchr::memchr(first, &b[from..]) {
-        if b[from + i..].starts_with(t) {
-            return Some(from + i);
-        }
-        from += i + 1;
-    }
-    None
-}
+/// for on its own (`©`: its lead byte `C2` is rare in Chinese text).
+static SHORT_TEXTS: LazyLock<Vec<memchr::memmem::Finder<'static>>> = LazyLock::new(|| {
+    anywhere_texts().filter(|t| t.len() < SHORT_TEXT_BYTES).map(memchr::memmem::Finder::new).collect()
+});
 
 /// The texts of the rules tried at every character, each once.
 fn anywhere_texts() -> impl Iterator<Item = &'static str> {
@@ -178,7 +166,7 @@ fn candidates_by(t: &str, texts: Option<&aho_corasick::packed::Searcher>) -> u12
             // A short text's first place is enough for its own rule; a
             // longer one starting there is found by the search above.
             for short in SHORT_TEXTS.iter() {
-                if let Some(at) = find_short(b, short) {
+                if let Some(at) = short.find(b) {
                     anywhere.try_at(b, at, crate::text::decode_at(b, at).0, &mut set);
                 }
             }
