@@ -331,11 +331,12 @@ impl Ctx {
         // the replacements added).
         let mut replaced = 0;
         let mut raw = Raw { span: r.span.clone(), repaired: None };
-        if valid.is_none() && self.cleaner.config().lossy {
-            let (fixed, n) = super::repair_utf8(bytes[r.span.clone()].to_vec());
-            if n > 0 {
-                (raw.repaired, replaced) = (Some(fixed), n);
-            }
+        // (Only a record that is not UTF-8 is copied to be repaired: most
+        // records of a batch that failed validation are UTF-8.)
+        let own = &bytes[r.span.clone()];
+        if valid.is_none() && self.cleaner.config().lossy && simdutf8::basic::from_utf8(own).is_err() {
+            let (fixed, n) = super::repair_utf8(own.to_vec());
+            (raw.repaired, replaced) = (Some(fixed), n);
         }
         let record = raw.of(bytes);
         let first = record.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\r'));
