@@ -103,7 +103,14 @@ pub(crate) fn caption_removes_line(line: &str) -> bool {
 /// credit: `倪睿/摄`, `记者 张三 摄`, `图/王五`, `王五供图`, `图片来源：…`.
 pub(crate) fn is_credit(tail: &str) -> bool {
     let t = tail.trim_ws();
-    // The cheap shape tests first: nearly every line fails them.
+    // The cheap shape tests first: nearly every line fails them. Each form
+    // opens or ends with `摄` (E6 91 84) or `图` (E5 9B BE), whose last
+    // bytes a line's third and last bytes are, or it is none.
+    let b = t.as_bytes();
+    let (Some(&third), Some(&last)) = (b.get(2), b.last()) else { return false };
+    if !matches!(third, 0x84 | 0xBE) && !matches!(last, 0x84 | 0xBE) {
+        return false;
+    }
     let shaped = t.ends_with('摄') || t.ends_with("供图") || t.starts_with('图') || t.starts_with("摄影");
     if !shaped || visible_more_than(t, MAX_CAPTION_CHARS) {
         return false;
