@@ -163,8 +163,11 @@ struct Shape {
     /// `paragraphs` trimmed it) measures the line.
     text: usize,
     indent: bool,
-    /// Whitespace runs between visible characters.
-    gaps: usize,
+    /// Two or more whitespace runs between visible characters (names in a
+    /// list, a table row, a byline), in a line `punct` does not take for
+    /// body text (it takes the spaces out of one: a second cleaning sees
+    /// none there).
+    spaced: bool,
     closed: bool,
     prose: bool,
     credit: bool,
@@ -252,9 +255,9 @@ fn shape(t: &str) -> Shape {
         width: indent + text,
         text,
         indent: indent > 0,
-        // `punct` takes the spaces out of a body line (one that ends a
-        // sentence, say): a second cleaning sees none there.
-        gaps: if !scan.space || is_body_line(inner) { 0 } else { inner.split_whitespace().count().saturating_sub(1) },
+        // (Counted before the body test, which most lines with a space
+        // inside, a wrap's, need not be asked.)
+        spaced: scan.space && inner.split_whitespace().nth(2).is_some() && !is_body_line(inner),
         closed: ends_sentence(inner),
         prose: scan.prose,
         credit: is_credit_line(inner) || ends_with_caption_marker(inner),
@@ -397,7 +400,7 @@ fn runs_on(a: &Shape, b: &Shape, a_text: &str, b_text: &str, lay: Layout, gapped
     if b.credit && (!a.mid_word || gapped) {
         return false;
     }
-    if a.gaps >= 2 || (b.gaps >= 2 && !b.credit) {
+    if a.spaced || (b.spaced && !b.credit) {
         return false;
     }
     // What follows a sentence's end is body text (sentence marks, or the
