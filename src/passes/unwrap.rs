@@ -555,9 +555,23 @@ impl UnwrapPass {
     /// lines stand between each and the next, into the vectors given.
     fn text_lines(&self, texts: &mut Vec<usize>, gapped: &mut Vec<bool>) {
         texts.clear();
-        texts.extend(self.run.iter().enumerate().filter(|(_, it)| matches!(it, Item::Text { .. })).map(|(i, _)| i));
         gapped.clear();
-        gapped.extend(texts.windows(2).map(|w| self.run[w[0]..w[1]].iter().any(|it| matches!(it, Item::Blank { .. }))));
+        // (One walk over the run: a window's items were walked twice, the
+        // second time by pairs of text lines.)
+        let mut blank = false;
+        for (i, it) in self.run.iter().enumerate() {
+            match it {
+                Item::Text { .. } => {
+                    if !texts.is_empty() {
+                        gapped.push(blank);
+                    }
+                    texts.push(i);
+                    blank = false;
+                }
+                Item::Blank { .. } => blank = true,
+                Item::Head { .. } => {}
+            }
+        }
     }
 
     /// The joins between the run's text lines `texts` (`gapped`: see
