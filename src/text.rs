@@ -359,8 +359,30 @@ pub(crate) fn scan_line(t: &str) -> LineScan {
             i += 1;
             continue;
         }
-        // (Decoded from its bytes, not through `str::chars`: most are CJK
-        // marks, which the tests below ask about.)
+        // The CJK marks of a line, U+3000-U+303F (`、 。 《 》 【 】`, the
+        // ideographic space) and U+FF00-U+FF3F (`， ； ： ！ ？ （ ）`), told by
+        // their third byte without decoding: none of them is a quote.
+        if let (0xE3, Some(&[0x80, z])) | (0xEF, Some(&[0xBC, z])) = (x, b.get(i + 1..i + 3)) {
+            if x == 0xE3 {
+                // U+3000 is a space; U+3001-U+3011 marks, U+3002 `。`.
+                if z == 0x80 {
+                    space = true;
+                } else {
+                    width += 2;
+                }
+                cjk_mark |= (0x81..=0x91).contains(&z);
+                prose |= z == 0x82;
+            } else {
+                // U+FF01-U+FF1F marks; `， ； ！ ？`.
+                width += 2;
+                cjk_mark |= (0x81..=0x9F).contains(&z);
+                prose |= matches!(z, 0x8C | 0x9B | 0x81 | 0x9F);
+            }
+            i += 3;
+            continue;
+        }
+        // (Decoded from its bytes, not through `str::chars`: the tests
+        // below ask about most of the rest.)
         let (cp, len) = decode_at(b, i);
         if matches!(x, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF) {
             // (`char::is_whitespace` of the characters these bytes lead.)
