@@ -316,7 +316,9 @@ pub(crate) fn is_alphanumeric(c: char) -> bool {
 /// What `unwrap` measures of a line, in one pass over its bytes: its
 /// display width (see `display_width`), whether it holds whitespace, one
 /// of [`PROSE_MARKS`], a CJK punctuation mark (U+3001-3011, U+FF01-FF1F, curly quotes, `…`),
-/// and an ASCII mark that may count as one (`, ; : ? ! ( )`).
+/// an ASCII mark that may count as one (`, ; : ? ! ( )`), and an ASCII
+/// digit or a `·` (what a running head's date, page or `paper·section`
+/// holds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct LineScan {
     pub width: usize,
@@ -324,6 +326,7 @@ pub(crate) struct LineScan {
     pub prose: bool,
     pub cjk_mark: bool,
     pub ascii_mark: bool,
+    pub anchor: bool,
 }
 
 /// See [`LineScan`]. Besides ASCII, only characters led by 0xC2, 0xE1,
@@ -332,6 +335,7 @@ pub(crate) struct LineScan {
 pub(crate) fn scan_line(t: &str) -> LineScan {
     let b = t.as_bytes();
     let (mut width, mut space, mut prose, mut cjk_mark, mut ascii_mark) = (0, false, false, false, false);
+    let mut anchor = false;
     // The width of a line with an ASCII mark or a quote depends on their
     // neighbours: `with_marks` counts them, from the first.
     let mut marked_width = false;
@@ -351,6 +355,7 @@ pub(crate) fn scan_line(t: &str) -> LineScan {
                 b':' | b'(' | b')' | b'"' => ascii_mark = true,
                 b'\'' => {}
                 b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => space = true,
+                b'0'..=b'9' => (width, anchor) = (width + 1, true),
                 _ => width += 1,
             }
             if !marked_width && matches!(x, b',' | b';' | b'?' | b'!' | b':' | b'(' | b')' | b'"' | b'\'') {
@@ -391,6 +396,7 @@ pub(crate) fn scan_line(t: &str) -> LineScan {
             } else {
                 width += 2;
             }
+            anchor |= cp == 0xB7;
             if matches!(cp, 0x3001..=0x3011 | 0xFF01..=0xFF1F | 0x2018..=0x201D | 0x2026) {
                 cjk_mark = true;
             }
@@ -410,7 +416,7 @@ pub(crate) fn scan_line(t: &str) -> LineScan {
     if marked_width {
         width = with_marks(t, first_mark, width);
     }
-    LineScan { width, space, prose, cjk_mark, ascii_mark }
+    LineScan { width, space, prose, cjk_mark, ascii_mark, anchor }
 }
 
 /// `display_width` of `t` from `base`, what `scan_line` counted: every
@@ -889,6 +895,7 @@ mod tests {
                 t.chars().any(|c| matches!(c as u32, 0x3001..=0x3011 | 0xFF01..=0xFF1F | 0x2018..=0x201D | 0x2026));
             assert_eq!(got.cjk_mark, cjk, "{t:?}");
             assert_eq!(got.ascii_mark, t.contains([',', ';', ':', '?', '!', '(', ')', '"']), "{t:?}");
+            assert_eq!(got.anchor, t.contains(|c: char| c.is_ascii_digit() || c == '·'), "{t:?}");
         }
     }
 

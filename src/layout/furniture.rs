@@ -195,6 +195,17 @@ fn is_head_char(c: char) -> bool {
 
 /// Whether `line` is a running head or foot (see the module docs).
 pub(crate) fn is_running_head(line: &str) -> bool {
+    running_head(line, None)
+}
+
+/// [`is_running_head`] of a line the caller has read already: `anchored`
+/// says whether it holds an ASCII digit or a `·`. Without either only an
+/// editor line is one, and the line's characters are not read again.
+pub(crate) fn is_running_head_anchored(line: &str, anchored: bool) -> bool {
+    running_head(line, Some(anchored))
+}
+
+fn running_head(line: &str, anchored: Option<bool>) -> bool {
     let t = line.trim_ws();
     // (A character takes one to four bytes: most lines are judged by
     // their length in bytes, and the rest counted only when the answer
@@ -209,7 +220,8 @@ pub(crate) fn is_running_head(line: &str) -> bool {
     // digit, a paper with its section a `·`. A line with any other mark
     // (most lines of text), or without either, can only be an editor line
     // (`责任编辑：王海`).
-    match head_chars(t) {
+    let chars = if anchored == Some(false) { None } else { head_chars(t) };
+    match chars {
         Some((digit, middot)) if digit || middot => {}
         _ => return is_editor_line(t) && !too_long(),
     }

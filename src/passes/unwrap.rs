@@ -93,7 +93,9 @@ use std::borrow::Cow;
 
 use crate::layout::body::word_across;
 use crate::layout::credit::{ends_with_caption_marker, is_credit_line};
+#[cfg(test)]
 use crate::layout::furniture::is_running_head;
+use crate::layout::furniture::is_running_head_anchored;
 use crate::layout::leads::opens_paragraph;
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
@@ -184,6 +186,9 @@ struct Shape {
     /// Opens with an item mark (see [`item_mark`]): asked once per line,
     /// not once per plan of its window.
     item: bool,
+    /// Holds an ASCII digit or a `·`: a running head's date, page number
+    /// or `paper·section` does (see `is_running_head_anchored`).
+    anchored: bool,
 }
 
 /// Display width of an indent, in half cells. `unicode` has made each
@@ -265,6 +270,7 @@ fn shape(t: &str) -> Shape {
         moved,
         marked: scan.cjk_mark || (scan.ascii_mark && ascii_mark_by_han(inner)),
         item: item_mark(inner),
+        anchored: scan.anchor,
         hung: if han_last {
             0
         } else {
@@ -529,9 +535,11 @@ impl UnwrapPass {
         }
         // A running head holds no sentence or clause mark (`，` `。` `,`
         // ...: `is_running_head` says no to a line with one), which the
-        // line's shape tells: most lines of text are not asked.
+        // line's shape tells: most lines of text are not asked; and one
+        // without a digit or a `·` can only be an editor line, which the
+        // shape tells too.
         let shape = shape(content);
-        if self.cfg.running_heads && !shape.prose && is_running_head(content) {
+        if self.cfg.running_heads && !shape.prose && is_running_head_anchored(content, shape.anchored) {
             let line = self.held(line);
             self.run.push(Item::Head { line, at });
             return;
@@ -1430,6 +1438,7 @@ mod tests {
         for t in &lines {
             let head = is_running_head(t);
             heads += usize::from(head);
+            assert_eq!(is_running_head_anchored(t, shape(t).anchored), head, "{t:?}");
             if shape(t).prose {
                 prose += 1;
                 assert!(!head, "{t:?}");
