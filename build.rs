@@ -1,7 +1,7 @@
 //! Compiles data the library would otherwise build in every process:
 //!
-//! - the word list's Han word keys, as sorted binary tables (see
-//!   `src/dict/han_keys.rs`);
+//! - the word list's Han word keys, as sorted binary tables with an index
+//!   by first character (see `src/dict/han_keys.rs`);
 //! - the tries of the default conversion, t2s (its normalization and its
 //!   conversion chain, with the tofu-risk dictionary as by default), as
 //!   bytes `Trie::from_bytes` reads (see `src/dict/trie/frozen.rs`): built
@@ -58,9 +58,11 @@ fn main() {
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let jieba = std::fs::read_to_string("data/words/jieba.txt").expect("data/words/jieba.txt");
     let (keys, not_nouns) = han_keys::tables(&jieba);
-    for (name, v) in [("han_words.bin", keys), ("han_non_nouns.bin", not_nouns)] {
+    for (name, v) in [("han_words", keys), ("han_non_nouns", not_nouns)] {
         let bytes: Vec<u8> = v.iter().flat_map(|k| k.to_le_bytes()).collect();
-        std::fs::write(out.join(name), bytes).expect("write to OUT_DIR");
+        std::fs::write(out.join(format!("{name}.bin")), bytes).expect("write to OUT_DIR");
+        let index: Vec<u8> = han_keys::index(&v).iter().flat_map(|i| i.to_le_bytes()).collect();
+        std::fs::write(out.join(format!("{name}.idx")), index).expect("write to OUT_DIR");
     }
     for (name, leaves) in FROZEN {
         freeze(&out, name, leaves);

@@ -42,8 +42,11 @@ static WORDS: LazyLock<Vec<(&'static str, u32, &'static str)>> = LazyLock::new(|
 /// the table (`rejoin` and `unwrap` ask on most pages). Second, the keys of
 /// those whose tag is not a noun's or a time word's (not `n…`, `t…`):
 /// verbs, adjectives, adverbs, for the caption pass's byline test.
+/// Each with its index by first character ([`han_keys::index`]).
 static HAN_WORDS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/han_words.bin"));
+static HAN_WORDS_INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/han_words.idx"));
 static HAN_NON_NOUNS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/han_non_nouns.bin"));
+static HAN_NON_NOUNS_INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/han_non_nouns.idx"));
 
 /// The syllables as [`syllable_key`]s, sorted: the pinyin pass asks about
 /// every short parenthesized word, and hashing the string cost more than
@@ -89,7 +92,8 @@ pub fn word_tag(word: &str) -> Option<&'static str> {
 /// (as `word_frequency` of their string is Some; false for other lengths
 /// and for characters that are not Han).
 pub fn is_han_word(cs: &[char]) -> bool {
-    cs.iter().all(|&c| crate::text::is_han(c)) && han_word_key(cs).is_some_and(|k| han_keys::holds(HAN_WORDS, k))
+    cs.iter().all(|&c| crate::text::is_han(c))
+        && han_word_key(cs).is_some_and(|k| han_keys::holds(HAN_WORDS, HAN_WORDS_INDEX, k))
 }
 
 /// Whether the two or three Han characters `cs` are a word of the list
@@ -97,7 +101,8 @@ pub fn is_han_word(cs: &[char]) -> bool {
 /// starts with neither `n` nor `t`): `推荐` v, `满意` v, `不错` a, but not
 /// `高峰` nr. Without building the string table.
 pub fn is_han_non_noun(cs: &[char]) -> bool {
-    cs.iter().all(|&c| crate::text::is_han(c)) && han_word_key(cs).is_some_and(|k| han_keys::holds(HAN_NON_NOUNS, k))
+    cs.iter().all(|&c| crate::text::is_han(c))
+        && han_word_key(cs).is_some_and(|k| han_keys::holds(HAN_NON_NOUNS, HAN_NON_NOUNS_INDEX, k))
 }
 
 /// Whether `s` is a Mandarin syllable without tone (`ü` as `ü`).
@@ -151,6 +156,8 @@ mod tests {
         // The compiled tables are what the parser makes of the file.
         let (keys, not_nouns) = han_keys::tables(include_str!("../../data/words/jieba.txt"));
         let bytes = |v: Vec<u64>| v.iter().flat_map(|k| k.to_le_bytes()).collect::<Vec<u8>>();
+        let index = |v: &[u64]| han_keys::index(v).iter().flat_map(|i| i.to_le_bytes()).collect::<Vec<u8>>();
+        assert_eq!((index(&keys).as_slice(), index(&not_nouns).as_slice()), (HAN_WORDS_INDEX, HAN_NON_NOUNS_INDEX));
         assert_eq!((bytes(keys).as_slice(), bytes(not_nouns).as_slice()), (HAN_WORDS, HAN_NON_NOUNS));
         assert!(!is_han_word(&['日']) && !is_han_word(&['中', '华', '人', '民']) && !is_han_word(&['日', 'a']));
     }
