@@ -38,12 +38,20 @@ pub(crate) trait TrimWs {
     fn trim_ws_start(&self) -> &str;
     /// As [`str::trim_end`].
     fn trim_ws_end(&self) -> &str;
+    /// Whether it is empty or whitespace only (`trim().is_empty()`): the
+    /// start alone tells, and most lines answer by their first byte.
+    fn is_blank(&self) -> bool;
 }
 
 impl TrimWs for str {
     #[inline]
     fn trim_ws(&self) -> &str {
         self.trim_ws_start().trim_ws_end()
+    }
+
+    #[inline]
+    fn is_blank(&self) -> bool {
+        self.trim_ws_start().is_empty()
     }
 
     #[inline]

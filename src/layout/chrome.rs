@@ -188,7 +188,7 @@ fn candidates_by(t: &str, texts: Option<&aho_corasick::packed::Searcher>) -> u12
 fn parse_rules(data: &'static str) -> Vec<Rule> {
     let mut rules = Vec::new();
     for (n, line) in data.lines().enumerate() {
-        if line.trim_ws().is_empty() || line.starts_with('#') {
+        if line.is_blank() || line.starts_with('#') {
             continue;
         }
         let f: Vec<&'static str> = line.split('\t').collect();

@@ -79,7 +79,7 @@ pub(crate) fn ends_in_credit(t: &str) -> bool {
     t.trim_ws_end().ends_with('摄')
         && crate::text::last_sentence_end(t).is_some_and(|end| {
             let tail = &t[end + t[end..].chars().next().map_or(0, char::len_utf8)..];
-            !tail.trim_ws().is_empty() && is_credit(tail) && tail.trim_ws().ends_with('摄')
+            !tail.is_blank() && is_credit(tail) && tail.trim_ws().ends_with('摄')
         })
 }
 

@@ -41,7 +41,7 @@ pub(crate) fn jump_at_start(s: &str) -> Option<usize> {
     let rest = rest.trim_ws_start().strip_prefix('第').unwrap_or(rest.trim_ws_start());
     let rest = rest.trim_ws_end().strip_suffix('版')?;
     let numeral = |c: char| c.is_ascii_digit() || "一二三四五六七八九十〇零百".contains(c);
-    (!rest.trim_ws().is_empty() && rest.trim_ws().chars().all(numeral)).then_some(end)
+    (!rest.is_blank() && rest.trim_ws().chars().all(numeral)).then_some(end)
 }
 
 /// The bracketed group `s` ends with (trailing spaces aside), opened among

@@ -325,7 +325,7 @@ impl CaptionPass {
     /// (with the block before it, when it ends one).
     fn take(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
         let content = line.strip_suffix('\n').unwrap_or(line);
-        let blank = content.trim_ws().is_empty();
+        let blank = content.is_blank();
         let terminated = content.len() < line.len();
         if seg == Seg::Line && terminated && !blank && (self.after_blank || !self.block.is_empty()) {
             let short = !visible_more_than(content.trim_ws(), MAX_CAPTION_CHARS);
@@ -433,7 +433,7 @@ impl CaptionPass {
         let nl = &line[content.len()..];
         // Blank lines between a held caption and its credit keep it held
         // (they go with it if a credit follows).
-        if content.trim_ws().is_empty() && !nl.is_empty() {
+        if content.is_blank() && !nl.is_empty() {
             self.blanks = self.blanks.saturating_add(1);
             match &mut self.held {
                 // Held with the caption candidate, up to a cap; a flood of
@@ -462,7 +462,7 @@ impl CaptionPass {
         let kept = &content[start..stop];
         let t = kept.trim_ws();
         let gap = self.blanks;
-        if !content.trim_ws().is_empty() {
+        if !content.is_blank() {
             self.blanks = 0;
         }
         // Credit line (no sentence in it), or a bracketed credit on a line of

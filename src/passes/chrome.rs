@@ -74,7 +74,7 @@ impl ChromePass {
     fn judge(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
         let content = line.strip_suffix('\n').unwrap_or(line);
         let top = self.lines_seen < TOP_LINES;
-        if !content.trim_ws().is_empty() {
+        if !content.is_blank() {
             self.lines_seen += 1;
         }
         if seg == Seg::Line {

@@ -318,7 +318,7 @@ impl RejoinPass {
         }
         let content = line.strip_suffix('\n').unwrap_or(line);
         let terminated = content.len() < line.len();
-        if content.trim_ws().is_empty() && terminated {
+        if content.is_blank() && terminated {
             match &mut self.open {
                 // Blank lines are held with the open paragraph, up to the
                 // paragraph cap: past it the paragraph is flushed (memory

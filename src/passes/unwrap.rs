@@ -509,7 +509,7 @@ impl UnwrapPass {
             self.started = true;
             return;
         }
-        if content.trim_ws().is_empty() {
+        if content.is_blank() {
             // A gap may be a page's or column's end: held in the window, to
             // be joined across if the column goes on after it. (Blank lines
             // do not end the window: a second cleaning, which sees none,

@@ -228,7 +228,7 @@ impl DedupPass {
 
     fn judge(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
         if !self.pending.is_empty() {
-            let blank = seg == Seg::Line && line.ends_with('\n') && line.trim_ws().is_empty();
+            let blank = seg == Seg::Line && line.ends_with('\n') && line.is_blank();
             let held: usize = self.pending.iter().map(Held::bytes).sum();
             if blank && held + line.len() <= MAX_HELD_BLANKS {
                 self.pending.last_mut().expect("a line is held").blanks.push_str(line);
@@ -276,7 +276,7 @@ impl DedupPass {
         for (i, h) in self.pending.iter().enumerate().rev() {
             undo[i] = next.as_deref().is_some_and(|t| h.joins(min_body, t));
             let written = if undo[i] { &h.original } else { &h.cut };
-            if !written.trim_ws().is_empty() {
+            if !written.is_blank() {
                 next = Some(written.clone());
             }
         }
