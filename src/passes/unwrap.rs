@@ -253,9 +253,10 @@ fn shape(t: &str) -> Shape {
             .sum()
     };
     // (A byte E4-E9 three from the end leads the last character: no
-    // continuation byte is one of those.)
+    // continuation byte is one of those. A line that ends with Han, as
+    // most lines of a column do, ends no sentence and no caption marker,
+    // stops mid-word, and has no mark hung: none of it is asked.)
     let han_last = b.len() >= 3 && han_by_lead(b, b.len() - 3);
-    let last = inner.chars().next_back();
     Shape {
         width: indent + text,
         text,
@@ -263,10 +264,10 @@ fn shape(t: &str) -> Shape {
         // (Counted before the body test, which most lines with a space
         // inside, a wrap's, need not be asked.)
         spaced: scan.space && inner.split_whitespace().nth(2).is_some() && !is_body_line(inner),
-        closed: ends_sentence(inner),
+        closed: !han_last && ends_sentence(inner),
         prose: scan.prose,
-        credit: is_credit_line(inner) || ends_with_caption_marker(inner),
-        mid_word: last.is_some_and(|c| is_han(c) || is_alphanumeric(c)),
+        credit: is_credit_line(inner) || (!han_last && ends_with_caption_marker(inner)),
+        mid_word: han_last || inner.chars().next_back().is_some_and(|c| is_han(c) || is_alphanumeric(c)),
         moved,
         marked: scan.cjk_mark || (scan.ascii_mark && ascii_mark_by_han(inner)),
         item: item_mark(inner),
@@ -1554,6 +1555,57 @@ mod tests {
             let (s, trimmed) = (shape(t), shape(t.trim()));
             let derived = Shape { width: s.text, indent: false, ..s };
             assert_eq!(format!("{derived:?}"), format!("{trimmed:?}"), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn shape_answers_as_each_question_asked_alone() {
+        // What shape reads off a line's last bytes and its scan, against
+        // the questions asked of the trimmed line one by one: lines ending
+        // with Han (most), marks, brackets, credits, Latin, digits,
+        // hexagrams (E4 B7, led like Han) and astral characters.
+        let pieces = [
+            "市里今年将新建",
+            "公园",
+            "摄",
+            "供图",
+            "图",
+            "摄影",
+            "（王某摄）",
+            "(资料图片)",
+            "，",
+            "。",
+            "”",
+            "）",
+            ")",
+            "！",
+            "?",
+            "…",
+            "a",
+            "Z9",
+            "12",
+            " ",
+            "  ",
+            "·",
+            "䷀",
+            "𠀀",
+            "、",
+            "《",
+            "》",
+            "责任编辑：",
+            "2023年",
+        ];
+        let mut lines = crate::testing::Lcg::new(29).mixtures(&pieces, 20_000, 6);
+        lines.extend(["", " ", "摄", "图", "䷀", "a"].map(String::from));
+        for t in &lines {
+            let (s, inner) = (shape(t), t.trim());
+            let last = inner.chars().next_back();
+            assert_eq!(s.closed, ends_sentence(inner), "{t:?}");
+            assert_eq!(s.credit, is_credit_line(inner) || ends_with_caption_marker(inner), "{t:?}");
+            assert_eq!(s.mid_word, last.is_some_and(|c| is_han(c) || is_alphanumeric(c)), "{t:?}");
+            assert_eq!(s.anchored, inner.contains(|c: char| c.is_ascii_digit() || c == '·'), "{t:?}");
+            let gaps = inner.split_whitespace().count().saturating_sub(1);
+            assert_eq!(s.spaced, gaps >= 2 && !is_body_line(inner), "{t:?}");
         }
     }
 
