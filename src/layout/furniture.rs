@@ -89,14 +89,15 @@ fn is_page_mark(t: &str) -> bool {
 
 /// A paper's name: at most 8 Han characters ending as papers' names do.
 fn is_paper(t: &str) -> bool {
-    let n = t.chars().count();
+    // (Counted to one past the most: a token may be a line's worth.)
+    let n = t.chars().take(9).count();
     (3..=8).contains(&n) && t.chars().all(is_han) && PAPER_ENDS.iter().any(|e| t.ends_with(e))
 }
 
 /// A section name: 2 to 6 Han characters (`要闻`, `综合新闻`), with `·`
 /// between parts allowed (`法治·社会`).
 fn is_section(t: &str) -> bool {
-    let n = t.chars().filter(|&c| c != '·').count();
+    let n = t.chars().filter(|&c| c != '·').take(7).count();
     (2..=6).contains(&n) && t.chars().all(|c| is_han(c) || c == '·') && !t.starts_with('·') && !t.ends_with('·')
 }
 
