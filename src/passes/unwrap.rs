@@ -729,7 +729,10 @@ impl UnwrapPass {
         latin_next.clear();
         latin_next.extend((0..texts.len()).map(|k| {
             texts.get(k + 1).is_some_and(|&i| match &self.run[i] {
-                Item::Text { content, .. } => content.trim_ws_start().starts_with(|c: char| c.is_ascii_alphabetic()),
+                // (By its first byte: any other character's is not ASCII.)
+                Item::Text { content, .. } => {
+                    content.trim_ws_start().as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+                }
                 _ => false,
             })
         }));
@@ -768,7 +771,7 @@ impl UnwrapPass {
                         let end = content.trim_ws_end().len();
                         out.text().push_str(&content[start..end]);
                         // Two words of Latin script keep a space between them.
-                        let a_latin = content[..end].chars().next_back().is_some_and(|c| c.is_ascii_alphabetic());
+                        let a_latin = content.as_bytes()[..end].last().is_some_and(u8::is_ascii_alphabetic);
                         let inserted = if a_latin && latin_next[k] { " " } else { "" };
                         out.text().push_str(inserted);
                         if out.auditing() {
