@@ -93,8 +93,6 @@ use std::borrow::Cow;
 
 use crate::layout::body::word_across;
 use crate::layout::credit::{ends_with_caption_marker, is_credit_line};
-#[cfg(test)]
-use crate::layout::furniture::is_running_head;
 use crate::layout::furniture::is_running_head_anchored;
 use crate::layout::leads::opens_paragraph;
 use crate::lines::{LineBuffer, LinePass, Seg};
@@ -1309,6 +1307,7 @@ impl LinePass for UnwrapPass {
 mod tests {
     use super::*;
     use crate::audit::EditLog;
+    use crate::layout::furniture::is_running_head;
 
     fn run(input: &str) -> (String, EditLog) {
         crate::testing::run_pass(&mut UnwrapPass::new(UnwrapConfig::default()), input)
