@@ -12,10 +12,15 @@ use crate::text::{visible_more_than, TrimWs};
 pub const MAX_CAPTION_CHARS: usize = 40;
 
 /// Whether `t` (trimmed) ends with a caption marker in parentheses.
+/// (The closing bracket is asked inline: most lines have none, and the
+/// call cost more than the answer.)
+#[inline]
 pub(crate) fn ends_with_caption_marker(t: &str) -> bool {
-    if !closes_bracket(t) {
-        return false;
-    }
+    closes_bracket(t) && marker_before_close(t)
+}
+
+/// [`ends_with_caption_marker`] of a line that closes a bracket.
+fn marker_before_close(t: &str) -> bool {
     // The opening bracket among the last 24 visible characters (spaces,
     // which the punct pass may remove, do not count).
     let Some(open) =
@@ -75,12 +80,18 @@ pub(crate) fn is_credit_line(t: &str) -> bool {
 
 /// Whether a caption paragraph ends in a credit after its last sentence
 /// (`近日，……健身需求。 洛报融媒记者 张怡照 通讯员 许柯 摄`).
+/// (The `摄` is asked inline, as for [`ends_with_caption_marker`].)
+#[inline]
 pub(crate) fn ends_in_credit(t: &str) -> bool {
-    t.trim_ws_end().ends_with('摄')
-        && crate::text::last_sentence_end(t).is_some_and(|end| {
-            let tail = &t[end + t[end..].chars().next().map_or(0, char::len_utf8)..];
-            !tail.is_blank() && is_credit(tail) && tail.trim_ws().ends_with('摄')
-        })
+    t.trim_ws_end().ends_with('摄') && credit_after_sentence(t)
+}
+
+/// [`ends_in_credit`] of a line ending with `摄`.
+fn credit_after_sentence(t: &str) -> bool {
+    crate::text::last_sentence_end(t).is_some_and(|end| {
+        let tail = &t[end + t[end..].chars().next().map_or(0, char::len_utf8)..];
+        !tail.is_blank() && is_credit(tail) && tail.trim_ws().ends_with('摄')
+    })
 }
 
 /// Whether `caption` removes `line` whole on its own, whatever stands
@@ -101,16 +112,19 @@ pub(crate) fn caption_removes_line(line: &str) -> bool {
 
 /// Whether `tail` (text after the last sentence end, trimmed) is a photo
 /// credit: `倪睿/摄`, `记者 张三 摄`, `图/王五`, `王五供图`, `图片来源：…`.
+#[inline]
 pub(crate) fn is_credit(tail: &str) -> bool {
     let t = tail.trim_ws();
-    // The cheap shape tests first: nearly every line fails them. Each form
-    // opens or ends with `摄` (E6 91 84) or `图` (E5 9B BE), whose last
-    // bytes a line's third and last bytes are, or it is none.
+    // The cheap shape tests first, inline: nearly every line fails them.
+    // Each form opens or ends with `摄` (E6 91 84) or `图` (E5 9B BE), whose
+    // last bytes a line's third and last bytes are, or it is none.
     let b = t.as_bytes();
     let (Some(&third), Some(&last)) = (b.get(2), b.last()) else { return false };
-    if !matches!(third, 0x84 | 0xBE) && !matches!(last, 0x84 | 0xBE) {
-        return false;
-    }
+    (matches!(third, 0x84 | 0xBE) || matches!(last, 0x84 | 0xBE)) && is_credit_shaped(t)
+}
+
+/// [`is_credit`] of `t` (trimmed) past its byte test.
+fn is_credit_shaped(t: &str) -> bool {
     let shaped = t.ends_with('摄') || t.ends_with("供图") || t.starts_with('图') || t.starts_with("摄影");
     if !shaped || visible_more_than(t, MAX_CAPTION_CHARS) {
         return false;
