@@ -164,8 +164,13 @@ fn candidates_by(t: &str, texts: Option<&aho_corasick::packed::Searcher>) -> u12
                 from = m.start() + n;
             }
             // A short text's first place is enough for its own rule; a
-            // longer one starting there is found by the search above.
+            // longer one starting there is found by the search above. (Its
+            // lead byte is looked for first: most lines have none, and a
+            // substring search's set-up cost more than that scan.)
             for short in SHORT_TEXTS.iter() {
+                if memchr::memchr(short.needle()[0], b).is_none() {
+                    continue;
+                }
                 if let Some(at) = short.find(b) {
                     anywhere.try_at(b, at, crate::text::decode_at(b, at).0, &mut set);
                 }
