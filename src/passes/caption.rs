@@ -546,9 +546,10 @@ impl CaptionPass {
         if short && (!closed || t.matches(SENTENCE_END).count() <= 1 || candidate.is_some()) {
             let mut text = std::mem::take(&mut self.spare);
             text.clear();
-            text.push_str(&content[..lead]);
-            text.push_str(kept);
-            text.push_str(nl);
+            // (A short line carried no marker: `kept` is all of `content`
+            // past its lead, and the line is held whole, in one copy.)
+            debug_assert!(start == lead && stop == content.len());
+            text.push_str(line);
             // (Its first line, trimmed, is `t`.)
             // (`t` is `kept` trimmed, after the line's leading whitespace.)
             let from = lead + kept.len() - kept.trim_ws_start().len();
@@ -557,9 +558,14 @@ impl CaptionPass {
             return;
         }
         let o = out.text();
-        o.push_str(&content[..lead]);
-        o.push_str(kept);
-        o.push_str(nl);
+        if marked {
+            o.push_str(&content[..lead]);
+            o.push_str(kept);
+            o.push_str(nl);
+        } else {
+            // (Nothing was taken off: the line as it came, in one copy.)
+            o.push_str(line);
+        }
         if !t.is_empty() {
             self.note(t, closed);
         }
