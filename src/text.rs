@@ -414,26 +414,24 @@ pub(crate) fn scan_line(t: &str) -> LineScan {
             continue;
         }
         // (Decoded from its bytes, not through `str::chars`: the tests
-        // below ask about most of the rest.)
+        // below ask about most of the rest. Past the marks above, only
+        // characters led by C2, E1 or E2 are whitespace, a mark, a quote
+        // or `·`; the others led by E3 or EF are two cells and nothing
+        // else.)
         let (cp, len) = decode_at(b, i);
-        if matches!(x, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF) {
+        if matches!(x, 0xC2 | 0xE1 | 0xE2) {
             // (`char::is_whitespace` of the characters these bytes lead.)
-            if matches!(cp, 0x85 | 0xA0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000) {
+            if matches!(cp, 0x85 | 0xA0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F) {
                 space = true;
             } else {
                 width += 2;
             }
             anchor |= cp == 0xB7;
-            if matches!(cp, 0x3001..=0x3011 | 0xFF01..=0xFF1F | 0x2018..=0x201D | 0x2026) {
-                cjk_mark = true;
-            }
+            // `‘ ’ “ ” …`
+            cjk_mark |= matches!(cp, 0x2018..=0x201D | 0x2026);
             // `“ ” ‘ ’`
             if !marked_width && matches!(cp, 0x2018 | 0x2019 | 0x201C | 0x201D) {
                 (marked_width, first_mark) = (true, i);
-            }
-            // `， 。 ； ！ ？`
-            if matches!(cp, 0xFF0C | 0x3002 | 0xFF1B | 0xFF01 | 0xFF1F) {
-                prose = true;
             }
         } else {
             width += 2;
