@@ -168,10 +168,8 @@ fn candidates_by(t: &str, texts: Option<&aho_corasick::packed::Searcher>) -> u12
             // lead byte is looked for first: most lines have none, and a
             // substring search's set-up cost more than that scan.)
             for short in SHORT_TEXTS.iter() {
-                if memchr::memchr(short.needle()[0], b).is_none() {
-                    continue;
-                }
-                if let Some(at) = short.find(b) {
+                let Some(lead) = memchr::memchr(short.needle()[0], b) else { continue };
+                if let Some(at) = short.find(&b[lead..]).map(|at| lead + at) {
                     anywhere.try_at(b, at, crate::text::decode_at(b, at).0, &mut set);
                 }
             }
