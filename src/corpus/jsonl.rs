@@ -331,10 +331,16 @@ impl Ctx {
         // the replacements added).
         let mut replaced = 0;
         let mut raw = Raw { span: r.span.clone(), repaired: None };
-        // (Only a record that is not UTF-8 is copied to be repaired: most
-        // records of a batch that failed validation are UTF-8.)
+        // The record as text: its part of the batch's when the batch is
+        // UTF-8, else the record validated alone (most records of a batch
+        // that failed are UTF-8; only one that is not is copied, to be
+        // repaired, or read by `json::locate` for the error's column).
         let own = &bytes[r.span.clone()];
-        if valid.is_none() && self.cleaner.config().lossy && simdutf8::basic::from_utf8(own).is_err() {
+        let own_text = match valid {
+            Some(text) => Some(&text[r.span.clone()]),
+            None => simdutf8::basic::from_utf8(own).ok(),
+        };
+        if own_text.is_none() && self.cleaner.config().lossy {
             let (fixed, n) = super::repair_utf8(own.to_vec());
             (raw.repaired, replaced) = (Some(fixed), n);
         }
@@ -348,8 +354,8 @@ impl Ctx {
             line: r.line,
             byte: r.byte + column.unwrap_or(0) as u64,
         };
-        let located = match valid {
-            Some(text) => json::locate_str(&text[r.span.clone()], &self.opts.field),
+        let located = match own_text {
+            Some(text) => json::locate_str(text, &self.opts.field),
             None => json::locate(record, &self.opts.field),
         };
         let found = match located {
