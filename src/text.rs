@@ -173,6 +173,54 @@ pub(crate) fn last_sentence_end(t: &str) -> Option<usize> {
     None
 }
 
+/// How many sentence ends ([`SENTENCE_END`]) `t` holds, as
+/// `t.matches(SENTENCE_END).count()`: the ASCII ones and the lead bytes of
+/// `。` (`E3 80 82`) and `！` `？` (`EF BC 81` / `9F`) found by memchr, each
+/// lead's next two bytes then read (caption asks it of each short line
+/// that ends a sentence; the char-pattern search decoded every character,
+/// a byte loop cost more still).
+pub(crate) fn count_sentence_ends(t: &str) -> usize {
+    let b = t.as_bytes();
+    let ascii = memchr::memchr2_iter(b'!', b'?', b).count();
+    let wide = memchr::memchr2_iter(0xE3, 0xEF, b)
+        .filter(|&i| {
+            matches!((b[i], b.get(i + 1..i + 3)), (0xE3, Some([0x80, 0x82])) | (0xEF, Some([0xBC, 0x81 | 0x9F])))
+        })
+        .count();
+    ascii + wide
+}
+
+/// Whether `t` holds three or more runs of characters between whitespace,
+/// as `t.split_whitespace().nth(2).is_some()` (for a trimmed line: two
+/// gaps or more inside it), read by bytes: a run of Han (led by E4-E9)
+/// is no whitespace, and [`ws_len`] tells the rest without decoding.
+pub(crate) fn three_words_or_more(t: &str) -> bool {
+    let b = t.as_bytes();
+    let (mut i, mut words, mut in_word) = (0, 0, false);
+    while i < b.len() {
+        let x = b[i];
+        let n = if (0xE4..=0xE9).contains(&x) { 0 } else { ws_len(&b[i..], x) };
+        if n > 0 {
+            in_word = false;
+            i += n;
+            continue;
+        }
+        if !in_word {
+            words += 1;
+            if words == 3 {
+                return true;
+            }
+            in_word = true;
+        }
+        i += utf8_len(x);
+        // (The rest of a run of Han in a loop of its own, as `scan_line`.)
+        while i < b.len() && (0xE4..=0xE9).contains(&b[i]) {
+            i += 3;
+        }
+    }
+    false
+}
+
 /// The code point at byte `p` of valid UTF-8 `b`, and its length (the
 /// conversion's stage loop, its trie walk, chrome's rule scan).
 #[inline(always)]
@@ -843,6 +891,22 @@ mod tests {
         let s = " \u{3000}\u{a0}中 文\u{2028}\t\u{85}";
         assert_eq!(s.trim_ws(), "中 文");
         assert_eq!("".trim_ws(), "");
+    }
+
+    #[test]
+    fn sentence_ends_and_words_are_counted_as_the_char_iterators_count() {
+        // Sentence ends, whitespace of every kind, and characters that
+        // share their bytes (`〃` `E3 80 83`, `！`'s neighbours `＂` `＠`,
+        // `ｂ` `EF BD 82`, Han whose last byte is 0x82 or 0x9F).
+        let pieces = [
+            "。", "！", "？", "!", "?", "〃", "、", "＂", "＠", "ｂ", "傂", "丟", "中", "a", " ", "\t", "\u{3000}",
+            "\u{a0}", "\u{85}", "\u{1680}", "\u{2009}", "\u{202f}", "\u{205f}", "\u{2028}", "é", "𠀀", "\u{4dc0}",
+        ];
+        let samples = crate::testing::Lcg::new(11).mixtures(&pieces, 20_000, 12);
+        for s in samples.iter().chain(["", " ", "a b c", "a b", " a b c "].map(String::from).iter()) {
+            assert_eq!(count_sentence_ends(s), s.matches(SENTENCE_END).count(), "{s:?}");
+            assert_eq!(three_words_or_more(s), s.split_whitespace().nth(2).is_some(), "{s:?}");
+        }
     }
 
     #[test]

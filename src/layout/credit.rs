@@ -63,8 +63,7 @@ pub(crate) fn is_labelled_caption(t: &str) -> bool {
     let rest = &t['图'.len_utf8()..];
     if rest.starts_with("为") {
         // `图为工人在调试设备。`: one or two sentences describing the photo.
-        return rest.matches(crate::text::SENTENCE_END).count() <= 2
-            && rest.chars().nth(1).is_some_and(crate::text::is_han);
+        return crate::text::count_sentence_ends(rest) <= 2 && rest.chars().nth(1).is_some_and(crate::text::is_han);
     }
     let mut cs = rest.chars();
     let label =

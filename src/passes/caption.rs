@@ -53,7 +53,9 @@ use crate::layout::patterns::PATTERNS;
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
 use crate::text::TrimWs;
-use crate::text::{ends_sentence, han_by_lead, is_han, visible_more_than, FUNCTION_WORDS, SENTENCE_END};
+use crate::text::{
+    count_sentence_ends, ends_sentence, han_by_lead, is_han, visible_more_than, FUNCTION_WORDS, SENTENCE_END,
+};
 
 pub use crate::layout::credit::MAX_CAPTION_CHARS;
 
@@ -530,7 +532,7 @@ impl CaptionPass {
         // After an image-sized gap, a short line may be a caption without a
         // marker; hold it until the next line says (see `GapCaption`).
         let candidate = if short && gap >= IMAGE_GAP_LINES {
-            let sentences = t.matches(SENTENCE_END).count();
+            let sentences = count_sentence_ends(t);
             if sentences == 0 && !t.contains(['，', ',']) && self.prev == Prev::Closed {
                 Some(GapCaption::Bare)
             } else if sentences == 1 && closed && self.after_headline() && !t.starts_with("本报") {
@@ -543,7 +545,7 @@ impl CaptionPass {
         };
         // One short sentence is held too: a credit under it makes it the
         // photo's caption (`执行干警清点涉案财物。` / `摄影：孙丽`).
-        if short && (!closed || t.matches(SENTENCE_END).count() <= 1 || candidate.is_some()) {
+        if short && (!closed || count_sentence_ends(t) <= 1 || candidate.is_some()) {
             let mut text = std::mem::take(&mut self.spare);
             text.clear();
             // (A short line carried no marker: `kept` is all of `content`

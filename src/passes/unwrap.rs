@@ -100,7 +100,7 @@ use crate::pass::Out;
 use crate::passes::punct::is_body_line;
 use crate::passes::rejoin::{joins_to, RejoinConfig};
 use crate::text::TrimWs;
-use crate::text::{ends_sentence, half_cells, han_by_lead, is_alphanumeric, is_han, scan_line};
+use crate::text::{ends_sentence, half_cells, han_by_lead, is_alphanumeric, is_han, scan_line, three_words_or_more};
 
 /// Settings of the `unwrap` pass.
 #[non_exhaustive]
@@ -263,7 +263,7 @@ fn shape(t: &str) -> Shape {
         indent: indent > 0,
         // (Counted before the body test, which most lines with a space
         // inside, a wrap's, need not be asked.)
-        spaced: scan.space && inner.split_whitespace().nth(2).is_some() && !is_body_line(inner),
+        spaced: scan.space && three_words_or_more(inner) && !is_body_line(inner),
         closed: !han_last && ends_sentence(inner),
         prose: scan.prose,
         credit: is_credit_line(inner) || (!han_last && ends_with_caption_marker(inner)),
