@@ -49,6 +49,12 @@ fn all_digits(s: &str) -> bool {
 
 /// `2023年12月5日`, `12月5日`, `2023-12-05`, `2023.12.05`, `2023/12/05`.
 fn is_date(t: &str) -> bool {
+    // Either form opens with a digit (the first unit found must follow
+    // digits from the token's start; the first of three parts has four):
+    // most tokens asked open with Han, and are answered here.
+    if !t.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
     let mut rest = t;
     let mut parts = 0;
     for unit in ['年', '月', '日'] {
@@ -160,15 +166,27 @@ fn is_editor_line(line: &str) -> bool {
     roles >= 1 && names_since_role >= 1
 }
 
-/// Whether every character of `t` is one a head may hold, and if so
-/// whether `t` holds an ASCII digit and a `·`: one pass over the bytes,
-/// which stops at the first other character (most lines of text hold a
-/// mark within a few characters); most Han by its lead byte.
-fn head_chars(t: &str) -> Option<(bool, bool)> {
+/// What a line every character of which a head may hold holds: an ASCII
+/// digit, a `·`, a separator of tokens (whitespace, `|`, `｜`), and how
+/// many characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct HeadChars {
+    digit: bool,
+    middot: bool,
+    separated: bool,
+    chars: usize,
+}
+
+/// Whether every character of `t` is one a head may hold, and if so what
+/// [`HeadChars`] says of it: one pass over the bytes, which stops at the
+/// first other character (most lines of text hold a mark within a few
+/// characters); most Han by its lead byte.
+fn head_chars(t: &str) -> Option<HeadChars> {
     let b = t.as_bytes();
-    let (mut digit, mut middot) = (false, false);
+    let mut h = HeadChars { digit: false, middot: false, separated: false, chars: 0 };
     let mut i = 0;
     while i < b.len() {
+        h.chars += 1;
         if crate::text::han_by_lead(b, i) {
             i += 3;
             continue;
@@ -178,11 +196,18 @@ fn head_chars(t: &str) -> Option<(bool, bool)> {
         if !is_head_char(c) {
             return None;
         }
-        digit |= c.is_ascii_digit();
-        middot |= c == '·';
+        h.digit |= c.is_ascii_digit();
+        h.middot |= c == '·';
+        h.separated |= is_separator(c);
         i += n;
     }
-    Some((digit, middot))
+    Some(h)
+}
+
+/// What separates a head's tokens: whitespace, and `|` or `｜` between a
+/// paper and a section.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || c == '|' || c == '｜'
 }
 
 /// A character a head, foot or page number may hold (see
@@ -222,11 +247,12 @@ fn running_head(line: &str, anchored: Option<bool>) -> bool {
     // (most lines of text), or without either, can only be an editor line
     // (`责任编辑：王海`).
     let chars = if anchored == Some(false) { None } else { head_chars(t) };
-    match chars {
-        Some((digit, middot)) if digit || middot => {}
+    let h = match chars {
+        Some(h) if h.digit || h.middot => h,
         _ => return is_editor_line(t) && !too_long(),
-    }
-    if too_long() {
+    };
+    // (`head_chars` counted them.)
+    if h.chars > MAX_FURNITURE_CHARS {
         return false;
     }
     if is_page_number(t) || is_editor_line(t) {
@@ -238,7 +264,10 @@ fn running_head(line: &str, anchored: Option<bool>) -> bool {
     let mut papers = 0;
     let mut sections = 0;
     let mut tokens = 0;
-    for tok in t.split(|c: char| c.is_whitespace() || c == '|' || c == '｜').filter(|x| !x.is_empty()) {
+    // (A line without a separator is one token: most lines asked, which
+    // are not split character by character then.)
+    let split = h.separated.then(|| t.split(is_separator).filter(|x| !x.is_empty()));
+    for tok in split.into_iter().flatten().chain((!h.separated).then_some(t)) {
         tokens += 1;
         if is_date(tok) || is_page_mark(tok) {
             anchor = true;
@@ -266,6 +295,61 @@ fn running_head(line: &str, anchored: Option<bool>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_opens_with_a_digit() {
+        // `is_date` without its first test (the rules as they were): it
+        // says yes only to tokens that open with a digit.
+        let rules = |t: &str| {
+            let mut rest = t;
+            let mut parts = 0;
+            for unit in ['年', '月', '日'] {
+                if let Some(i) = rest.find(unit) {
+                    if !all_digits(&rest[..i]) || i > 4 {
+                        return false;
+                    }
+                    rest = &rest[i + unit.len_utf8()..];
+                    parts += 1;
+                }
+            }
+            if parts >= 2 && rest.is_empty() {
+                return true;
+            }
+            ['-', '.', '/'].into_iter().find(|&c| t.contains(c)).is_some_and(|c| {
+                let p: Vec<&str> = t.split(c).collect();
+                p.len() == 3 && p[0].len() == 4 && p.iter().all(|x| all_digits(x) && x.len() <= 4)
+            })
+        };
+        // Numbers and units in turn, each of them sometimes wrong or gone.
+        let numbers = ["2023", "12", "5", "2023", "12", "5", "", "江", "０", "a"];
+        let units = ["年", "月", "日", "年", "月", "日", "-", "-", ".", "/", "", "第"];
+        let mut rng = crate::testing::Lcg::new(37);
+        let mut dates = 0;
+        for _ in 0..40_000 {
+            let t: String = (0..1 + rng.below(3))
+                .flat_map(|_| [numbers[rng.below(numbers.len())], units[rng.below(units.len())]])
+                .collect();
+            assert_eq!(is_date(&t), rules(&t), "{t:?}");
+            dates += usize::from(rules(&t));
+        }
+        assert!(dates > 300, "{dates}");
+    }
+
+    #[test]
+    fn head_chars_says_what_the_characters_say() {
+        // Han, digits, `·`, separators, the other marks a head holds, and
+        // characters it does not (a hexagram, which shares Han's lead byte).
+        let pieces = ["江", "报", "2", "·", " ", "\u{3000}", "|", "｜", "-", "—", "（", "a", "，", "、", "䷀", "𠀀"];
+        for t in crate::testing::Lcg::new(31).mixtures(&pieces, 20_000, 10) {
+            let want = t.chars().all(is_head_char).then(|| HeadChars {
+                digit: t.contains(|c: char| c.is_ascii_digit()),
+                middot: t.contains('·'),
+                separated: t.contains(is_separator),
+                chars: t.chars().count(),
+            });
+            assert_eq!(head_chars(&t), want, "{t:?}");
+        }
+    }
 
     #[test]
     fn heads_and_feet_newspapers_print() {
