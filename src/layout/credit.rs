@@ -73,6 +73,7 @@ pub(crate) fn is_labelled_caption(t: &str) -> bool {
 
 /// Whether a whole line (trimmed, page-jump markers already cut) is a
 /// photo-credit line, as this pass removes it: a credit with no sentence.
+#[inline]
 pub(crate) fn is_credit_line(t: &str) -> bool {
     is_credit(t) && !t.contains(crate::text::SENTENCE_END)
 }
@@ -111,7 +112,8 @@ pub(crate) fn caption_removes_line(line: &str) -> bool {
 
 /// Whether `tail` (text after the last sentence end, trimmed) is a photo
 /// credit: `倪睿/摄`, `记者 张三 摄`, `图/王五`, `王五供图`, `图片来源：…`.
-#[inline]
+/// (Always inline: called, its few tests cost less than the call.)
+#[inline(always)]
 pub(crate) fn is_credit(tail: &str) -> bool {
     let t = tail.trim_ws();
     // The cheap shape tests first, inline: nearly every line fails them.
