@@ -859,8 +859,10 @@ fn plan(
     let stories = stories(gapped, strs.len());
     // (Each with the story it was found in, whose lines say whether it is
     // a list: asked only of a layout used.)
+    // (None for a window of one story: the loop below reads past the end
+    // as None.)
     let story_lays: Vec<Option<(Layout, usize)>> = if stories.len() < 2 {
-        vec![None]
+        Vec::new()
     } else {
         // A story too short to show its column goes by the nearest one
         // that shows one: the one before it (the rest of a column after a
