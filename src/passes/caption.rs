@@ -102,19 +102,39 @@ fn glued_byline(t: &str) -> Option<usize> {
     // Most of it is led by E4-E9, which the bytes tell without decoding.
     let b = t.as_bytes();
     let mut i = t.len();
-    let (end, c) = loop {
+    let end = loop {
         while i >= 3 && han_by_lead(b, i - 3) {
             i -= 3;
         }
-        let c = t[..i].chars().next_back()?;
-        i -= c.len_utf8();
-        if !is_han(c) && !c.is_whitespace() {
-            break (i, c);
+        // The marks most lines end with, and the ASCII space, by their
+        // bytes: U+3000-U+303F is the space, `。`, `〇` (Han) or another
+        // mark; U+FF00-U+FF3F `！`, `？` or another mark.
+        match b[..i] {
+            [] => return None,
+            [.., 0xE3, 0x80, z] => match z {
+                0x82 => break i - 3,
+                0x80 | 0x87 => i -= 3,
+                _ => return None,
+            },
+            [.., 0xEF, 0xBC, 0x81 | 0x9F] => break i - 3,
+            [.., 0xEF, 0xBC, _] => return None,
+            [.., x] if x.is_ascii() => match x {
+                b'!' | b'?' => break i - 1,
+                _ if x.is_ascii_whitespace() || x == 0x0B => i -= 1,
+                _ => return None,
+            },
+            _ => {
+                let c = t[..i].chars().next_back().expect("a character before `i`");
+                i -= c.len_utf8();
+                if !is_han(c) && !c.is_whitespace() {
+                    if !SENTENCE_END.contains(&c) {
+                        return None;
+                    }
+                    break i;
+                }
+            }
         }
     };
-    if !SENTENCE_END.contains(&c) {
-        return None;
-    }
     byline_after(t, end)
 }
 
@@ -810,6 +830,13 @@ mod tests {
             "\u{20000}",
             "\u{f900}",
             "𝔸",
+            "〈",
+            "〃",
+            "＂",
+            "ｈ",
+            "\u{3400}",
+            "\u{0b}",
+            "\u{1c}",
         ];
         let mut samples = crate::testing::Lcg::new(20261204).mixtures(&parts, 30_000, 12);
         // Every character of the BMP after a sentence end and a space, and
