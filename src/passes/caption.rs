@@ -198,8 +198,11 @@ pub struct CaptionPass {
     blanks: usize,
     /// What the last non-blank line passed through was.
     prev: Prev,
-    /// That line, when `prev` is [`Prev::Open`].
+    /// That line, when `prev` is [`Prev::Open`]: `prev_text[prev_at]`
+    /// (a released held line's string is kept whole, not copied: at most
+    /// `max_held_bytes`, the line in it at most [`MAX_PREV_TEXT`]).
     prev_text: String,
+    prev_at: std::ops::Range<usize>,
     /// Short lines after a blank line (or at the document's start), held
     /// until a blank line shows whether together they are one caption set
     /// over several lines (see [`CaptionPass::block_reason`]); with their
@@ -253,6 +256,7 @@ impl Default for CaptionPass {
             blanks: 0,
             prev: Prev::Other,
             prev_text: String::new(),
+            prev_at: 0..0,
             block: Vec::new(),
             spare_lines: Vec::new(),
             after_blank: true,
@@ -395,20 +399,34 @@ impl CaptionPass {
             out.text().push_str(&h.text);
             // (Its first line: `lines()` would also drop a `\r` before the
             // `\n`, which the trim does.)
-            fn line(text: &str) -> &str {
-                text[..crate::text::find_newline(text.as_bytes()).unwrap_or(text.len())].trim_ws()
+            fn line(text: &str) -> std::ops::Range<usize> {
+                let first = &text[..crate::text::find_newline(text.as_bytes()).unwrap_or(text.len())];
+                let t = first.trim_ws_start();
+                let from = first.len() - t.len();
+                from..from + t.trim_ws_end().len()
             }
-            let first = match h.first.clone() {
+            let at = match h.first.clone() {
                 Some(r) => {
-                    debug_assert_eq!(&h.text[r.clone()], line(&h.text), "the held line's place");
-                    &h.text[r]
+                    debug_assert_eq!(r, line(&h.text), "the held line's place");
+                    r
                 }
                 None => line(&h.text),
             };
+            let mut text = h.text;
+            let first = &text[at.clone()];
             if !first.is_empty() {
-                self.note(first, h.closed.unwrap_or_else(|| ends_sentence(first)));
+                let closed = h.closed.unwrap_or_else(|| ends_sentence(first));
+                if !closed && first.len() <= MAX_PREV_TEXT {
+                    // What `note` keeps, without copying it: the held
+                    // string becomes `prev_text`, the old one the spare.
+                    self.prev = Prev::Open;
+                    std::mem::swap(&mut self.prev_text, &mut text);
+                    self.prev_at = at;
+                } else {
+                    self.note(first, closed);
+                }
             }
-            self.spare = h.text;
+            self.spare = text;
         }
     }
 
@@ -433,6 +451,7 @@ impl CaptionPass {
         } else if t.len() <= MAX_PREV_TEXT {
             self.prev_text.clear();
             self.prev_text.push_str(t);
+            self.prev_at = 0..t.len();
             Prev::Open
         } else if headline_shape(t) {
             Prev::Headline
@@ -445,7 +464,7 @@ impl CaptionPass {
     fn after_headline(&self) -> bool {
         match self.prev {
             Prev::Headline => true,
-            Prev::Open => headline_shape(&self.prev_text),
+            Prev::Open => headline_shape(&self.prev_text[self.prev_at.clone()]),
             Prev::Other | Prev::Closed => false,
         }
     }
