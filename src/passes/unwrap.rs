@@ -598,8 +598,7 @@ impl UnwrapPass {
             return None;
         }
         let (strs, shapes) = texts_and_shapes(&self.run, texts);
-        let (planned, own, used) = plan(&strs, &shapes, gapped, self.layout, &self.cfg);
-        *joins = planned;
+        let (own, used) = plan(&strs, &shapes, gapped, self.layout, &self.cfg, joins);
         settle(&strs, &shapes, joins, &self.cfg, self.rejoin.as_ref(), !self.started);
         if let Some(l) = own {
             self.layout = Some(l);
@@ -830,7 +829,8 @@ struct Moves {
 }
 
 /// The joins of a window of text lines (`shapes[k]` is `shape(strs[k])`;
-/// `gapped[k]`: blank lines between lines `k` and `k + 1`), with the layout
+/// `gapped[k]`: blank lines between lines `k` and `k + 1`), into `joins`
+/// (the caller's vector, kept from one window to the next), and the layout
 /// the window showed, if any, and the ones its lines were judged by;
 /// `carried` is the layout the last window showed.
 fn plan(
@@ -839,7 +839,8 @@ fn plan(
     gapped: &[bool],
     carried: Option<Layout>,
     cfg: &UnwrapConfig,
-) -> (Vec<bool>, Option<Layout>, Layouts) {
+    joins: &mut Vec<bool>,
+) -> (Option<Layout>, Layouts) {
     let indented = shapes.iter().any(|s| s.indent);
     // The window's evidence counts a line printed twice once: `dedup` takes
     // the repeat out, and a second cleaning must judge without it.
@@ -852,7 +853,8 @@ fn plan(
     let list = is_list(once.iter());
     let own = column(&once, cfg).map(|column| Layout { column, indented, list });
     let lay = own.or(carried.map(|l| Layout { indented: l.indented || indented, list, ..l }));
-    let mut joins = vec![false; strs.len()];
+    joins.clear();
+    joins.resize(strs.len(), false);
     // Stories set apart by blank lines may have columns of their own
     // widths (a page of several stories): a story that shows a column of
     // its own, and not the window's, is judged by its own (see `shows`).
@@ -912,7 +914,7 @@ fn plan(
             joins[k] = runs_on(&shapes[k], &shapes[k + 1], strs[k], strs[k + 1], l, gapped[k]);
         }
     }
-    (joins, shown, Layouts(used))
+    (shown, Layouts(used))
 }
 
 /// The layout each story of a window was judged by: (the end of its
@@ -1178,6 +1180,8 @@ fn settle(
     rejoin: Option<&RejoinConfig>,
     at_start: bool,
 ) {
+    // (A replan's joins and gaps, kept from one window to the next.)
+    let (mut again, mut no_gaps) = (Vec::new(), Vec::new());
     loop {
         // The paragraphs the joins make, and then `rejoin`'s: (first line,
         // last line, text).
@@ -1248,7 +1252,12 @@ fn settle(
                 continue;
             }
             shapes.push(measure(last));
-            let (again, _, _) = plan(&window, &shapes, &vec![false; window.len().saturating_sub(1)], None, cfg);
+            // (No blank lines stand between a second cleaning's lines.)
+            let n = window.len() - 1;
+            if no_gaps.len() < n {
+                no_gaps.resize(n, false);
+            }
+            plan(&window, &shapes, &no_gaps[..n], None, cfg, &mut again);
             for (i, &j) in again.iter().enumerate() {
                 if j && !joins[paras[from + i].1] {
                     joins[paras[from + i].1] = true;
@@ -1711,7 +1720,8 @@ mod tests {
         for t in &lines {
             let s = shape(t);
             for c in carried {
-                let (joins, own, _) = plan(&[t.as_str()], &[s], &[], c, &cfg);
+                let mut joins = Vec::new();
+                let (own, _) = plan(&[t.as_str()], &[s], &[], c, &cfg, &mut joins);
                 let mut settled = joins.clone();
                 settle(&[t.as_str()], &[s], &mut settled, &cfg, Some(&RejoinConfig::default()), true);
                 assert_eq!(joins, vec![false], "{t:?} {c:?}");
@@ -1744,12 +1754,14 @@ mod tests {
         joins[5] = true;
         let shapes: Vec<Shape> = strs.iter().map(|t| shape(t)).collect();
         settle(&strs, &shapes, &mut joins, &cfg, None, true);
-        let (own, _, _) = plan(
+        let mut own = Vec::new();
+        plan(
             &strs[..5],
             &strs[..5].iter().map(|t| shape(t)).collect::<Vec<_>>(),
             &[false; 4],
             None,
             &UnwrapConfig::default(),
+            &mut own,
         );
         assert_eq!(&joins[..5], &own[..], "settle plans the window a second cleaning sees");
         assert!(joins[3], "{joins:?}");
