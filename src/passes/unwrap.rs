@@ -306,12 +306,16 @@ fn column(shapes: &[Shape], cfg: &UnwrapConfig) -> Option<usize> {
 /// there are no evidence of where it is.
 fn edge(shapes: &[Shape], measure: impl Fn(&Shape) -> usize, cfg: &UnwrapConfig, opened: bool) -> Option<usize> {
     let best = most_filled(shapes.iter().map(&measure), cfg.min_column * 2, cfg.max_column * 2);
+    if best == 0 {
+        return None;
+    }
     let at_edge = |s: &Shape| measure(s) <= best && measure(s) + 2 >= best;
-    let full = shapes.iter().filter(|s| at_edge(s)).count();
-    let paragraphs = shapes.windows(2).filter(|w| w[0].indent && at_edge(&w[0]) && !w[1].indent).count();
-    let enough = full >= 3 || (opened && full >= 2 && paragraphs >= 2);
-    let share = edge_share(full, shapes.len(), shapes.iter().any(|s| s.indent));
-    (best > 0 && enough && share).then_some(best)
+    // (The lines at the edge and whether any is indented in one walk; the
+    // paragraphs counted only where two lines at the edge need them.)
+    let (full, indented) = shapes.iter().fold((0, false), |(n, i), s| (n + usize::from(at_edge(s)), i || s.indent));
+    let paragraphs = || shapes.windows(2).filter(|w| w[0].indent && at_edge(&w[0]) && !w[1].indent).count();
+    let enough = full >= 3 || (opened && full >= 2 && paragraphs() >= 2);
+    (enough && edge_share(full, shapes.len(), indented)).then_some(best)
 }
 
 /// Whether `full` lines at a column's edge, of `lines`, are enough of them:
