@@ -52,9 +52,11 @@ fn is_date(t: &str) -> bool {
     // Either form opens with a digit (the first unit found must follow
     // digits from the token's start; the first of three parts has four):
     // most tokens asked open with Han, and are answered here.
-    if !t.as_bytes().first().is_some_and(u8::is_ascii_digit) {
-        return false;
-    }
+    t.as_bytes().first().is_some_and(u8::is_ascii_digit) && date_forms(t)
+}
+
+/// [`is_date`]'s two forms, read in full.
+fn date_forms(t: &str) -> bool {
     let mut rest = t;
     let mut parts = 0;
     for unit in ['年', '月', '日'] {
@@ -306,28 +308,9 @@ mod tests {
 
     #[test]
     fn a_date_opens_with_a_digit() {
-        // `is_date` without its first test (the rules as they were): it
-        // says yes only to tokens that open with a digit.
-        let rules = |t: &str| {
-            let mut rest = t;
-            let mut parts = 0;
-            for unit in ['年', '月', '日'] {
-                if let Some(i) = rest.find(unit) {
-                    if !all_digits(&rest[..i]) || i > 4 {
-                        return false;
-                    }
-                    rest = &rest[i + unit.len_utf8()..];
-                    parts += 1;
-                }
-            }
-            if parts >= 2 && rest.is_empty() {
-                return true;
-            }
-            ['-', '.', '/'].into_iter().find(|&c| t.contains(c)).is_some_and(|c| {
-                let p: Vec<&str> = t.split(c).collect();
-                p.len() == 3 && p[0].len() == 4 && p.iter().all(|x| all_digits(x) && x.len() <= 4)
-            })
-        };
+        // `is_date`'s first test never changes the forms' answer: they
+        // say yes only to tokens that open with a digit.
+        let rules = date_forms;
         // Numbers and units in turn, each of them sometimes wrong or gone.
         let numbers = ["2023", "12", "5", "2023", "12", "5", "", "江", "０", "a"];
         let units = ["年", "月", "日", "年", "月", "日", "-", "-", ".", "/", "", "第"];
