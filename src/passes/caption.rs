@@ -108,7 +108,8 @@ fn glued_byline(t: &str) -> Option<usize> {
         }
         // The marks most lines end with, and the ASCII space, by their
         // bytes: U+3000-U+303F is the space, `。`, `〇` (Han) or another
-        // mark; U+FF00-U+FF3F `！`, `？` or another mark.
+        // character that is neither Han nor whitespace (a mark, `々`);
+        // U+FF00-U+FF3F `！`, `？` or another such character.
         match b[..i] {
             [] => return None,
             [.., 0xE3, 0x80, z] => match z {
