@@ -126,9 +126,10 @@ fn trim_end_slow(s: &str) -> &str {
 }
 
 /// ASCII White_Space: tab, line feed, vertical tab, form feed, carriage
-/// return, space.
+/// return, space (`char::is_whitespace` of an ASCII byte; not
+/// `u8::is_ascii_whitespace`, which leaves out the vertical tab).
 #[inline]
-fn is_ascii_ws(x: u8) -> bool {
+pub(crate) fn is_ascii_ws(x: u8) -> bool {
     matches!(x, b'\t'..=b'\r' | b' ')
 }
 
@@ -192,14 +193,14 @@ pub(crate) fn count_sentence_ends(t: &str) -> usize {
 
 /// Whether `t` holds three or more runs of characters between whitespace,
 /// as `t.split_whitespace().nth(2).is_some()` (for a trimmed line: two
-/// gaps or more inside it), read by bytes: a run of Han (led by E4-E9)
-/// is no whitespace, and [`ws_len`] tells the rest without decoding.
+/// gaps or more inside it), read by bytes: [`ws_len`] tells whitespace
+/// without decoding, and a run of Han (led by E4-E9) is stepped over.
 pub(crate) fn three_words_or_more(t: &str) -> bool {
     let b = t.as_bytes();
     let (mut i, mut words, mut in_word) = (0, 0, false);
     while i < b.len() {
         let x = b[i];
-        let n = if (0xE4..=0xE9).contains(&x) { 0 } else { ws_len(&b[i..], x) };
+        let n = ws_len(&b[i..], x);
         if n > 0 {
             in_word = false;
             i += n;

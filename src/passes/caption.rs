@@ -121,7 +121,7 @@ fn glued_byline(t: &str) -> Option<usize> {
             [.., 0xEF, 0xBC, _] => return None,
             [.., x] if x.is_ascii() => match x {
                 b'!' | b'?' => break i - 1,
-                _ if x.is_ascii_whitespace() || x == 0x0B => i -= 1,
+                _ if crate::text::is_ascii_ws(x) => i -= 1,
                 _ => return None,
             },
             _ => {
