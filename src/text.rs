@@ -213,13 +213,25 @@ pub(crate) fn three_words_or_more(t: &str) -> bool {
             }
             in_word = true;
         }
-        i += utf8_len(x);
-        // (The rest of a run of Han in a loop of its own, as `scan_line`.)
-        while i < b.len() && (0xE4..=0xE9).contains(&b[i]) {
-            i += 3;
-        }
+        // (The rest of a run of Han in a loop of its own.)
+        i = wide_run_end(b, i + utf8_len(x));
     }
     false
+}
+
+/// The end of the run of characters led by E4-E9 (U+4000-U+9FFF, three
+/// bytes each) from byte `i` of valid UTF-8 `b`, `i` itself when none is
+/// there: a loop of its own, nine instructions a character where the
+/// callers' loops spend a dozen on their dispatch. (Unlike
+/// [`han_run_end`], hexagrams count: the callers ask about width and
+/// whitespace, not Han. Four characters a step, or in chunks, cost more
+/// on the short runs between a line's marks: `benches/RESULTS.md`.)
+#[inline(always)]
+fn wide_run_end(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && (0xE4..=0xE9).contains(&b[i]) {
+        i += 3;
+    }
+    i
 }
 
 /// The code point at byte `p` of valid UTF-8 `b`, and its length (the
@@ -417,10 +429,7 @@ pub(crate) fn scan_line(t: &str) -> LineScan {
         // of them in a loop of its own (nine instructions a character, the
         // outer loop's dispatch twelve).
         if (0xE4..=0xE9).contains(&x) {
-            let mut j = i + 3;
-            while j < b.len() && (0xE4..=0xE9).contains(&b[j]) {
-                j += 3;
-            }
+            let j = wide_run_end(b, i + 3);
             width += (j - i) / 3 * 2;
             i = j;
             continue;
