@@ -291,6 +291,12 @@ enum Prev {
 /// judged at once.
 const MAX_PREV_TEXT: usize = 1024;
 
+/// Whether a line noted as the one before (`closed`: it ends a sentence)
+/// is kept as [`Prev::Open`], its headline question left for later.
+fn kept_open(t: &str, closed: bool) -> bool {
+    !closed && t.len() <= MAX_PREV_TEXT
+}
+
 /// Whether `t`, a line that ends no sentence, is a headline: short, with no
 /// sentence end or comma.
 fn headline_shape(t: &str) -> bool {
@@ -417,7 +423,7 @@ impl CaptionPass {
             let first = &text[at.clone()];
             if !first.is_empty() {
                 let closed = h.closed.unwrap_or_else(|| ends_sentence(first));
-                if !closed && first.len() <= MAX_PREV_TEXT {
+                if kept_open(first, closed) {
                     // What `note` keeps, without copying it: the held
                     // string becomes `prev_text`, the old one the spare.
                     self.prev = Prev::Open;
@@ -449,7 +455,7 @@ impl CaptionPass {
     fn note(&mut self, t: &str, closed: bool) {
         self.prev = if closed {
             Prev::Closed
-        } else if t.len() <= MAX_PREV_TEXT {
+        } else if kept_open(t, closed) {
             self.prev_text.clear();
             self.prev_text.push_str(t);
             self.prev_at = 0..t.len();
