@@ -141,7 +141,7 @@ const MAX_GAP_BYTES: usize = 4096;
 const MAX_SPARE_BYTES: usize = 256;
 
 /// One line of a run.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 enum Item {
     /// A line of text (without its `'\n'`), its shape (measured once), its
     /// offset, whether a `'\n'` ended it, whether a join already took off
@@ -689,29 +689,26 @@ impl UnwrapPass {
     }
 
     /// Reorders the run as `moves` says: each moved line after the
-    /// paragraph's last. Returns the run's text lines after the move.
-    fn apply(&mut self, moves: &Moves) -> Vec<usize> {
-        let taken: Vec<usize> = moves.ends.iter().flat_map(|e| e.2.iter().copied()).collect();
-        let mut old: Vec<Option<Item>> = self.run.drain(..).map(Some).collect();
-        for i in 0..old.len() {
-            if taken.contains(&i) {
-                continue;
-            }
-            let Some(item) = old[i].take() else { continue };
-            self.run.push(item);
-            for (_, to, blocks) in moves.ends.iter().filter(|e| e.0 == i) {
-                for &b in blocks {
-                    let mut item = old[b].take().expect("moved once");
-                    if let Item::Text { moved_to, .. } = &mut item {
-                        *moved_to = Some(*to);
-                    }
-                    self.run.push(item);
+    /// paragraph's last, the other items in their order. Then the run's
+    /// text lines (and gaps) after the move, into `texts` and `gapped`.
+    /// (A block's lines all stand before its paragraph's last line, and
+    /// each block after the paragraph before it: a line moves by a turn of
+    /// the items from it to where it goes, the last block's last line
+    /// first, so that no turn shifts an item a later one names. The run
+    /// was taken apart into a vector of options and built again, each item
+    /// moved twice and the text lines gathered into new vectors.)
+    fn apply(&mut self, moves: &Moves, texts: &mut Vec<usize>, gapped: &mut Vec<bool>) {
+        for (end, to, block) in moves.ends.iter().rev() {
+            let mut last = *end;
+            for &b in block.iter().rev() {
+                if let Item::Text { moved_to, .. } = &mut self.run[b] {
+                    *moved_to = Some(*to);
                 }
+                self.run[b..=last].rotate_left(1);
+                last -= 1;
             }
         }
-        let mut texts = Vec::new();
-        self.text_lines(&mut texts, &mut Vec::new());
-        texts
+        self.text_lines(texts, gapped);
     }
 
     /// Judges the run and writes it; with `whole` false, the last text line
@@ -726,7 +723,7 @@ impl UnwrapPass {
         let Scratch { mut texts, mut gapped, mut joins, mut latin_next } = std::mem::take(&mut self.scratch);
         self.text_lines(&mut texts, &mut gapped);
         if let Some(moves) = self.judge(&texts, &gapped, &mut joins, whole) {
-            texts = self.apply(&moves);
+            self.apply(&moves, &mut texts, &mut gapped);
             joins = moves.joins;
         }
         latin_next.clear();
@@ -1348,6 +1345,84 @@ mod tests {
             }
         }
         (page, paras.iter().map(|p| format!("\u{3000}\u{3000}{p}\n")).collect())
+    }
+
+    #[test]
+    fn apply_orders_the_run_as_taking_the_blocks_out_and_putting_them_back_does() {
+        // The reference: every item taken out, the run built again with
+        // each block after its paragraph's last line.
+        fn reference(run: Vec<Item>, ends: &[(usize, u64, Vec<usize>)]) -> Vec<Item> {
+            let taken: Vec<usize> = ends.iter().flat_map(|e| e.2.iter().copied()).collect();
+            let mut old: Vec<Option<Item>> = run.into_iter().map(Some).collect();
+            let mut out = Vec::new();
+            for i in 0..old.len() {
+                if taken.contains(&i) {
+                    continue;
+                }
+                out.push(old[i].take().expect("each item once"));
+                for (_, to, block) in ends.iter().filter(|e| e.0 == i) {
+                    for &b in block {
+                        let mut item = old[b].take().expect("moved once");
+                        if let Item::Text { moved_to, .. } = &mut item {
+                            *moved_to = Some(*to);
+                        }
+                        out.push(item);
+                    }
+                }
+            }
+            out
+        }
+        let describe = |run: &[Item]| -> Vec<(String, Option<u64>)> {
+            run.iter()
+                .map(|it| match it {
+                    Item::Text { content, moved_to, .. } => (content.clone(), *moved_to),
+                    Item::Head { line, .. } | Item::Blank { line, .. } => (line.clone(), None),
+                })
+                .collect()
+        };
+        let mut rng = crate::testing::Lcg::new(41);
+        let mut moved_lines = 0;
+        for case in 0..3_000 {
+            let n = 3 + rng.below(40);
+            let items: Vec<Item> = (0..n)
+                .map(|i| match rng.below(6) {
+                    0 => Item::Blank { line: format!("blank {i}\n"), at: i as u64 },
+                    1 => Item::Head { line: format!("head {i}\n"), at: i as u64 },
+                    _ => {
+                        let content = format!("line {i}");
+                        let shape = shape(&content);
+                        Item::Text { content, shape, at: i as u64, terminated: true, joined_in: false, moved_to: None }
+                    }
+                })
+                .collect();
+            let texts: Vec<usize> = (0..n).filter(|&i| matches!(items[i], Item::Text { .. })).collect();
+            // Moves as `moves` makes them: blocks of text lines, each before
+            // its paragraph's last text line, the next move after that line.
+            let mut ends = Vec::new();
+            let mut k = 0;
+            while k + 2 < texts.len() {
+                if rng.below(3) == 0 {
+                    let len = 1 + rng.below(3.min(texts.len() - k - 2));
+                    let end = k + len + 1 + rng.below(texts.len() - k - len - 1);
+                    let block: Vec<usize> = (k + 1..=k + len).map(|t| texts[t]).collect();
+                    moved_lines += block.len();
+                    ends.push((texts[end], 1000 + case as u64, block));
+                    k = end + 1;
+                } else {
+                    k += 1;
+                }
+            }
+            let want = describe(&reference(items.clone(), &ends));
+            let mut pass = UnwrapPass::new(UnwrapConfig::default());
+            pass.run = items;
+            let (mut got_texts, mut got_gapped) = (Vec::new(), Vec::new());
+            pass.apply(&Moves { ends, joins: Vec::new() }, &mut got_texts, &mut got_gapped);
+            assert_eq!(describe(&pass.run), want, "case {case}");
+            let (mut texts, mut gapped) = (Vec::new(), Vec::new());
+            pass.text_lines(&mut texts, &mut gapped);
+            assert_eq!((got_texts, got_gapped), (texts, gapped), "case {case}");
+        }
+        assert!(moved_lines > 3_000, "{moved_lines}");
     }
 
     #[test]
