@@ -463,14 +463,13 @@ pub struct UnwrapPass {
 }
 
 /// What [`UnwrapPass::flush`] works in: the window's text lines (their
-/// places in the run), whether blank lines follow each, the joins after
-/// each, and whether the next opens with a Latin letter.
+/// places in the run), whether blank lines follow each, and the joins
+/// after each.
 #[derive(Debug, Default)]
 struct Scratch {
     texts: Vec<usize>,
     gapped: Vec<bool>,
     joins: Vec<bool>,
-    latin_next: Vec<bool>,
 }
 
 impl UnwrapPass {
@@ -720,41 +719,36 @@ impl UnwrapPass {
         }
         // (The vectors are the pass's, kept from one window to the next: a
         // short document is a window of its own.)
-        let Scratch { mut texts, mut gapped, mut joins, mut latin_next } = std::mem::take(&mut self.scratch);
+        let Scratch { mut texts, mut gapped, mut joins } = std::mem::take(&mut self.scratch);
         self.text_lines(&mut texts, &mut gapped);
         if let Some(moves) = self.judge(&texts, &gapped, &mut joins, whole) {
             self.apply(&moves, &mut texts, &mut gapped);
             joins = moves.joins;
         }
-        latin_next.clear();
-        latin_next.extend((0..texts.len()).map(|k| {
-            texts.get(k + 1).is_some_and(|&i| match &self.run[i] {
-                // (By its first byte: any other character's is not ASCII.)
-                Item::Text { content, .. } => {
-                    content.trim_ws_start().as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
-                }
-                _ => false,
-            })
-        }));
         let keep = if whole { self.run.len() } else { *texts.last().expect("a full run holds text") };
         let mut k = 0;
         let mut joining = false;
-        let (run, spare, most) = (&mut self.run, &mut self.spare, self.cfg.max_run_lines);
-        for item in run.drain(..keep) {
-            let written = match item {
+        // The items are written in place, each string taken out to be kept
+        // spare (the items, which then hold none, are dropped at the end):
+        // a line's next text line stays at hand for the rare line that
+        // joins it with a Latin word.
+        for i in 0..keep {
+            let written = match &mut self.run[i] {
                 Item::Head { line, at } => {
-                    out.edit_abs(at, &line, "", "running_head");
-                    line
+                    out.edit_abs(*at, line, "", "running_head");
+                    std::mem::take(line)
                 }
                 Item::Blank { line, at } => {
                     if joining {
-                        out.edit_abs(at, &line, "", "unwrap");
+                        out.edit_abs(*at, line, "", "unwrap");
                     } else {
-                        out.text().push_str(&line);
+                        out.text().push_str(line);
                     }
-                    line
+                    std::mem::take(line)
                 }
                 Item::Text { content, at, terminated, joined_in, moved_to, .. } => {
+                    let (content, at, terminated, joined_in, moved_to) =
+                        (std::mem::take(content), *at, *terminated, *joined_in, *moved_to);
                     self.started = true;
                     if let Some(to) = moved_to {
                         // Set inside a cut sentence: its place in the input
@@ -770,9 +764,19 @@ impl UnwrapPass {
                     if joining {
                         let end = content.trim_ws_end().len();
                         out.text().push_str(&content[start..end]);
-                        // Two words of Latin script keep a space between them.
+                        // Two words of Latin script keep a space between
+                        // them (the next line's by its first byte: any
+                        // other character's is not ASCII).
                         let a_latin = content.as_bytes()[..end].last().is_some_and(u8::is_ascii_alphabetic);
-                        let inserted = if a_latin && latin_next[k] { " " } else { "" };
+                        let latin_next = || {
+                            texts.get(k + 1).is_some_and(|&n| match &self.run[n] {
+                                Item::Text { content, .. } => {
+                                    content.trim_ws_start().as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+                                }
+                                _ => false,
+                            })
+                        };
+                        let inserted = if a_latin && latin_next() { " " } else { "" };
                         out.text().push_str(inserted);
                         if out.auditing() {
                             let removed = format!("{}\n", &content[end..]);
@@ -788,10 +792,11 @@ impl UnwrapPass {
                     content
                 }
             };
-            if spare.len() < most && written.capacity() <= MAX_SPARE_BYTES {
-                spare.push(written);
+            if self.spare.len() < self.cfg.max_run_lines && written.capacity() <= MAX_SPARE_BYTES {
+                self.spare.push(written);
             }
         }
+        self.run.drain(..keep);
         if !whole {
             // The carried line: a join into it takes off its indent now.
             if let Some(Item::Text { content, shape: sh, at, joined_in, .. }) = self.run.first_mut() {
@@ -804,7 +809,7 @@ impl UnwrapPass {
                 }
             }
         }
-        self.scratch = Scratch { texts, gapped, joins, latin_next };
+        self.scratch = Scratch { texts, gapped, joins };
     }
 }
 
