@@ -663,6 +663,14 @@ fn visible_scan<const PROSE: bool>(s: &str, n: usize) -> (usize, bool) {
     let (mut i, mut k, mut prose) = (0, 0, false);
     while i < b.len() && k < n {
         let x = b[i];
+        // A run of U+4000-U+9FFF (Han, most of the text) in a loop of its
+        // own, up to the count's end: visible, and no mark.
+        if (0xE4..=0xE9).contains(&x) {
+            let j = wide_run_end(&b[..b.len().min(i + 3 * (n - k))], i + 3);
+            k += (j - i) / 3;
+            i = j;
+            continue;
+        }
         if (0xE3..0xF0).contains(&x) {
             k += usize::from(x != 0xE3 || b[i + 1..i + 3] != [0x80, 0x80]);
             if PROSE {
@@ -929,13 +937,33 @@ mod tests {
         // Whitespace of every kind at every offset of an eight-byte word,
         // among Han, CJK marks (`E3`-led), Latin and four-byte characters.
         let pieces = [
-            "中", "。", "a", "é", "𠀀", "\u{3000}", " ", "\u{a0}", "\u{85}", "\u{1680}", "\u{2009}", "\u{205f}",
+            "中",
+            "。",
+            "a",
+            "é",
+            "𠀀",
+            "\u{3000}",
+            " ",
+            "\u{a0}",
+            "\u{85}",
+            "\u{1680}",
+            "\u{2009}",
+            "\u{205f}",
             "\u{1f}",
+            "中文字",
+            "，",
+            ",",
         ];
         samples.extend(crate::testing::Lcg::new(7).mixtures(&pieces, 3000, 40));
         for s in &samples {
             for n in [0, 1, 2, 5, 8, 9, 12, 20, 24, 40, 200] {
                 assert_eq!(visible_up_to(s, n), naive(s, n), "{s:?} {n}");
+                // Whether prose marks are held, when the whole was read.
+                let (k, prose) = visible_up_to_prose(s, n);
+                assert_eq!(k, naive(s, n), "{s:?} {n}");
+                if k < n {
+                    assert_eq!(prose, s.contains(PROSE_MARKS), "{s:?} {n}");
+                }
                 assert_eq!(visible_more_than(s, n), naive(s, n + 1) > n, "{s:?} {n}");
             }
         }
