@@ -664,9 +664,10 @@ fn visible_scan<const PROSE: bool>(s: &str, n: usize) -> (usize, bool) {
     while i < b.len() && k < n {
         let x = b[i];
         // A run of U+4000-U+9FFF (Han, most of the text) in a loop of its
-        // own, up to the count's end: visible, and no mark.
+        // own, up to the count's end: visible, and no mark. (Saturating: a
+        // setting may ask for a count as large as `usize::MAX`.)
         if (0xE4..=0xE9).contains(&x) {
-            let j = wide_run_end(&b[..b.len().min(i + 3 * (n - k))], i + 3);
+            let j = wide_run_end(&b[..b.len().min(i.saturating_add((n - k).saturating_mul(3)))], i + 3);
             k += (j - i) / 3;
             i = j;
             continue;
@@ -966,6 +967,8 @@ mod tests {
                 }
                 assert_eq!(visible_more_than(s, n), naive(s, n + 1) > n, "{s:?} {n}");
             }
+            // A count without a bound (a setting as large as it goes).
+            assert_eq!(visible_up_to_prose(s, usize::MAX), (naive(s, usize::MAX), s.contains(PROSE_MARKS)), "{s:?}");
         }
         // The bound `visible_more_than` asks first, over chunks of bytes.
         let ascii_space = |c: char| c.is_ascii_whitespace() || c == '\u{0b}';
