@@ -73,9 +73,12 @@ pub(crate) fn is_labelled_caption(t: &str) -> bool {
 
 /// Whether a whole line (trimmed, page-jump markers already cut) is a
 /// photo-credit line, as this pass removes it: a credit with no sentence.
+/// (Trimmed already: every caller has the line trimmed, and is_credit's
+/// own trim is not asked again.)
 #[inline]
 pub(crate) fn is_credit_line(t: &str) -> bool {
-    is_credit(t) && !t.contains(crate::text::SENTENCE_END)
+    debug_assert_eq!(t, t.trim_ws(), "a trimmed line");
+    is_trimmed_credit(t) && !t.contains(crate::text::SENTENCE_END)
 }
 
 /// Whether a caption paragraph ends in a credit after its last sentence
@@ -115,7 +118,12 @@ pub(crate) fn caption_removes_line(line: &str) -> bool {
 /// (Always inline: called, its few tests cost less than the call.)
 #[inline(always)]
 pub(crate) fn is_credit(tail: &str) -> bool {
-    let t = tail.trim_ws();
+    is_trimmed_credit(tail.trim_ws())
+}
+
+/// [`is_credit`] of `t`, trimmed.
+#[inline(always)]
+fn is_trimmed_credit(t: &str) -> bool {
     // The cheap shape tests first, inline: nearly every line fails them.
     // Each form opens or ends with `摄` (E6 91 84) or `图` (E5 9B BE), whose
     // last bytes a line's third and last bytes are, or it is none.
