@@ -700,14 +700,40 @@ fn visible_scan<const PROSE: bool>(s: &str, n: usize) -> (usize, bool) {
 
 /// Whether `s` has more than `m` non-whitespace characters: never when it
 /// has no more bytes than that (most lines, for a limit of a few hundred),
-/// nor when it has no more characters of any kind (which the standard
-/// library counts a word at a time, asked only when the bytes leave it
-/// open: four bytes or fewer to a character, `4 (m + 1)` bytes hold more
-/// than `m`, and a long paragraph is not counted whole); the rest are
-/// counted up to the limit.
+/// nor when it has no more characters of any kind ([`chars_of`], asked
+/// only when the bytes leave it open: four bytes or fewer to a character,
+/// `4 (m + 1)` bytes hold more than `m`, and a long paragraph is not
+/// counted whole), nor more but ASCII whitespace; the rest are counted up
+/// to the limit.
 pub(crate) fn visible_more_than(s: &str, m: usize) -> bool {
     let surely_more_chars = s.len() >= m.saturating_add(1).saturating_mul(4);
-    s.len() > m && (surely_more_chars || starts_but_ascii_space(s.as_bytes()) > m) && visible_up_to(s, m + 1) > m
+    s.len() > m
+        && (surely_more_chars || (chars_of(s.as_bytes()) > m && starts_but_ascii_space(s.as_bytes()) > m))
+        && visible_up_to(s, m + 1) > m
+}
+
+/// The characters of `b` (valid UTF-8): its bytes less its continuation
+/// bytes (`10xxxxxx`), eight at a time, each byte lane counting its own
+/// (up to 255 words, so that no lane overflows; a longer text in blocks of
+/// that). No fewer than the visible ones: a line of Han text whose
+/// characters alone are within a bound (most lines caption asks about) is
+/// not read again for its whitespace.
+fn chars_of(b: &[u8]) -> usize {
+    const BLOCK: usize = 255 * 8;
+    if b.len() > BLOCK {
+        return b.chunks(BLOCK).map(chars_of).sum();
+    }
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const EVEN: u64 = 0x00FF_00FF_00FF_00FF;
+    // (Bit 7 of each lane: set, and bit 6 clear, in a continuation byte.)
+    let cont = |x: u64| ((x & !(x << 1)) & HIGH) >> 7;
+    let mut words = b.chunks_exact(8);
+    let lanes = words.by_ref().fold(0u64, |n, w| n + cont(u64::from_le_bytes(w.try_into().expect("8 bytes"))));
+    // The lanes added in pairs (16 bits each, no carry), then the four.
+    let pairs = (lanes & EVEN) + ((lanes >> 8) & EVEN);
+    let words_cont = (pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48) as usize;
+    let tail = words.remainder().iter().filter(|&&x| (0x80..0xC0).contains(&x)).count();
+    b.len() - words_cont - tail
 }
 
 /// The characters of `b` (valid UTF-8) less its ASCII whitespace: no fewer
@@ -972,9 +998,17 @@ mod tests {
         }
         // The bound `visible_more_than` asks first, over chunks of bytes.
         let ascii_space = |c: char| c.is_ascii_whitespace() || c == '\u{0b}';
-        for s in samples.iter().chain(&crate::testing::Lcg::new(8).mixtures(&pieces, 300, 400)) {
+        // And the count of characters asked before it, at every length
+        // about a word and a block of words (2 040 bytes) and past them.
+        let mut long: Vec<String> = crate::testing::Lcg::new(9).mixtures(&pieces, 40, 4000);
+        // (A lane of every word a continuation byte, as far as a block
+        // goes and past it: the most a lane counts.)
+        long.extend([1020, 1024, 1025, 1100, 3000].map(|n| "é".repeat(n)));
+        for s in samples.iter().chain(&crate::testing::Lcg::new(8).mixtures(&pieces, 300, 400)).chain(&long) {
             assert_eq!(starts_but_ascii_space(s.as_bytes()), s.chars().filter(|&c| !ascii_space(c)).count(), "{s:?}");
+            assert_eq!(chars_of(s.as_bytes()), s.chars().count(), "{s:?}");
         }
+        assert!(long.iter().any(|s| s.len() > 2 * 2040), "a text of several blocks");
     }
 
     #[test]
