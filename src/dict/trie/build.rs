@@ -128,6 +128,11 @@ pub(super) fn prefix_ranges(first: &[char]) -> Option<(PrefixRanges, usize)> {
 /// prefix range; a stage holds a sequence that starts with one.
 pub(super) const IDS_PREFIX: (u8, u8, u8) = (0xE2, 0xBF, 0xBF);
 
+/// The code points whose first two bytes are [`IDS_PREFIX`]'s, shifted
+/// right by six (U+2FC0..U+2FFF).
+pub(super) const IDS_BLOCK: u32 = ((IDS_PREFIX.0 as u32 & 0x0F) << 6) | (IDS_PREFIX.1 as u32 & 0x3F);
+const _: () = assert!(IDS_BLOCK << 6 == 0x2FC0);
+
 /// The children of the node whose keys are `e[lo..hi]`, sharing a prefix
 /// of `plen` bytes: (next character, run of keys) in character order.
 pub(super) fn groups<'e>(

@@ -20,7 +20,7 @@ mod walk;
 use std::collections::HashMap;
 
 pub(crate) use build::TrieBuilder;
-use build::{PrefixRanges, IDS_PREFIX};
+use build::{PrefixRanges, IDS_BLOCK, IDS_PREFIX};
 
 const NONE: u32 = u32::MAX;
 
@@ -315,9 +315,14 @@ mod tests {
         let ranged = trie(&[("\u{F900}", "豈", 0)]);
         let leads =
             trie(&[("a", "b", 0), ("é", "e", 0), ("中", "x", 0), ("\u{F900}", "豈", 0), ("\u{2F800}", "丽", 0)]);
-        assert!(ranged.prefix_ranges.is_some() && leads.prefix_ranges.is_none());
+        // Five lead bytes, all above the IDS operators' E2: the lead-byte
+        // scan must look at E2 all the same.
+        let high =
+            trie(&[("中", "x", 0), ("字", "x", 0), ("文", "x", 0), ("\u{F900}", "豈", 0), ("\u{2F800}", "丽", 0)]);
+        assert!(ranged.prefix_ranges.is_some() && leads.prefix_ranges.is_none() && high.prefix_ranges.is_none());
+        assert!(high.min_lead > IDS_PREFIX.0);
         let filler = "，。天地，玄黃！".repeat(6);
-        for t in [&ranged, &leads] {
+        for t in [&ranged, &leads, &high] {
             assert!(!t.may_change(&filler));
             for cut in filler.char_indices().map(|(i, _)| i).chain([filler.len()]) {
                 let text = format!("{}\u{2FF0}{}", &filler[..cut], &filler[cut..]);

@@ -129,10 +129,7 @@ impl Trie {
             Some((r, 3)) => self.scan::<3>(text, &r),
             Some((r, 4)) => self.scan::<4>(text, &r),
             Some((r, _)) => self.scan::<5>(text, &r),
-            None => {
-                self.may_match_by_lead(text)
-                    || memchr::memmem::find(text.as_bytes(), &[IDS_PREFIX.0, IDS_PREFIX.1]).is_some()
-            }
+            None => self.may_match_by_lead(text),
         }
     }
 
@@ -172,11 +169,15 @@ impl Trie {
         any && (i..b.len()).any(|j| hit(b[j], b.get(j + 1).copied().unwrap_or(0)) && real(j))
     }
 
-    /// Whether any key can start in `text`, by lead bytes (see
-    /// [`Trie::may_change`]).
+    /// Whether any key can start in `text`, or an IDS operator's first two
+    /// bytes are in it, by lead bytes (see [`Trie::may_change`]).
     fn may_match_by_lead(&self, text: &str) -> bool {
         let b = text.as_bytes();
-        let min = self.min_lead;
+        // The IDS prefix's lead byte is looked at too, whatever the keys'
+        // lowest: asked here of the characters decoded anyway, not by a
+        // byte search of its own (whose searcher, built at each call, cost
+        // a short document 150 instructions).
+        let min = self.min_lead.min(IDS_PREFIX.0);
         let mut i = 0;
         while i < b.len() {
             let x = b[i];
@@ -189,7 +190,8 @@ impl Trie {
             }
             let (cp, n) = decode_at(b, i);
             let starts = if cp < 0x10000 {
-                self.bmp_starts_key(cp)
+                // (E2 BF leads U+2FC0..U+2FFF.)
+                self.bmp_starts_key(cp) || cp >> 6 == IDS_BLOCK
             } else {
                 self.starts_key(char::from_u32(cp).expect("a character starts here"))
             };
