@@ -15,6 +15,11 @@
 # the cleaner (the conversion's trie from the dictionary text), once per
 # process; "framing" is the rest of the run (reading, JSON records, line
 # framing, the chain's buffers, writing).
+#
+# Next to each count, the branches valgrind's predictor model mispredicts
+# (`--branch-sim=yes`): a simple model, and a real CPU misses fewer, but as
+# a ratio between two programs on the same bytes it tells where time goes
+# that instructions do not show (a mispredict costs some 15-20 cycles).
 source "$(dirname "$0")/bench_common.sh"
 need_opencc
 RUSTFLAGS="-C symbol-mangling-version=v0" cargo build --release --quiet --target-dir target/v0
@@ -40,7 +45,7 @@ PY
 # of the corpus each (the fixed cost of a document shows here).
 python3 scripts/gen_short_docs.py "$TMP/corpus.jsonl" "$TMP/corpus.short" 20000 > /dev/null
 cg() { # name, command...
-  valgrind --tool=callgrind --callgrind-out-file="$TMP/cg.$1" "${@:2}" > "$TMP/out.$1" 2> "$TMP/err.$1"
+  valgrind --tool=callgrind --branch-sim=yes --callgrind-out-file="$TMP/cg.$1" "${@:2}" > "$TMP/out.$1" 2> "$TMP/err.$1"
 }
 cg opencc "$OPENCC" -c "$CONF/t2s.json" -i "$TMP/corpus.head.txt"
 cg convert "$BIN" convert -j 1 -c t2s "$TMP/corpus.head.txt"
@@ -54,36 +59,59 @@ import re, sys, os
 tmp = sys.argv[1]
 def total(name):
     return int(re.search(r"Collected : (\d+)", open(f"{tmp}/err.{name}").read()).group(1))
+def missed(name):
+    # Conditional and indirect branches mispredicted (valgrind's model).
+    m = re.search(r"Mispredicts:\s+([\d,]+)", open(f"{tmp}/err.{name}").read())
+    return int(m.group(1).replace(",", "")) if m else 0
 PASSES = [("unicode", "unicode::UnicodePass"), ("pinyin", "pinyin::PinyinPass"), ("script", "script::ScriptPass"),
           ("chrome", "chrome::ChromePass"), ("caption", "caption::CaptionPass"), ("unwrap", "unwrap::UnwrapPass"),
           ("rejoin", "rejoin::RejoinPass"), ("paragraphs", "paragraphs::ParagraphsPass"),
           ("dedup", "dedup::DedupPass"), ("punct", "punct::PunctPass")]
-ENTRY = re.compile(r"^\s*([\d,]+) .*?<zhclean::passes::([\w:]+) as zhclean::pass::Pass>::(push|finish) ")
+ENTRY = re.compile(r"<zhclean::passes::([\w:]+) as zhclean::pass::Pass>::(push|finish) ")
+def counts(line):
+    # The event columns before the function: Ir Bc Bcm Bi Bim, each a
+    # number and its share, or "." for none.
+    got = []
+    for tok in re.sub(r"\([^)]*\)", " ", line).split():
+        if tok == ".":
+            got.append(0)
+        elif re.fullmatch(r"[\d,]+", tok):
+            got.append(int(tok.replace(",", "")))
+        else:
+            break
+    return got
 def per_pass(name):
+    # (instructions, mispredicts) of each pass.
     got = {}
     for line in open(f"{tmp}/ann.{name}"):
-        m = ENTRY.match(line)
-        if m:
-            got[m.group(2)] = got.get(m.group(2), 0) + int(m.group(1).replace(",", ""))
-    return {p: got.get(t, 0) for p, t in PASSES}
+        m = ENTRY.search(line)
+        c = counts(line)
+        if m and c:
+            ir, miss = c[0], (c[2] + c[4] if len(c) == 5 else 0)
+            a = got.get(m.group(1), (0, 0))
+            got[m.group(1)] = (a[0] + ir, a[1] + miss)
+    return {p: got.get(t, (0, 0)) for p, t in PASSES}
 START = re.compile(r"^\s*([\d,]+) .*<zhclean::pipeline::Cleaner>::new ")
 def start_up(name):
     return max((int(m.group(1).replace(",", "")) for m in map(START.match, open(f"{tmp}/ann.{name}")) if m), default=0)
 size = os.path.getsize(f"{tmp}/corpus.head.txt")
 docs = sum(1 for _ in open(f"{tmp}/corpus.head.jsonl", encoding="utf-8"))
-o, c = total("opencc"), total("convert")
-print(f"{size / 1e6:.1f} MB, {docs} documents of the bench corpus; instructions, one thread (callgrind)")
-print(f"  {'opencc -c t2s (plain text)':40} {o / 1e6:8.0f}M  1.00x")
-print(f"  {'zhclean convert -c t2s (plain text)':40} {c / 1e6:8.0f}M  {c / o:.2f}x")
+o, c, om = total("opencc"), total("convert"), missed("opencc")
+print(f"{size / 1e6:.1f} MB, {docs} documents of the bench corpus; instructions, one thread (callgrind),")
+print("and branches mispredicted (valgrind's model)")
+print(f"  {'opencc -c t2s (plain text)':40} {o / 1e6:8.0f}M  1.00x  {om / 1e6:6.2f}M missed  1.00x")
+print(f"  {'zhclean convert -c t2s (plain text)':40} {c / 1e6:8.0f}M  {c / o:.2f}x  {missed('convert') / 1e6:6.2f}M missed  {missed('convert') / om:.2f}x")
 for r, label in [("plain", "zhclean default pipeline, plain text"), ("jsonl", "zhclean default pipeline, JSONL")]:
-    t = total(r)
-    print(f"  {label:40} {t / 1e6:8.0f}M  {t / o:.2f}x OpenCC t2s")
+    t, tm = total(r), missed(r)
+    print(f"  {label:40} {t / 1e6:8.0f}M  {t / o:.2f}x  {tm / 1e6:6.2f}M missed  {tm / om:.2f}x OpenCC t2s")
     pp = per_pass(r)
     for p, _ in PASSES:
-        print(f"      {p:12} {pp[p] / 1e6:8.0f}M  {100 * pp[p] / t:5.1f}%")
+        ir, miss = pp[p]
+        print(f"      {p:12} {ir / 1e6:8.0f}M  {100 * ir / t:5.1f}%  {miss / 1e6:6.2f}M missed  {100 * miss / tm:5.1f}%")
     start = start_up(r)
-    rest = t - sum(pp.values()) - start
-    print(f"      {'framing':12} {rest / 1e6:8.0f}M  {100 * rest / t:5.1f}%")
+    rest = t - sum(ir for ir, _ in pp.values()) - start
+    rest_missed = tm - sum(m for _, m in pp.values())
+    print(f"      {'framing':12} {rest / 1e6:8.0f}M  {100 * rest / t:5.1f}%  {rest_missed / 1e6:6.2f}M missed (with start-up)")
     print(f"      {'start-up':12} {start / 1e6:8.0f}M  {100 * start / t:5.1f}%")
 short, so = total("short"), total("short_opencc")
 n = sum(1 for _ in open(f"{tmp}/corpus.short.jsonl", encoding="utf-8"))
