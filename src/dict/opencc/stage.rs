@@ -63,21 +63,16 @@ pub(super) fn convert_run(trie: &Trie, text: &str, last: bool, out: &mut String,
     })
 }
 
-/// [`convert_run`], except that text the stage outputs unchanged (see
-/// [`passes_through`]) is not written: None says so.
+/// [`convert_run`], except that text the stage outputs unchanged and holds
+/// none of (no key can start in it, and no IDS operator, whose sequence
+/// might go on in the next push, is in it: [`Trie::first_change`]) is not
+/// written: None says so.
 fn convert_or_skip(trie: &Trie, text: &str, last: bool, out: &mut String, buf: &mut Vec<u8>) -> Option<usize> {
     if trie.pair_hashes() == 1 {
         convert_run_with::<1>(trie, text, last, out, buf)
     } else {
         convert_run_with::<2>(trie, text, last, out, buf)
     }
-}
-
-/// Whether a stage outputs `text` unchanged and holds none of it back: no
-/// key can start in it, and no IDS operator (whose sequence might go on in
-/// the next push) is in it.
-pub(super) fn passes_through(trie: &Trie, text: &str) -> bool {
-    !trie.may_change(text)
 }
 
 /// [`convert_or_skip`] for a trie whose pair filter sets `K` bits per pair.
@@ -88,9 +83,7 @@ pub(super) fn convert_run_with<const K: u32>(
     out: &mut String,
     buf: &mut Vec<u8>,
 ) -> Option<usize> {
-    if passes_through(trie, text) {
-        return None;
-    }
+    let first = trie.first_change(text)?;
     // Positions before `sure` have at least max_key_chars characters after
     // them, so a match there cannot grow with more input.
     let sure = if last { text.len() } else { start_of_last_chars(text, trie.max_key_chars().saturating_sub(1)) };
@@ -102,9 +95,13 @@ pub(super) fn convert_run_with<const K: u32>(
     // fixed-width writes need no bounds check.)
     buf.resize(SCRATCH_BYTES, 0);
     let buf: &mut [u8; SCRATCH_BYTES] = (&mut buf[..SCRATCH_BYTES]).try_into().expect("the scratch's size");
-    let mut o = 0;
     let end = b.len();
-    let mut p = 0;
+    // The characters before `first` start no key and are no IDS operator:
+    // each is its own output whatever follows it, as the loop would find
+    // one at a time. The scan that found `first` read them already (a
+    // text that converts was read twice up to its first key).
+    let mut p = first.min(sure);
+    let mut o = put(out, buf, 0, &text[..p]);
     // The character at `p`, decoded one step ahead: each step needs the
     // next character anyway (for the pair filter).
     let (mut cp, mut clen) = if p < sure { decode_at(b, p) } else { (0, 0) };

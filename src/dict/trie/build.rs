@@ -90,11 +90,11 @@ impl<'a> TrieBuilder<'a> {
     }
 }
 
-/// How many (lead, second byte range) pairs of keys [`Trie::may_change`]
+/// How many (lead, second byte range) pairs of keys [`Trie::first_change`]
 /// tests.
 pub(super) const PREFIX_RANGES: usize = 4;
 
-/// (lead byte, second byte from, to), for [`Trie::may_change`]: the keys'
+/// (lead byte, second byte from, to), for [`Trie::first_change`]: the keys'
 /// and the IDS operators'.
 pub(super) type PrefixRanges = [(u8, u8, u8); PREFIX_RANGES + 1];
 

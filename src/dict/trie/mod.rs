@@ -100,14 +100,14 @@ pub(crate) struct Trie {
     /// Longest key, in characters.
     max_key_chars: usize,
     /// The smallest UTF-8 lead byte of any key's first character: text
-    /// with no byte at or above it cannot match (see [`Trie::may_change`]).
+    /// with no byte at or above it cannot match (see [`Trie::first_change`]).
     min_lead: u8,
     /// The first two UTF-8 bytes of keys' first characters as (lead byte,
     /// second byte from, to), when they fit in [`PREFIX_RANGES`] ranges (a
     /// stage like the normalization one, whose keys are all in a few rare
-    /// blocks): [`Trie::may_change`] then tests 32 positions at a time.
+    /// blocks): [`Trie::first_change`] then tests 32 positions at a time.
     /// The ranges in use, then (0xE2, 0xBF, 0xBF): the IDS operators' first
-    /// two bytes, which [`Trie::may_change`] looks for in the same scan.
+    /// two bytes, which [`Trie::first_change`] looks for in the same scan.
     prefix_ranges: Option<(PrefixRanges, usize)>,
 }
 
@@ -291,25 +291,28 @@ mod tests {
     }
 
     #[test]
-    fn may_change_finds_a_rare_key_among_lookalike_bytes_at_every_offset() {
+    fn first_change_finds_a_rare_key_among_lookalike_bytes_at_every_offset() {
         // U+F900 is EF A4 80; full-width punctuation shares the lead EF.
         let t = trie(&[("\u{F900}", "豈", 0), ("\u{2F800}", "丽", 0)]);
         let filler = "，。天地，玄黃！".repeat(6);
-        assert!(!t.may_change(&filler));
+        assert_eq!(t.first_change(&filler), None);
         for key in ["\u{F900}", "\u{2F800}"] {
             for cut in filler.char_indices().map(|(i, _)| i).chain([filler.len()]) {
                 let text = format!("{}{key}{}", &filler[..cut], &filler[cut..]);
-                assert!(t.may_change(&text), "{key} at {cut}");
+                assert_eq!(t.first_change(&text), Some(cut), "{key} at {cut}");
+                // The first of two.
+                let twice = format!("{}{key}{}{key}", &filler[..cut], &filler[cut..]);
+                assert_eq!(t.first_change(&twice), Some(cut), "{key} at {cut} and at the end");
             }
         }
         // An ASCII first character matches whatever follows it.
         let t = trie(&[("a", "b", 0)]);
-        assert!(t.may_change(&format!("{filler}a")));
-        assert!(!t.may_change(&filler));
+        assert_eq!(t.first_change(&format!("{filler}a")), Some(filler.len()));
+        assert_eq!(t.first_change(&filler), None);
     }
 
     #[test]
-    fn may_change_finds_an_ids_operator_at_every_offset_by_either_scan() {
+    fn first_change_finds_an_ids_operator_at_every_offset_by_either_scan() {
         // Keys under one lead byte take the range scan; keys under five
         // take the lead-byte scan.
         let ranged = trie(&[("\u{F900}", "豈", 0)]);
@@ -323,20 +326,20 @@ mod tests {
         assert!(high.min_lead > IDS_PREFIX.0);
         let filler = "，。天地，玄黃！".repeat(6);
         for t in [&ranged, &leads, &high] {
-            assert!(!t.may_change(&filler));
+            assert_eq!(t.first_change(&filler), None);
             for cut in filler.char_indices().map(|(i, _)| i).chain([filler.len()]) {
                 let text = format!("{}\u{2FF0}{}", &filler[..cut], &filler[cut..]);
-                assert!(t.may_change(&text), "IDS at {cut}");
+                assert_eq!(t.first_change(&text), Some(cut), "IDS at {cut}");
             }
         }
         // Each of the lead-byte scan's keys, of one to four bytes, at every
         // offset of text that holds none (ASCII and Latin among it).
         let filler = format!("x{filler}ü7");
-        assert!(!leads.may_change(&filler));
+        assert_eq!(leads.first_change(&filler), None);
         for key in ["a", "é", "中", "\u{F900}", "\u{2F800}"] {
             for cut in filler.char_indices().map(|(i, _)| i).chain([filler.len()]) {
                 let text = format!("{}{key}{}", &filler[..cut], &filler[cut..]);
-                assert!(leads.may_change(&text), "{key} at {cut}");
+                assert_eq!(leads.first_change(&text), Some(cut), "{key} at {cut}");
             }
         }
     }

@@ -114,29 +114,33 @@ impl Trie {
         (e & IS_KEY != 0).then(|| Hit::Char(Trie::entry_char(e)))
     }
 
-    /// Whether a stage might not just copy `text`: some key may start in
-    /// it, or an IDS operator's first two bytes are in it (a sequence the
-    /// stage may hold for the next push). A stage whose keys are all rare
+    /// Where a stage stops just copying `text`, if it does: the first
+    /// character a key may start with, or an IDS operator's first two bytes
+    /// (a sequence the stage may hold for the next push); None when there
+    /// is none. A stage whose keys are all rare
     /// characters (the normalization stage) is skipped this way for most
     /// text: when the keys' first characters fit in a few (lead byte,
     /// second byte range) pairs, one branch-free scan tests them and the
     /// IDS operators together; otherwise a byte scan finds lead bytes at or
     /// above the smallest key lead byte and looks up just those characters.
-    pub(crate) fn may_change(&self, text: &str) -> bool {
+    /// The stage's loop starts there, every character before it being its
+    /// own output.
+    #[inline]
+    pub(crate) fn first_change(&self, text: &str) -> Option<usize> {
         match self.prefix_ranges {
             Some((r, 1)) => self.scan::<1>(text, &r),
             Some((r, 2)) => self.scan::<2>(text, &r),
             Some((r, 3)) => self.scan::<3>(text, &r),
             Some((r, 4)) => self.scan::<4>(text, &r),
             Some((r, _)) => self.scan::<5>(text, &r),
-            None => self.may_match_by_lead(text),
+            None => self.first_by_lead(text),
         }
     }
 
-    /// [`Trie::may_change`] by the first `N` prefix ranges (the IDS
+    /// [`Trie::first_change`] by the first `N` prefix ranges (the IDS
     /// operators' among them), the count a constant so that the test of
     /// each byte pair is unrolled.
-    fn scan<const N: usize>(&self, text: &str, ranges: &PrefixRanges) -> bool {
+    fn scan<const N: usize>(&self, text: &str, ranges: &PrefixRanges) -> Option<usize> {
         let b = text.as_bytes();
         let r: [(u8, u8, u8); N] = ranges[..N].try_into().expect("N ranges");
         // A lead byte is never a continuation byte: a hit starts a
@@ -155,8 +159,10 @@ impl Trie {
         while i + 33 <= b.len() {
             let w: &[u8; 33] = b[i..i + 33].try_into().expect("33 bytes");
             let any = (0..32).fold(false, |a, j| a | hit(w[j], w[j + 1]));
-            if any && (i..i + 32).any(|j| hit(b[j], b[j + 1]) && real(j)) {
-                return true;
+            if any {
+                if let Some(j) = (i..i + 32).find(|&j| hit(b[j], b[j + 1]) && real(j)) {
+                    return Some(j);
+                }
             }
             i += 32;
         }
@@ -166,12 +172,16 @@ impl Trie {
         let mut w = [0x80u8; 33];
         w[..b.len() - i].copy_from_slice(&b[i..]);
         let any = (0..32).fold(false, |a, j| a | hit(w[j], w[j + 1]));
-        any && (i..b.len()).any(|j| hit(b[j], b.get(j + 1).copied().unwrap_or(0)) && real(j))
+        if !any {
+            return None;
+        }
+        (i..b.len()).find(|&j| hit(b[j], b.get(j + 1).copied().unwrap_or(0)) && real(j))
     }
 
-    /// Whether any key can start in `text`, or an IDS operator's first two
-    /// bytes are in it, by lead bytes (see [`Trie::may_change`]).
-    fn may_match_by_lead(&self, text: &str) -> bool {
+    /// Where the first character that may start a key, or the first IDS
+    /// operator's first two bytes, is in `text`, by lead bytes (see
+    /// [`Trie::first_change`]).
+    fn first_by_lead(&self, text: &str) -> Option<usize> {
         let b = text.as_bytes();
         // The IDS prefix's lead byte is looked at too, whatever the keys'
         // lowest: asked here of the characters decoded anyway, not by a
@@ -196,11 +206,11 @@ impl Trie {
                 self.starts_key(char::from_u32(cp).expect("a character starts here"))
             };
             if starts {
-                return true;
+                return Some(i);
             }
             i += n;
         }
-        false
+        None
     }
 
     /// The walk from a node root entry: the lowest rank, longest key.
