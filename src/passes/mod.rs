@@ -172,6 +172,11 @@ impl Compiled {
             Some(s) => Some(Opencc::with_options(&s.config, s.include_tofu_risk)?),
             None => None,
         };
+        // After the unicode pass's NFC, which runs before the script pass,
+        // the converter's normalization (compatibility ideographs) has
+        // nothing left to match: its stages are left out.
+        let nfc = cfg.unicode.as_ref().is_some_and(|u| u.nfc);
+        let opencc = opencc.map(|c| if nfc { c.for_nfc_text() } else { c });
         Ok(Compiled { opencc })
     }
 
@@ -195,6 +200,20 @@ mod tests {
             assert_eq!(PassId::from_name(id.name()), Some(id));
         }
         assert_eq!(PassId::from_name("framer"), None);
+    }
+
+    #[test]
+    fn compatibility_ideographs_are_mapped_with_nfc_on_or_off() {
+        // NFC maps U+F92C to U+90CE; the script pass, which then leaves out
+        // the converter's normalization, maps it itself when NFC is off.
+        let text = "\u{F92C}君說\n";
+        for nfc in [true, false] {
+            let mut cfg = CleanConfig::default();
+            cfg.unicode = cfg.unicode.map(|u| u.nfc(nfc));
+            assert_eq!(crate::Cleaner::new(cfg).unwrap().clean(text), "郎君说\n", "nfc {nfc}");
+        }
+        let cfg = CleanConfig { unicode: None, ..CleanConfig::default() };
+        assert_eq!(crate::Cleaner::new(cfg).unwrap().clean(text), "郎君说\n", "without the unicode pass");
     }
 
     #[test]

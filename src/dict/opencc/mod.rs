@@ -27,6 +27,15 @@
 //! contains a newline (a test checks this on the data), so no match spans
 //! one, and an IDS cannot span one unless an IDS operator lies in the last
 //! 64 code points, in which case the stream keeps holding.
+//!
+//! # NFC text
+//!
+//! Every normalization stage OpenCC ships maps CJK compatibility
+//! ideographs, each a character NFC never leaves in place: on NFC text it
+//! matches nothing and outputs its input. [`Opencc::for_nfc_text`] leaves
+//! such stages out (their scan of the whole text was a tenth of the
+//! conversion's cost); the cleaning pipeline uses it after the `unicode`
+//! pass's NFC.
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -237,22 +246,49 @@ fn build_trie(leaves: &[(String, u32)], cached: bool) -> Result<Trie, Error> {
 }
 
 fn chain(doc: &Value, field: &str, tofu: bool, cached: bool) -> Result<Vec<Arc<Trie>>, Error> {
+    Ok(stages(doc, field, tofu, cached, false)?.into_iter().map(|(t, _)| t).collect())
+}
+
+/// The stages of `field` (a chain); with `nfc`, each with whether its keys
+/// all start with a character NFC text never holds (see
+/// [`keys_never_in_nfc`]; asked of the normalization chain only: it reads
+/// the dictionaries' text, and the conversion's are large).
+fn stages(doc: &Value, field: &str, tofu: bool, cached: bool, nfc: bool) -> Result<Vec<(Arc<Trie>, bool)>, Error> {
     let mut out = Vec::new();
     if let Some(stages) = doc.get(field).and_then(Value::as_array) {
         for s in stages {
             let spec =
                 s.get("dict").ok_or_else(|| Error::config(format!("OpenCC config: {field} stage without dict")))?;
-            out.extend(trie_for(spec, tofu, cached)?);
+            if let Some(t) = trie_for(spec, tofu, cached)? {
+                out.push((t, nfc && keys_never_in_nfc(spec, tofu)?));
+            }
         }
     }
     Ok(out)
+}
+
+/// Dictionaries whose every key starts with a character that never stands
+/// in NFC text (NFC_Quick_Check=No: a canonical decomposition that NFC does
+/// not compose back, as every CJK compatibility ideograph has). A test
+/// reads each to hold it to that; a stage of them matches nothing in NFC
+/// text.
+const KEYS_NEVER_IN_NFC: &[&str] = &["CJK_Compatibility_Ideographs"];
+
+/// Whether the dictionaries `spec` names are all [`KEYS_NEVER_IN_NFC`]'s
+/// (false for none).
+fn keys_never_in_nfc(spec: &Value, tofu: bool) -> Result<bool, Error> {
+    let mut leaves = Vec::new();
+    flatten(spec, tofu, &mut 0, &mut leaves)?;
+    Ok(!leaves.is_empty() && leaves.iter().all(|(name, _)| KEYS_NEVER_IN_NFC.contains(&name.as_str())))
 }
 
 /// A compiled OpenCC config. Cheap to clone; `Send + Sync`.
 #[derive(Clone, Debug)]
 pub struct Opencc {
     name: &'static str,
-    norm: Vec<Arc<Trie>>,
+    /// The normalization stages, each with whether it matches nothing in
+    /// NFC text (see [`Opencc::for_nfc_text`]).
+    norm: Vec<(Arc<Trie>, bool)>,
     seg: Option<Arc<Trie>>,
     chain: Vec<Arc<Trie>>,
 }
@@ -314,7 +350,7 @@ impl Opencc {
         };
         Ok(Opencc {
             name,
-            norm: chain(&doc, "normalization", include_tofu_risk, cached)?,
+            norm: stages(&doc, "normalization", include_tofu_risk, cached, true)?,
             seg,
             chain: chain(&doc, "conversion_chain", include_tofu_risk, cached)?,
         })
@@ -338,10 +374,28 @@ impl Opencc {
         s.push(text, true, out);
     }
 
+    /// The same conversion for text in NFC: without the normalization
+    /// stages that match nothing there (OpenCC's, which map CJK
+    /// compatibility ideographs, NFC's business too). On NFC text its
+    /// output, streamed or whole, is [`Opencc::convert`]'s; on other text
+    /// it may leave a compatibility ideograph that `convert` maps.
+    ///
+    /// ```
+    /// let t2s = zhclean::Opencc::new("t2s").unwrap();
+    /// let nfc = t2s.for_nfc_text();
+    /// assert_eq!(nfc.convert("當前位置"), t2s.convert("當前位置"));
+    /// // U+F92C is NFC's U+90CE: only the full converter maps it.
+    /// assert_eq!(t2s.convert("\u{F92C}"), "郎");
+    /// assert_eq!(nfc.convert("\u{F92C}"), "\u{F92C}");
+    /// ```
+    pub fn for_nfc_text(&self) -> Opencc {
+        Opencc { norm: self.norm.iter().filter(|(_, nfc_free)| !nfc_free).cloned().collect(), ..self.clone() }
+    }
+
     /// Streaming state for this config.
     pub fn stream(&self) -> OpenccStream {
         OpenccStream {
-            norm: self.norm.iter().map(|t| StageBuf::new(t.clone())).collect(),
+            norm: self.norm.iter().map(|(t, _)| StageBuf::new(t.clone())).collect(),
             seg: self.seg.clone().map(StageBuf::new),
             seg_open: false,
             chain: self.chain.iter().map(|t| StageBuf::new(t.clone())).collect(),
@@ -353,7 +407,14 @@ impl Opencc {
     /// Every trie this config uses, for the data checks.
     #[doc(hidden)]
     pub fn max_key_chars(&self) -> usize {
-        self.norm.iter().chain(&self.seg).chain(&self.chain).map(|t| t.max_key_chars()).max().unwrap_or(0)
+        self.norm
+            .iter()
+            .map(|(t, _)| t)
+            .chain(&self.seg)
+            .chain(&self.chain)
+            .map(|t| t.max_key_chars())
+            .max()
+            .unwrap_or(0)
     }
 }
 
@@ -481,6 +542,83 @@ mod tests {
                 s.push(&text[k..], true, &mut out);
                 assert_eq!(out, want, "{name} split at {k}");
                 assert_eq!(s.held_bytes(), 0);
+            }
+        }
+    }
+
+    #[test]
+    fn the_nfc_converter_leaves_out_every_shipped_normalization_stage_and_nothing_else() {
+        for name in CONFIG_NAMES {
+            let c = Opencc::new(name).unwrap();
+            let nfc = c.for_nfc_text();
+            // OpenCC's normalization (compatibility ideographs) is all NFC's.
+            assert!(!c.norm.is_empty() && nfc.norm.is_empty(), "{name}");
+            assert_eq!((nfc.seg.is_some(), nfc.chain.len()), (c.seg.is_some(), c.chain.len()), "{name}");
+        }
+        // Each dictionary listed holds no key that NFC text may hold.
+        use unicode_normalization::{is_nfc_quick, IsNormalized};
+        let never = |k: &str| k.chars().next().is_some_and(|c| is_nfc_quick(std::iter::once(c)) == IsNormalized::No);
+        for name in KEYS_NEVER_IN_NFC {
+            let entries = lexicon::first_values(name, raw(name).expect("a raw dictionary")).unwrap();
+            assert!(entries.len() > 1000, "{name}");
+            assert!(entries.iter().all(|(k, _)| never(k)), "{name}");
+        }
+        assert!(!never("郎") && never("\u{F92C}"));
+        // The test says no to a dictionary of ordinary keys, and to a group
+        // with one among the compatibility ideographs.
+        let spec = |file: &str| serde_json::json!({ "type": "ocd2", "file": file });
+        assert!(keys_never_in_nfc(&spec("CJK_Compatibility_Ideographs.ocd2"), true).unwrap());
+        assert!(!keys_never_in_nfc(&spec("TSCharacters.ocd2"), true).unwrap());
+        let group = serde_json::json!({ "type": "group", "dicts": [
+            spec("CJK_Compatibility_Ideographs.ocd2"), spec("STCharacters.ocd2")
+        ]});
+        assert!(!keys_never_in_nfc(&group, true).unwrap());
+    }
+
+    #[test]
+    fn the_nfc_converter_converts_nfc_text_alike_at_any_split() {
+        use unicode_normalization::UnicodeNormalization;
+        // Pieces the normalization stage would act on (compatibility
+        // ideographs, which NFC maps first) or hold (IDS operators, whole
+        // sequences and cut ones), among text every config converts.
+        let pieces = [
+            "香港特別行政區",
+            "的軟件工程師",
+            "头发",
+            "\u{F900}",
+            "\u{F92C}",
+            "\u{2F800}",
+            "⿰木",
+            "⿰",
+            "⿱⿰",
+            "木頭",
+            "\n",
+            "ab ",
+            "。",
+        ];
+        let texts = crate::testing::Lcg::new(29).mixtures(&pieces, 200, 14);
+        for name in ["t2s", "s2t", "s2twp", "tw2sp", "jp2t"] {
+            let c = Opencc::new(name).unwrap();
+            let nfc = c.for_nfc_text();
+            let mut rng = crate::testing::Lcg::new(30);
+            for text in &texts {
+                let text: String = text.nfc().collect();
+                let want = c.convert(&text);
+                assert_eq!(nfc.convert(&text), want, "{name} {text:?}");
+                // Streamed in pieces cut at random character boundaries.
+                let mut s = nfc.stream();
+                let mut out = String::new();
+                let mut rest = text.as_str();
+                while !rest.is_empty() {
+                    let mut k = rng.below(rest.len() + 1);
+                    while !rest.is_char_boundary(k) {
+                        k += 1;
+                    }
+                    s.push(&rest[..k], false, &mut out);
+                    rest = &rest[k..];
+                }
+                s.push("", true, &mut out);
+                assert_eq!(out, want, "{name} {text:?} streamed");
             }
         }
     }
