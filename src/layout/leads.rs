@@ -14,6 +14,7 @@ use crate::text::TrimWs;
 /// `本报讯`, `本报（记者`). A list item after an item ending in `；`, or an
 /// article's lead after its headline, is no column's continuation
 /// (People's Daily, 1998).
+#[inline]
 pub(crate) fn opens_paragraph(a: &str, b: &str) -> bool {
     // Asked for every break the pass weighs: no allocation, and most lines
     // are decided by their first character.
@@ -53,6 +54,7 @@ const NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '
 
 /// [`opens_paragraph`] once the first character of `t` (`b` trimmed) is
 /// read: `cs` holds the rest.
+#[inline(never)]
 fn opens_after_first(a: &str, t: &str, first: char, cs: std::str::Chars<'_>) -> bool {
     let numeral = |c: char| NUMERALS.contains(&c) || c.is_ascii_digit() || ('０'..='９').contains(&c);
     // The numerals from `from` on: how many (at most 4), and what follows.

@@ -309,13 +309,20 @@ fn edge(shapes: &[Shape], measure: impl Fn(&Shape) -> usize, cfg: &UnwrapConfig,
     if best == 0 {
         return None;
     }
-    let at_edge = |s: &Shape| measure(s) <= best && measure(s) + 2 >= best;
+    let at_edge = |s: &Shape| within_a_cell(measure(s), best);
     // (The lines at the edge and whether any is indented in one walk; the
     // paragraphs counted only where two lines at the edge need them.)
     let (full, indented) = shapes.iter().fold((0, false), |(n, i), s| (n + usize::from(at_edge(s)), i || s.indent));
     let paragraphs = || shapes.windows(2).filter(|w| w[0].indent && at_edge(&w[0]) && !w[1].indent).count();
     let enough = full >= 3 || (opened && full >= 2 && paragraphs() >= 2);
     (enough && edge_share(full, shapes.len(), indented)).then_some(best)
+}
+
+/// Whether `width` is `edge` or up to a cell (two half cells) short of
+/// it, in one compare: a width past the edge wraps around.
+#[inline]
+fn within_a_cell(width: usize, edge: usize) -> bool {
+    edge.wrapping_sub(width) <= 2
 }
 
 /// Whether `full` lines at a column's edge, of `lines`, are enough of them:
@@ -343,13 +350,16 @@ fn most_filled(widths: impl Iterator<Item = usize>, lo: usize, hi: usize) -> usi
         heap.resize(n, 0);
         &mut heap
     };
-    for w in widths.filter(|w| (lo..=hi).contains(w) && w % 2 == 0) {
-        exact[(w - lo) / 2] += 1;
-    }
+    // The leader kept as the counts grow (a walk of all the widths after
+    // cost more than the counting, on a window of a dozen lines): a width
+    // that reaches the most count, or ties it and is wider, leads; at the
+    // end the widest of those with the most leads.
     let (mut best, mut most) = (0, 0);
-    for (k, &n) in exact.iter().enumerate() {
-        if n > 0 && n >= most {
-            (best, most) = (lo + 2 * k, n);
+    for w in widths.filter(|w| (lo..=hi).contains(w) && w % 2 == 0) {
+        let n = &mut exact[(w - lo) / 2];
+        *n += 1;
+        if *n > most || (*n == most && w > best) {
+            (best, most) = (w, *n);
         }
     }
     best
@@ -1550,6 +1560,16 @@ mod tests {
             }
         }
         assert!(heads > 200 && prose > 10_000, "{heads} heads, {prose} lines with prose marks");
+    }
+
+    #[test]
+    fn within_a_cell_is_the_two_bounds() {
+        for edge in 0..120 {
+            for width in 0..130 {
+                assert_eq!(within_a_cell(width, edge), width <= edge && width + 2 >= edge, "{width} {edge}");
+            }
+        }
+        assert!(!within_a_cell(usize::MAX, 40) && !within_a_cell(41, 40));
     }
 
     #[test]
