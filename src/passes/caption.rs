@@ -598,10 +598,10 @@ impl CaptionPass {
             // past its lead, and the line is held whole, in one copy.)
             debug_assert!(start == lead && stop == content.len());
             text.push_str(line);
-            // (Its first line, trimmed, is `t`.)
-            // (`t` is `kept` trimmed, after the line's leading whitespace.)
-            let from = lead + kept.len() - kept.trim_ws_start().len();
-            let first = Some(from..from + t.len());
+            // (Its first line, trimmed, is `t`: `kept` trimmed, and `kept`
+            // starts past the line's leading whitespace, at `lead`.)
+            debug_assert!(t.is_empty() || kept.starts_with(t));
+            let first = Some(lead..lead + t.len());
             self.held = Some(Held { text, at, gap: candidate, closed: Some(closed), first });
             return;
         }
