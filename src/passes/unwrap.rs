@@ -94,7 +94,7 @@ use std::borrow::Cow;
 use crate::layout::body::word_across;
 use crate::layout::credit::{ends_with_caption_marker, is_credit_line};
 use crate::layout::furniture::is_running_head_anchored;
-use crate::layout::leads::opens_paragraph;
+use crate::layout::leads::{may_open_paragraph, opens_paragraph};
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
 use crate::passes::punct::is_body_line;
@@ -270,7 +270,9 @@ fn shape(t: &str) -> Shape {
         mid_word: han_last || inner.chars().next_back().is_some_and(|c| is_han(c) || is_alphanumeric(c)),
         moved,
         marked: scan.cjk_mark || (scan.ascii_mark && ascii_mark_by_han(inner)),
-        item: item_mark(inner),
+        // (Most lines open with a Han character that opens nothing: the
+        // rules are not called for them.)
+        item: may_open_paragraph(inner) && item_mark(inner),
         anchored: scan.anchor,
         hung: if han_last {
             0
