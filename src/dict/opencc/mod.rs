@@ -251,8 +251,8 @@ fn chain(doc: &Value, field: &str, tofu: bool, cached: bool) -> Result<Vec<Arc<T
 
 /// The stages of `field` (a chain); with `nfc`, each with whether its keys
 /// all start with a character NFC text never holds (see
-/// [`keys_never_in_nfc`]; asked of the normalization chain only: it reads
-/// the dictionaries' text, and the conversion's are large).
+/// [`keys_never_in_nfc`]; asked of the normalization chain only, the one
+/// [`Opencc::for_nfc_text`] may leave out).
 fn stages(doc: &Value, field: &str, tofu: bool, cached: bool, nfc: bool) -> Result<Vec<(Arc<Trie>, bool)>, Error> {
     let mut out = Vec::new();
     if let Some(stages) = doc.get(field).and_then(Value::as_array) {

@@ -117,14 +117,13 @@ impl Trie {
     /// Where a stage stops just copying `text`, if it does: the first
     /// character a key may start with, or an IDS operator's first two bytes
     /// (a sequence the stage may hold for the next push); None when there
-    /// is none. A stage whose keys are all rare
-    /// characters (the normalization stage) is skipped this way for most
-    /// text: when the keys' first characters fit in a few (lead byte,
-    /// second byte range) pairs, one branch-free scan tests them and the
-    /// IDS operators together; otherwise a byte scan finds lead bytes at or
-    /// above the smallest key lead byte and looks up just those characters.
-    /// The stage's loop starts there, every character before it being its
-    /// own output.
+    /// is none. The stage's loop starts there, every character before it
+    /// being its own output. A stage whose keys are all rare characters is
+    /// skipped this way for most text: when the keys' first characters fit
+    /// in a few (lead byte, second byte range) pairs, one branch-free scan
+    /// tests them and the IDS operators together; otherwise a byte scan
+    /// finds lead bytes at or above the smallest key lead byte (or the IDS
+    /// operators' E2) and looks up just those characters.
     #[inline]
     pub(crate) fn first_change(&self, text: &str) -> Option<usize> {
         match self.prefix_ranges {
