@@ -337,6 +337,28 @@ impl DedupPass {
     /// What goes of `line`, and what is left; the windows of what is left
     /// are remembered.
     fn decide(&mut self, line: &str, at: u64, seg: Seg) -> Verdict {
+        if self.too_short(line) {
+            return Verdict::Keep;
+        }
+        self.decide_scanned(line, at, seg)
+    }
+
+    /// Whether `line` has fewer characters than a paragraph needs and than
+    /// a window holds: then it is neither a repeated paragraph nor holds a
+    /// window (its characters, whitespace among them, bound its normalized
+    /// count), and [`DedupPass::decide_scanned`] would keep it and remember
+    /// nothing of it. (A headline, a byline, a crawl's short record: not
+    /// scanned. Counted only in a line short enough for the answer to be
+    /// yes, a character being at most four bytes.)
+    fn too_short(&self, line: &str) -> bool {
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        let fewest = self.cfg.min_paragraph_chars.min(self.cfg.min_span_han.max(1));
+        let chars = || content.bytes().filter(|&x| x & 0xC0 != 0x80).count();
+        content.len() < fewest.saturating_mul(4) && chars() < fewest
+    }
+
+    /// [`DedupPass::decide`] past the length test.
+    fn decide_scanned(&mut self, line: &str, at: u64, seg: Seg) -> Verdict {
         let content = line.strip_suffix('\n').unwrap_or(line);
         let (n, para) = self.scan(content);
         // A paragraph the set had no room for (a cap hit).
@@ -687,6 +709,46 @@ mod tests {
         assert_eq!(out, "市科技局赴“时代楷模陈俊武陈列室” 开展主题党日活动\n正文。\n");
         assert_eq!(log.edits[0].reason, "duplicate_paragraph");
         assert_eq!(crate::testing::rebuild_input(&out, &log.edits).unwrap(), doc);
+    }
+
+    #[test]
+    fn a_line_too_short_to_scan_is_kept_and_remembered_by_none() {
+        // Documents of lines of every length about the thresholds (spaces,
+        // ASCII, marks, astral characters among Han, repeats among them),
+        // under the default and other thresholds: a line the length test
+        // passes over is one the full decision keeps, remembering none of
+        // it.
+        let pieces =
+            ["甲乙丙丁戊", "己庚", "。", "，", " ", "  ", "ab", "7", "𠀀", "“", "天地玄黄宇宙洪荒", "\u{3000}"];
+        let mut rng = crate::testing::Lcg::new(31);
+        let mut docs = rng.mixtures(&pieces, 400, 12);
+        docs.extend(rng.mixtures(&pieces, 400, 40));
+        let configs = [
+            DedupConfig::default(),
+            DedupConfig { min_paragraph_chars: 5, min_span_han: 8, ..DedupConfig::default() },
+            DedupConfig { min_paragraph_chars: 40, min_span_han: 3, ..DedupConfig::default() },
+            DedupConfig { min_paragraph_chars: 0, min_span_han: 0, ..DedupConfig::default() },
+        ];
+        let mut short = 0;
+        for cfg in configs {
+            let mut pass = DedupPass::new(cfg.clone());
+            for (k, line) in docs.iter().enumerate() {
+                let line = format!("{line}\n");
+                if pass.too_short(&line) {
+                    short += 1;
+                    let (p, w) = (pass.paragraphs.len(), pass.windows.len());
+                    assert!(matches!(pass.decide_scanned(&line, 0, Seg::Line), Verdict::Keep), "{line:?} {cfg:?}");
+                    assert_eq!((pass.paragraphs.len(), pass.windows.len()), (p, w), "{line:?} {cfg:?}");
+                } else {
+                    let _ = pass.decide(&line, 0, Seg::Line);
+                }
+                if k % 50 == 49 {
+                    pass.paragraphs.clear();
+                    pass.windows.clear();
+                }
+            }
+        }
+        assert!(short > 300, "{short}");
     }
 
     #[test]
