@@ -246,21 +246,19 @@ fn build_trie(leaves: &[(String, u32)], cached: bool) -> Result<Trie, Error> {
 }
 
 fn chain(doc: &Value, field: &str, tofu: bool, cached: bool) -> Result<Vec<Arc<Trie>>, Error> {
-    Ok(stages(doc, field, tofu, cached, false)?.into_iter().map(|(t, _)| t).collect())
+    Ok(stages(doc, field, tofu, cached)?.into_iter().map(|(t, _)| t).collect())
 }
 
-/// The stages of `field` (a chain); with `nfc`, each with whether its keys
-/// all start with a character NFC text never holds (see
-/// [`keys_never_in_nfc`]; asked of the normalization chain only, the one
-/// [`Opencc::for_nfc_text`] may leave out).
-fn stages(doc: &Value, field: &str, tofu: bool, cached: bool, nfc: bool) -> Result<Vec<(Arc<Trie>, bool)>, Error> {
+/// The stages of `field` (a chain), each with whether its keys all start
+/// with a character NFC text never holds (see [`keys_never_in_nfc`]).
+fn stages(doc: &Value, field: &str, tofu: bool, cached: bool) -> Result<Vec<(Arc<Trie>, bool)>, Error> {
     let mut out = Vec::new();
     if let Some(stages) = doc.get(field).and_then(Value::as_array) {
         for s in stages {
             let spec =
                 s.get("dict").ok_or_else(|| Error::config(format!("OpenCC config: {field} stage without dict")))?;
             if let Some(t) = trie_for(spec, tofu, cached)? {
-                out.push((t, nfc && keys_never_in_nfc(spec, tofu)?));
+                out.push((t, keys_never_in_nfc(spec, tofu)?));
             }
         }
     }
@@ -350,7 +348,7 @@ impl Opencc {
         };
         Ok(Opencc {
             name,
-            norm: stages(&doc, "normalization", include_tofu_risk, cached, true)?,
+            norm: stages(&doc, "normalization", include_tofu_risk, cached)?,
             seg,
             chain: chain(&doc, "conversion_chain", include_tofu_risk, cached)?,
         })
