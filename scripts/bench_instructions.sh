@@ -96,11 +96,11 @@ def start_up(name):
     return max((int(m.group(1).replace(",", "")) for m in map(START.match, open(f"{tmp}/ann.{name}")) if m), default=0)
 size = os.path.getsize(f"{tmp}/corpus.head.txt")
 docs = sum(1 for _ in open(f"{tmp}/corpus.head.jsonl", encoding="utf-8"))
-o, c, om = total("opencc"), total("convert"), missed("opencc")
+o, c, om, cm = total("opencc"), total("convert"), missed("opencc"), missed("convert")
 print(f"{size / 1e6:.1f} MB, {docs} documents of the bench corpus; instructions, one thread (callgrind),")
 print("and branches mispredicted (valgrind's model)")
 print(f"  {'opencc -c t2s (plain text)':40} {o / 1e6:8.0f}M  1.00x  {om / 1e6:6.2f}M missed  1.00x")
-print(f"  {'zhclean convert -c t2s (plain text)':40} {c / 1e6:8.0f}M  {c / o:.2f}x  {missed('convert') / 1e6:6.2f}M missed  {missed('convert') / om:.2f}x")
+print(f"  {'zhclean convert -c t2s (plain text)':40} {c / 1e6:8.0f}M  {c / o:.2f}x  {cm / 1e6:6.2f}M missed  {cm / om:.2f}x")
 for r, label in [("plain", "zhclean default pipeline, plain text"), ("jsonl", "zhclean default pipeline, JSONL")]:
     t, tm = total(r), missed(r)
     print(f"  {label:40} {t / 1e6:8.0f}M  {t / o:.2f}x  {tm / 1e6:6.2f}M missed  {tm / om:.2f}x OpenCC t2s")
