@@ -172,7 +172,8 @@ pub struct PunctPass {
     /// Whole lines; a piece of a line longer than the cap is treated as
     /// body text on its own.
     lines: LineBuffer,
-    /// Tests keep every character in `chars`, to compare.
+    /// Tests take every line through the character path and keep every
+    /// character in `chars`, to compare.
     #[cfg(test)]
     every_char: bool,
 }
@@ -253,7 +254,12 @@ impl PunctPass {
             Some(c) => (c, "\n"),
             None => (line, ""),
         };
-        if !needs_work(content.as_bytes()) {
+        // Whitespace at the line's ends is left to the output stage (`emit`
+        // weighs only runs inside), so a line whose only bytes of interest
+        // are an indent or trailing spaces is written as it is: an indented
+        // paragraph no longer goes through the character path for them.
+        let inner = content.trim_matches(is_ws);
+        if !needs_work(inner.as_bytes()) && self.shortcuts() {
             out.text().push_str(line);
             return;
         }
@@ -274,7 +280,7 @@ impl PunctPass {
             // about, and which the later steps only ask about next to a
             // mark or a space: a run of them keeps its first and last
             // character (see `chars`).
-            if han_by_lead(b, i) && self.runs_shortened() {
+            if han_by_lead(b, i) && self.shortcuts() {
                 let start = i;
                 i = han_run_end(b, i);
                 let han = |at: usize| content[at..].chars().next().expect("a Han character");
@@ -350,16 +356,17 @@ impl PunctPass {
         out.text().push_str(nl);
     }
 
-    /// Whether a run of Han keeps only its ends in `chars` (always, but in
-    /// the tests that compare).
+    /// Whether a line with nothing to change is written as it is, and a
+    /// run of Han keeps only its ends in `chars` (always, but in the tests
+    /// that compare).
     #[cfg(not(test))]
     #[inline]
-    fn runs_shortened(&self) -> bool {
+    fn shortcuts(&self) -> bool {
         true
     }
 
     #[cfg(test)]
-    fn runs_shortened(&self) -> bool {
+    fn shortcuts(&self) -> bool {
         !self.every_char
     }
 
@@ -534,10 +541,13 @@ mod tests {
     }
 
     #[test]
-    fn han_runs_shortened_change_nothing() {
-        // The pass with every character kept and with a run of Han kept by
-        // its ends, on lines of runs, function words, part numbers,
-        // spaces, marks, quotes, Latin and URLs: the same text and edits.
+    fn shortcuts_change_nothing() {
+        // The pass with every line decoded and every character kept, and
+        // with its shortcuts (a line with nothing to change written as it
+        // is, a run of Han kept by its ends), on lines of runs, function
+        // words, part numbers, spaces, marks, quotes, Latin and URLs, as
+        // they are and indented with trailing spaces: the same text and
+        // edits.
         let pieces = [
             "形势",
             "和",
@@ -588,8 +598,11 @@ mod tests {
             "䷀",
         ];
         let lines = crate::testing::Lcg::new(21).mixtures(&pieces, 20_000, 24);
-        let mut compared = 0;
-        for line in lines.iter().map(|l| format!("{l}\n")) {
+        let indented = lines.iter().map(|l| format!("  {l} \t\n"));
+        let (mut compared, mut only_ends) = (0, 0);
+        for line in lines.iter().map(|l| format!("{l}\n")).chain(indented) {
+            let content = line.trim_end_matches('\n');
+            only_ends += usize::from(needs_work(content.as_bytes()) && !needs_work(content.trim().as_bytes()));
             let mut every = PunctPass::new(PunctConfig::default());
             every.every_char = true;
             let want = crate::testing::run_pass(&mut every, &line);
@@ -598,8 +611,10 @@ mod tests {
             assert_eq!(got.1.edits, want.1.edits, "{line:?}");
             compared += usize::from(want.0 != line);
         }
-        // Most lines are changed somewhere, so the comparison has teeth.
+        // Most lines are changed somewhere, so the comparison has teeth;
+        // and many have work bytes only at their ends.
         assert!(compared > 10_000, "{compared}");
+        assert!(only_ends > 1_000, "{only_ends}");
     }
 
     #[test]
