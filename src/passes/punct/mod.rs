@@ -227,6 +227,16 @@ fn numbers_the_line(rest: &str) -> bool {
     (1..=3).contains(&number.len()) && number.iter().all(numeral) && part <= 1 && rest.iter().all(|&c| is_han(c))
 }
 
+/// `b` without the spaces and tabs (`is_ws`) at its ends, byte by byte:
+/// most lines have none and answer by their first and last byte (a
+/// `str` trim decoded a character at each end, 58 instructions a line).
+fn trim_ws_bytes(b: &[u8]) -> &[u8] {
+    let ws = |x: &u8| matches!(x, b' ' | b'\t');
+    let start = b.iter().position(|x| !ws(x)).unwrap_or(b.len());
+    let end = b.iter().rposition(|x| !ws(x)).map_or(start, |e| e + 1);
+    &b[start..end]
+}
+
 impl PunctPass {
     /// A pass with these settings.
     pub fn new(cfg: PunctConfig) -> PunctPass {
@@ -258,8 +268,7 @@ impl PunctPass {
         // weighs only runs inside), so a line whose only bytes of interest
         // are an indent or trailing spaces is written as it is: an indented
         // paragraph no longer goes through the character path for them.
-        let inner = content.trim_matches(is_ws);
-        if !needs_work(inner.as_bytes()) && self.shortcuts() {
+        if !needs_work(trim_ws_bytes(content.as_bytes())) && self.shortcuts() {
             out.text().push_str(line);
             return;
         }
