@@ -142,6 +142,10 @@ pub(crate) trait LinePass: Send {
     /// Called with each push before its lines are handed out.
     fn before_push(&mut self, _input: &str) {}
 
+    /// Called after a push's lines are handed out (and before `finish`
+    /// hands out a held one, which is no slice of that push).
+    fn after_push(&mut self) {}
+
     /// End of document, after the last line: flush what the pass holds
     /// and return to the fresh-document state.
     fn end_document(&mut self, _out: &mut Out<'_>) {}
@@ -162,6 +166,7 @@ impl<T: LinePass> Pass for T {
         let mut lines = std::mem::take(self.line_buffer());
         lines.push(input, out, &mut |l, at, seg, out| self.line(l, at, seg, out));
         *self.line_buffer() = lines;
+        self.after_push();
         Ok(())
     }
 
@@ -182,6 +187,7 @@ impl<T: LinePass> Pass for T {
             if !input.is_empty() {
                 self.line(input, out.base(), Seg::Line, out);
             }
+            self.after_push();
             out.advance(input.len());
             self.end_document(out);
             return Ok(());

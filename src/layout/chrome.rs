@@ -122,7 +122,10 @@ const SHORT_TEXT_BYTES: usize = 3;
 /// The texts of [`ANYWHERE_TEXTS`]'s rules too short for it, each searched
 /// for on its own (`©`: its lead byte `C2` is rare in Chinese text).
 static SHORT_TEXTS: LazyLock<Vec<memchr::memmem::Finder<'static>>> = LazyLock::new(|| {
-    anywhere_texts().filter(|t| t.len() < SHORT_TEXT_BYTES).map(memchr::memmem::Finder::new).collect()
+    let short: Vec<_> =
+        anywhere_texts().filter(|t| t.len() < SHORT_TEXT_BYTES).map(memchr::memmem::Finder::new).collect();
+    assert!(short.len() <= 64, "data/patterns/chrome.txt: at most 64 texts shorter than {SHORT_TEXT_BYTES} bytes");
+    short
 });
 
 /// The texts of the rules tried at every character, each once.
@@ -144,13 +147,7 @@ fn candidates(t: &str) -> u128 {
 /// there is one, else character by character.
 fn candidates_by(t: &str, texts: Option<&aho_corasick::packed::Searcher>) -> u128 {
     let b = t.as_bytes();
-    let mut set = 0u128;
-    if let Some(c) = t.chars().next() {
-        let c = c as u32;
-        if AT_START.may_start(c) {
-            AT_START.try_at(b, 0, c, &mut set);
-        }
-    }
+    let mut set = starting(t);
     let anywhere = &*ANYWHERE;
     match texts {
         // Each place some text starts, leftmost first; the search goes on
@@ -188,6 +185,115 @@ fn candidates_by(t: &str, texts: Option<&aho_corasick::packed::Searcher>) -> u12
     set
 }
 
+/// The `start` rules whose text `t` starts with, as a bit set over `RULES`.
+#[inline(always)]
+fn starting(t: &str) -> u128 {
+    let mut set = 0u128;
+    if let Some(c) = t.chars().next() {
+        let c = c as u32;
+        if AT_START.may_start(c) {
+            AT_START.try_at(t.as_bytes(), 0, c, &mut set);
+        }
+    }
+    set
+}
+
+/// Where the texts of the rules tried at every character occur in a text
+/// of many lines, found by one search over all of it; [`Places::classify`]
+/// then answers as [`classify`] for a line of that text. A hard-wrapped
+/// column's lines are short and most end no sentence, so most are
+/// searched, and a search a line cost more in setting up than in
+/// searching (the pass's largest item on OCR text).
+#[derive(Debug, Default)]
+pub(crate) struct Places {
+    /// Byte offsets, ascending, where some text of [`ANYWHERE_TEXTS`]
+    /// starts. (Whether it fits in the line asked about is checked there:
+    /// no text holds a newline, but a line's judged part may end before a
+    /// page-jump marker.)
+    texts: Vec<usize>,
+    /// Where each text of [`SHORT_TEXTS`] occurs, ascending, with its
+    /// index.
+    short: Vec<(usize, usize)>,
+}
+
+/// Most places one search keeps (1 MiB of offsets at most): a text with
+/// more (no page has them; a flood of `传真` does) is searched line by line
+/// instead, so memory stays bounded whatever the push.
+const MAX_PLACES: usize = 1 << 16;
+
+impl Places {
+    /// Finds the places in `text`; false, with none kept, where the
+    /// machine has no SIMD search or the text has more than [`MAX_PLACES`]
+    /// (lines are then searched one by one).
+    pub(crate) fn search(&mut self, text: &str) -> bool {
+        self.texts.clear();
+        self.short.clear();
+        let found = self.search_into(text);
+        if !found {
+            self.texts.clear();
+            self.short.clear();
+        }
+        found
+    }
+
+    fn search_into(&mut self, text: &str) -> bool {
+        let Some(texts) = ANYWHERE_TEXTS.as_ref() else { return false };
+        let b = text.as_bytes();
+        // Each place some text starts, as `candidates_by` finds them in a
+        // line.
+        let mut from = 0;
+        while let Some(m) = texts.find_in(b, aho_corasick::Span::from(from..b.len())) {
+            if self.texts.len() == MAX_PLACES {
+                return false;
+            }
+            self.texts.push(m.start());
+            from = m.start() + crate::text::decode_at(b, m.start()).1;
+        }
+        for (k, short) in SHORT_TEXTS.iter().enumerate() {
+            for at in short.find_iter(b) {
+                if self.short.len() == MAX_PLACES {
+                    return false;
+                }
+                self.short.push((at, k));
+            }
+        }
+        self.short.sort_unstable();
+        true
+    }
+
+    /// [`classify`] of `line`, which starts at byte `at` of the text last
+    /// searched.
+    pub(crate) fn classify(&self, line: &str, at: usize, top: bool) -> Option<Kind> {
+        classify_by(line, top, |t, off| self.candidates(t, at + off))
+    }
+
+    /// [`candidates`] of `t`, which starts at byte `at` of the text
+    /// searched: the rules found at its places.
+    fn candidates(&self, t: &str, at: usize) -> u128 {
+        let b = t.as_bytes();
+        let end = at + b.len();
+        let mut set = starting(t);
+        let anywhere = &*ANYWHERE;
+        let first = self.texts.partition_point(|&p| p < at);
+        for &p in self.texts[first..].iter().take_while(|&&p| p < end) {
+            anywhere.try_at(b, p - at, crate::text::decode_at(b, p - at).0, &mut set);
+        }
+        // A short text's first place in `t`, if it fits there (a later one
+        // would not either).
+        let mut seen = 0u64;
+        let first = self.short.partition_point(|&(p, _)| p < at);
+        for &(p, k) in self.short[first..].iter().take_while(|&&(p, _)| p < end) {
+            if seen & 1 << k == 0 {
+                seen |= 1 << k;
+                if p + SHORT_TEXTS[k].needle().len() <= end {
+                    anywhere.try_at(b, p - at, crate::text::decode_at(b, p - at).0, &mut set);
+                }
+            }
+        }
+        set
+    }
+}
+
 fn parse_rules(data: &'static str) -> Vec<Rule> {
     let mut rules = Vec::new();
     for (n, line) in data.lines().enumerate() {
@@ -223,6 +329,14 @@ fn parse_rules(data: &'static str) -> Vec<Rule> {
 /// Why `line` (without its newline) is chrome, if it is. `top` says whether
 /// it is among the first non-blank lines of the document.
 pub(crate) fn classify(line: &str, top: bool) -> Option<Kind> {
+    classify_by(line, top, |t, _| candidates(t))
+}
+
+/// [`classify`], the rules that may match what is judged of the line found
+/// by `candidates`, given it and where it starts in `line`. (In line in
+/// both: a call through it cost a line 60 instructions.)
+#[inline(always)]
+fn classify_by(line: &str, top: bool, candidates: impl FnOnce(&str, usize) -> u128) -> Option<Kind> {
     // Judged without page-jump markers, which the caption pass removes
     // later: cleaning again must agree.
     let t = super::marks::strip_jump_markers(line);
@@ -237,10 +351,13 @@ pub(crate) fn classify(line: &str, top: bool) -> Option<Kind> {
     if crate::text::visible_more_than(t, MAX_CHROME_CHARS) {
         return None;
     }
-    first_match(t, top, candidates(t))
+    // (`t` is a slice of `line`.)
+    let off = t.as_ptr() as usize - line.as_ptr() as usize;
+    first_match(t, top, candidates(t, off))
 }
 
 /// The first rule (in the data file's order) among `set` that matches `t`.
+#[inline]
 fn first_match(t: &str, top: bool, set: u128) -> Option<Kind> {
     if set == 0 {
         return None;
@@ -424,6 +541,27 @@ mod tests {
             }
         }
         assert!(across > RULES.len(), "{across}");
+    }
+
+    #[test]
+    fn a_search_keeps_at_most_its_cap_of_places() {
+        // (Without a SIMD searcher nothing is searched at once.)
+        let searches = ANYWHERE_TEXTS.is_some();
+        let mut places = Places::default();
+        for (text, kept) in
+            [("传真\n".repeat(10), 10), ("传真\n".repeat(MAX_PLACES + 1), 0), ("©\n".repeat(MAX_PLACES + 1), 0)]
+        {
+            assert_eq!(places.search(&text), searches && kept > 0);
+            assert_eq!(places.texts.len() + places.short.len(), if searches { kept } else { 0 });
+        }
+        // Below the cap, the places answer for each line as its own search.
+        let content = "传真：0379-1";
+        assert_eq!(places.search(&format!("{content}\n").repeat(3)), searches);
+        assert!(classify(content, false).is_some());
+        for k in 0..3 {
+            let at = k * (content.len() + 1);
+            assert!(!searches || places.classify(content, at, false) == classify(content, false));
+        }
     }
 
     #[test]

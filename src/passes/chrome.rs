@@ -23,7 +23,7 @@
 //! assert_eq!(c.clean(page), "市长调研科技园。\n");
 //! ```
 
-use crate::layout::chrome::{classify, Kind};
+use crate::layout::chrome::{classify, Kind, Places};
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
 use crate::text::TrimWs;
@@ -32,6 +32,39 @@ pub use crate::layout::chrome::MAX_CHROME_CHARS;
 
 /// `top` rules apply among this many first non-blank lines.
 const TOP_LINES: usize = 5;
+
+/// A push is searched for chrome texts at once (see [`Places`]) when it
+/// holds at least this many lines...
+const SEARCHED_MIN_LINES: usize = 4;
+
+/// ...of at most this many bytes on average. Longer lines are a web page's
+/// paragraphs, which mostly end a sentence or pass [`MAX_CHROME_CHARS`]
+/// and are never searched: searching all their bytes would cost more than
+/// the few short lines among them.
+const SEARCHED_MAX_AVERAGE_BYTES: usize = 160;
+
+/// ...and it is this long: a shorter push (most often a crawl's short
+/// document, one line) is not asked.
+const SEARCHED_MIN_BYTES: usize = 1024;
+
+/// Whether `input` is worth searching at once: many short lines. (Its
+/// newlines found one by one up to as many as that takes: a count of them
+/// all cost a short document 200 instructions, more than its search.)
+fn many_short_lines(input: &str) -> bool {
+    let b = input.as_bytes();
+    if b.len() < SEARCHED_MIN_BYTES {
+        return false;
+    }
+    let needed = SEARCHED_MIN_LINES.max(b.len().div_ceil(SEARCHED_MAX_AVERAGE_BYTES));
+    let mut from = 0;
+    for _ in 0..needed {
+        match crate::text::find_newline(&b[from..]) {
+            Some(i) => from += i + 1,
+            None => return false,
+        }
+    }
+    true
+}
 
 /// This pass's reason code for each kind of chrome.
 fn reason(kind: Kind) -> &'static str {
@@ -63,6 +96,17 @@ pub struct ChromePass {
     lines_seen: usize,
     /// Whole lines only: a piece of a line over the cap is never chrome.
     lines: LineBuffer,
+    /// The chrome texts' places in the current push, when it was searched
+    /// at once (`searched`), and where in it the next line starts.
+    places: Places,
+    searched: bool,
+    next_at: usize,
+    /// Tests search each line on its own, to compare, and count the
+    /// pushes searched at once.
+    #[cfg(test)]
+    line_by_line: bool,
+    #[cfg(test)]
+    searched_pushes: usize,
 }
 
 impl ChromePass {
@@ -71,14 +115,33 @@ impl ChromePass {
         ChromePass::default()
     }
 
+    /// Whether pushes may be searched at once (always, but in the tests
+    /// that compare).
+    #[cfg(not(test))]
+    fn at_once(&self) -> bool {
+        true
+    }
+
+    #[cfg(test)]
+    fn at_once(&self) -> bool {
+        !self.line_by_line
+    }
+
     fn judge(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
+        // A held piece of a line, handed out first, is no slice of the push;
+        // every other line is, in order.
+        let in_push = self.next_at;
+        if seg != Seg::Piece {
+            self.next_at += line.len();
+        }
         let content = line.strip_suffix('\n').unwrap_or(line);
         let top = self.lines_seen < TOP_LINES;
         if !content.is_blank() {
             self.lines_seen += 1;
         }
         if seg == Seg::Line {
-            if let Some(kind) = classify(content, top) {
+            let kind = if self.searched { self.places.classify(content, in_push, top) } else { classify(content, top) };
+            if let Some(kind) = kind {
                 out.edit_abs(at, line, "", reason(kind));
                 return;
             }
@@ -102,6 +165,19 @@ impl LinePass for ChromePass {
 
     fn line(&mut self, text: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
         self.judge(text, at, seg, out);
+    }
+
+    fn before_push(&mut self, input: &str) {
+        self.next_at = 0;
+        self.searched = self.at_once() && many_short_lines(input) && self.places.search(input);
+        #[cfg(test)]
+        {
+            self.searched_pushes += usize::from(self.searched);
+        }
+    }
+
+    fn after_push(&mut self) {
+        self.searched = false;
     }
 
     fn end_document(&mut self, out: &mut Out<'_>) {
@@ -181,6 +257,89 @@ mod tests {
         ] {
             assert_eq!(run(&format!("{line}\n")).0, "", "{line}");
         }
+    }
+
+    #[test]
+    fn a_push_searched_at_once_finds_what_each_line_searched_finds() {
+        // Documents of chrome texts (whole, cut, glued to others, after a
+        // page-jump marker, before one), short lines and sentences, pushed
+        // in pieces cut at line ends and inside lines (a piece of a long
+        // line), judged with the pushes searched at once and line by line:
+        // the same text and edits.
+        let pieces = [
+            "\n",
+            "\n",
+            "\n",
+            "版权所有：某网",
+            "版权",
+            "所有",
+            "Copyright 2020 ",
+            "All Rights Reserved",
+            "© 2020",
+            "©",
+            "·",
+            "王某·李某",
+            "豫ICP备12008035号",
+            "ICP",
+            "证",
+            "豫公网安备 41030502000584号",
+            "网安备",
+            "联系电话：0379-63002555",
+            "联系方式：",
+            "传真：0379-1",
+            "E-mail：a@b.cn",
+            "Email",
+            "未经授权禁止转载",
+            "(上接01版)",
+            "（下转第3版）",
+            "（附图片1张）",
+            "地址：洛阳",
+            "首页 > 新闻",
+            "全市经济运行稳中向好",
+            "会议强调要加强人才队伍建设",
+            "。",
+            "，",
+            " ",
+        ];
+        let docs = crate::testing::Lcg::new(25).mixtures(&pieces, 300, 400);
+        let mut rng = crate::testing::Lcg::new(26);
+        let run = |doc: &str, cuts: &[usize], line_by_line: bool| {
+            let mut pass = ChromePass { line_by_line, ..ChromePass::default() };
+            let (mut text, mut log) = (String::new(), EditLog::default());
+            let mut last = 0;
+            for &cut in cuts.iter().chain([doc.len()].iter()) {
+                let mut out = crate::Out::new(&mut text, &mut log, "chrome", last as u64);
+                crate::Pass::push(&mut pass, &doc[last..cut], &mut out).unwrap();
+                last = cut;
+            }
+            crate::Pass::finish(&mut pass, &mut crate::Out::new(&mut text, &mut log, "chrome", last as u64)).unwrap();
+            (text, format!("{:?}", log.edits), pass.searched_pushes)
+        };
+        let (mut searched, mut removed) = (0, 0);
+        for doc in &docs {
+            // Up to three cuts, most at a line's end.
+            let mut cuts: Vec<usize> = (0..rng.below(4))
+                .map(|_| {
+                    let mut at = rng.below(doc.len() + 1);
+                    while !doc.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    match doc[at..].find('\n') {
+                        Some(nl) if rng.below(4) > 0 => at + nl + 1,
+                        _ => at,
+                    }
+                })
+                .collect();
+            cuts.sort_unstable();
+            let (text, edits, by_line) = run(doc, &cuts, true);
+            let (at_once, at_once_edits, pushes) = run(doc, &cuts, false);
+            assert_eq!(by_line, 0);
+            assert_eq!((&at_once, &at_once_edits), (&text, &edits), "{doc:?} cut at {cuts:?}");
+            searched += pushes;
+            removed += usize::from(text.len() < doc.len());
+        }
+        // Most documents were searched at once, and lost some chrome.
+        assert!(searched > 150 && removed > 250, "{searched} {removed}");
     }
 
     #[test]
