@@ -216,9 +216,9 @@ pub(crate) struct Places {
     short: Vec<(usize, usize)>,
 }
 
-/// Most places one search keeps (1 MiB of offsets at most): a text with
-/// more (no page has them; a flood of `传真` does) is searched line by line
-/// instead, so memory stays bounded whatever the push.
+/// Most places of each kind one search keeps (1.5 MiB of offsets in all):
+/// a text with more (no page has them; a flood of `传真` does) is searched
+/// line by line instead, so memory stays bounded whatever the push.
 const MAX_PLACES: usize = 1 << 16;
 
 impl Places {

@@ -6,7 +6,7 @@
 //! | [`unicode`] | NFC, radicals, full-width ASCII, invisibles, spaces, newlines | 0 |
 //! | [`pinyin`] | pinyin annotations after characters, mangled ones too | 0 |
 //! | [`script`] | Traditional ↔ Simplified, exactly OpenCC 1.4.2 | < 16 chars per stage |
-//! | [`chrome`] | breadcrumbs, copyright/ICP/备案, contact and support footers | one line (≤ line cap) |
+//! | [`chrome`] | breadcrumbs, copyright/ICP/备案, contact and support footers | one line (≤ line cap); a push's text places (≤ 1.5 MiB) |
 //! | [`caption`] | marked captions, photo credits, page-jump markers | one short line + one line |
 //! | [`unwrap`] | hard-wrapped lines back into paragraphs; running heads and feet | a run of short lines (≤ 256) |
 //! | [`rejoin`] | paragraphs cut by a column or page end, joined back | the open paragraph (≤ line cap) |
