@@ -10,16 +10,29 @@ use crate::text::is_han;
 /// passed over with one test.
 #[inline]
 pub(super) fn needs_work(b: &[u8]) -> bool {
-    let is_work = |x: &u8| matches!(x, b',' | b';' | b':' | b'?' | b'!' | b'(' | b')' | b'"' | b'\'' | b' ' | b'\t');
+    any_ascii(b, |x| matches!(x, b',' | b';' | b':' | b'?' | b'!' | b'(' | b')' | b'"' | b'\'' | b' ' | b'\t'))
+}
+
+/// Whether `b` holds an ASCII mark or quote the pass may convert: a line
+/// without one changes only in its spaces.
+#[inline]
+pub(super) fn has_mark(b: &[u8]) -> bool {
+    any_ascii(b, |x| matches!(x, b',' | b';' | b':' | b'?' | b'!' | b'(' | b')' | b'"' | b'\''))
+}
+
+/// Whether some byte of `b` is one of the ASCII bytes `is`: eight bytes
+/// with their top bits set (Chinese) are passed over with one test.
+#[inline(always)]
+fn any_ascii(b: &[u8], is: impl Fn(&u8) -> bool) -> bool {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut words = b.chunks_exact(8);
     for w in &mut words {
         let v = u64::from_le_bytes(w.try_into().expect("eight bytes"));
-        if v & HIGH != HIGH && w.iter().any(is_work) {
+        if v & HIGH != HIGH && w.iter().any(&is) {
             return true;
         }
     }
-    words.remainder().iter().any(is_work)
+    words.remainder().iter().any(is)
 }
 
 /// The ASCII marks this pass may convert.

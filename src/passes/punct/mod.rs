@@ -52,8 +52,8 @@ use crate::text::{han_by_lead, han_run_end, is_han, FUNCTION_WORDS};
 mod chars;
 
 use chars::{
-    convert_punct, is_closing, is_convertible, is_sentence_punct, is_ws, joins_in_body, needs_work, pair_quotes,
-    protect_urls, spaces_han_from_latin,
+    convert_punct, has_mark, is_closing, is_convertible, is_sentence_punct, is_ws, joins_in_body, needs_work,
+    pair_quotes, protect_urls, spaces_han_from_latin,
 };
 
 /// Settings of the punctuation and spacing pass.
@@ -124,17 +124,22 @@ fn body_by(cfg: &PunctConfig, n: usize, last: Option<char>, punct: bool, enumera
 /// spaces between Chinese characters go. `unwrap` asks it: a space it
 /// weighs must be one a second cleaning, after this pass, still sees.
 pub(crate) fn is_body_line(t: &str) -> bool {
+    body_of(&PunctConfig::default(), t)
+}
+
+/// Whether `cfg` takes `t` for a body paragraph: the pass's own test
+/// (`PunctPass::is_body`) read off the text instead of the decoded line.
+fn body_of(cfg: &PunctConfig, t: &str) -> bool {
     // A line long enough is one whatever it holds: counted up to there
     // (most lines `unwrap` asks about are paragraphs), the rest only asked
     // of shorter ones.
-    let cfg = PunctConfig::default();
     let n = crate::text::visible_up_to(t, cfg.body_min_chars_unpunctuated);
     if n >= cfg.body_min_chars_unpunctuated {
         return true;
     }
     let last = t.chars().rev().find(|&c| !is_ws(c) && !is_closing(c));
     let punct = t.chars().any(|c| is_sentence_punct(c) && c != '、');
-    body_by(&cfg, n, last, punct, t.contains('、'))
+    body_by(cfg, n, last, punct, t.contains('、'))
 }
 
 /// The punctuation and spacing pass. See the module docs.
@@ -154,6 +159,7 @@ pub struct PunctPass {
     /// Positions of the `is_ws` characters of the line, in order, and
     /// their byte offsets. Only spaces and marks can change, so only their
     /// offsets are kept (one per character cost a tenth of the pass).
+    /// (`spaces_between_han` keeps its runs' byte ranges in them.)
     spaces: Vec<usize>,
     space_offs: Vec<usize>,
     /// What each mark was before the rounds (only marks can change).
@@ -176,6 +182,9 @@ pub struct PunctPass {
     /// character in `chars`, to compare.
     #[cfg(test)]
     every_char: bool,
+    /// Tests count the lines `spaces_between_han` wrote.
+    #[cfg(test)]
+    between_han: usize,
 }
 
 /// What the decoding loop learns about a line.
@@ -254,6 +263,8 @@ impl PunctPass {
             lines: LineBuffer::default(),
             #[cfg(test)]
             every_char: false,
+            #[cfg(test)]
+            between_han: 0,
         }
     }
 
@@ -270,6 +281,10 @@ impl PunctPass {
         // paragraph no longer goes through the character path for them.
         if !needs_work(trim_ws_bytes(content.as_bytes())) && self.shortcuts() {
             out.text().push_str(line);
+            return;
+        }
+        if self.shortcuts() && self.spaces_between_han(content, at, partial, out) {
+            out.text().push_str(nl);
             return;
         }
         // One decoding loop gathers everything the later steps ask about
@@ -363,6 +378,75 @@ impl PunctPass {
         let pangu = body && self.stats.latin && spaces_han_from_latin(&self.chars);
         self.emit(content, at, body, pangu, out);
         out.text().push_str(nl);
+    }
+
+    /// Writes `content` if its only work is whitespace runs inside it, each
+    /// between two Han characters (most lines the pass changes: OCR's wrap
+    /// spaces in a paragraph), and says whether it did. Such a run goes in
+    /// a body paragraph (both neighbours are Chinese, neither Latin); in a
+    /// headline it stays, collapsed, unless a function word stands before
+    /// it. Without an ASCII mark or quote the rounds change nothing, so
+    /// only that and the body test are asked, off the bytes: the character
+    /// path cost 20 instructions a byte.
+    fn spaces_between_han(&mut self, content: &str, at: u64, partial: bool, out: &mut Out<'_>) -> bool {
+        let b = content.as_bytes();
+        if has_mark(b) {
+            return false;
+        }
+        let ws = |x: u8| x == b' ' || x == b'\t';
+        let lead = b.iter().position(|&x| !ws(x)).unwrap_or(b.len());
+        let end = b.iter().rposition(|&x| !ws(x)).map_or(lead, |e| e + 1);
+        // The runs inside, as byte ranges: starts in `spaces`, ends in
+        // `space_offs`.
+        self.spaces.clear();
+        self.space_offs.clear();
+        let mut i = lead;
+        while let Some(k) = memchr::memchr2(b' ', b'\t', &b[i..end]) {
+            let start = i + k;
+            let mut stop = start + 1;
+            while ws(b[stop]) {
+                stop += 1;
+            }
+            // (A byte E4-E9 three before the run leads the character
+            // before it.)
+            if !(start >= 3 && han_by_lead(b, start - 3) && han_by_lead(b, stop)) {
+                return false;
+            }
+            self.spaces.push(start);
+            self.space_offs.push(stop);
+            i = stop;
+        }
+        if self.spaces.is_empty() || !self.cfg.spacing {
+            out.text().push_str(content);
+            return true;
+        }
+        let body = partial || (body_of(&self.cfg, content) && !crate::layout::body::is_name_list(content));
+        let auditing = out.auditing();
+        let mut copied = 0;
+        for (&start, &stop) in self.spaces.iter().zip(&self.space_offs) {
+            out.text().push_str(&content[copied..start]);
+            copied = stop;
+            let run = &content[start..stop];
+            let before = content[start - 3..start].chars().next().expect("a Han character");
+            // (In a headline a run after a function word goes, unless only
+            // a part's number follows it.)
+            let keep = !body && (!FUNCTION_WORDS.contains(&before) || numbers_the_line(&content[stop..]));
+            if keep {
+                out.text().push(' ');
+                if auditing && run != " " {
+                    out.edit_abs(at + start as u64, run, " ", "collapse_spaces");
+                }
+            } else if auditing {
+                let why = if body { "space_in_body" } else { "space_after_function_word" };
+                out.edit_abs(at + start as u64, run, "", why);
+            }
+        }
+        out.text().push_str(&content[copied..]);
+        #[cfg(test)]
+        {
+            self.between_han += 1;
+        }
+        true
     }
 
     /// Whether a line with nothing to change is written as it is, and a
@@ -608,22 +692,41 @@ mod tests {
         ];
         let lines = crate::testing::Lcg::new(21).mixtures(&pieces, 20_000, 24);
         let indented = lines.iter().map(|l| format!("  {l} \t\n"));
-        let (mut compared, mut only_ends) = (0, 0);
-        for line in lines.iter().map(|l| format!("{l}\n")).chain(indented) {
+        // And lines without an ASCII mark or quote, long enough to be body
+        // text or not, under the default settings and others.
+        let unmarked: Vec<&str> = pieces.iter().copied().filter(|p| !has_mark(p.as_bytes())).collect();
+        let mut unmarked = crate::testing::Lcg::new(27).mixtures(&unmarked, 5_000, 60);
+        // (Half of them only Han, spaces, CJK marks and a hexagram.)
+        let han_spaced: Vec<&str> = pieces
+            .iter()
+            .copied()
+            .filter(|p| p.chars().all(|c| is_han(c) || is_ws(c) || "，。、䷀".contains(c)))
+            .collect();
+        unmarked.extend(crate::testing::Lcg::new(28).mixtures(&han_spaced, 5_000, 60));
+        let short = PunctConfig { body_min_chars: 6, body_min_chars_unpunctuated: 12, ..PunctConfig::default() };
+        let configs = [PunctConfig::default(), short, PunctConfig::default().spacing(false)];
+        let (mut compared, mut only_ends, mut between_han) = (0, 0, 0);
+        let cases = lines.iter().map(|l| (format!("{l}\n"), &configs[0])).chain(indented.map(|l| (l, &configs[0])));
+        let cases = cases.chain(unmarked.iter().flat_map(|l| configs.iter().map(move |c| (format!("{l}\n"), c))));
+        for (line, cfg) in cases {
             let content = line.trim_end_matches('\n');
             only_ends += usize::from(needs_work(content.as_bytes()) && !needs_work(content.trim().as_bytes()));
-            let mut every = PunctPass::new(PunctConfig::default());
+            let mut every = PunctPass::new(cfg.clone());
             every.every_char = true;
             let want = crate::testing::run_pass(&mut every, &line);
-            let got = crate::testing::run_pass(&mut PunctPass::new(PunctConfig::default()), &line);
-            assert_eq!(got.0, want.0, "{line:?}");
-            assert_eq!(got.1.edits, want.1.edits, "{line:?}");
+            let mut pass = PunctPass::new(cfg.clone());
+            let got = crate::testing::run_pass(&mut pass, &line);
+            assert_eq!(got.0, want.0, "{line:?} {cfg:?}");
+            assert_eq!(got.1.edits, want.1.edits, "{line:?} {cfg:?}");
             compared += usize::from(want.0 != line);
+            between_han += pass.between_han;
         }
         // Most lines are changed somewhere, so the comparison has teeth;
-        // and many have work bytes only at their ends.
+        // many have work bytes only at their ends, many only spaces
+        // between Han characters.
         assert!(compared > 10_000, "{compared}");
         assert!(only_ends > 1_000, "{only_ends}");
+        assert!(between_han > 1_000, "{between_han}");
     }
 
     #[test]
