@@ -236,14 +236,34 @@ fn numbers_the_line(rest: &str) -> bool {
     (1..=3).contains(&number.len()) && number.iter().all(numeral) && part <= 1 && rest.iter().all(|&c| is_han(c))
 }
 
-/// `b` without the spaces and tabs (`is_ws`) at its ends, byte by byte:
-/// most lines have none and answer by their first and last byte (a
-/// `str` trim decoded a character at each end, 58 instructions a line).
-fn trim_ws_bytes(b: &[u8]) -> &[u8] {
-    let ws = |x: &u8| matches!(x, b' ' | b'\t');
-    let start = b.iter().position(|x| !ws(x)).unwrap_or(b.len());
-    let end = b.iter().rposition(|x| !ws(x)).map_or(start, |e| e + 1);
-    &b[start..end]
+/// Where `b` is without the spaces and tabs (`is_ws`) at its ends, found
+/// byte by byte: most lines have none and answer by their first and last
+/// byte (a `str` trim decoded a character at each end, 58 instructions a
+/// line).
+fn ws_trimmed(b: &[u8]) -> std::ops::Range<usize> {
+    let start = b.iter().position(|&x| !is_ws_byte(x)).unwrap_or(b.len());
+    let end = b.iter().rposition(|&x| !is_ws_byte(x)).map_or(start, |e| e + 1);
+    start..end
+}
+
+/// [`is_ws`] of a byte.
+#[inline]
+fn is_ws_byte(x: u8) -> bool {
+    x == b' ' || x == b'\t'
+}
+
+/// Writes a whitespace run inside a line, from byte `at` of the pass's
+/// input: one space if it is kept, nothing if not, with the edit.
+fn write_run(out: &mut Out<'_>, at: u64, run: &str, keep: bool, body: bool) {
+    if keep {
+        out.text().push(' ');
+        if out.auditing() && run != " " {
+            out.edit_abs(at, run, " ", "collapse_spaces");
+        }
+    } else if out.auditing() {
+        let why = if body { "space_in_body" } else { "space_after_function_word" };
+        out.edit_abs(at, run, "", why);
+    }
 }
 
 impl PunctPass {
@@ -279,11 +299,12 @@ impl PunctPass {
         // weighs only runs inside), so a line whose only bytes of interest
         // are an indent or trailing spaces is written as it is: an indented
         // paragraph no longer goes through the character path for them.
-        if !needs_work(trim_ws_bytes(content.as_bytes())) && self.shortcuts() {
+        let inner = ws_trimmed(content.as_bytes());
+        if !needs_work(&content.as_bytes()[inner.clone()]) && self.shortcuts() {
             out.text().push_str(line);
             return;
         }
-        if self.shortcuts() && self.spaces_between_han(content, at, partial, out) {
+        if self.shortcuts() && self.spaces_between_han(content, inner, at, partial, out) {
             out.text().push_str(nl);
             return;
         }
@@ -387,24 +408,29 @@ impl PunctPass {
     /// headline it stays, collapsed, unless a function word stands before
     /// it. Without an ASCII mark or quote the rounds change nothing, so
     /// only that and the body test are asked, off the bytes: the character
-    /// path cost 20 instructions a byte.
-    fn spaces_between_han(&mut self, content: &str, at: u64, partial: bool, out: &mut Out<'_>) -> bool {
+    /// path cost 20 instructions a byte. `inner` is where `content` is
+    /// without its end spaces ([`ws_trimmed`]).
+    fn spaces_between_han(
+        &mut self,
+        content: &str,
+        inner: std::ops::Range<usize>,
+        at: u64,
+        partial: bool,
+        out: &mut Out<'_>,
+    ) -> bool {
         let b = content.as_bytes();
         if has_mark(b) {
             return false;
         }
-        let ws = |x: u8| x == b' ' || x == b'\t';
-        let lead = b.iter().position(|&x| !ws(x)).unwrap_or(b.len());
-        let end = b.iter().rposition(|&x| !ws(x)).map_or(lead, |e| e + 1);
         // The runs inside, as byte ranges: starts in `spaces`, ends in
         // `space_offs`.
         self.spaces.clear();
         self.space_offs.clear();
-        let mut i = lead;
+        let (mut i, end) = (inner.start, inner.end);
         while let Some(k) = memchr::memchr2(b' ', b'\t', &b[i..end]) {
             let start = i + k;
             let mut stop = start + 1;
-            while ws(b[stop]) {
+            while is_ws_byte(b[stop]) {
                 stop += 1;
             }
             // (A byte E4-E9 three before the run leads the character
@@ -421,7 +447,6 @@ impl PunctPass {
             return true;
         }
         let body = partial || (body_of(&self.cfg, content) && !crate::layout::body::is_name_list(content));
-        let auditing = out.auditing();
         let mut copied = 0;
         for (&start, &stop) in self.spaces.iter().zip(&self.space_offs) {
             out.text().push_str(&content[copied..start]);
@@ -431,15 +456,7 @@ impl PunctPass {
             // (In a headline a run after a function word goes, unless only
             // a part's number follows it.)
             let keep = !body && (!FUNCTION_WORDS.contains(&before) || numbers_the_line(&content[stop..]));
-            if keep {
-                out.text().push(' ');
-                if auditing && run != " " {
-                    out.edit_abs(at + start as u64, run, " ", "collapse_spaces");
-                }
-            } else if auditing {
-                let why = if body { "space_in_body" } else { "space_after_function_word" };
-                out.edit_abs(at + start as u64, run, "", why);
-            }
+            write_run(out, at + start as u64, run, keep, body);
         }
         out.text().push_str(&content[copied..]);
         #[cfg(test)]
@@ -515,15 +532,7 @@ impl PunctPass {
                     } else {
                         !(FUNCTION_WORDS.contains(&p) && is_han(q) && !numbers_the_line(&content[copied..]))
                     };
-                    if keep {
-                        out.text().push(' ');
-                        if auditing && run != " " {
-                            out.edit_abs(at + from as u64, run, " ", "collapse_spaces");
-                        }
-                    } else if auditing {
-                        let why = if body { "space_in_body" } else { "space_after_function_word" };
-                        out.edit_abs(at + from as u64, run, "", why);
-                    }
+                    write_run(out, at + from as u64, run, keep, body);
                 }
                 (_, m) => {
                     let i = m.expect("a mark when no space comes first");
