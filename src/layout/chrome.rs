@@ -150,15 +150,9 @@ fn candidates_by(t: &str, texts: Option<&aho_corasick::packed::Searcher>) -> u12
     let mut set = starting(t);
     let anywhere = &*ANYWHERE;
     match texts {
-        // Each place some text starts, leftmost first; the search goes on
-        // from the next character, so that a text starting inside another
-        // (`网安备` in `公网安备`) is found too.
         Some(texts) => {
-            let mut from = 0;
-            while let Some(m) = texts.find_in(b, aho_corasick::Span::from(from..b.len())) {
-                let (c, n) = crate::text::decode_at(b, m.start());
-                anywhere.try_at(b, m.start(), c, &mut set);
-                from = m.start() + n;
+            for at in text_places(texts, b) {
+                anywhere.try_at(b, at, crate::text::decode_at(b, at).0, &mut set);
             }
             // A short text's first place is enough for its own rule; a
             // longer one starting there is found by the search above. (Its
@@ -183,6 +177,18 @@ fn candidates_by(t: &str, texts: Option<&aho_corasick::packed::Searcher>) -> u12
         }
     }
     set
+}
+
+/// Each place in `b` where some text of `texts` starts, leftmost first;
+/// the search goes on from the next character, so that a text starting
+/// inside another (`网安备` in `公网安备`) is found too.
+fn text_places<'a>(texts: &'a aho_corasick::packed::Searcher, b: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let at = texts.find_in(b, aho_corasick::Span::from(from..b.len()))?.start();
+        from = at + crate::text::decode_at(b, at).1;
+        Some(at)
+    })
 }
 
 /// The `start` rules whose text `t` starts with, as a bit set over `RULES`.
@@ -239,15 +245,11 @@ impl Places {
     fn search_into(&mut self, text: &str) -> bool {
         let Some(texts) = ANYWHERE_TEXTS.as_ref() else { return false };
         let b = text.as_bytes();
-        // Each place some text starts, as `candidates_by` finds them in a
-        // line.
-        let mut from = 0;
-        while let Some(m) = texts.find_in(b, aho_corasick::Span::from(from..b.len())) {
+        for at in text_places(texts, b) {
             if self.texts.len() == MAX_PLACES {
                 return false;
             }
-            self.texts.push(m.start());
-            from = m.start() + crate::text::decode_at(b, m.start()).1;
+            self.texts.push(at);
         }
         for (k, short) in SHORT_TEXTS.iter().enumerate() {
             for at in short.find_iter(b) {

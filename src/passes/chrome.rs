@@ -97,10 +97,9 @@ pub struct ChromePass {
     /// Whole lines only: a piece of a line over the cap is never chrome.
     lines: LineBuffer,
     /// The chrome texts' places in the current push, when it was searched
-    /// at once (`searched`), and where in it the next line starts.
+    /// at once (`searched`).
     places: Places,
     searched: bool,
-    next_at: usize,
     /// Tests search each line on its own, to compare, and count the
     /// pushes searched at once.
     #[cfg(test)]
@@ -128,19 +127,20 @@ impl ChromePass {
     }
 
     fn judge(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
-        // A held piece of a line, handed out first, is no slice of the push;
-        // every other line is, in order.
-        let in_push = self.next_at;
-        if seg != Seg::Piece {
-            self.next_at += line.len();
-        }
         let content = line.strip_suffix('\n').unwrap_or(line);
         let top = self.lines_seen < TOP_LINES;
         if !content.is_blank() {
             self.lines_seen += 1;
         }
         if seg == Seg::Line {
-            let kind = if self.searched { self.places.classify(content, in_push, top) } else { classify(content, top) };
+            // (A whole line handed out during a push is a slice of it,
+            // starting where the output's base, the push's start in the
+            // pass's input, says.)
+            let kind = if self.searched {
+                self.places.classify(content, (at - out.base()) as usize, top)
+            } else {
+                classify(content, top)
+            };
             if let Some(kind) = kind {
                 out.edit_abs(at, line, "", reason(kind));
                 return;
@@ -168,7 +168,6 @@ impl LinePass for ChromePass {
     }
 
     fn before_push(&mut self, input: &str) {
-        self.next_at = 0;
         self.searched = self.at_once() && many_short_lines(input) && self.places.search(input);
         #[cfg(test)]
         {
