@@ -475,7 +475,7 @@ impl OpenccStream {
 #[cfg(test)]
 mod tests {
     use super::ids::{ids, Ids};
-    use super::stage::{convert_run, FLUSH_BYTES};
+    use super::stage::{convert_run, DIRECT_BYTES, FLUSH_BYTES};
     use super::*;
     use crate::dict::trie::Hit;
 
@@ -727,6 +727,32 @@ mod tests {
             let done = convert_run(&trie, &text, true, &mut out, &mut Vec::new());
             assert_eq!(done, text.len());
             assert_eq!(out, format!("<{}", reference(&entries, &text)), "lead of {n}");
+        }
+    }
+
+    #[test]
+    fn plain_runs_written_past_the_scratch_keep_their_place() {
+        // A run of plain characters long enough goes to the output as it
+        // is, after the scratch's converted characters: runs of every
+        // length around the bound, after a key and before one, with
+        // converted text waiting in the scratch or none, at the text's
+        // start and end.
+        let entries: Vec<(String, String, u32)> =
+            vec![("甲".into(), "乙".into(), 0), ("甲丙".into(), "xy".into(), 0), ("丁".into(), "戊戊".into(), 0)];
+        let mut b = TrieBuilder::default();
+        for (k, v, r) in &entries {
+            b.insert(k, v, *r);
+        }
+        let trie = b.build();
+        let mut scratch = Vec::new();
+        for n in (0..8).chain(DIRECT_BYTES - 8..DIRECT_BYTES + 8).chain([190, 200, 400]) {
+            let run = |c: &str| c.repeat(n / c.len() + 1);
+            for keys in ["", "甲", "甲丙丁", "丁丁丁丁丁丁"] {
+                let text = format!("{}{keys}{}{keys}中{}{keys}", run("z"), run("中"), run("文z"));
+                let mut out = String::from("<");
+                assert_eq!(convert_run(&trie, &text, true, &mut out, &mut scratch), text.len());
+                assert_eq!(out, format!("<{}", reference(&entries, &text)), "runs of {n} around {keys:?}");
+            }
         }
     }
 
