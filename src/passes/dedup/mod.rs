@@ -227,6 +227,12 @@ impl DedupPass {
     }
 
     fn judge(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
+        if self.pending.is_empty() && self.alone(line, seg) {
+            // Kept, and what `emit` notes of a line written is for the
+            // lines after it: there are none.
+            out.text().push_str(line);
+            return;
+        }
         if !self.pending.is_empty() {
             let blank = seg == Seg::Line && line.ends_with('\n') && line.is_blank();
             let held: usize = self.pending.iter().map(Held::bytes).sum();
@@ -270,6 +276,9 @@ impl DedupPass {
     /// of an over-long line): each stays as it was when `rejoin` may join
     /// it to what follows it, else it is cut. Then writes them.
     pub(super) fn settle(&mut self, next: Option<&str>, out: &mut Out<'_>) {
+        if self.pending.is_empty() {
+            return;
+        }
         let min_body = self.rejoin_min_body.unwrap_or(usize::MAX);
         let mut undo = vec![false; self.pending.len()];
         let mut next = next.map(str::to_string);
@@ -341,6 +350,24 @@ impl DedupPass {
             return Verdict::Keep;
         }
         self.decide_scanned(line, at, seg)
+    }
+
+    /// Whether `line` is its document's only line that holds anything to
+    /// remember: the last line (a whole one without its `'\n'`, which the
+    /// line buffer hands out only at the document's end), with no
+    /// paragraph or window remembered before it. Nothing before it can
+    /// repeat, and nothing after it is checked against it, so
+    /// [`DedupPass::decide_scanned`] would keep it, and what it remembered
+    /// would go at the document's end unread. (A crawl's record of one
+    /// paragraph: its scan was a sixteenth of the pipeline's instructions.)
+    /// Not when the line has more windows than the set takes: the cap is
+    /// then reported.
+    fn alone(&self, line: &str, seg: Seg) -> bool {
+        seg == Seg::Line
+            && !line.ends_with('\n')
+            && self.paragraphs.is_empty()
+            && self.windows.is_empty()
+            && line.len() <= self.cfg.max_windows
     }
 
     /// Whether `line` has fewer characters than a paragraph needs and than
@@ -753,6 +780,53 @@ mod tests {
             }
         }
         assert!(short > 300, "{short}");
+    }
+
+    #[test]
+    fn a_documents_only_line_is_kept_without_a_scan() {
+        // A document's last line (no `'\n'`) with nothing remembered before
+        // it: the full decision keeps it and reports no cap, under any
+        // thresholds and caps (lines repeating spans within themselves,
+        // lines over a small cap); and a line with a newline, a piece, or
+        // a line after one that was remembered, takes the full decision.
+        let pieces =
+            ["天地玄黄宇宙洪荒日月盈昃辰宿列张", "甲乙丙丁戊己庚辛。", "，", " ", "ab", "7", "𠀀", "“", "\u{3000}"];
+        let mut rng = crate::testing::Lcg::new(37);
+        let mut lines = rng.mixtures(&pieces, 300, 6);
+        lines.extend(rng.mixtures(&pieces, 300, 30));
+        let configs = [
+            DedupConfig::default(),
+            DedupConfig { min_paragraph_chars: 5, min_span_han: 8, ..DedupConfig::default() },
+            DedupConfig { min_paragraph_chars: 0, min_span_han: 0, ..DedupConfig::default() },
+            DedupConfig { max_windows: 40, ..DedupConfig::default() },
+            DedupConfig { min_span_han: 3, max_windows: 0, ..DedupConfig::default() },
+            DedupConfig { min_paragraph_chars: 1000, min_span_han: 3, ..DedupConfig::default() },
+        ];
+        let (mut alone, mut capped) = (0, 0);
+        for cfg in configs {
+            for line in &lines {
+                let mut pass = DedupPass::new(cfg.clone());
+                assert!(!pass.alone(&format!("{line}\n"), Seg::Line));
+                assert!(!pass.alone(line, Seg::LastPiece));
+                let lone = pass.alone(line, Seg::Line);
+                let verdict = pass.decide_scanned(line, 0, Seg::Line);
+                if lone {
+                    alone += 1;
+                    assert!(matches!(verdict, Verdict::Keep), "{line:?} {cfg:?}");
+                    assert_eq!(pass.cap_hit, None, "{line:?} {cfg:?}");
+                } else {
+                    // Refused only for a line of more bytes than the cap
+                    // takes windows (where the full decision may report it).
+                    assert!(line.len() > cfg.max_windows, "{line:?} {cfg:?}");
+                    capped += usize::from(pass.cap_hit.is_some());
+                }
+                // Once something is remembered, no line is alone.
+                if !pass.windows.is_empty() || !pass.paragraphs.is_empty() {
+                    assert!(!pass.alone(line, Seg::Line));
+                }
+            }
+        }
+        assert!(alone > 1000 && capped > 100, "{alone} {capped}");
     }
 
     #[test]

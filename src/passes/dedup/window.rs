@@ -255,7 +255,12 @@ impl HashSet64 {
             return;
         }
         let needed = (2 * self.len).next_power_of_two().max(64);
-        self.next_epoch();
+        // (A set that holds nothing of this epoch is empty in it: no new
+        // one is needed, nor the zeroing a wrap of the epochs costs, for a
+        // document that remembered nothing.)
+        if self.len > 0 {
+            self.next_epoch();
+        }
         self.set_size(if self.size > 2 * needed { needed } else { self.size });
     }
 }
@@ -423,6 +428,34 @@ mod tests {
             ours.clear();
             std.clear();
             assert!(ours.is_empty() && !ours.contains(0xAB00));
+        }
+    }
+
+    #[test]
+    fn a_document_that_remembered_nothing_leaves_no_hash_behind() {
+        // Documents that add nothing (cleared without a new epoch) among
+        // ones that do, the table grown and shrunk around them, the epoch
+        // wrapping twice: each document finds every hash it added and none
+        // of the one before that added any.
+        let mut set = HashSet64::default();
+        let mut rng = crate::testing::Lcg::new(5);
+        let mut earlier: Vec<u64> = Vec::new();
+        for doc in 0..2000 {
+            let n = if doc % 3 == 0 { rng.below(3000) } else { 0 };
+            if rng.below(2) == 0 {
+                set.reserve(rng.below(4000));
+            }
+            let mine: std::collections::HashSet<u64> =
+                (0..n).map(|_| (rng.below(1 << 30) as u64).wrapping_mul(0x2545_F491_4F6C_DD1D)).collect();
+            for &h in &mine {
+                set.insert(h);
+            }
+            assert!(mine.iter().all(|&h| set.contains(h)), "{doc}");
+            assert!(earlier.iter().filter(|h| !mine.contains(h)).all(|&h| !set.contains(h)), "{doc}");
+            if n > 0 {
+                earlier = mine.into_iter().collect();
+            }
+            set.clear();
         }
     }
 
