@@ -93,7 +93,7 @@ use std::borrow::Cow;
 
 use crate::layout::body::word_across;
 use crate::layout::credit::{ends_with_caption_marker, is_credit_line};
-use crate::layout::furniture::is_running_head_anchored;
+use crate::layout::furniture::{is_running_head, is_running_head_anchored};
 use crate::layout::leads::{may_open_paragraph, opens_paragraph};
 use crate::lines::{LineBuffer, LinePass, Seg};
 use crate::pass::Out;
@@ -472,6 +472,13 @@ pub struct UnwrapPass {
     started: bool,
     /// A window's vectors, kept for the next.
     scratch: Scratch,
+    /// Tests take a document's last line through the window too, to
+    /// compare.
+    #[cfg(test)]
+    no_shortcuts: bool,
+    /// Tests count the lines written as a window of one.
+    #[cfg(test)]
+    alone: usize,
 }
 
 /// What [`UnwrapPass::flush`] works in: the window's text lines (their
@@ -497,7 +504,23 @@ impl UnwrapPass {
             spare: Vec::new(),
             started: false,
             scratch: Scratch::default(),
+            #[cfg(test)]
+            no_shortcuts: false,
+            #[cfg(test)]
+            alone: 0,
         }
+    }
+
+    /// Whether the shortcuts are taken: always, but in tests that compare.
+    #[cfg(not(test))]
+    #[inline]
+    fn shortcuts(&self) -> bool {
+        true
+    }
+
+    #[cfg(test)]
+    fn shortcuts(&self) -> bool {
+        !self.no_shortcuts
     }
 
     /// `s` in a string of its own (a spare one when there is).
@@ -541,6 +564,15 @@ impl UnwrapPass {
             out.text().push_str(line);
             return;
         }
+        // A document's last line (no `'\n'`) with nothing held before it
+        // is a window of one line: it joins nothing, and goes on as it is
+        // unless it is a running head. Asked so, without its shape (a
+        // crawl's record of one line: the shape was most of this pass's
+        // instructions on it).
+        if content.len() == line.len() && self.run.is_empty() && self.shortcuts() {
+            self.window_of_one(line, at, out);
+            return;
+        }
         // A line wider than any column is a paragraph already: it joins
         // nothing, and ends the window.
         if wider_than_any_column(content, &self.cfg) {
@@ -572,6 +604,24 @@ impl UnwrapPass {
         });
         if self.run.len() >= self.cfg.max_run_lines {
             self.flush(out, false);
+        }
+    }
+
+    /// Writes `line`, a document's last, with nothing held before it (see
+    /// `line`): as it is, or taken out as a running head.
+    #[inline(never)]
+    fn window_of_one(&mut self, line: &str, at: u64, out: &mut Out<'_>) {
+        #[cfg(test)]
+        {
+            self.alone += 1;
+        }
+        // (A line wider than any column is a paragraph already, and no
+        // head.)
+        if self.cfg.running_heads && !wider_than_any_column(line, &self.cfg) && is_running_head(line) {
+            out.edit_abs(at, line, "", "running_head");
+        } else {
+            out.text().push_str(line);
+            self.started = true;
         }
     }
 
@@ -1338,7 +1388,6 @@ impl LinePass for UnwrapPass {
 mod tests {
     use super::*;
     use crate::audit::EditLog;
-    use crate::layout::furniture::is_running_head;
 
     fn run(input: &str) -> (String, EditLog) {
         crate::testing::run_pass(&mut UnwrapPass::new(UnwrapConfig::default()), input)
@@ -1785,6 +1834,68 @@ mod tests {
             let got = first_of_their_text(&window).unwrap_or_else(|| vec![true; n]);
             assert_eq!(got, naive, "{window:?}");
         }
+    }
+
+    #[test]
+    fn a_last_line_alone_is_written_as_its_window_writes_it() {
+        // Documents ending without a newline, their last line alone (the
+        // only line, or after a line wider than any column, a heading or a
+        // blank line) or not (after lines of a column): the same text and
+        // edits with the shortcut as with the window, pushed in pieces or
+        // finished at once, with running heads taken out and kept.
+        let wide = "据介绍，首批项目已于上月开工，预计明年年底前全部完工并投入使用，惠及周边居民。";
+        let pieces = [
+            "江城日报 2023年12月5日 星期二",
+            "第03版 要闻",
+            "- 12 -",
+            "责任编辑：王海",
+            "市里今年将新建口袋公园二十",
+            "个，改造老旧小区供水管网三百余",
+            "。",
+            "\n",
+            "\n\n",
+            "\u{3000}\u{3000}",
+            wide,
+            "ab 12",
+            " ",
+        ];
+        let mut docs = crate::testing::Lcg::new(43).mixtures(&pieces, 3_000, 6);
+        // Columns that join, cut anywhere, after a head or a wide line.
+        let paras = [
+            "市里今年将新建口袋公园二十个，改造老旧小区供水管网三百余公里；同时推进背街小巷整治。",
+            "据介绍，首批项目已于上月开工。",
+        ];
+        for cells in [9, 12, 16] {
+            let (page, _) = set_in_column(&paras, cells);
+            for (cut, _) in page.char_indices().skip(1) {
+                let text = page[..cut].trim_end_matches('\n');
+                docs.extend([text.to_string(), format!("第03版 要闻\n{text}"), format!("{wide}\n\n{text}")]);
+            }
+        }
+        let mut alone = 0;
+        let configs = [
+            UnwrapConfig::default(),
+            UnwrapConfig { running_heads: false, ..UnwrapConfig::default() },
+            // (Heads wider than any column: passed on, not taken out.)
+            UnwrapConfig { min_column: 4, max_column: 8, ..UnwrapConfig::default() },
+        ];
+        for cfg in configs {
+            for doc in &docs {
+                let pass = || UnwrapPass::new(cfg.clone()).with_rejoin(Some(RejoinConfig::default()));
+                let (mut fast, mut full) = (pass(), pass());
+                full.no_shortcuts = true;
+                let got = crate::testing::run_pass(&mut fast, doc);
+                assert_eq!(got, crate::testing::run_pass(&mut full, doc), "{doc:?} {cfg:?}");
+                let at_once = |p: &mut UnwrapPass| {
+                    let (mut text, mut log) = (String::new(), EditLog::default());
+                    crate::Pass::finish_with(p, doc, &mut Out::new(&mut text, &mut log, "unwrap", 0)).unwrap();
+                    (text, log)
+                };
+                assert_eq!(at_once(&mut fast), got, "{doc:?} {cfg:?}");
+                alone += fast.alone;
+            }
+        }
+        assert!(alone > 2_000, "{alone}");
     }
 
     #[test]
