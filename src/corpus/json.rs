@@ -52,6 +52,13 @@ pub(crate) fn locate(line: &[u8], field: &str) -> Result<Located, BadRecord> {
 /// [`locate`] of a record already known to be UTF-8 (a batch of records
 /// validated whole).
 pub(crate) fn locate_str(record: &str, field: &str) -> Result<Located, BadRecord> {
+    locate_str_in(record, field, String::new())
+}
+
+/// [`locate_str`], decoding the text into `buf` (emptied first), which
+/// [`Located::text`] then is: a caller that hands each record's text back
+/// for the next allocates once, not once a record.
+pub(crate) fn locate_str_in(record: &str, field: &str, buf: String) -> Result<Located, BadRecord> {
     let line = record.as_bytes();
     // serde_json's reader, asked to check the record and nothing more,
     // cost a tenth of a record's cleaning; `walk` accepts no record it
@@ -60,6 +67,7 @@ pub(crate) fn locate_str(record: &str, field: &str) -> Result<Located, BadRecord
     // members are found by `members_of_deep`). The same walk finds the
     // top-level members and decodes the text field's value.
     let mut found = Found::new(field);
+    found.spare = Some(buf);
     if !walk(record, Some(&mut found)) {
         if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(record) {
             let column = Some(e.column().saturating_sub(1));
@@ -122,11 +130,13 @@ struct Found<'f> {
     id: Option<Range<usize>>,
     /// Where the field's second value starts, if it has one.
     twice: Option<usize>,
+    /// A string to decode the field's text into.
+    spare: Option<String>,
 }
 
 impl<'f> Found<'f> {
     fn new(field: &'f str) -> Found<'f> {
-        Found { field, value: None, text: None, id: None, twice: None }
+        Found { field, value: None, text: None, id: None, twice: None, spare: None }
     }
 
     /// What a top-level member whose key is `key` (with its quotes) is.
@@ -181,7 +191,7 @@ fn members_of_deep<'f>(record: &str, field: &'f str) -> Found<'f> {
         debug_assert_eq!(line[i], b':');
         i = skip_ws(line, i + 1);
         let v_end = skip_value(line, i);
-        let text = (kind == Member::Field && line[i] == b'"').then(|| string_into(record, i).1).flatten();
+        let text = (kind == Member::Field && line[i] == b'"').then(|| string_into(record, i, None).1).flatten();
         found.member(kind, i..v_end, text);
         i = skip_ws(line, v_end);
         if line[i] == b',' {
@@ -192,8 +202,11 @@ fn members_of_deep<'f>(record: &str, field: &'f str) -> Found<'f> {
 
 /// The string starting at `s[i]` (a `"`): the index after it if it is a
 /// valid one, and its text if its escapes are all short ones.
-fn string_into(s: &str, i: usize) -> (Option<usize>, Option<String>) {
-    let mut text = Some(String::with_capacity(s.len() - i));
+fn string_into(s: &str, i: usize, buf: Option<String>) -> (Option<usize>, Option<String>) {
+    let mut buf = buf.unwrap_or_default();
+    buf.clear();
+    buf.reserve(s.len() - i);
+    let mut text = Some(buf);
     match string_end::<true>(s, i, &mut text) {
         Some(end) => (Some(end), text),
         None => (None, None),
@@ -319,7 +332,7 @@ fn walk(s: &str, mut found: Option<&mut Found<'_>>) -> bool {
         let Some(&x) = b.get(i) else { return false };
         match x {
             b'"' if depth == 1 && member.is_some_and(|(k, _)| k == Member::Field) => {
-                let (end, text) = string_into(s, i);
+                let (end, text) = string_into(s, i, found.as_deref_mut().and_then(|f| f.spare.take()));
                 let Some(end) = end else { return false };
                 if let (Some(f), Some((kind, start))) = (found.as_deref_mut(), member.take()) {
                     f.member(kind, start..end, text);
@@ -719,7 +732,9 @@ mod tests {
         for inner in &samples {
             let quoted = format!("\"{inner}\"");
             let want: String = serde_json::from_str(&quoted).unwrap();
-            assert_eq!(string_into(&quoted, 0), (Some(quoted.len()), Some(want)), "{inner:?}");
+            assert_eq!(string_into(&quoted, 0, None), (Some(quoted.len()), Some(want.clone())), "{inner:?}");
+            // Into a used string: only the text.
+            assert_eq!(string_into(&quoted, 0, Some("old".into())), (Some(quoted.len()), Some(want)), "{inner:?}");
             // In a record, as its text field and as another member's.
             let record = format!(r#"{{"a":{quoted},"text":{quoted},"b":[{quoted}]}}"#);
             assert_eq!(
@@ -729,8 +744,8 @@ mod tests {
             escaped += usize::from(inner.contains('\\'));
         }
         assert!(escaped > 4000, "{escaped}");
-        assert_eq!(string_into(r#""a\u4e2db""#, 0), (Some(10), None));
-        assert_eq!(string_into(r#""a\u4e2"#, 0), (None, None));
+        assert_eq!(string_into(r#""a\u4e2db""#, 0, None), (Some(10), None));
+        assert_eq!(string_into(r#""a\u4e2"#, 0, None), (None, None));
         assert_eq!(locate(r#"{"text":"a\u4e2d\nb"}"#.as_bytes(), "text").unwrap().text, "a中\nb");
     }
 

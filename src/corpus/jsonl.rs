@@ -319,13 +319,24 @@ impl Ctx {
     fn clean_batch(&self, stream: &mut Stream, name: &str, batch: Batch) -> (Vec<Outcome>, Vec<u8>) {
         let Batch { bytes, records } = batch;
         let valid = simdutf8::basic::from_utf8(&bytes).ok();
-        let out = records.into_iter().map(|r| self.process(stream, name, r, &bytes, valid)).collect();
+        // One string each record's text is decoded into in turn.
+        let mut spare = String::new();
+        let out = records.into_iter().map(|r| self.process(stream, name, r, &bytes, valid, &mut spare)).collect();
         (out, bytes)
     }
 
     /// Cleans record `r` of a batch whose bytes are `bytes` (`valid`: the
-    /// same as text, when they are all UTF-8).
-    fn process(&self, stream: &mut Stream, name: &str, r: Record, bytes: &[u8], valid: Option<&str>) -> Outcome {
+    /// same as text, when they are all UTF-8). The record's text is decoded
+    /// into `spare`, and left there for the next record's.
+    fn process(
+        &self,
+        stream: &mut Stream,
+        name: &str,
+        r: Record,
+        bytes: &[u8],
+        valid: Option<&str>,
+        spare: &mut String,
+    ) -> Outcome {
         // A lossy run repairs the record's bytes before reading it, as the
         // framer does for plain text (offsets after a repair move by what
         // the replacements added).
@@ -355,7 +366,7 @@ impl Ctx {
             byte: r.byte + column.unwrap_or(0) as u64,
         };
         let located = match own_text {
-            Some(text) => json::locate_str(text, &self.opts.field),
+            Some(text) => json::locate_str_in(text, &self.opts.field, std::mem::take(spare)),
             None => json::locate(record, &self.opts.field),
         };
         let found = match located {
@@ -383,11 +394,13 @@ impl Ctx {
             Some(k) => k.paragraph_keys(&text),
             None => Vec::new(),
         };
+        let text_in = found.text.len();
+        *spare = found.text;
         Outcome::Clean(Cleaned {
             line: r.line,
             value: found.value,
             id: found.id,
-            text_in: found.text.len(),
+            text_in,
             text,
             edits,
             keys,
