@@ -359,9 +359,9 @@ impl DedupPass {
     /// repeat, and nothing after it is checked against it, so
     /// [`DedupPass::decide_scanned`] would keep it, and what it remembered
     /// would go at the document's end unread. (A crawl's record of one
-    /// paragraph: its scan was a sixteenth of the pipeline's instructions.)
-    /// Not when the line has more windows than the set takes: the cap is
-    /// then reported.
+    /// paragraph: dedup was an eighth of the pipeline's instructions on
+    /// it.) Not a line of more bytes than the set takes windows: it may
+    /// have more windows than that, and the full decision reports the cap.
     fn alone(&self, line: &str, seg: Seg) -> bool {
         seg == Seg::Line
             && !line.ends_with('\n')
