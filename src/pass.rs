@@ -60,6 +60,29 @@ pub trait Pass: Send {
     fn held_bytes(&self) -> usize;
 }
 
+/// Whether a pass takes its shortcuts: the paths that spare work on lines
+/// its full path would treat alike. Always, but in the tests that compare
+/// a pass with them and without (`off` set there): zero-sized outside
+/// tests, where [`Shortcuts::on`] is a constant.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Shortcuts {
+    #[cfg(test)]
+    pub(crate) off: bool,
+}
+
+impl Shortcuts {
+    #[cfg(not(test))]
+    #[inline(always)]
+    pub(crate) fn on(self) -> bool {
+        true
+    }
+
+    #[cfg(test)]
+    pub(crate) fn on(self) -> bool {
+        !self.off
+    }
+}
+
 /// What [`Pass::finish_with`] means, for its default and for a pass that
 /// takes its short path only sometimes: `input` pushed, the base moved past
 /// it, the pass finished.

@@ -25,7 +25,7 @@
 
 use crate::layout::chrome::{classify, Kind, Places};
 use crate::lines::{LineBuffer, LinePass, Seg};
-use crate::pass::Out;
+use crate::pass::{Out, Shortcuts};
 use crate::text::TrimWs;
 
 pub use crate::layout::chrome::MAX_CHROME_CHARS;
@@ -100,10 +100,10 @@ pub struct ChromePass {
     /// at once (`searched`).
     places: Places,
     searched: bool,
-    /// Tests search each line on its own, to compare, and count the
-    /// pushes searched at once.
-    #[cfg(test)]
-    line_by_line: bool,
+    /// Pushes searched at once: tests search each line on its own, to
+    /// compare.
+    shortcuts: Shortcuts,
+    /// Tests count the pushes searched at once.
     #[cfg(test)]
     searched_pushes: usize,
 }
@@ -112,18 +112,6 @@ impl ChromePass {
     /// A fresh pass.
     pub fn new() -> ChromePass {
         ChromePass::default()
-    }
-
-    /// Whether pushes may be searched at once (always, but in the tests
-    /// that compare).
-    #[cfg(not(test))]
-    fn at_once(&self) -> bool {
-        true
-    }
-
-    #[cfg(test)]
-    fn at_once(&self) -> bool {
-        !self.line_by_line
     }
 
     fn judge(&mut self, line: &str, at: u64, seg: Seg, out: &mut Out<'_>) {
@@ -168,7 +156,7 @@ impl LinePass for ChromePass {
     }
 
     fn before_push(&mut self, input: &str) {
-        self.searched = self.at_once() && many_short_lines(input) && self.places.search(input);
+        self.searched = self.shortcuts.on() && many_short_lines(input) && self.places.search(input);
         #[cfg(test)]
         {
             self.searched_pushes += usize::from(self.searched);
@@ -303,7 +291,7 @@ mod tests {
         let docs = crate::testing::Lcg::new(25).mixtures(&pieces, 300, 400);
         let mut rng = crate::testing::Lcg::new(26);
         let run = |doc: &str, cuts: &[usize], line_by_line: bool| {
-            let mut pass = ChromePass { line_by_line, ..ChromePass::default() };
+            let mut pass = ChromePass { shortcuts: Shortcuts { off: line_by_line }, ..ChromePass::default() };
             let (mut text, mut log) = (String::new(), EditLog::default());
             let mut last = 0;
             for &cut in cuts.iter().chain([doc.len()].iter()) {

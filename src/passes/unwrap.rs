@@ -96,7 +96,7 @@ use crate::layout::credit::{ends_with_caption_marker, is_credit_line};
 use crate::layout::furniture::{is_running_head, is_running_head_anchored};
 use crate::layout::leads::{may_open_paragraph, opens_paragraph};
 use crate::lines::{LineBuffer, LinePass, Seg};
-use crate::pass::Out;
+use crate::pass::{Out, Shortcuts};
 use crate::passes::punct::is_body_line;
 use crate::passes::rejoin::{joins_to, RejoinConfig};
 use crate::text::TrimWs;
@@ -472,10 +472,9 @@ pub struct UnwrapPass {
     started: bool,
     /// A window's vectors, kept for the next.
     scratch: Scratch,
-    /// Tests take a document's last line through the window too, to
-    /// compare.
-    #[cfg(test)]
-    no_shortcuts: bool,
+    /// A document's last line alone written without its window: tests
+    /// take it through the window too, to compare.
+    shortcuts: Shortcuts,
     /// Tests count the lines written as a window of one.
     #[cfg(test)]
     alone: usize,
@@ -504,23 +503,10 @@ impl UnwrapPass {
             spare: Vec::new(),
             started: false,
             scratch: Scratch::default(),
-            #[cfg(test)]
-            no_shortcuts: false,
+            shortcuts: Shortcuts::default(),
             #[cfg(test)]
             alone: 0,
         }
-    }
-
-    /// Whether the shortcuts are taken: always, but in tests that compare.
-    #[cfg(not(test))]
-    #[inline]
-    fn shortcuts(&self) -> bool {
-        true
-    }
-
-    #[cfg(test)]
-    fn shortcuts(&self) -> bool {
-        !self.no_shortcuts
     }
 
     /// `s` in a string of its own (a spare one when there is).
@@ -569,7 +555,7 @@ impl UnwrapPass {
         // unless it is a running head. Asked so, without its shape (a
         // crawl's record of one line: the shape was most of this pass's
         // instructions on it).
-        if content.len() == line.len() && self.run.is_empty() && self.shortcuts() {
+        if content.len() == line.len() && self.run.is_empty() && self.shortcuts.on() {
             self.window_of_one(line, at, out);
             return;
         }
@@ -1883,7 +1869,7 @@ mod tests {
             for doc in &docs {
                 let pass = || UnwrapPass::new(cfg.clone()).with_rejoin(Some(RejoinConfig::default()));
                 let (mut fast, mut full) = (pass(), pass());
-                full.no_shortcuts = true;
+                full.shortcuts.off = true;
                 let got = crate::testing::run_pass(&mut fast, doc);
                 assert_eq!(got, crate::testing::run_pass(&mut full, doc), "{doc:?} {cfg:?}");
                 let at_once = |p: &mut UnwrapPass| {
@@ -1893,6 +1879,8 @@ mod tests {
                 };
                 assert_eq!(at_once(&mut fast), got, "{doc:?} {cfg:?}");
                 alone += fast.alone;
+                // (The pass with its shortcut off took none.)
+                assert_eq!(full.alone, 0);
             }
         }
         assert!(alone > 2_000, "{alone}");

@@ -46,7 +46,7 @@
 //! ```
 
 use crate::lines::{LineBuffer, LinePass, Seg};
-use crate::pass::Out;
+use crate::pass::{Out, Shortcuts};
 use crate::text::{han_by_lead, han_run_end, is_han, FUNCTION_WORDS};
 
 mod chars;
@@ -178,10 +178,11 @@ pub struct PunctPass {
     /// Whole lines; a piece of a line longer than the cap is treated as
     /// body text on its own.
     lines: LineBuffer,
-    /// Tests take every line through the character path and keep every
-    /// character in `chars`, to compare.
-    #[cfg(test)]
-    every_char: bool,
+    /// A line with nothing to change written as it is, spaces between
+    /// Han decided off the bytes, and a run of Han keeping only its ends
+    /// in `chars`: tests take every line through the character path and
+    /// keep every character, to compare.
+    shortcuts: Shortcuts,
     /// Tests count the lines `spaces_between_han` wrote.
     #[cfg(test)]
     between_han: usize,
@@ -281,8 +282,7 @@ impl PunctPass {
             mark_offs: Vec::new(),
             decisions: Vec::new(),
             lines: LineBuffer::default(),
-            #[cfg(test)]
-            every_char: false,
+            shortcuts: Shortcuts::default(),
             #[cfg(test)]
             between_han: 0,
         }
@@ -300,11 +300,11 @@ impl PunctPass {
         // are an indent or trailing spaces is written as it is: an indented
         // paragraph no longer goes through the character path for them.
         let inner = ws_trimmed(content.as_bytes());
-        if !needs_work(&content.as_bytes()[inner.clone()]) && self.shortcuts() {
+        if !needs_work(&content.as_bytes()[inner.clone()]) && self.shortcuts.on() {
             out.text().push_str(line);
             return;
         }
-        if self.shortcuts() && self.spaces_between_han(content, inner, at, partial, out) {
+        if self.shortcuts.on() && self.spaces_between_han(content, inner, at, partial, out) {
             out.text().push_str(nl);
             return;
         }
@@ -325,7 +325,7 @@ impl PunctPass {
             // about, and which the later steps only ask about next to a
             // mark or a space: a run of them keeps its first and last
             // character (see `chars`).
-            if han_by_lead(b, i) && self.shortcuts() {
+            if han_by_lead(b, i) && self.shortcuts.on() {
                 let start = i;
                 i = han_run_end(b, i);
                 let han = |at: usize| content[at..].chars().next().expect("a Han character");
@@ -464,20 +464,6 @@ impl PunctPass {
             self.between_han += 1;
         }
         true
-    }
-
-    /// Whether a line with nothing to change is written as it is, and a
-    /// run of Han keeps only its ends in `chars` (always, but in the tests
-    /// that compare).
-    #[cfg(not(test))]
-    #[inline]
-    fn shortcuts(&self) -> bool {
-        true
-    }
-
-    #[cfg(test)]
-    fn shortcuts(&self) -> bool {
-        !self.every_char
     }
 
     /// Whether the current line is a body paragraph (see module docs).
@@ -721,7 +707,7 @@ mod tests {
             let content = line.trim_end_matches('\n');
             only_ends += usize::from(needs_work(content.as_bytes()) && !needs_work(content.trim().as_bytes()));
             let mut every = PunctPass::new(cfg.clone());
-            every.every_char = true;
+            every.shortcuts.off = true;
             let want = crate::testing::run_pass(&mut every, &line);
             let mut pass = PunctPass::new(cfg.clone());
             let got = crate::testing::run_pass(&mut pass, &line);
@@ -729,6 +715,8 @@ mod tests {
             assert_eq!(got.1.edits, want.1.edits, "{line:?} {cfg:?}");
             compared += usize::from(want.0 != line);
             between_han += pass.between_han;
+            // (The pass with its shortcuts off took none.)
+            assert_eq!(every.between_han, 0);
         }
         // Most lines are changed somewhere, so the comparison has teeth;
         // many have work bytes only at their ends, many only spaces
