@@ -37,68 +37,124 @@
 //! assert_eq!(cleaner.clean("⾦融\u{200b}ＡＢＣ１２３，\u{3000}好！\r\n"), "金融ABC123， 好！\n");
 //! ```
 
-use crate::text::TrimWs;
-use std::sync::LazyLock;
-
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::error::Error;
 use crate::pass::{Out, Pass};
 
-/// The radical table, from `data/unicode/EquivalentUnifiedIdeograph.txt`.
-static RADICALS: LazyLock<Vec<u32>> =
-    LazyLock::new(|| parse_radicals(include_str!("../../data/unicode/EquivalentUnifiedIdeograph.txt")));
+/// The radical table, from `data/unicode/EquivalentUnifiedIdeograph.txt`,
+/// indexed by `cp - 0x2E80` (0 = no equivalent). Parsed when the crate is
+/// compiled (a malformed line fails the build), as is [`ALWAYS_KEPT`]
+/// from it: a process starts with both, instead of building them (3.2M
+/// instructions, most of what a run on one short record spent starting).
+static RADICALS: [u32; RADICAL_SLOTS] = RADICAL_TABLE;
+
+const RADICAL_TABLE: [u32; RADICAL_SLOTS] =
+    parse_radicals(include_bytes!("../../data/unicode/EquivalentUnifiedIdeograph.txt"));
 
 /// Three-byte characters that every configuration keeps as they are and
 /// that NFC leaves alone, one bit each: the line loop steps over them
 /// after a decode, without the per-character path. Chinese punctuation
 /// (`，。、“”《》…`) is most of what the loop meets outside the Han block.
-static ALWAYS_KEPT: LazyLock<Vec<u64>> = LazyLock::new(|| {
+static ALWAYS_KEPT: [u64; 0x10000 / 64] = always_kept_table();
+
+/// [`ALWAYS_KEPT`], computed by the rules the character path applies.
+const fn always_kept_table() -> [u64; 0x10000 / 64] {
     // The default turns every step on; a character no step changes then
     // is kept by every configuration (the steps' ranges do not overlap).
-    let all = UnicodePass { cfg: UnicodeConfig::default(), scratch: String::new(), line_edits: Vec::new() };
-    let mut bits = vec![0u64; 0x10000 / 64];
-    // (Not asked of U+4000-U+9FFF, whose lead bytes E4-E9 the loop steps
-    // over before it looks here: computing them was a third of the
-    // table's start-up cost.)
-    for cp in (0x800..0x4000u32).chain(0xA000..0x10000) {
-        // The full-width hyphen depends on its neighbours.
-        let Some(c) = char::from_u32(cp).filter(|&c| c != '－') else { continue };
-        if nfc_stable(c) && all.action(c, None) == Action::Keep {
-            bits[(cp / 64) as usize] |= 1 << (cp % 64);
+    let all = UnicodeConfig::ALL;
+    let mut bits = [0u64; 0x10000 / 64];
+    // (U+4000-U+9FFF, whose lead bytes E4-E9 the loop steps over before
+    // it looks here, are not asked.)
+    let mut cp = 0x800;
+    while cp < 0x10000 {
+        if cp == 0x4000 {
+            cp = 0xA000;
         }
+        // The full-width hyphen depends on its neighbours.
+        if let Some(c) = char::from_u32(cp) {
+            if c != '－' && nfc_stable(c) && matches!(action(&all, c, None), Action::Keep) {
+                bits[(cp / 64) as usize] |= 1 << (cp % 64);
+            }
+        }
+        cp += 1;
     }
     bits
-});
+}
 
 const RADICALS_START: u32 = 0x2E80;
 const RADICALS_END: u32 = 0x2FDF;
 
-/// Parses the Unicode data file into a table indexed by `cp - 0x2E80`
-/// (0 = no equivalent). Strokes (U+31C0…) are left out on purpose: a
-/// stroke is not a character a reader wrote.
-fn parse_radicals(data: &str) -> Vec<u32> {
-    let mut table = vec![0u32; (RADICALS_END - RADICALS_START + 1) as usize];
-    for (n, line) in data.lines().enumerate() {
-        let line = line.split('#').next().unwrap_or("").trim_ws();
-        if line.is_empty() {
-            continue;
+const RADICAL_SLOTS: usize = (RADICALS_END - RADICALS_START + 1) as usize;
+
+/// Parses the Unicode data file (lines `2E81 ; 5382 # name`, or a range
+/// `2E8C..2E8D ; 5C0F`) into a table indexed by `cp - 0x2E80` (0 = no
+/// equivalent). Strokes (U+31C0…) are left out on purpose: a stroke is not
+/// a character a reader wrote. A `const fn`, so that the crate is compiled
+/// with the table; a line it cannot read stops the build.
+const fn parse_radicals(data: &[u8]) -> [u32; RADICAL_SLOTS] {
+    let mut table = [0u32; RADICAL_SLOTS];
+    let mut i = 0;
+    while i < data.len() {
+        let mut end = i;
+        while end < data.len() && data[end] != b'\n' {
+            end += 1;
         }
-        let (range, target) = line.split_once(';').unwrap_or_else(|| panic!("line {}: no ';'", n + 1));
-        let hex = |s: &str| u32::from_str_radix(s.trim_ws(), 16).unwrap_or_else(|_| panic!("line {}: bad hex", n + 1));
-        let (lo, hi) = match range.split_once("..") {
-            Some((a, b)) => (hex(a), hex(b)),
-            None => (hex(range), hex(range)),
-        };
-        let target = hex(target);
-        for cp in lo..=hi {
-            if (RADICALS_START..=RADICALS_END).contains(&cp) {
-                table[(cp - RADICALS_START) as usize] = target;
+        // What stands before a comment.
+        let mut stop = i;
+        while stop < end && data[stop] != b'#' {
+            stop += 1;
+        }
+        let at = skip_spaces(data, i, stop);
+        if at < stop {
+            let (lo, mut p) = hex_at(data, at, stop);
+            let mut hi = lo;
+            if p + 1 < stop && data[p] == b'.' && data[p + 1] == b'.' {
+                (hi, p) = hex_at(data, p + 2, stop);
+            }
+            p = skip_spaces(data, p, stop);
+            assert!(p < stop && data[p] == b';', "EquivalentUnifiedIdeograph.txt: a line without `;`");
+            let (target, p) = hex_at(data, skip_spaces(data, p + 1, stop), stop);
+            assert!(skip_spaces(data, p, stop) == stop, "EquivalentUnifiedIdeograph.txt: text after the target");
+            let mut cp = lo;
+            while cp <= hi {
+                if RADICALS_START <= cp && cp <= RADICALS_END {
+                    table[(cp - RADICALS_START) as usize] = target;
+                }
+                cp += 1;
             }
         }
+        i = end + 1;
     }
     table
+}
+
+/// The first byte at or after `i` (before `stop`) that is no space or tab.
+const fn skip_spaces(data: &[u8], mut i: usize, stop: usize) -> usize {
+    while i < stop && matches!(data[i], b' ' | b'\t' | b'\r') {
+        i += 1;
+    }
+    i
+}
+
+/// The hexadecimal number at `i` (at least one digit, at most six), and
+/// the byte after it.
+const fn hex_at(data: &[u8], mut i: usize, stop: usize) -> (u32, usize) {
+    let start = i;
+    let mut v = 0u32;
+    while i < stop {
+        let d = match data[i] {
+            x @ b'0'..=b'9' => x - b'0',
+            x @ b'A'..=b'F' => x - b'A' + 10,
+            x @ b'a'..=b'f' => x - b'a' + 10,
+            _ => break,
+        };
+        v = v * 16 + d as u32;
+        i += 1;
+    }
+    assert!(i > start && i - start <= 6, "EquivalentUnifiedIdeograph.txt: a code point is no hex number");
+    (v, i)
 }
 
 /// What to do with one character.
@@ -107,6 +163,54 @@ enum Action {
     Keep,
     Drop(&'static str),
     Replace(char, &'static str),
+}
+
+/// What the pass does with `c` (followed by `next`) under `cfg`. A
+/// `const fn`: [`ALWAYS_KEPT`] is computed from it when the crate is
+/// compiled.
+#[inline]
+const fn action(cfg: &UnicodeConfig, c: char, next: Option<char>) -> Action {
+    let cp = c as u32;
+    if cp < 0x80 {
+        return match c {
+            '\r' if cfg.newlines => {
+                if matches!(next, Some('\n')) {
+                    Action::Drop("crlf")
+                } else {
+                    Action::Replace('\n', "lone_cr")
+                }
+            }
+            '\x0B' if cfg.newlines => Action::Replace('\n', "line_separator"),
+            '\x0C' if cfg.newlines => Action::Replace('\n', "page_break"),
+            '\t' | '\n' | '\r' => Action::Keep,
+            c if (c < ' ' || c == '\x7f') && cfg.invisible => Action::Drop("control"),
+            _ => Action::Keep,
+        };
+    }
+    match cp {
+        // Line and paragraph separators end a line: as spaces or
+        // removed, they glued two paragraphs (or two words) together.
+        0x85 | 0x2028 if cfg.newlines => Action::Replace('\n', "line_separator"),
+        0x2029 if cfg.newlines => Action::Replace('\n', "paragraph_separator"),
+        0x80..=0x9F if cfg.invisible => Action::Drop("control"),
+        0xAD | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x2069 | 0x061C | 0xFEFF
+            if cfg.invisible =>
+        {
+            Action::Drop("invisible")
+        }
+        0xA0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000 if cfg.spaces => {
+            Action::Replace(' ', "space")
+        }
+        0xFF01..=0xFF5E if cfg.fullwidth => match c {
+            '！' | '（' | '）' | '，' | '：' | '；' | '？' | '［' | '］' | '｛' | '｝' => Action::Keep,
+            _ => Action::Replace(char::from_u32(cp - 0xFEE0).expect("ASCII"), "fullwidth_ascii"),
+        },
+        RADICALS_START..=RADICALS_END if cfg.radicals => match RADICALS[(cp - RADICALS_START) as usize] {
+            0 => Action::Keep,
+            t => Action::Replace(char::from_u32(t).expect("table holds valid code points"), "radical"),
+        },
+        _ => Action::Keep,
+    }
 }
 
 /// Settings of the Unicode cleanup pass. Every step is on by default.
@@ -135,11 +239,15 @@ pub struct UnicodeConfig {
 
 impl Default for UnicodeConfig {
     fn default() -> UnicodeConfig {
-        UnicodeConfig { nfc: true, radicals: true, fullwidth: true, invisible: true, spaces: true, newlines: true }
+        UnicodeConfig::ALL
     }
 }
 
 impl UnicodeConfig {
+    /// Every step on (the default).
+    const ALL: UnicodeConfig =
+        UnicodeConfig { nfc: true, radicals: true, fullwidth: true, invisible: true, spaces: true, newlines: true };
+
     /// Sets [`UnicodeConfig::nfc`].
     pub fn nfc(mut self, on: bool) -> Self {
         self.nfc = on;
@@ -166,56 +274,7 @@ pub struct UnicodePass {
 impl UnicodePass {
     /// A pass with these settings.
     pub fn new(cfg: UnicodeConfig) -> UnicodePass {
-        if cfg.radicals {
-            LazyLock::force(&RADICALS);
-        }
-        LazyLock::force(&ALWAYS_KEPT);
         UnicodePass { cfg, scratch: String::new(), line_edits: Vec::new() }
-    }
-
-    #[inline]
-    fn action(&self, c: char, next: Option<char>) -> Action {
-        let cp = c as u32;
-        if cp < 0x80 {
-            return match c {
-                '\r' if self.cfg.newlines => {
-                    if next == Some('\n') {
-                        Action::Drop("crlf")
-                    } else {
-                        Action::Replace('\n', "lone_cr")
-                    }
-                }
-                '\x0B' if self.cfg.newlines => Action::Replace('\n', "line_separator"),
-                '\x0C' if self.cfg.newlines => Action::Replace('\n', "page_break"),
-                '\t' | '\n' | '\r' => Action::Keep,
-                c if (c < ' ' || c == '\x7f') && self.cfg.invisible => Action::Drop("control"),
-                _ => Action::Keep,
-            };
-        }
-        match cp {
-            // Line and paragraph separators end a line: as spaces or
-            // removed, they glued two paragraphs (or two words) together.
-            0x85 | 0x2028 if self.cfg.newlines => Action::Replace('\n', "line_separator"),
-            0x2029 if self.cfg.newlines => Action::Replace('\n', "paragraph_separator"),
-            0x80..=0x9F if self.cfg.invisible => Action::Drop("control"),
-            0xAD | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x2069 | 0x061C | 0xFEFF
-                if self.cfg.invisible =>
-            {
-                Action::Drop("invisible")
-            }
-            0xA0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000 if self.cfg.spaces => {
-                Action::Replace(' ', "space")
-            }
-            0xFF01..=0xFF5E if self.cfg.fullwidth => match c {
-                '！' | '（' | '）' | '，' | '：' | '；' | '？' | '［' | '］' | '｛' | '｝' => Action::Keep,
-                _ => Action::Replace(char::from_u32(cp - 0xFEE0).expect("ASCII"), "fullwidth_ascii"),
-            },
-            RADICALS_START..=RADICALS_END if self.cfg.radicals => match RADICALS[(cp - RADICALS_START) as usize] {
-                0 => Action::Keep,
-                t => Action::Replace(char::from_u32(t).expect("table holds valid code points"), "radical"),
-            },
-            _ => Action::Keep,
-        }
     }
 
     /// Cleans `line` (one line or line piece) at offset `rel` of the push.
@@ -239,7 +298,7 @@ impl UnicodePass {
                 maybe_denormal = true;
             }
             let next = line[i + len..].chars().next();
-            let mut action = self.action(c, next);
+            let mut action = action(&self.cfg, c, next);
             // A full-width hyphen-minus is a dash in Chinese text (`－－`):
             // it folds to ASCII only beside a letter or digit (`２０２１－０３`).
             if c == '－' && action != Action::Keep {
@@ -378,7 +437,7 @@ fn always_kept(kept: &[u64], cp: u32) -> bool {
 /// CJK ranges, Hangul syllables and full-width forms. Anything else sends
 /// the line through the (slower) normalization check.
 #[inline]
-fn nfc_stable(c: char) -> bool {
+const fn nfc_stable(c: char) -> bool {
     matches!(c as u32,
         0..=0x2FF | 0x2010..=0x2027 | 0x2030..=0x205E | 0x3000..=0x3029 | 0x3030..=0x3098
         | 0x309B..=0x9FFF | 0xAC00..=0xD7A3 | 0xFF00..=0xFFEF)
@@ -405,7 +464,7 @@ impl Pass for UnicodePass {
         // pass always keeps (most lines) is left as it is: the lines
         // before one that holds another character go out in one copy,
         // and only that line is cleaned character by character.
-        let (b, kept) = (input.as_bytes(), &*ALWAYS_KEPT);
+        let (b, kept) = (input.as_bytes(), &ALWAYS_KEPT);
         let mut done = 0; // `input[..done]` is written
         loop {
             let at = done + kept_len(&b[done..], kept);
@@ -467,7 +526,7 @@ mod tests {
             let pass = UnicodePass::new(cfg.clone());
             for &c in &kept {
                 for next in [None, Some('k'), Some('\u{301}'), Some('－')] {
-                    assert_eq!(pass.action(c, next), Action::Keep, "{c:?} before {next:?} under {cfg:?}");
+                    assert_eq!(action(&pass.cfg, c, next), Action::Keep, "{c:?} before {next:?} under {cfg:?}");
                 }
             }
         }
@@ -622,6 +681,37 @@ mod tests {
         assert_eq!(log.edits[0].byte, 2);
         assert_eq!(log.edits[0].before, "Ａe\u{301}\n");
         assert_eq!(log.edits[0].after, "Aé\n");
+    }
+
+    #[test]
+    fn the_radical_table_compiled_in_is_the_data_files_lines() {
+        // The file read line by line with the standard library's string
+        // methods: the compile-time parser must agree with it.
+        use crate::text::TrimWs;
+        let data = include_str!("../../data/unicode/EquivalentUnifiedIdeograph.txt");
+        let mut want = vec![0u32; RADICAL_SLOTS];
+        let mut lines = 0;
+        for line in data.lines() {
+            let line = line.split('#').next().unwrap_or("").trim_ws();
+            if line.is_empty() {
+                continue;
+            }
+            lines += 1;
+            let (range, target) = line.split_once(';').expect("a `;`");
+            let hex = |s: &str| u32::from_str_radix(s.trim_ws(), 16).expect("hex");
+            let (lo, hi) = match range.split_once("..") {
+                Some((a, b)) => (hex(a), hex(b)),
+                None => (hex(range), hex(range)),
+            };
+            for cp in (lo..=hi).filter(|cp| (RADICALS_START..=RADICALS_END).contains(cp)) {
+                want[(cp - RADICALS_START) as usize] = hex(target);
+            }
+        }
+        assert!(lines > 300, "{lines} lines read");
+        assert_eq!(RADICALS.to_vec(), want);
+        // Ranges, lower-case digits, CRLF and a comment-only line parse too.
+        let t = parse_radicals(b"# head\r\n2E8c..2E8D ; 5c0f  # two\r\n\n  2F00;4E00\n");
+        assert_eq!((t[0xC], t[0xD], t[0xE], t[0x80]), (0x5C0F, 0x5C0F, 0, 0x4E00));
     }
 
     #[test]
