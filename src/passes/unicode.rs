@@ -130,7 +130,8 @@ const fn parse_radicals(data: &[u8]) -> [u32; RADICAL_SLOTS] {
     table
 }
 
-/// The first byte at or after `i` (before `stop`) that is no space or tab.
+/// The first byte at or after `i` (before `stop`) that is no space, tab
+/// or carriage return.
 const fn skip_spaces(data: &[u8], mut i: usize, stop: usize) -> usize {
     while i < stop && matches!(data[i], b' ' | b'\t' | b'\r') {
         i += 1;
