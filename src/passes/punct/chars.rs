@@ -10,35 +10,47 @@ use crate::text::is_han;
 /// passed over with one test.
 #[inline]
 pub(super) fn needs_work(b: &[u8]) -> bool {
-    any_ascii(b, |x| matches!(x, b',' | b';' | b':' | b'?' | b'!' | b'(' | b')' | b'"' | b'\'' | b' ' | b'\t'))
+    any_ascii(b, |x| is_mark_byte(x) || is_ws_byte(x))
 }
 
 /// Whether `b` holds an ASCII mark or quote the pass may convert: a line
 /// without one changes only in its spaces.
 #[inline]
 pub(super) fn has_mark(b: &[u8]) -> bool {
-    any_ascii(b, |x| matches!(x, b',' | b';' | b':' | b'?' | b'!' | b'(' | b')' | b'"' | b'\''))
+    any_ascii(b, is_mark_byte)
 }
 
 /// Whether some byte of `b` is one of the ASCII bytes `is`: eight bytes
 /// with their top bits set (Chinese) are passed over with one test.
 #[inline(always)]
-fn any_ascii(b: &[u8], is: impl Fn(&u8) -> bool) -> bool {
+fn any_ascii(b: &[u8], is: impl Fn(u8) -> bool) -> bool {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut words = b.chunks_exact(8);
     for w in &mut words {
         let v = u64::from_le_bytes(w.try_into().expect("eight bytes"));
-        if v & HIGH != HIGH && w.iter().any(&is) {
+        if v & HIGH != HIGH && w.iter().any(|&x| is(x)) {
             return true;
         }
     }
-    words.remainder().iter().any(is)
+    words.remainder().iter().any(|&x| is(x))
 }
 
 /// The ASCII marks this pass may convert.
 #[inline]
 pub(super) fn is_convertible(c: char) -> bool {
-    matches!(c, ',' | ';' | ':' | '?' | '!' | '(' | ')' | '"' | '\'')
+    c.is_ascii() && is_mark_byte(c as u8)
+}
+
+/// [`is_convertible`] of a byte.
+#[inline]
+fn is_mark_byte(x: u8) -> bool {
+    matches!(x, b',' | b';' | b':' | b'?' | b'!' | b'(' | b')' | b'"' | b'\'')
+}
+
+/// [`is_ws`] of a byte.
+#[inline]
+pub(super) fn is_ws_byte(x: u8) -> bool {
+    x == b' ' || x == b'\t'
 }
 
 #[inline]

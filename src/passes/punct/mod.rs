@@ -52,8 +52,8 @@ use crate::text::{han_by_lead, han_run_end, is_han, FUNCTION_WORDS};
 mod chars;
 
 use chars::{
-    convert_punct, has_mark, is_closing, is_convertible, is_sentence_punct, is_ws, joins_in_body, needs_work,
-    pair_quotes, protect_urls, spaces_han_from_latin,
+    convert_punct, has_mark, is_closing, is_convertible, is_sentence_punct, is_ws, is_ws_byte, joins_in_body,
+    needs_work, pair_quotes, protect_urls, spaces_han_from_latin,
 };
 
 /// Settings of the punctuation and spacing pass.
@@ -245,12 +245,6 @@ fn ws_trimmed(b: &[u8]) -> std::ops::Range<usize> {
     let start = b.iter().position(|&x| !is_ws_byte(x)).unwrap_or(b.len());
     let end = b.iter().rposition(|&x| !is_ws_byte(x)).map_or(start, |e| e + 1);
     start..end
-}
-
-/// [`is_ws`] of a byte.
-#[inline]
-fn is_ws_byte(x: u8) -> bool {
-    x == b' ' || x == b'\t'
 }
 
 /// Writes a whitespace run inside a line, from byte `at` of the pass's
