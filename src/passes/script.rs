@@ -30,7 +30,7 @@
 use crate::audit::CapOnce;
 use crate::dict::opencc::{ids_operator_near_end, is_ids_operator, Opencc, OpenccStream};
 use crate::error::Error;
-use crate::pass::{Out, Pass};
+use crate::pass::{Out, Pass, Shortcuts};
 
 /// The default of [`ScriptConfig::max_ids_hold_bytes`](crate::ScriptConfig).
 pub const MAX_IDS_HOLD: usize = 1 << 20;
@@ -95,6 +95,8 @@ pub struct ScriptPass {
     /// See [`ScriptConfig::max_ids_hold_bytes`](crate::ScriptConfig).
     max_ids_hold: usize,
     cap: CapOnce,
+    /// Tests compare `finish_with` with `push` and `finish`.
+    shortcuts: Shortcuts,
 }
 
 impl ScriptPass {
@@ -110,6 +112,7 @@ impl ScriptPass {
             received: 0,
             max_ids_hold: MAX_IDS_HOLD,
             cap: CapOnce::default(),
+            shortcuts: Shortcuts::default(),
         }
     }
 
@@ -263,7 +266,72 @@ impl Pass for ScriptPass {
         Ok(())
     }
 
+    fn finish_with(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
+        // The last line of a document, with nothing held (a short
+        // document's only one): `push` would hold it as a piece and
+        // `finish` convert it, after two copies; it is converted as it is.
+        let alone = self.held_lines.is_empty()
+            && self.held_piece.is_empty()
+            && !input.is_empty()
+            && crate::text::find_newline(input.as_bytes()).is_none();
+        if !alone || !self.shortcuts.on() {
+            return crate::pass::push_then_finish(self, input, out);
+        }
+        self.convert(input, self.received, true, out);
+        out.advance(input.len());
+        self.received = 0;
+        self.cap.reset();
+        Ok(())
+    }
+
     fn held_bytes(&self) -> usize {
         self.held_lines.len() + self.held_piece.len() + self.stream.held_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{EditLog, NoAudit};
+
+    /// `push`, the base moved, `finish`; or `finish_with` (with the
+    /// pass's shortcuts `on`), after `before` was pushed; auditing or not.
+    fn run(conv: &Opencc, before: &str, last: &str, on: bool, audit: bool) -> (String, EditLog) {
+        let mut pass = ScriptPass::new(conv);
+        pass.shortcuts.off = !on;
+        let (mut text, mut log) = (String::new(), EditLog::default());
+        let mut none = NoAudit;
+        let sink: &mut dyn crate::audit::Audit = if audit { &mut log } else { &mut none };
+        pass.push(before, &mut Out::new(&mut text, sink, "script", 0)).unwrap();
+        pass.finish_with(last, &mut Out::new(&mut text, sink, "script", before.len() as u64)).unwrap();
+        (text, log)
+    }
+
+    #[test]
+    fn a_last_line_alone_is_converted_as_push_and_finish_would() {
+        let pieces = ["說", "話", "軟體", "鼠标", "⿰", "氵", "青", "中", "a", " ", "。", "\n", "发", "髮", "後"];
+        let mut rng = crate::testing::Lcg::new(29);
+        let mut lines = rng.mixtures(&pieces, 3000, 12);
+        lines.extend(["", "\n", "⿰", "⿰\n書", "書書⿰"].map(String::from));
+        let t2s = Opencc::new("t2s").unwrap();
+        let s2twp = Opencc::new("s2twp").unwrap();
+        let mut alone = 0;
+        for (i, text) in lines.iter().enumerate() {
+            // What went before: nothing, whole lines, an IDS operator at a
+            // line's end (held), a piece of a line (held).
+            let before = ["", "發展\n", "⿰\n", "書"][i % 4];
+            for conv in [&t2s, &s2twp] {
+                for audit in [false, true] {
+                    let want = run(conv, before, text, false, audit);
+                    let got = run(conv, before, text, true, audit);
+                    assert_eq!(got.0, want.0, "{before:?} {text:?}");
+                    assert_eq!(got.1.edits, want.1.edits, "{before:?} {text:?}");
+                }
+            }
+            alone += usize::from(before.is_empty() && !text.is_empty() && !text.contains('\n'));
+        }
+        // The shortcut was taken, on lines that convert.
+        assert!(alone > 300, "{alone}");
+        assert_eq!(run(&t2s, "", "說話", true, true).0, "说话");
     }
 }

@@ -186,6 +186,27 @@ impl Chain {
     /// it with its own end in one call ([`Pass::finish_with`]): its output
     /// for both then holds one line piece at most, as its pushes' do.
     pub(super) fn finish(&mut self, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        self.finish_from(None, out, audit)
+    }
+
+    /// [`Chain::push`] of `last`, the document's last text, then
+    /// [`Chain::finish`]: the first pass takes both in one call
+    /// ([`Pass::finish_with`]), as `finish` hands each pass after it what
+    /// the pass before flushed. A short document, pushed whole at its end,
+    /// then goes through every pass once, none holding it to be finished.
+    /// (Not in the head of a split, which records where each push into the
+    /// tail ends, nor where the first pass is in the middle of a line.)
+    pub(super) fn finish_last(&mut self, last: &str, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        if self.passes.is_empty() || self.ends.is_some() || !self.whole_in[0] {
+            self.push(last, out, audit)?;
+            return self.finish(out, audit);
+        }
+        self.finish_from(Some(last), out, audit)
+    }
+
+    /// [`Chain::finish`], the first pass taking `first` with its end when
+    /// given (see [`Chain::finish_last`]).
+    fn finish_from(&mut self, mut first: Option<&str>, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
         let n = self.passes.len();
         let auditing = audit.enabled();
         // What the pass before flushed, when the next takes it with its own
@@ -201,13 +222,14 @@ impl Chain {
             let dst: &mut String = if i + 1 == n { &mut *out } else { &mut flushed };
             // Edits made while flushing refer to input already pushed.
             let mut o = Out::known(dst, &mut *audit, auditing, self.names[i], self.bases[i]);
-            match last_in.take() {
-                Some(mut input) => {
+            match (last_in.take(), first.take()) {
+                (Some(mut input), _) => {
                     self.passes[i].finish_with(&input, &mut o)?;
                     input.clear();
                     self.bufs[i - 1] = input;
                 }
-                None => self.passes[i].finish(&mut o)?,
+                (None, Some(input)) => self.passes[i].finish_with(input, &mut o)?,
+                (None, None) => self.passes[i].finish(&mut o)?,
             }
             cap_error(&o, self.strict_caps)?;
             if i + 1 < n && !flushed.is_empty() {

@@ -3,7 +3,7 @@
 use super::chain::{strict_error, Chain};
 use crate::audit::{Audit, CapHit, CapOnce, NoAudit};
 use crate::error::Error;
-use crate::pass::Pass;
+use crate::pass::{Pass, Shortcuts};
 use crate::stream::framer::Framer;
 
 /// What a push hands the framer: bytes to validate, or text that is.
@@ -34,6 +34,9 @@ pub struct Stream {
     chain: Chain,
     /// The line cap, reported once per document.
     line_cap: CapOnce,
+    /// Tests take a document's last line through `push` and `finish` too,
+    /// to compare (see [`Stream::finish`]).
+    shortcuts: Shortcuts,
 }
 
 impl Stream {
@@ -41,7 +44,12 @@ impl Stream {
     /// for testing a pass on its own).
     pub fn from_passes(passes: Vec<Box<dyn Pass>>, max_line_bytes: usize, lossy: bool) -> Stream {
         let cap = max_line_bytes.max(crate::config::MIN_LINE_BYTES);
-        Stream { framer: Framer::new(cap, lossy), chain: Chain::new(passes, cap), line_cap: CapOnce::default() }
+        Stream {
+            framer: Framer::new(cap, lossy),
+            chain: Chain::new(passes, cap),
+            line_cap: CapOnce::default(),
+            shortcuts: Shortcuts::default(),
+        }
     }
 
     /// Makes reaching a cap an error (see
@@ -177,6 +185,19 @@ impl Stream {
     fn finish_inner(&mut self, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
         self.line_cap.reset();
         let chain = &mut self.chain;
+        // The last line, whole (most often all of a short document): it
+        // and the end go through the passes in one call each.
+        let last = if self.shortcuts.on() { self.framer.take_last() } else { None };
+        if let Some(last) = last {
+            let done = chain.finish_last(&last, out, &mut *audit);
+            self.framer.reuse(last);
+            if let Err(e) = done {
+                chain.reset();
+                return Err(e);
+            }
+            audit.end_document();
+            return Ok(());
+        }
         let framed = self.framer.finish(&mut |text| chain.push(text, out, &mut *audit));
         if let Err(e) = framed {
             chain.reset();
@@ -219,5 +240,98 @@ impl Tail {
         self.chain.finish(out, audit)?;
         audit.end_document();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::audit::{EditLog, OwnedEdit};
+    use crate::{CleanConfig, Cleaner, PRESETS};
+
+    /// `text` cleaned in pieces (cut at `cuts`, bytes), with its last line
+    /// taken with the end in one call (`on`) or pushed, then finished: the
+    /// output, each pass's edits in the order it reported them, the caps.
+    fn run(c: &Cleaner, text: &[u8], cuts: &[usize], on: bool) -> (String, Vec<Vec<OwnedEdit>>, usize) {
+        let mut s = c.stream();
+        s.shortcuts.off = !on;
+        let names = s.pass_names();
+        let (mut out, mut log) = (String::new(), EditLog::default());
+        let mut last = 0;
+        for &cut in cuts.iter().chain([&text.len()]) {
+            s.push_audited(&text[last..cut], &mut out, &mut log).unwrap();
+            last = cut;
+        }
+        s.finish_audited(&mut out, &mut log).unwrap();
+        let by_pass = names.iter().map(|n| log.edits.iter().filter(|e| e.pass == *n).cloned().collect()).collect();
+        (out, by_pass, log.caps.len())
+    }
+
+    #[test]
+    fn the_last_line_with_the_end_is_what_push_and_finish_make() {
+        let pieces = [
+            "中文",
+            "說話",
+            "\n",
+            "\n\n",
+            " ",
+            "　",
+            "\u{2028}",
+            "\u{85}",
+            "\r\n",
+            "當(dāng)",
+            "（王某摄）",
+            "图为",
+            "⿰",
+            "氵青",
+            "a,b",
+            "(上接01版)",
+            "。",
+            "首页 > 要闻",
+            "版权所有",
+            "近年来全市新建改扩建中小学幼儿园一百余所，",
+            "学位紧张",
+            "“",
+            "e\u{301}",
+            "１２",
+            "\u{feff}",
+            "\u{a0}",
+            "\u{fffd}",
+        ];
+        let mut rng = crate::testing::Lcg::new(41);
+        let mut docs = rng.mixtures(&pieces, 400, 24);
+        docs.extend(["", "\n", "x", "中"].map(String::from));
+        let mut cleaners: Vec<Cleaner> =
+            PRESETS.iter().map(|p| Cleaner::new(CleanConfig::preset(p).unwrap()).unwrap()).collect();
+        // A tiny line cap: a last line over it is cut, and goes the old way.
+        cleaners.push(Cleaner::builder().max_line_bytes(crate::MIN_LINE_BYTES).build().unwrap());
+        let mut taken = 0;
+        for (i, doc) in docs.iter().enumerate() {
+            let b = doc.as_bytes();
+            // Whole, and in two or three pieces cut anywhere (inside a
+            // character too).
+            let cuts: Vec<usize> = match i % 3 {
+                0 => vec![],
+                1 => vec![rng.below(b.len() + 1)],
+                _ => {
+                    let (x, y) = (rng.below(b.len() + 1), rng.below(b.len() + 1));
+                    vec![x.min(y), x.max(y)]
+                }
+            };
+            for c in &cleaners {
+                assert_eq!(run(c, b, &cuts, true), run(c, b, &cuts, false), "{doc:?} {cuts:?}");
+            }
+            taken += usize::from(!doc.is_empty() && !doc.ends_with('\n'));
+        }
+        assert!(taken > 300, "{taken}");
+    }
+
+    #[test]
+    fn a_document_ending_inside_a_character_is_finished_as_before() {
+        // Lossy: the cut character is replaced at the end, the old way.
+        let c = Cleaner::builder().lossy(true).build().unwrap();
+        let text = "中文說話".as_bytes();
+        let cut = &text[..text.len() - 1];
+        assert_eq!(run(&c, cut, &[], true), run(&c, cut, &[], false));
+        assert!(run(&c, cut, &[], true).0.starts_with("中文说\u{fffd}"));
     }
 }

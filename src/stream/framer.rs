@@ -178,6 +178,30 @@ impl Framer {
         result
     }
 
+    /// At the document's end, the unterminated last line, taken whole and
+    /// the framer reset as [`Framer::finish`] resets it, when `finish`
+    /// would hand it out in one piece: no character left incomplete, and
+    /// the line within the cap. `None` (nothing taken) otherwise, or when
+    /// there is no such line. The caller gives the buffer back with
+    /// [`Framer::reuse`].
+    pub(crate) fn take_last(&mut self) -> Option<String> {
+        if self.carry_len > 0 || self.pending.is_empty() || self.pending.len() > self.cap {
+            return None;
+        }
+        let last = std::mem::take(&mut self.pending);
+        self.consumed = 0;
+        self.lines = 0;
+        self.replaced = 0;
+        Some(last)
+    }
+
+    /// Gives back the buffer [`Framer::take_last`] took, emptied, to hold
+    /// the next document's unterminated line.
+    pub(crate) fn reuse(&mut self, mut buf: String) {
+        buf.clear();
+        self.pending = buf;
+    }
+
     /// Handles an invalid sequence at absolute offset `at`: an error, or a
     /// U+FFFD under the lossy policy.
     fn invalid(&mut self, at: u64, emit: &mut dyn FnMut(&str) -> Result<(), Error>) -> Result<(), Error> {
