@@ -7,7 +7,8 @@
 #   pip install opencc==1.4.2
 #   bash scripts/bench_instructions.sh [SIZE_MB]      # default 4
 #
-# Last, the cost of a document: 20 000 records of one line each.
+# Then the cost of a document: 20 000 records of one line each; last, what
+# a line pass costs for being in the chain (examples/chain_cost.rs).
 #
 # Per pass: the inclusive cost of the pass's `Pass::push` and `Pass::finish`
 # (a build with v0 symbol names, in target/v0, so that the generic line
@@ -53,6 +54,12 @@ cg plain "$V0" -j 1 "$TMP/corpus.head.txt"
 cg jsonl "$V0" -j 1 "$TMP/corpus.head.jsonl"
 cg short_opencc "$OPENCC" -c "$CONF/t2s.json" -i "$TMP/corpus.short.txt"
 cg short "$BIN" -j 1 "$TMP/corpus.short.jsonl"
+# What a line pass costs for being in the chain: the default pipeline with
+# 0 and 4 line passes that keep every line inserted after the conversion
+# (examples/chain_cost.rs), on the plain head.
+cargo build --release --quiet --example chain_cost
+cg keep0 target/release/examples/chain_cost "$TMP/corpus.head.txt" 0
+cg keep4 target/release/examples/chain_cost "$TMP/corpus.head.txt" 4
 for r in plain jsonl; do callgrind_annotate --inclusive=yes --threshold=100 "$TMP/cg.$r" > "$TMP/ann.$r" 2>/dev/null; done
 python3 - "$TMP" <<'PY'
 import re, sys, os
@@ -118,4 +125,7 @@ n = sum(1 for _ in open(f"{tmp}/corpus.short.jsonl", encoding="utf-8"))
 mb = os.path.getsize(f"{tmp}/corpus.short.txt") / 1e6
 print(f"{n} short documents (a line of the corpus each, {mb:.1f} MB), JSONL, one thread")
 print(f"  zhclean default pipeline {short / 1e6:8.0f}M  {short / n:8.0f} a document  {short / so:.2f}x OpenCC t2s on the same lines")
+k0, k4 = total("keep0"), total("keep4")
+print("A line pass that keeps every line, inserted after the conversion (plain head, four of them)")
+print(f"  {(k4 - k0) / 4 / 1e6:.1f}M a pass, {100 * (k4 - k0) / 4 / k0:.1f}% of the run: what a line pass pays before its rules run")
 PY
