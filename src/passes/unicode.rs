@@ -48,9 +48,7 @@ use crate::pass::{Out, Pass};
 /// compiled (a malformed line fails the build), as is [`ALWAYS_KEPT`]
 /// from it: a process starts with both, instead of building them (3.2M
 /// instructions, most of what a run on one short record spent starting).
-static RADICALS: [u32; RADICAL_SLOTS] = RADICAL_TABLE;
-
-const RADICAL_TABLE: [u32; RADICAL_SLOTS] =
+static RADICALS: [u32; RADICAL_SLOTS] =
     parse_radicals(include_bytes!("../../data/unicode/EquivalentUnifiedIdeograph.txt"));
 
 /// Three-byte characters that every configuration keeps as they are and

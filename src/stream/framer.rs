@@ -171,11 +171,16 @@ impl Framer {
             content.clear();
             self.pending = content;
         }
+        self.reset();
+        result
+    }
+
+    /// The fresh-document state (the carry is empty already).
+    fn reset(&mut self) {
         self.pending.clear();
         self.consumed = 0;
         self.lines = 0;
         self.replaced = 0;
-        result
     }
 
     /// At the document's end, the unterminated last line, taken whole and
@@ -189,9 +194,7 @@ impl Framer {
             return None;
         }
         let last = std::mem::take(&mut self.pending);
-        self.consumed = 0;
-        self.lines = 0;
-        self.replaced = 0;
+        self.reset();
         Some(last)
     }
 
