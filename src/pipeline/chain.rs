@@ -195,7 +195,9 @@ impl Chain {
     /// the pass before flushed. A short document, pushed whole at its end,
     /// then goes through every pass once, none holding it to be finished.
     /// (Not in the head of a split, which records where each push into the
-    /// tail ends, nor where the first pass is in the middle of a line.)
+    /// tail ends, nor where the first pass is in the middle of a line: it
+    /// holds a piece of it, which `last` would be handed on glued to, past
+    /// the line cap; `tests/hostile.rs` holds each push within the cap.)
     pub(super) fn finish_last(&mut self, last: &str, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
         if self.passes.is_empty() || self.ends.is_some() || !self.whole_in[0] {
             self.push(last, out, audit)?;
