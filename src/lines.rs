@@ -70,6 +70,127 @@ pub(crate) fn kept_for_next(mut buf: String) -> String {
 /// called directly, with no call through a pointer per line.
 pub type LineFn<'f> = dyn FnMut(&str, u64, Seg, &mut Out<'_>) + 'f;
 
+/// Where the line ends (`'\n'`) of a buffer between two passes are, as far
+/// as known: the pass writing it notes each line it writes whole (through
+/// [`Out::push_line`] or [`Out::end_line`]), and the pass reading it then
+/// hands its lines out without searching for their ends (the issue's
+/// "lines found once instead of once per pass"). Text a pass writes
+/// otherwise is searched when the next line end is noted.
+#[derive(Debug, Default)]
+pub(crate) struct LineEnds {
+    /// The offsets of every `'\n'` before `upto`, ascending.
+    ends: Vec<usize>,
+    /// Past the last line end noted (or 0).
+    upto: usize,
+}
+
+/// The lines of `input` (each with its `'\n'`; the last may have none),
+/// given the offsets of its first line ends (`known`, perhaps none): those
+/// lines without a search for their ends, the rest as
+/// [`LineBuffer::push`] finds them.
+pub(crate) fn known_lines<'s>(input: &'s str, known: &'s [usize]) -> KnownLines<'s> {
+    debug_assert!(agrees(known, input));
+    KnownLines { input, known, from: 0 }
+}
+
+/// See [`known_lines`].
+pub(crate) struct KnownLines<'s> {
+    input: &'s str,
+    known: &'s [usize],
+    from: usize,
+}
+
+impl<'s> Iterator for KnownLines<'s> {
+    type Item = &'s str;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'s str> {
+        let from = self.from;
+        let to = match self.known {
+            [e, rest @ ..] => {
+                self.known = rest;
+                e + 1
+            }
+            [] if from < self.input.len() => {
+                crate::text::find_newline(&self.input.as_bytes()[from..]).map_or(self.input.len(), |e| from + e + 1)
+            }
+            [] => return None,
+        };
+        self.from = to;
+        Some(&self.input[from..to])
+    }
+}
+
+/// Whether `known` are the first line ends of `input` (debug checks).
+fn agrees(known: &[usize], input: &str) -> bool {
+    let upto = known.last().map_or(0, |&e| e + 1);
+    let found: Vec<usize> = memchr::memchr_iter(b'\n', &input.as_bytes()[..upto]).collect();
+    found == known
+}
+
+impl LineEnds {
+    /// Notes the line `text[start..]`, just written, ending in `'\n'`;
+    /// what was written before it since the last note is searched. (Text
+    /// before a noted end is never changed: passes only append, and
+    /// `unicode`, the one that takes back what it wrote, takes back part of
+    /// the line it is writing, and notes none.)
+    #[inline]
+    pub(crate) fn note(&mut self, text: &str, start: usize) {
+        debug_assert!(self.upto <= start && text.ends_with('\n'));
+        if self.upto < start {
+            self.search(&text.as_bytes()[..start]);
+        }
+        self.ends.push(text.len() - 1);
+        self.upto = text.len();
+    }
+
+    /// Notes the line ends of `b` after the last noted, searched for (by
+    /// the search a line pass's [`LineBuffer`] makes).
+    #[inline(never)]
+    fn search(&mut self, b: &[u8]) {
+        let mut from = self.upto;
+        while let Some(i) = crate::text::find_newline(&b[from..]) {
+            self.ends.push(from + i);
+            from += i + 1;
+        }
+    }
+
+    /// Notes the `'\n'` just written at the end of `text`, when nothing
+    /// written since the last note holds one (the pass knows: it wrote
+    /// pieces of lines handed to it, each without its `'\n'`).
+    #[inline]
+    pub(crate) fn note_end(&mut self, text: &str) {
+        debug_assert!(text.ends_with('\n') && !text.as_bytes()[self.upto..text.len() - 1].contains(&b'\n'));
+        self.ends.push(text.len() - 1);
+        self.upto = text.len();
+    }
+
+    /// The line ends noted.
+    pub(crate) fn ends(&self) -> &[usize] {
+        &self.ends
+    }
+
+    /// The buffer's first `taken` bytes were handed on. The chain hands on
+    /// all of it or up to a line end past every other (see `handed` in the
+    /// chain): no line end is left.
+    #[inline]
+    pub(crate) fn handed_on(&mut self, taken: usize) {
+        debug_assert!(self.ends.last().is_none_or(|&e| e < taken));
+        self.clear();
+    }
+
+    /// The buffer was emptied.
+    pub(crate) fn clear(&mut self) {
+        self.ends.clear();
+        self.upto = 0;
+    }
+
+    /// Gives back room past `ends` line ends.
+    pub(crate) fn shrink_to(&mut self, ends: usize) {
+        self.ends.shrink_to(ends);
+    }
+}
+
 impl LineBuffer {
     /// Hands out the lines of `input` (and a held piece, if more input
     /// shows it continues).
@@ -85,7 +206,47 @@ impl LineBuffer {
             self.pending.clear();
             self.continued = true;
         }
-        let mut rel = 0u64;
+        self.hand_out(input, 0, out, f);
+    }
+
+    /// [`LineBuffer::push`] of `input` whose first line ends are `known`
+    /// (see [`known_lines`]).
+    pub(crate) fn push_known<F: FnMut(&str, u64, Seg, &mut Out<'_>) + ?Sized>(
+        &mut self,
+        input: &str,
+        known: &[usize],
+        out: &mut Out<'_>,
+        f: &mut F,
+    ) {
+        if input.is_empty() {
+            return;
+        }
+        if !self.pending.is_empty() {
+            // (A piece of an over-long line is held: it goes first, as
+            // `push` hands it out.)
+            return self.push(input, out, f);
+        }
+        debug_assert!(agrees(known, input));
+        let mut start = 0;
+        for &e in known {
+            let line = &input[start..=e];
+            let seg = if self.continued { Seg::LastPiece } else { Seg::Line };
+            f(line, out.base() + start as u64, seg, out);
+            self.continued = false;
+            start = e + 1;
+        }
+        self.hand_out(&input[start..], start as u64, out, f);
+    }
+
+    /// Hands out the lines of `input`, which starts `rel` bytes into the
+    /// push, holding an unterminated last one.
+    fn hand_out<F: FnMut(&str, u64, Seg, &mut Out<'_>) + ?Sized>(
+        &mut self,
+        input: &str,
+        mut rel: u64,
+        out: &mut Out<'_>,
+        f: &mut F,
+    ) {
         for line in crate::text::lines_inclusive(input) {
             if !line.ends_with('\n') {
                 self.pending.push_str(line);
@@ -164,7 +325,11 @@ impl<T: LinePass> Pass for T {
     fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
         self.before_push(input);
         let mut lines = std::mem::take(self.line_buffer());
-        lines.push(input, out, &mut |l, at, seg, out| self.line(l, at, seg, out));
+        let f = &mut |l: &str, at, seg, out: &mut Out<'_>| self.line(l, at, seg, out);
+        match out.lines_in() {
+            [] => lines.push(input, out, f),
+            known => lines.push_known(input, known, out, f),
+        }
         *self.line_buffer() = lines;
         self.after_push();
         Ok(())
@@ -232,6 +397,94 @@ mod tests {
         ];
         assert_eq!(run(true), want);
         assert_eq!(run(false), want);
+    }
+
+    /// The offsets of the `'\n'`s of `s`.
+    fn newlines(s: &str) -> Vec<usize> {
+        memchr::memchr_iter(b'\n', s.as_bytes()).collect()
+    }
+
+    #[test]
+    fn noted_line_ends_are_the_buffers_through_writes_and_drains() {
+        // A buffer written as passes write it (lines whole, pieces of
+        // lines closed with `end_line`, text with line ends of its own)
+        // and drained from the front as the chain hands it on: what is
+        // noted is every line end up to the last one noted, all of them
+        // line ends.
+        let pieces = ["中文", "ab", "", " ", "一行\n", "\n", "x\ny\n", "句。"];
+        let mut rng = crate::testing::Lcg::new(31);
+        for _ in 0..2_000 {
+            let (mut buf, mut ends, mut audit) = (String::new(), LineEnds::default(), NoAudit);
+            // A line end written since the last one noted (`end_line` is
+            // not called then: see its contract).
+            let mut unnoted = false;
+            for _ in 0..rng.below(12) {
+                let mut out = Out::known(&mut buf, &mut audit, false, "t", 0, None, Some(&mut ends));
+                match rng.below(4) {
+                    // A line handed to the pass, with or without its end.
+                    0 => {
+                        let line = ["行\n", "a b\n", "\n", "尾"][rng.below(4)];
+                        out.push_line(line);
+                        unnoted &= !line.ends_with('\n');
+                    }
+                    // Pieces of lines handed to it, then the end.
+                    1 if !unnoted => {
+                        out.text().push_str(pieces[rng.below(4)]);
+                        out.end_line();
+                    }
+                    // Anything, line ends and all.
+                    1 | 2 => {
+                        let piece = pieces[rng.below(pieces.len())];
+                        out.text().push_str(piece);
+                        unnoted |= piece.contains('\n');
+                    }
+                    // Taken on by the next pass: up to a line end, or all.
+                    _ => {
+                        let taken = match buf.rfind('\n') {
+                            Some(i) if rng.below(2) == 0 => i + 1,
+                            _ => buf.len(),
+                        };
+                        ends.handed_on(taken);
+                        buf.drain(..taken);
+                        unnoted = false;
+                    }
+                }
+                let upto = ends.ends().last().map_or(0, |&e| e + 1);
+                assert_eq!(ends.ends(), &newlines(&buf[..upto])[..], "{buf:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn lines_with_known_ends_are_the_lines_found() {
+        // Any correct first line ends given (none, some, all): the lines
+        // handed out, their offsets and kinds, and what is held, are those
+        // of `push`, also after a held piece of an over-long line.
+        let pieces = ["ab\n", "中文", "\n", "\n\n", "x", "行。\n"];
+        let inputs = crate::testing::Lcg::new(37).mixtures(&pieces, 500, 8);
+        let mut rng = crate::testing::Lcg::new(38);
+        for input in &inputs {
+            let all = newlines(input);
+            let known = &all[..rng.below(all.len() + 1)];
+            let want: Vec<&str> = crate::text::lines_inclusive(input).collect();
+            assert_eq!(known_lines(input, known).collect::<Vec<_>>(), want, "{input:?} {known:?}");
+            let held = if rng.below(3) == 0 { "piece" } else { "" };
+            let run = |with_known: bool| {
+                let (mut text, mut audit) = (String::new(), NoAudit);
+                let mut seen = Vec::new();
+                let mut f = |s: &str, at: u64, seg: Seg, _: &mut Out<'_>| seen.push((s.to_string(), at, seg));
+                let mut lb = LineBuffer::default();
+                lb.push(held, &mut Out::new(&mut text, &mut audit, "t", 0), &mut f);
+                let mut out = Out::new(&mut text, &mut audit, "t", held.len() as u64);
+                if with_known {
+                    lb.push_known(input, known, &mut out, &mut f);
+                } else {
+                    lb.push(input, &mut out, &mut f);
+                }
+                (seen, lb.pending.clone(), lb.continued)
+            };
+            assert_eq!(run(true), run(false), "{input:?} {known:?}");
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@
 
 use crate::audit::{Audit, CapHit, Edit};
 use crate::error::Error;
+use crate::lines::LineEnds;
 
 /// One cleaning step over a stream of lines.
 ///
@@ -104,6 +105,12 @@ pub struct Out<'a> {
     base: u64,
     /// The first cap reached during this call, for the driver.
     cap: Option<CapHit>,
+    /// The line ends of the push's input, as far as the pass before noted
+    /// them (set by the chain; see [`LineEnds`]).
+    lines_in: Option<&'a LineEnds>,
+    /// Where the line ends of `text` are noted, when a line pass reads it
+    /// next (set by the chain).
+    lines_out: Option<&'a mut LineEnds>,
 }
 
 impl<'a> Out<'a> {
@@ -111,19 +118,57 @@ impl<'a> Out<'a> {
     /// the input about to be pushed, in the pass's input for the document.
     pub fn new(text: &'a mut String, audit: &'a mut dyn Audit, pass: &'static str, base: u64) -> Out<'a> {
         let auditing = audit.enabled();
-        Out::known(text, audit, auditing, pass, base)
+        Out::known(text, audit, auditing, pass, base, None, None)
     }
 
     /// [`Out::new`] with `audit.enabled()` asked already (`auditing`): the
-    /// chain asks once for all its passes.
+    /// chain asks once for all its passes. With what is known of the
+    /// input's line ends, and where to note those of the text written (see
+    /// [`LineEnds`]).
     pub(crate) fn known(
         text: &'a mut String,
         audit: &'a mut dyn Audit,
         auditing: bool,
         pass: &'static str,
         base: u64,
+        lines_in: Option<&'a LineEnds>,
+        lines_out: Option<&'a mut LineEnds>,
     ) -> Out<'a> {
-        Out { text, audit, auditing, pass, base, cap: None }
+        Out { text, audit, auditing, pass, base, cap: None, lines_in, lines_out }
+    }
+
+    /// What is known of the line ends of the input being pushed.
+    #[inline]
+    pub(crate) fn lines_in(&self) -> &'a [usize] {
+        self.lines_in.map_or(&[], LineEnds::ends)
+    }
+
+    /// Appends the `'\n'` ending a line the pass wrote in pieces of lines
+    /// handed to it (none of them with a `'\n'`, nor anything else it
+    /// wrote since the last line end it noted), noting it for the pass
+    /// after (see [`Out::push_line`]).
+    #[inline(always)]
+    pub(crate) fn end_line(&mut self) {
+        self.text.push('\n');
+        if let Some(ends) = self.lines_out.as_deref_mut() {
+            ends.note_end(self.text);
+        }
+    }
+
+    /// Appends `line`, a line handed to the pass (no `'\n'` but at its end)
+    /// or one it wrote anew, noting its end for the pass after, which then
+    /// need not search for it. Appending with [`Out::text`] gives the same
+    /// text.
+    #[inline(always)]
+    pub(crate) fn push_line(&mut self, line: &str) {
+        debug_assert!(!line.as_bytes()[..line.len().saturating_sub(1)].contains(&b'\n'));
+        let start = self.text.len();
+        self.text.push_str(line);
+        if let Some(ends) = self.lines_out.as_deref_mut() {
+            if line.ends_with('\n') {
+                ends.note(self.text, start);
+            }
+        }
     }
 
     /// The output text buffer; append to it.

@@ -225,6 +225,8 @@ pub struct CaptionPass {
 struct Held {
     /// The line, and the blank lines after it.
     text: String,
+    /// The line's length (with its `'\n'`), the blank lines' start.
+    line_len: usize,
     /// Its offset.
     at: u64,
     /// When it came after an image-sized gap, the shape that may make it a
@@ -403,7 +405,12 @@ impl CaptionPass {
 
     fn release_held(&mut self, out: &mut Out<'_>) {
         if let Some(h) = self.held.take() {
-            out.text().push_str(&h.text);
+            // (The line whole, its end noted for the pass after; then the
+            // blank lines.)
+            out.push_line(&h.text[..h.line_len]);
+            if h.line_len < h.text.len() {
+                out.text().push_str(&h.text[h.line_len..]);
+            }
             // (Its first line: `lines()` would also drop a `\r` before the
             // `\n`, which the trim does.)
             fn line(text: &str) -> std::ops::Range<usize> {
@@ -500,7 +507,7 @@ impl CaptionPass {
         }
         if seg != Seg::Line {
             self.release_held(out);
-            out.text().push_str(line);
+            out.push_line(line);
             return;
         }
         // Page-jump markers at either end come off first, so that the rules
@@ -565,7 +572,8 @@ impl CaptionPass {
                 out.text().push_str(&byline);
             } else {
                 let at = at + (start + ws_end) as u64;
-                self.held = Some(Held { text: byline, at, gap: None, closed: None, first: None });
+                let line_len = byline.len();
+                self.held = Some(Held { text: byline, line_len, at, gap: None, closed: None, first: None });
             }
             return;
         }
@@ -602,17 +610,18 @@ impl CaptionPass {
             // starts past the line's leading whitespace, at `lead`.)
             debug_assert!(t.is_empty() || kept.starts_with(t));
             let first = Some(lead..lead + t.len());
-            self.held = Some(Held { text, at, gap: candidate, closed: Some(closed), first });
+            let line_len = line.len();
+            self.held = Some(Held { text, line_len, at, gap: candidate, closed: Some(closed), first });
             return;
         }
-        let o = out.text();
         if marked {
+            let o = out.text();
             o.push_str(&content[..lead]);
             o.push_str(kept);
             o.push_str(nl);
         } else {
             // (Nothing was taken off: the line as it came, in one copy.)
-            o.push_str(line);
+            out.push_line(line);
         }
         if !t.is_empty() {
             self.note(t, closed);

@@ -134,7 +134,7 @@ impl ChromePass {
                 return;
             }
         }
-        out.text().push_str(line);
+        out.push_line(line);
     }
 }
 

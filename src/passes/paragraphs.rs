@@ -68,16 +68,11 @@ impl ParagraphsPass {
         self.max_held = bytes;
         self
     }
-}
 
-impl Pass for ParagraphsPass {
-    fn name(&self) -> &'static str {
-        super::PassId::Paragraphs.name()
-    }
-
-    fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
+    /// Trims the lines of a push (`segs`) and writes them.
+    fn lines<'s>(&mut self, segs: impl Iterator<Item = &'s str>, out: &mut Out<'_>) {
         let mut rel = 0usize;
-        for seg in crate::text::lines_inclusive(input) {
+        for seg in segs {
             let at = out.base() + rel as u64;
             rel += seg.len();
             let (content, terminated) = match seg.strip_suffix('\n') {
@@ -122,7 +117,7 @@ impl Pass for ParagraphsPass {
                     };
                     out.edit_abs(from, &text, "", "trim");
                 }
-                out.text().push('\n');
+                out.end_line();
                 self.held_ws.clear();
                 self.at_line_start = true;
             } else if !self.at_line_start && !tail.is_empty() {
@@ -140,6 +135,22 @@ impl Pass for ParagraphsPass {
                 }
             }
         }
+    }
+}
+
+impl Pass for ParagraphsPass {
+    fn name(&self) -> &'static str {
+        super::PassId::Paragraphs.name()
+    }
+
+    fn push(&mut self, input: &str, out: &mut Out<'_>) -> Result<(), Error> {
+        // (Searched for as ever when the pass before noted no line end, as
+        // in a short document: that path cost a few instructions more
+        // through the known lines' iterator.)
+        match out.lines_in() {
+            [] => self.lines(crate::text::lines_inclusive(input), out),
+            known => self.lines(crate::lines::known_lines(input, known), out),
+        }
         Ok(())
     }
 
@@ -153,7 +164,7 @@ impl Pass for ParagraphsPass {
                 let at = out.base();
                 out.edit_abs(at, "", "\n", FINAL_NEWLINE);
             }
-            out.text().push('\n');
+            out.end_line();
         }
         *self = ParagraphsPass::new().max_held(self.max_held);
         Ok(())

@@ -296,8 +296,12 @@ impl RejoinPass {
     fn flush(&mut self, out: &mut Out<'_>) {
         if let Some((para, blanks)) = self.open.take() {
             out.text().push_str(&para);
-            out.text().push('\n');
-            out.text().push_str(&blanks);
+            out.end_line();
+            // (Each blank line noted as written: `end_line` asks that no
+            // line end go unnoted before it.)
+            for blank in crate::text::lines_inclusive(&blanks) {
+                out.push_line(blank);
+            }
             let old = std::mem::replace(&mut self.prev_para, para);
             if old.capacity() <= MAX_SPARE_BYTES {
                 self.spare = old;
@@ -313,7 +317,7 @@ impl RejoinPass {
             self.flush(out);
             self.prev_para.clear();
             self.started = true;
-            out.text().push_str(line);
+            out.push_line(line);
             return;
         }
         let content = line.strip_suffix('\n').unwrap_or(line);
@@ -330,9 +334,9 @@ impl RejoinPass {
                 Some(_) => {
                     self.report_cap(at, out);
                     self.flush(out);
-                    out.text().push_str(line);
+                    out.push_line(line);
                 }
-                None => out.text().push_str(line),
+                None => out.push_line(line),
             }
             return;
         }
@@ -366,7 +370,7 @@ impl RejoinPass {
                     }
                     out.text().push_str(&para);
                     if terminated {
-                        out.text().push('\n');
+                        out.end_line();
                     }
                     self.started = true;
                 } else {
@@ -386,7 +390,7 @@ impl RejoinPass {
                     if terminated {
                         self.report_cap(at, out);
                     }
-                    out.text().push_str(line);
+                    out.push_line(line);
                     self.started = true;
                 }
             }

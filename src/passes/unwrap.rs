@@ -530,7 +530,7 @@ impl UnwrapPass {
         if seg != Seg::Line {
             // A piece of an over-long line: passed on.
             self.flush(out, true);
-            out.text().push_str(line);
+            out.push_line(line);
             self.started = true;
             return;
         }
@@ -547,7 +547,7 @@ impl UnwrapPass {
                 return;
             }
             self.flush(out, true);
-            out.text().push_str(line);
+            out.push_line(line);
             return;
         }
         // A document's last line (no `'\n'`) with nothing held before it
@@ -563,7 +563,7 @@ impl UnwrapPass {
         // nothing, and ends the window.
         if wider_than_any_column(content, &self.cfg) {
             self.flush(out, true);
-            out.text().push_str(line);
+            out.push_line(line);
             self.started = true;
             return;
         }
@@ -790,7 +790,7 @@ impl UnwrapPass {
                     if joining {
                         out.edit_abs(*at, line, "", "unwrap");
                     } else {
-                        out.text().push_str(line);
+                        out.push_line(line);
                     }
                     std::mem::take(line)
                 }
@@ -833,7 +833,7 @@ impl UnwrapPass {
                     } else {
                         out.text().push_str(&content[start..]);
                         if terminated {
-                            out.text().push('\n');
+                            out.end_line();
                         }
                     }
                     k += 1;

@@ -3,6 +3,7 @@
 
 use crate::audit::{Audit, CapHit};
 use crate::error::Error;
+use crate::lines::LineEnds;
 use crate::pass::{Out, Pass};
 
 /// Capacity a buffer between passes keeps from one document to the next.
@@ -16,6 +17,12 @@ pub(super) struct Chain {
     /// `bufs[i]` holds pass `i`'s output between calls (the last pass
     /// writes straight into the caller's buffer and leaves its own empty).
     pub(super) bufs: Vec<String>,
+    /// The line ends of each buffer, as far as its pass noted them (see
+    /// [`LineEnds`]): the pass after it need not search for them.
+    lines: Vec<LineEnds>,
+    /// Whether a push went through the passes since the last reset: the
+    /// only place line ends are noted.
+    lines_noted: bool,
     /// Bytes each pass has received in this document (audit offsets).
     pub(super) bases: Vec<u64>,
     /// A cap a pass reaches is an error.
@@ -75,6 +82,8 @@ impl Chain {
             names: passes.iter().map(|p| p.name()).collect(),
             passes,
             bufs: vec![String::new(); n],
+            lines: (0..n).map(|_| LineEnds::default()).collect(),
+            lines_noted: false,
             bases: vec![0; n],
             strict_caps: false,
             ends: None,
@@ -93,6 +102,8 @@ impl Chain {
             passes: self.passes.split_off(at),
             names: self.names.split_off(at),
             bufs: self.bufs.split_off(at),
+            lines: self.lines.split_off(at),
+            lines_noted: self.lines_noted,
             bases: self.bases.split_off(at),
             strict_caps: self.strict_caps,
             ends: None,
@@ -107,7 +118,7 @@ impl Chain {
         if self.passes.is_empty() {
             out.push_str(input);
         } else {
-            self.push_from(0, input, out, audit)?;
+            self.push_from(0, input, out, audit).inspect_err(|_| self.forget_lines())?;
         }
         self.mark_end(out);
         Ok(())
@@ -135,12 +146,15 @@ impl Chain {
         // between two passes: the passes after it take whole lines.
         let held_last = self.ends.is_some();
         let auditing = audit.enabled();
+        self.lines_noted = true;
         for i in first..n {
             let (done, rest) = self.bufs.split_at_mut(i);
-            let inp: &str = if i == first {
-                input
+            let (lines_done, lines_rest) = self.lines.split_at_mut(i);
+            let (inp, inp_known): (&str, _) = if i == first {
+                (input, None)
             } else {
-                &done[i - 1][..handed(&done[i - 1], self.whole_in[i - 1], self.line_cap)]
+                let k = handed(&done[i - 1], self.whole_in[i - 1], self.line_cap);
+                (&done[i - 1][..k], Some(&lines_done[i - 1]))
             };
             let taken = inp.len();
             if i > first && taken == 0 {
@@ -148,8 +162,9 @@ impl Chain {
                 // new either.
                 break;
             }
-            let dst: &mut String = if i + 1 == n && !held_last { &mut *out } else { &mut rest[0] };
-            let mut o = Out::known(dst, &mut *audit, auditing, self.names[i], self.bases[i]);
+            let (dst, noted): (&mut String, _) =
+                if i + 1 == n && !held_last { (&mut *out, None) } else { (&mut rest[0], Some(&mut lines_rest[0])) };
+            let mut o = Out::known(dst, &mut *audit, auditing, self.names[i], self.bases[i], inp_known, noted);
             self.passes[i].push(inp, &mut o)?;
             cap_error(&o, self.strict_caps)?;
             self.bases[i] += taken as u64;
@@ -157,6 +172,7 @@ impl Chain {
                 self.whole_in[i] = inp.ends_with('\n');
             }
             if i > first {
+                lines_done[i - 1].handed_on(taken);
                 // (Most often all of it: then no copy of the rest.)
                 if taken == done[i - 1].len() {
                     done[i - 1].clear();
@@ -169,6 +185,7 @@ impl Chain {
             let last = &mut self.bufs[n - 1];
             let k = handed(last, self.whole_in[n - 1], self.line_cap);
             out.push_str(&last[..k]);
+            self.lines[n - 1].handed_on(k);
             last.drain(..k);
         }
         Ok(())
@@ -186,7 +203,7 @@ impl Chain {
     /// it with its own end in one call ([`Pass::finish_with`]): its output
     /// for both then holds one line piece at most, as its pushes' do.
     pub(super) fn finish(&mut self, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
-        self.finish_from(None, out, audit)
+        self.finish_from(None, out, audit).inspect_err(|_| self.forget_lines())
     }
 
     /// [`Chain::push`] of `last`, the document's last text, then
@@ -203,7 +220,17 @@ impl Chain {
             self.push(last, out, audit)?;
             return self.finish(out, audit);
         }
-        self.finish_from(Some(last), out, audit)
+        self.finish_from(Some(last), out, audit).inspect_err(|_| self.forget_lines())
+    }
+
+    /// After an error, which may leave a buffer's line ends noted and the
+    /// buffer not as they describe: nothing is known of any line end (a
+    /// stream used on after an error then searches for them).
+    fn forget_lines(&mut self) {
+        for l in &mut self.lines {
+            l.clear();
+        }
+        self.lines_noted = false;
     }
 
     /// [`Chain::finish`], the first pass taking `first` with its end when
@@ -213,6 +240,9 @@ impl Chain {
         let auditing = audit.enabled();
         // What the pass before flushed, when the next takes it with its own
         // end (see below).
+        // (No line ends are noted or known here: the few lines a document
+        // ends with are not worth what it costs every short document to
+        // look; `reset` clears what the pushes noted.)
         let mut last_in: Option<String> = None;
         for i in 0..n {
             let mut flushed = std::mem::take(&mut self.bufs[i]);
@@ -223,7 +253,7 @@ impl Chain {
             }
             let dst: &mut String = if i + 1 == n { &mut *out } else { &mut flushed };
             // Edits made while flushing refer to input already pushed.
-            let mut o = Out::known(dst, &mut *audit, auditing, self.names[i], self.bases[i]);
+            let mut o = Out::known(dst, &mut *audit, auditing, self.names[i], self.bases[i], None, None);
             match (last_in.take(), first.take()) {
                 (Some(mut input), _) => {
                     self.passes[i].finish_with(&input, &mut o)?;
@@ -270,5 +300,20 @@ impl Chain {
         for b in &mut self.bases {
             *b = 0;
         }
+        // (A short document, through `finish_last` alone, noted none.)
+        if self.lines_noted {
+            self.clear_lines();
+        }
+    }
+
+    /// Forgets the line ends noted, and gives back the room of a buffer of
+    /// many short lines.
+    #[inline(never)]
+    fn clear_lines(&mut self) {
+        for l in &mut self.lines {
+            l.clear();
+            l.shrink_to(KEEP_BUF_BYTES / 64);
+        }
+        self.lines_noted = false;
     }
 }

@@ -261,7 +261,7 @@ impl DedupPass {
         if self.pending.is_empty() && self.alone(line, seg) {
             // Kept, and what `emit` notes of a line written is for the
             // lines after it: there are none.
-            out.text().push_str(line);
+            out.push_line(line);
             return;
         }
         if !self.pending.is_empty() {
@@ -332,7 +332,7 @@ impl DedupPass {
         }
         match verdict {
             Verdict::Keep => {
-                out.text().push_str(line);
+                out.push_line(line);
                 self.wrote(line);
             }
             // A line that goes after an open one leaves that one next to
