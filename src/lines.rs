@@ -84,6 +84,12 @@ pub(crate) struct LineEnds {
     upto: usize,
 }
 
+/// Most line ends noted in a buffer (64 KiB of offsets): a push of text
+/// holds 4 000-odd lines, and one of blank lines, a quarter million (2 MiB
+/// of offsets a buffer, for nine buffers). Past it, the pass after searches
+/// for the rest.
+const MAX_NOTED: usize = 8 * 1024;
+
 /// The lines of `input` (each with its `'\n'`; the last may have none),
 /// given the offsets of its first line ends (`known`, perhaps none): those
 /// lines without a search for their ends, the rest as
@@ -136,23 +142,32 @@ impl LineEnds {
     /// the line it is writing, and notes none.)
     #[inline]
     pub(crate) fn note(&mut self, text: &str, start: usize) {
+        if self.ends.len() >= MAX_NOTED {
+            return;
+        }
         debug_assert!(self.upto <= start && text.ends_with('\n'));
-        if self.upto < start {
-            self.search(&text.as_bytes()[..start]);
+        if self.upto < start && !self.search(&text.as_bytes()[..start]) {
+            return;
         }
         self.ends.push(text.len() - 1);
         self.upto = text.len();
     }
 
     /// Notes the line ends of `b` after the last noted, searched for (by
-    /// the search a line pass's [`LineBuffer`] makes).
+    /// the search a line pass's [`LineBuffer`] makes): whether all were
+    /// noted, within [`MAX_NOTED`].
     #[inline(never)]
-    fn search(&mut self, b: &[u8]) {
+    fn search(&mut self, b: &[u8]) -> bool {
         let mut from = self.upto;
         while let Some(i) = crate::text::find_newline(&b[from..]) {
+            if self.ends.len() >= MAX_NOTED {
+                return false;
+            }
             self.ends.push(from + i);
             from += i + 1;
+            self.upto = from;
         }
+        true
     }
 
     /// Notes the `'\n'` just written at the end of `text`, when nothing
@@ -160,6 +175,9 @@ impl LineEnds {
     /// pieces of lines handed to it, each without its `'\n'`).
     #[inline]
     pub(crate) fn note_end(&mut self, text: &str) {
+        if self.ends.len() >= MAX_NOTED {
+            return;
+        }
         debug_assert!(text.ends_with('\n') && !text.as_bytes()[self.upto..text.len() - 1].contains(&b'\n'));
         self.ends.push(text.len() - 1);
         self.upto = text.len();
@@ -183,11 +201,6 @@ impl LineEnds {
     pub(crate) fn clear(&mut self) {
         self.ends.clear();
         self.upto = 0;
-    }
-
-    /// Gives back room past `ends` line ends.
-    pub(crate) fn shrink_to(&mut self, ends: usize) {
-        self.ends.shrink_to(ends);
     }
 }
 
@@ -452,6 +465,32 @@ mod tests {
                 let upto = ends.ends().last().map_or(0, |&e| e + 1);
                 assert_eq!(ends.ends(), &newlines(&buf[..upto])[..], "{buf:?}");
             }
+        }
+    }
+
+    #[test]
+    fn a_flood_of_lines_is_noted_up_to_the_bound() {
+        // Blank lines written whole, then text with line ends of its own
+        // and more lines: at most `MAX_NOTED` offsets held, each a line end
+        // and none missed before the last, and the lines read back whole.
+        for gap_first in [false, true] {
+            let (mut buf, mut ends, mut audit) = (String::new(), LineEnds::default(), NoAudit);
+            let mut out = Out::known(&mut buf, &mut audit, false, "t", 0, None, Some(&mut ends));
+            if gap_first {
+                out.text().push_str(&"a\n".repeat(MAX_NOTED + 5));
+            }
+            for _ in 0..MAX_NOTED + 10 {
+                out.push_line("\n");
+            }
+            out.text().push_str("x\n");
+            out.push_line("y\n");
+            out.text().push('z');
+            out.end_line();
+            assert!(ends.ends().len() <= MAX_NOTED);
+            let upto = ends.ends().last().map_or(0, |&e| e + 1);
+            assert_eq!(ends.ends(), &newlines(&buf[..upto])[..]);
+            let want: Vec<&str> = crate::text::lines_inclusive(&buf).collect();
+            assert_eq!(known_lines(&buf, ends.ends()).collect::<Vec<_>>(), want);
         }
     }
 

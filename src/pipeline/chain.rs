@@ -306,13 +306,11 @@ impl Chain {
         }
     }
 
-    /// Forgets the line ends noted, and gives back the room of a buffer of
-    /// many short lines.
+    /// Forgets the line ends noted.
     #[inline(never)]
     fn clear_lines(&mut self) {
         for l in &mut self.lines {
             l.clear();
-            l.shrink_to(KEEP_BUF_BYTES / 64);
         }
         self.lines_noted = false;
     }
