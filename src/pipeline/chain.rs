@@ -20,8 +20,9 @@ pub(super) struct Chain {
     /// The line ends of each buffer, as far as its pass noted them (see
     /// [`LineEnds`]): the pass after it need not search for them.
     lines: Vec<LineEnds>,
-    /// Whether a push went through the passes since the last reset: the
-    /// only place line ends are noted.
+    /// Whether a push went through the passes since the last reset: line
+    /// ends are noted then, and at that document's end (a short document,
+    /// through `finish_last` alone, notes none).
     lines_noted: bool,
     /// Bytes each pass has received in this document (audit offsets).
     pub(super) bases: Vec<u64>,
@@ -118,7 +119,7 @@ impl Chain {
         if self.passes.is_empty() {
             out.push_str(input);
         } else {
-            self.push_from(0, input, out, audit).inspect_err(|_| self.forget_lines())?;
+            self.push_from(0, input, None, out, audit).inspect_err(|_| self.forget_lines())?;
         }
         self.mark_end(out);
         Ok(())
@@ -138,9 +139,16 @@ impl Chain {
         }
     }
 
-    /// Pushes `input` into pass `first` and what each pass writes on into
-    /// the next.
-    fn push_from(&mut self, first: usize, input: &str, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+    /// Pushes `input` (its line ends as far as `known` noted them) into
+    /// pass `first` and what each pass writes on into the next.
+    fn push_from(
+        &mut self,
+        first: usize,
+        input: &str,
+        known: Option<&LineEnds>,
+        out: &mut String,
+        audit: &mut dyn Audit,
+    ) -> Result<(), Error> {
         let n = self.passes.len();
         // The head of a split holds a line its last pass wrote in part, as
         // between two passes: the passes after it take whole lines.
@@ -151,7 +159,7 @@ impl Chain {
             let (done, rest) = self.bufs.split_at_mut(i);
             let (lines_done, lines_rest) = self.lines.split_at_mut(i);
             let (inp, inp_known): (&str, _) = if i == first {
-                (input, None)
+                (input, known)
             } else {
                 let k = handed(&done[i - 1], self.whole_in[i - 1], self.line_cap);
                 (&done[i - 1][..k], Some(&lines_done[i - 1]))
@@ -203,7 +211,7 @@ impl Chain {
     /// it with its own end in one call ([`Pass::finish_with`]): its output
     /// for both then holds one line piece at most, as its pushes' do.
     pub(super) fn finish(&mut self, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
-        self.finish_from(None, out, audit).inspect_err(|_| self.forget_lines())
+        self.finish_any(None, out, audit)
     }
 
     /// [`Chain::push`] of `last`, the document's last text, then
@@ -220,7 +228,7 @@ impl Chain {
             self.push(last, out, audit)?;
             return self.finish(out, audit);
         }
-        self.finish_from(Some(last), out, audit).inspect_err(|_| self.forget_lines())
+        self.finish_any(Some(last), out, audit)
     }
 
     /// After an error, which may leave a buffer's line ends noted and the
@@ -235,14 +243,30 @@ impl Chain {
 
     /// [`Chain::finish`], the first pass taking `first` with its end when
     /// given (see [`Chain::finish_last`]).
-    fn finish_from(&mut self, mut first: Option<&str>, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+    fn finish_any(&mut self, first: Option<&str>, out: &mut String, audit: &mut dyn Audit) -> Result<(), Error> {
+        let done = if self.lines_noted {
+            self.finish_from::<true>(first, out, audit)
+        } else {
+            self.finish_from::<false>(first, out, audit)
+        };
+        done.inspect_err(|_| self.forget_lines())
+    }
+
+    /// [`Chain::finish_any`], noting and reading line ends when `LINES`
+    /// (a document that went through a push; not a short one, whose only
+    /// line goes through `finish_last` alone and gives the index nothing
+    /// to spare).
+    fn finish_from<const LINES: bool>(
+        &mut self,
+        mut first: Option<&str>,
+        out: &mut String,
+        audit: &mut dyn Audit,
+    ) -> Result<(), Error> {
         let n = self.passes.len();
         let auditing = audit.enabled();
         // What the pass before flushed, when the next takes it with its own
-        // end (see below).
-        // (No line ends are noted or known here: the few lines a document
-        // ends with are not worth what it costs every short document to
-        // look; `reset` clears what the pushes noted.)
+        // end (see below); its line ends stay in `lines`, which `reset`
+        // clears.
         let mut last_in: Option<String> = None;
         for i in 0..n {
             let mut flushed = std::mem::take(&mut self.bufs[i]);
@@ -251,9 +275,15 @@ impl Chain {
                 out.push_str(&flushed);
                 flushed.clear();
             }
+            let (lines_in, noted) = if LINES {
+                let (lines_done, lines_rest) = self.lines.split_at_mut(i);
+                (lines_done.last().filter(|_| last_in.is_some()), lines_rest.first_mut().filter(|_| i + 1 < n))
+            } else {
+                (None, None)
+            };
             let dst: &mut String = if i + 1 == n { &mut *out } else { &mut flushed };
             // Edits made while flushing refer to input already pushed.
-            let mut o = Out::known(dst, &mut *audit, auditing, self.names[i], self.bases[i], None, None);
+            let mut o = Out::known(dst, &mut *audit, auditing, self.names[i], self.bases[i], lines_in, noted);
             match (last_in.take(), first.take()) {
                 (Some(mut input), _) => {
                     self.passes[i].finish_with(&input, &mut o)?;
@@ -278,7 +308,13 @@ impl Chain {
                     last_in = Some(flushed);
                     continue;
                 }
-                self.push_from(i + 1, &flushed, out, audit)?;
+                if LINES {
+                    let lines = std::mem::take(&mut self.lines[i]);
+                    self.push_from(i + 1, &flushed, Some(&lines), out, audit)?;
+                    self.lines[i] = lines;
+                } else {
+                    self.push_from(i + 1, &flushed, None, out, audit)?;
+                }
             }
             self.mark_end(out);
             flushed.clear();
