@@ -84,11 +84,20 @@ pub(crate) struct LineEnds {
     upto: usize,
 }
 
-/// Most line ends noted in a buffer (64 KiB of offsets): a push of text
-/// holds 4 000-odd lines, and one of blank lines, a quarter million (2 MiB
-/// of offsets a buffer, for nine buffers). Past it, the pass after searches
-/// for the rest.
-const MAX_NOTED: usize = 8 * 1024;
+/// Whether `n` line ends noted in a buffer of `len` bytes are the most it
+/// may hold: one for every 32 bytes, and 8 192 in a shorter buffer (64 KiB
+/// of offsets). A quarter MiB push of text holds 4 000-odd lines (a 4 MB
+/// document pushed whole, 60 000), and one of blank lines a quarter
+/// million, whose offsets would take eight times the buffer's size. Past
+/// the bound, the pass after searches for the rest. (The first test is
+/// the one most notes see.)
+#[inline(always)]
+fn full(n: usize, len: usize) -> bool {
+    n >= MIN_BOUND && n >= len / 32
+}
+
+/// See [`full`].
+const MIN_BOUND: usize = 8 * 1024;
 
 /// The lines of `input` (each with its `'\n'`; the last may have none),
 /// given the offsets of its first line ends (`known`, perhaps none): those
@@ -142,7 +151,7 @@ impl LineEnds {
     /// the line it is writing, and notes none.)
     #[inline]
     pub(crate) fn note(&mut self, text: &str, start: usize) {
-        if self.ends.len() >= MAX_NOTED {
+        if full(self.ends.len(), text.len()) {
             return;
         }
         debug_assert!(self.upto <= start && text.ends_with('\n'));
@@ -155,12 +164,12 @@ impl LineEnds {
 
     /// Notes the line ends of `b` after the last noted, searched for (by
     /// the search a line pass's [`LineBuffer`] makes): whether all were
-    /// noted, within [`MAX_NOTED`].
+    /// noted, within the bound (see [`full`]).
     #[inline(never)]
     fn search(&mut self, b: &[u8]) -> bool {
         let mut from = self.upto;
         while let Some(i) = crate::text::find_newline(&b[from..]) {
-            if self.ends.len() >= MAX_NOTED {
+            if full(self.ends.len(), b.len()) {
                 return false;
             }
             self.ends.push(from + i);
@@ -175,7 +184,7 @@ impl LineEnds {
     /// pieces of lines handed to it, each without its `'\n'`).
     #[inline]
     pub(crate) fn note_end(&mut self, text: &str) {
-        if self.ends.len() >= MAX_NOTED {
+        if full(self.ends.len(), text.len()) {
             return;
         }
         debug_assert!(text.ends_with('\n') && !text.as_bytes()[self.upto..text.len() - 1].contains(&b'\n'));
@@ -471,27 +480,40 @@ mod tests {
     #[test]
     fn a_flood_of_lines_is_noted_up_to_the_bound() {
         // Blank lines written whole, then text with line ends of its own
-        // and more lines: at most `MAX_NOTED` offsets held, each a line end
+        // and more lines: at most the bound's offsets held, each a line end
         // and none missed before the last, and the lines read back whole.
         for gap_first in [false, true] {
             let (mut buf, mut ends, mut audit) = (String::new(), LineEnds::default(), NoAudit);
             let mut out = Out::known(&mut buf, &mut audit, false, "t", 0, None, Some(&mut ends));
             if gap_first {
-                out.text().push_str(&"a\n".repeat(MAX_NOTED + 5));
+                out.text().push_str(&"a\n".repeat(MIN_BOUND + 5));
             }
-            for _ in 0..MAX_NOTED + 10 {
+            for _ in 0..MIN_BOUND + 10 {
                 out.push_line("\n");
             }
             out.text().push_str("x\n");
             out.push_line("y\n");
             out.text().push('z');
             out.end_line();
-            assert!(ends.ends().len() <= MAX_NOTED);
+            assert!(ends.ends().len() <= MIN_BOUND.max(buf.len() / 32));
             let upto = ends.ends().last().map_or(0, |&e| e + 1);
             assert_eq!(ends.ends(), &newlines(&buf[..upto])[..]);
             let want: Vec<&str> = crate::text::lines_inclusive(&buf).collect();
             assert_eq!(known_lines(&buf, ends.ends()).collect::<Vec<_>>(), want);
         }
+    }
+
+    #[test]
+    fn a_long_buffer_of_text_lines_is_noted_whole() {
+        // 20 000 lines of 40 bytes, as a document pushed whole: past 8 192,
+        // within one a 32 bytes.
+        let line = format!("{}\n", "中".repeat(13));
+        let (mut buf, mut ends, mut audit) = (String::new(), LineEnds::default(), NoAudit);
+        let mut out = Out::known(&mut buf, &mut audit, false, "t", 0, None, Some(&mut ends));
+        for _ in 0..20_000 {
+            out.push_line(&line);
+        }
+        assert_eq!(ends.ends(), &newlines(&buf)[..]);
     }
 
     #[test]
