@@ -82,21 +82,12 @@ pub(crate) struct LineEnds {
     ends: Vec<usize>,
     /// Past the last line end noted (or 0).
     upto: usize,
+    /// The bound was reached (see [`LineEnds::full`]): no more are noted
+    /// until the buffer is handed on.
+    stopped: bool,
 }
 
-/// Whether `n` line ends noted in a buffer of `len` bytes are the most it
-/// may hold: one for every 32 bytes, and 8 192 in a shorter buffer (64 KiB
-/// of offsets). A quarter MiB push of text holds 4 000-odd lines (a 4 MB
-/// document pushed whole, 60 000), and one of blank lines a quarter
-/// million, whose offsets would take eight times the buffer's size. Past
-/// the bound, the pass after searches for the rest. (The first test is
-/// the one most notes see.)
-#[inline(always)]
-fn full(n: usize, len: usize) -> bool {
-    n >= MIN_BOUND && n >= len / 32
-}
-
-/// See [`full`].
+/// See [`LineEnds::full`].
 const MIN_BOUND: usize = 8 * 1024;
 
 /// The lines of `input` (each with its `'\n'`; the last may have none),
@@ -144,6 +135,25 @@ fn agrees(known: &[usize], input: &str) -> bool {
 }
 
 impl LineEnds {
+    /// Whether the line ends noted in a buffer of `len` bytes are the most
+    /// it may hold: one for every 32 bytes, and 8 192 in a shorter buffer
+    /// (64 KiB of offsets). A quarter MiB push of text holds 4 000-odd lines
+    /// (a 4 MB document pushed whole, 60 000), and one of blank lines a
+    /// quarter million, whose offsets would take eight times the buffer's
+    /// size. Past the bound the pass after searches for the rest. Once
+    /// reached it holds though the buffer grows: a line end went unnoted,
+    /// and [`LineEnds::note_end`] trusts that none did. (The first test is
+    /// the one most notes see.)
+    #[inline(always)]
+    fn full(&mut self, len: usize) -> bool {
+        let n = self.ends.len();
+        if n < MIN_BOUND {
+            return false;
+        }
+        self.stopped |= n >= len / 32;
+        self.stopped
+    }
+
     /// Notes the line `text[start..]`, just written, ending in `'\n'`;
     /// what was written before it since the last note is searched. (Text
     /// before a noted end is never changed: passes only append, and
@@ -151,7 +161,7 @@ impl LineEnds {
     /// the line it is writing, and notes none.)
     #[inline]
     pub(crate) fn note(&mut self, text: &str, start: usize) {
-        if full(self.ends.len(), text.len()) {
+        if self.full(text.len()) {
             return;
         }
         debug_assert!(self.upto <= start && text.ends_with('\n'));
@@ -164,12 +174,12 @@ impl LineEnds {
 
     /// Notes the line ends of `b` after the last noted, searched for (by
     /// the search a line pass's [`LineBuffer`] makes): whether all were
-    /// noted, within the bound (see [`full`]).
+    /// noted, within the bound (see [`LineEnds::full`]).
     #[inline(never)]
     fn search(&mut self, b: &[u8]) -> bool {
         let mut from = self.upto;
         while let Some(i) = crate::text::find_newline(&b[from..]) {
-            if full(self.ends.len(), b.len()) {
+            if self.full(b.len()) {
                 return false;
             }
             self.ends.push(from + i);
@@ -184,7 +194,7 @@ impl LineEnds {
     /// pieces of lines handed to it, each without its `'\n'`).
     #[inline]
     pub(crate) fn note_end(&mut self, text: &str) {
-        if full(self.ends.len(), text.len()) {
+        if self.full(text.len()) {
             return;
         }
         debug_assert!(text.ends_with('\n') && !text.as_bytes()[self.upto..text.len() - 1].contains(&b'\n'));
@@ -210,6 +220,7 @@ impl LineEnds {
     pub(crate) fn clear(&mut self) {
         self.ends.clear();
         self.upto = 0;
+        self.stopped = false;
     }
 }
 
@@ -495,6 +506,12 @@ mod tests {
             out.push_line("y\n");
             out.text().push('z');
             out.end_line();
+            // Long lines after it, which grow the buffer past the bound's
+            // reach: nothing more is noted (lines went unnoted before them).
+            for _ in 0..2_000 {
+                out.text().push_str(&"长".repeat(100));
+                out.end_line();
+            }
             assert!(ends.ends().len() <= MIN_BOUND.max(buf.len() / 32));
             let upto = ends.ends().last().map_or(0, |&e| e + 1);
             assert_eq!(ends.ends(), &newlines(&buf[..upto])[..]);
