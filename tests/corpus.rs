@@ -399,10 +399,10 @@ fn invalid_utf8_found_on_the_head_thread_names_line_and_byte_as_on_one() {
     let mut errors = Vec::new();
     for threads in [1, 2] {
         let cleaner = zhclean::Cleaner::new(Default::default()).unwrap();
-        let opts = CorpusOptions::default().threads(threads);
+        // Blocks of 512 bytes (one block would run on one thread): the
+        // head thread's framer meets the bad byte many blocks in.
+        let opts = CorpusOptions::default().threads(threads).text_block_bytes(512);
         let mut corpus = Corpus::new(cleaner, opts);
-        // Reads of 512 bytes: the head thread's framer meets the bad byte
-        // many blocks in.
         let reader = Trickle(&input[..]);
         let err = corpus.run_text("in.txt", reader, &mut Vec::new(), None, &mut |_| {}).unwrap_err().to_string();
         assert!(
@@ -423,5 +423,83 @@ impl std::io::Read for Trickle<'_> {
         buf[..n].copy_from_slice(&self.0[..n]);
         self.0 = &self.0[n..];
         Ok(n)
+    }
+}
+
+#[test]
+fn plain_documents_one_after_another_come_out_as_each_alone() {
+    // One corpus over many plain documents keeps the stream one finished
+    // for the next, and drops it after an error: each document comes out
+    // as `Cleaner::clean` gives it alone, also the one after a document
+    // with invalid UTF-8 two blocks in (its first blocks went through the
+    // passes, which then held part of it). Documents of one block and of
+    // several, read whole or in reads of 512 bytes, on one thread and two.
+    use zhclean::corpus::{Corpus, CorpusOptions};
+    let cleaner = zhclean::Cleaner::new(Default::default()).unwrap();
+    let mut docs = seeds();
+    docs.insert(2, format!("{}\u{0}bad", docs[0]));
+    docs.push("短文一行".to_string());
+    docs.push(String::new());
+    for threads in [1, 2] {
+        for trickle in [false, true] {
+            let opts = CorpusOptions::default().threads(threads).text_block_bytes(1000);
+            let mut corpus = Corpus::new(cleaner.clone(), opts);
+            for (i, doc) in docs.iter().enumerate() {
+                let mut bytes = doc.clone().into_bytes();
+                if i == 2 {
+                    // (Not UTF-8: `\u{0}` marks the place.)
+                    let at = bytes.iter().position(|&b| b == 0).unwrap();
+                    bytes[at] = 0xFF;
+                }
+                let mut out = Vec::new();
+                let got = if trickle {
+                    corpus.run_text("d", Trickle(&bytes), &mut out, None, &mut |_| {})
+                } else {
+                    corpus.run_text("d", &bytes[..], &mut out, None, &mut |_| {})
+                };
+                if i == 2 {
+                    assert!(got.is_err(), "document {i}");
+                    continue;
+                }
+                got.unwrap();
+                assert_eq!(String::from_utf8(out).unwrap(), cleaner.clean(doc), "document {i}, {threads} threads");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_plain_document_reads_alike_at_the_first_blocks_edge() {
+    // A document no longer than a block runs on one thread; one longer
+    // goes on through the threads from the bytes read to tell. Around the
+    // edge, on one to four threads: the same output and audit as on one.
+    use zhclean::corpus::{Corpus, CorpusOptions};
+    let cleaner = zhclean::Cleaner::new(Default::default()).unwrap();
+    let text = seeds().concat();
+    let block = 700;
+    for len in [block - 1, block, block + 1, 2 * block, 2 * block + 1] {
+        let mut end = len;
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let doc = &text[..end];
+        let run = |threads: usize, trickle: bool| {
+            let opts = CorpusOptions::default().threads(threads).collect_edits(true).text_block_bytes(block);
+            let mut corpus = Corpus::new(cleaner.clone(), opts);
+            let (mut out, mut audit) = (Vec::new(), Vec::new());
+            let sum = if trickle {
+                corpus.run_text("d", Trickle(doc.as_bytes()), &mut out, Some(&mut audit), &mut |_| {})
+            } else {
+                corpus.run_text("d", doc.as_bytes(), &mut out, Some(&mut audit), &mut |_| {})
+            };
+            (sum.unwrap(), out, audit, corpus.stats().clone())
+        };
+        let one = run(1, false);
+        assert_eq!(String::from_utf8(one.1.clone()).unwrap(), cleaner.clean(doc), "{end} bytes");
+        for threads in 1..=4 {
+            for trickle in [false, true] {
+                assert_eq!(run(threads, trickle), one, "{end} bytes, {threads} threads");
+            }
+        }
     }
 }

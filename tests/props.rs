@@ -336,7 +336,9 @@ proptest! {
         if small_cap { cfg.max_line_bytes = zhclean::MIN_LINE_BYTES }
         let cleaner = Cleaner::new(cfg).unwrap();
         let run = |threads: usize| {
-            let opts = CorpusOptions::default().threads(threads).collect_edits(true);
+            // (Blocks of 64 bytes: a document of one block runs on one
+            // thread, and these are short.)
+            let opts = CorpusOptions::default().threads(threads).collect_edits(true).text_block_bytes(64);
             let mut corpus = Corpus::new(cleaner.clone(), opts);
             let (mut out, mut audit) = (Vec::new(), Vec::new());
             let input = Pieces { text: text.as_bytes(), cuts: &cuts, at: 0, next: 0 };
@@ -366,7 +368,8 @@ proptest! {
         cfg.script = Some(zhclean::ScriptConfig::new(config));
         let cleaner = Cleaner::new(cfg).unwrap();
         let run = |threads: usize| {
-            let opts = CorpusOptions::default().threads(threads).collect_edits(true).text_chunk_bytes(size);
+            let opts =
+                CorpusOptions::default().threads(threads).collect_edits(true).text_chunk_bytes(size).text_block_bytes(16);
             let mut corpus = Corpus::new(cleaner.clone(), opts);
             let mut out = Vec::new();
             let input = Pieces { text: text.as_bytes(), cuts: &cuts, at: 0, next: 0 };

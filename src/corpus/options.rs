@@ -50,6 +50,12 @@ pub struct CorpusOptions {
     /// side, cut at line ends. Default 1 MiB. Output is the same for every
     /// value.
     pub text_chunk_bytes: usize,
+    /// A plain-text file is read this much at a time, and one no longer
+    /// than that is cleaned on one thread whatever `threads` says: it
+    /// would go through the threads' stages one after the other, and
+    /// starting them costs more than cleaning it. Default 256 KiB. Output
+    /// is the same for every value.
+    pub text_block_bytes: usize,
 }
 
 impl Default for CorpusOptions {
@@ -63,6 +69,7 @@ impl Default for CorpusOptions {
             max_audit_edits: 4_000_000,
             dedup: None,
             text_chunk_bytes: 1 << 20,
+            text_block_bytes: 256 << 10,
         }
     }
 }
@@ -76,6 +83,11 @@ impl CorpusOptions {
     /// Sets [`CorpusOptions::text_chunk_bytes`].
     pub fn text_chunk_bytes(mut self, n: usize) -> Self {
         self.text_chunk_bytes = n;
+        self
+    }
+    /// Sets [`CorpusOptions::text_block_bytes`] (at least 1).
+    pub fn text_block_bytes(mut self, n: usize) -> Self {
+        self.text_block_bytes = n.max(1);
         self
     }
     /// Sets [`CorpusOptions::threads`].
