@@ -81,7 +81,7 @@ fn cli_invalid_utf8_names_file_line_and_byte_and_leaves_no_output() {
     std::fs::write(&good, "第一行。\n").unwrap();
     std::fs::write(&bad, b"ok\nline two \xff\xfe\n").unwrap();
     let out = dir.join("out.txt");
-    // On two threads the framer that finds it runs on the second one.
+    // On two threads the files, a block each, are cleaned side by side.
     for threads in ["1", "2"] {
         let args = ["-j", threads, "-o", out.to_str().unwrap(), good.to_str().unwrap(), bad.to_str().unwrap()];
         let (code, _, err) = run(&args, b"");

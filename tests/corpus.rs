@@ -284,8 +284,10 @@ fn stats_count_documents_bytes_and_edits_by_pass() {
 #[test]
 fn plain_text_audit_rebuilds_the_file_on_one_thread_and_two() {
     let dir = scratch("corpus_text_audit");
-    // All seeds in one file: one document, cut between two threads with -j 2.
-    let text = seeds().concat();
+    // All seeds in one file, four times: one document longer than a block
+    // (256 KiB), cut between two threads with -j 2.
+    let text = seeds().concat().repeat(4);
+    assert!(text.len() > 256 << 10);
     let input = dir.join("a.txt");
     write(&input, text.as_bytes());
     let mut runs = Vec::new();
@@ -502,4 +504,120 @@ fn a_plain_document_reads_alike_at_the_first_blocks_edge() {
             }
         }
     }
+}
+
+#[test]
+fn plain_documents_side_by_side_come_out_as_one_after_another() {
+    // `run_texts` on one to four threads against `run_text` on each
+    // document in turn: the same output, audit, stats and summaries, with
+    // corpus dedup (what a document keeps depends on those before it) and
+    // without; lossy, the same replacements; with a document of invalid
+    // UTF-8 among them, the same error and the output of the documents
+    // before it.
+    use zhclean::corpus::dedup::CorpusDedupConfig;
+    use zhclean::corpus::{Corpus, CorpusOptions};
+    use zhclean::{CleanConfig, Cleaner};
+    let seeds = seeds();
+    for (dedup, lossy, bad) in
+        [(false, false, None), (true, false, None), (false, true, Some(7)), (true, false, Some(30))]
+    {
+        let mut docs: Vec<(String, Vec<u8>)> =
+            (0..40).map(|i| (format!("d{i}.txt"), seeds[i % seeds.len()].clone().into_bytes())).collect();
+        docs.push(("empty.txt".into(), Vec::new()));
+        if let Some(k) = bad {
+            docs[k].1.extend_from_slice(b"\n\xffbad\n");
+        }
+        let mut cfg = CleanConfig::default();
+        cfg.lossy = lossy;
+        let cleaner = Cleaner::new(cfg).unwrap();
+        let opts = |threads: usize| {
+            let d = dedup.then(CorpusDedupConfig::default);
+            CorpusOptions::default().threads(threads).collect_edits(true).dedup(d)
+        };
+        // (Output, audit, stats, each document's summary, the error.)
+        let mut corpus = Corpus::new(cleaner.clone(), opts(1));
+        let (mut out, mut audit, mut sums, mut error) = (Vec::new(), Vec::new(), Vec::new(), None);
+        for (name, bytes) in &docs {
+            match corpus.run_text(name, &bytes[..], &mut out, Some(&mut audit), &mut |_| {}) {
+                Ok(sum) => sums.push(sum),
+                Err(e) => {
+                    error = Some(e.to_string());
+                    break;
+                }
+            }
+        }
+        let want = (out, audit, corpus.stats().clone(), sums, error);
+        assert_eq!(want.4.is_some(), bad.is_some() && !lossy, "{dedup} {lossy} {bad:?}");
+        for threads in 1..=4 {
+            let mut corpus = Corpus::new(cleaner.clone(), opts(threads));
+            let (mut out, mut audit, mut sums) = (Vec::new(), Vec::new(), Vec::new());
+            let mut done = |i: usize, sum: &zhclean::Summary| {
+                assert_eq!(i, sums.len(), "in order");
+                sums.push(*sum);
+            };
+            let got = corpus.run_texts(docs.clone(), &mut out, Some(&mut audit), &mut |_| {}, &mut done);
+            let error = got.err().map(|e| e.to_string());
+            let stats = corpus.stats().clone();
+            assert_eq!((out, audit, stats, sums, error), want, "{threads} threads, {dedup} {lossy} {bad:?}");
+        }
+    }
+}
+
+#[test]
+fn page_files_come_out_alike_on_any_thread_count() {
+    // A directory of page files: small ones, cleaned side by side on more
+    // threads, a long one among them (more than a block: alone, through
+    // the threads' stages), a JSONL shard and an empty file. Output, audit
+    // and stats are those of one thread; an input that cannot be opened
+    // stops the run after the output of the files before it, as on one.
+    let dir = scratch("corpus_pages");
+    let seeds = seeds();
+    let mut files = Vec::new();
+    for i in 0..30 {
+        let f = dir.join(format!("p{i:02}.txt"));
+        let text = match i {
+            11 => seeds.concat().repeat(4),
+            17 => String::new(),
+            _ => seeds[i % seeds.len()].clone(),
+        };
+        write(&f, text.as_bytes());
+        files.push(f.to_str().unwrap().to_string());
+    }
+    let shard_file = dir.join("s.jsonl");
+    write(&shard_file, shard(5).as_bytes());
+    files.insert(20, shard_file.to_str().unwrap().to_string());
+    let runs: Vec<_> = ["1", "2", "4"]
+        .iter()
+        .map(|threads| {
+            let (audit, stats) = (dir.join(format!("a{threads}.jsonl")), dir.join(format!("s{threads}.json")));
+            let mut args = vec!["-j", threads, "--audit", audit.to_str().unwrap(), "--stats", stats.to_str().unwrap()];
+            args.extend(files.iter().map(String::as_str));
+            let (code, out, err) = run(&args);
+            assert_eq!(code, 0, "{err}");
+            let mut stats: Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+            for varies in ["wall_seconds", "threads"] {
+                stats.as_object_mut().unwrap().remove(varies);
+            }
+            (out, std::fs::read_to_string(&audit).unwrap(), stats)
+        })
+        .collect();
+    assert!(!runs[0].0.is_empty());
+    assert!(runs.iter().all(|r| *r == runs[0]), "the thread counts differ");
+    // An input missing among them: the files before it are written.
+    let missing = dir.join("missing.txt");
+    let mut with_missing = files.clone();
+    with_missing.insert(8, missing.to_str().unwrap().to_string());
+    let failed: Vec<_> = ["1", "2"]
+        .iter()
+        .map(|threads| {
+            let mut args = vec!["-j", threads];
+            args.extend(with_missing.iter().map(String::as_str));
+            let (code, out, err) = run(&args);
+            assert_eq!(code, 3, "{err}");
+            assert!(err.contains("missing.txt") && err.contains("cannot open"), "{err}");
+            (out, err)
+        })
+        .collect();
+    assert!(!failed[0].0.is_empty());
+    assert_eq!(failed[0], failed[1]);
 }

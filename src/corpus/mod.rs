@@ -36,6 +36,7 @@ mod text;
 
 pub use jsonl::{finish_record, record_tail, RecordTail, JSONL_STEP};
 pub use options::{CorpusOptions, CorpusStats, Progress, MAX_THREADS};
+pub use text::read_head;
 
 use crate::audit::CapHit;
 use crate::error::{Error, ErrorKind};

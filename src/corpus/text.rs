@@ -6,7 +6,7 @@ use std::sync::mpsc;
 
 use super::audit;
 use super::collect::Collect;
-use super::{Corpus, Ctx, Progress};
+use super::{Corpus, Ctx, Progress, State};
 use crate::error::Error;
 use crate::passes::PassId;
 use crate::pipeline::{Stream, Tail};
@@ -34,11 +34,9 @@ impl Corpus {
         let Corpus { ctx, state, spare_stream } = self;
         let hold = state.dedup.is_some();
         let collect = ctx.opts.collect_edits;
-        let max = ctx.opts.max_audit_edits;
         // Stats without an audit file only need counts.
         let counting = collect && audit.is_none();
-        let new_log = || if counting { Collect::counting() } else { Collect::new(collect, max) };
-        let located = |e: Error| e.with_source(name.to_string());
+        let new_log = || ctx.new_log(counting);
         let mut text = TextRun {
             name,
             output,
@@ -56,8 +54,7 @@ impl Corpus {
         // on two threads as on one). Read first to know (see
         // `CorpusOptions::text_block_bytes`).
         let mut input = input;
-        text.whole =
-            crate::pipeline::read_head(&mut input, text.block, &mut text.head).map_err(|e| located(Error::from(e)))?;
+        (text.head, text.whole) = read_head(name, &mut input, text.block)?;
         let threads = if text.whole { 1 } else { ctx.opts.thread_count() };
         let cuts = ctx.cuts(threads);
         let two = threads >= 2;
@@ -78,17 +75,173 @@ impl Corpus {
             *spare_stream = Some(stream);
             Ok(log)
         }?;
-        let TextRun { output, mut out, mut sum, progress, .. } = text;
+        let TextRun { output, out, sum, progress, .. } = text;
+        state.write_text(ctx, name, (log, out, sum), output, audit, progress)
+    }
+
+    /// Cleans plain-text documents held whole (`docs`: each a file's name
+    /// and bytes) on the run's threads, a document on one thread each, and
+    /// writes them in order: output, audit, stats and errors as
+    /// [`Corpus::run_text`] gives them one after the other (errors named
+    /// after their document; the documents before the first error are
+    /// written, those after are not). `done` is told each document's place
+    /// in `docs` and summary once it is written. A directory of page files
+    /// is thousands of documents of a few kilobytes, which the threads of
+    /// one document's passes cannot share out.
+    ///
+    /// # Errors
+    /// As [`Corpus::run_text`], for the first document in order that has
+    /// one.
+    pub fn run_texts(
+        &mut self,
+        docs: Vec<(String, Vec<u8>)>,
+        output: &mut dyn Write,
+        mut audit: Option<&mut (dyn Write + '_)>,
+        progress: &mut dyn FnMut(&Progress),
+        done: &mut dyn FnMut(usize, &crate::Summary),
+    ) -> Result<(), Error> {
+        let Corpus { ctx, state, spare_stream } = self;
+        let ctx = &*ctx;
+        let threads = ctx.opts.thread_count().min(docs.len());
+        let counting = ctx.opts.collect_edits && audit.is_none();
+        let names: Vec<String> = docs.iter().map(|(n, _)| n.clone()).collect();
+        let mut write = |i: usize, cleaned: Result<Cleaned, Error>| -> Result<(), Error> {
+            let sum = state.write_text(ctx, &names[i], cleaned?, output, audit.as_deref_mut(), progress)?;
+            done(i, &sum);
+            Ok(())
+        };
+        if threads <= 1 {
+            let mut stream = spare_stream.take();
+            for (i, (name, bytes)) in docs.into_iter().enumerate() {
+                write(i, ctx.clean_whole(&mut stream, &name, bytes, counting))?;
+            }
+            *spare_stream = stream;
+            return Ok(());
+        }
+        let queue = std::sync::Mutex::new(docs.into_iter().enumerate());
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let (tx, rx) = mpsc::channel::<(usize, Result<Cleaned, Error>)>();
+        std::thread::scope(|scope| -> Result<(), Error> {
+            for _ in 0..threads {
+                let (queue, stop, tx) = (&queue, &stop, tx.clone());
+                scope.spawn(move || {
+                    let mut stream = None;
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        let next = queue.lock().map(|mut q| q.next());
+                        let Ok(Some((i, (name, bytes)))) = next else { break };
+                        if tx.send((i, ctx.clean_whole(&mut stream, &name, bytes, counting))).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            // In order: results that come early wait for those before.
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut next = 0;
+            let written = (|| -> Result<(), Error> {
+                for (i, cleaned) in &rx {
+                    waiting.insert(i, cleaned);
+                    while let Some(cleaned) = waiting.remove(&next) {
+                        write(next, cleaned)?;
+                        next += 1;
+                    }
+                }
+                Ok(())
+            })();
+            // (On an error the workers stop at their next document.)
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            written
+        })
+    }
+}
+
+/// The first bytes of a plain-text input, up to one past a block
+/// (`block` bytes: [`CorpusOptions::text_block_bytes`](super::CorpusOptions::text_block_bytes)),
+/// and whether they are all of it: a caller with many files gathers the
+/// whole ones for [`Corpus::run_texts`], and hands each other one to
+/// [`Corpus::run_text`] with these bytes chained before the rest.
+///
+/// # Errors
+/// A read error, named after `name`.
+pub fn read_head<R: Read>(name: &str, input: &mut R, block: usize) -> Result<(Vec<u8>, bool), Error> {
+    let mut head = Vec::new();
+    let whole = crate::pipeline::read_head(input, block, &mut head)
+        .map_err(|e| Error::from(e).with_source(name.to_string()))?;
+    Ok((head, whole))
+}
+
+/// A plain-text document cleaned: its audit, the output not yet written
+/// and what was counted.
+type Cleaned = (Collect, String, crate::Summary);
+
+impl Ctx {
+    /// A plain-text document's audit: its edits' counts alone when
+    /// `counting` (stats without an audit file), else its edits if they
+    /// are collected.
+    fn new_log(&self, counting: bool) -> Collect {
+        if counting {
+            Collect::counting()
+        } else {
+            Collect::new(self.opts.collect_edits, self.opts.max_audit_edits)
+        }
+    }
+
+    /// Cleans a plain-text document held whole (`bytes`, a file's) on this
+    /// thread, through `stream`, the stream the document before finished
+    /// (a new one when none; dropped after an error). Its output is held,
+    /// to be written in order (see [`Corpus::run_texts`]).
+    fn clean_whole(
+        &self,
+        stream: &mut Option<crate::pipeline::Stream>,
+        name: &str,
+        bytes: Vec<u8>,
+        counting: bool,
+    ) -> Result<Cleaned, Error> {
+        let log = self.new_log(counting);
+        let (mut sink, mut quiet) = (io::sink(), |_: &Progress| {});
+        let mut text = TextRun {
+            name,
+            output: &mut sink,
+            hold: true,
+            out: String::new(),
+            sum: crate::Summary::default(),
+            progress: &mut quiet,
+            block: bytes.len().max(1),
+            head: bytes,
+            whole: true,
+        };
+        let mut s = stream.take().unwrap_or_else(|| self.cleaner.stream());
+        let log = text.one_thread(&mut s, io::empty(), log)?;
+        *stream = Some(s);
+        Ok((log, text.out, text.sum))
+    }
+}
+
+impl State {
+    /// Writes a plain-text document cleaned (`cleaned`; its output written
+    /// so far, when not held, counted in its summary already), deciding
+    /// corpus dedup on it, and counts it. Returns its summary.
+    fn write_text(
+        &mut self,
+        ctx: &Ctx,
+        name: &str,
+        cleaned: Cleaned,
+        output: &mut dyn Write,
+        audit: Option<&mut (dyn Write + '_)>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<crate::Summary, Error> {
+        let (log, mut out, mut sum) = cleaned;
         let mut prog = Progress { records: 0, bytes: sum.bytes_in };
-        state.note_caps(&log.log.caps, name, None);
+        self.note_caps(&log.log.caps, name, None);
         let mut edits = if log.edits { crate::audit::map_to_input(&ctx.pass_names, log.log.edits) } else { Vec::new() };
-        if let (Some(d), Some(k)) = (&mut state.dedup, &ctx.keyer) {
+        if let (Some(d), Some(k)) = (&mut self.dedup, &ctx.keyer) {
             let keys = k.paragraph_keys(&out);
-            d.apply(&mut out, &keys, ctx.pass_names.len(), &mut edits).map_err(located)?;
+            d.apply(&mut out, &keys, ctx.pass_names.len(), &mut edits).map_err(|e| e.with_source(name.to_string()))?;
         }
         output.write_all(out.as_bytes())?;
         sum.bytes_out += out.len() as u64;
-        let st = &mut state.stats;
+        let st = &mut self.stats;
         st.documents += 1;
         st.bytes_in += sum.bytes_in;
         st.bytes_out += sum.bytes_out;

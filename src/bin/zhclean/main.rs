@@ -11,7 +11,7 @@ mod report;
 mod staged;
 
 use std::fs::{self, File};
-use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicU64;
@@ -96,20 +96,24 @@ fn run_into(
     let total = files.iter().filter_map(|f| fs::metadata(f).ok()).map(|m| m.len()).sum();
     let read = Arc::new(AtomicU64::new(0));
     let mut bar = Bar::new(!args.quiet && io::stderr().is_terminal(), total, read.clone());
-    for f in files {
-        let stdin = f.as_os_str() == "-";
-        let name = if stdin { "<stdin>".to_string() } else { f.display().to_string() };
-        let raw: Box<dyn Read + Send> = if stdin {
-            Box::new(io::stdin())
-        } else {
-            Box::new(File::open(f).map_err(|e| Failure::Io(format!("{name}: cannot open: {e}")))?)
+    // Plain files of one block each (page files) are gathered and cleaned
+    // side by side on the threads; the others go one at a time. Then a
+    // thread opens the files, and reads a plain one's first block, while
+    // the files before are cleaned.
+    let gather = args.corpus.thread_count() >= 2;
+    let mut clean_one = |next: Input| -> Result<bool, Failure> {
+        let Opened { name, path: f, input, head } = match next {
+            Input::Pages(docs) => return run_pages(corpus, docs, out, &mut audit, &mut bar),
+            Input::One(opened) => opened,
         };
-        let input = compress::decoder_with_window(
-            Counting::new(raw, read.clone()),
-            Compression::from_path(f),
-            args.max_zstd_window,
-        )
-        .map_err(|e| Failure::Input(format!("{name}: {e}")))?;
+        let mut input = input?;
+        if let Some(head) = head {
+            let (head, _) = head.map_err(|e| {
+                bar.clear();
+                describe(e)
+            })?;
+            input = Box::new(io::Cursor::new(head).chain(input));
+        }
         let mut last = Progress::default();
         let mut tick = |p: &Progress| {
             last = *p;
@@ -133,32 +137,211 @@ fn run_into(
                 eprintln!("zhclean: {name}: … and {unlisted} more skipped records");
             }
         }
-        // A cap reached changes what a pass could judge, never loses text;
-        // say so once per setting (the stats count every document), with
-        // or without -q, which only turns the progress bar off.
-        let notes = corpus.take_cap_notes();
-        if !notes.is_empty() {
+        let Some(replaced) = ran(corpus, &mut bar, result)? else { return Ok(false) };
+        if replaced > 0 {
             bar.clear();
-            for m in &notes {
-                eprintln!("zhclean: warning: {m}");
-            }
+            report_replaced(&name, replaced);
         }
-        match result {
-            Ok(replaced) if replaced > 0 => {
-                bar.clear();
-                report_replaced(&name, replaced);
+        Ok(true)
+    };
+    let went_on = if gather {
+        let block = args.corpus.text_block_bytes;
+        std::thread::scope(|scope| -> Result<bool, Failure> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Input>(INPUTS_AHEAD);
+            let read = &read;
+            scope.spawn(move || open_inputs(args, files, read, Some(block), |next| tx.send(next).is_ok()));
+            for next in rx {
+                if !clean_one(next)? {
+                    return Ok(false);
+                }
             }
-            Ok(_) => {}
-            Err(e) if is_broken_pipe(&e) => return Ok(()),
+            Ok(true)
+        })?
+    } else {
+        let mut failed = None;
+        open_inputs(args, files, &read, None, |next| match clean_one(next) {
+            Ok(go_on) => go_on,
             Err(e) => {
-                bar.clear();
-                return Err(describe(e));
+                failed = Some(e);
+                false
             }
-        }
+        });
+        failed.map_or(Ok(()), Err)?;
+        true
+    };
+    if went_on {
+        bar.draw(&Progress::default(), true);
     }
-    bar.draw(&Progress::default(), true);
     bar.clear();
     Ok(())
+}
+
+/// Opens the inputs `files` in order, handing each to `next` (which says
+/// whether to go on): a plain file whose first block (`block`, when given)
+/// is all of it gathered with the next ones like it (see [`Pages`]), any
+/// other input alone, after what was gathered before it. Stops after an
+/// input that could not be opened or read.
+fn open_inputs<'a>(
+    args: &Args,
+    files: &'a [PathBuf],
+    read: &Arc<AtomicU64>,
+    block: Option<usize>,
+    mut next: impl FnMut(Input<'a>) -> bool,
+) {
+    let mut pages = Pages::default();
+    for f in files {
+        let mut opened = Opened::open(args, f, read, block);
+        match opened.head.take() {
+            Some(Ok((head, true))) => {
+                if pages.add(opened.name, head) && !next(Input::Pages(pages.take())) {
+                    return;
+                }
+                continue;
+            }
+            head => opened.head = head,
+        }
+        // (What was gathered before goes first: its output and errors
+        // come before this file's.)
+        let failed = opened.input.is_err() || opened.head.as_ref().is_some_and(|h| h.is_err());
+        if !pages.is_empty() && !next(Input::Pages(pages.take())) {
+            return;
+        }
+        if !next(Input::One(opened)) || failed {
+            return;
+        }
+    }
+    if !pages.is_empty() {
+        next(Input::Pages(pages.take()));
+    }
+}
+
+/// Inputs opened (a plain file's first bytes read) or gathered ahead of
+/// the one cleaned, at most: open files and memory stay bounded.
+const INPUTS_AHEAD: usize = 2;
+
+/// An input opened, ahead of its turn (see `run_into`).
+struct Opened<'a> {
+    name: String,
+    path: &'a Path,
+    /// The input, decompressed.
+    input: Result<Box<dyn BufRead + Send>, Failure>,
+    /// A plain file's first bytes and whether they are all of it (see
+    /// [`zhclean::corpus::read_head`]), when read ahead: with `block`
+    /// given, for a file (not stdin, which is read in its turn alone).
+    head: Option<Result<(Vec<u8>, bool), zhclean::Error>>,
+}
+
+impl<'a> Opened<'a> {
+    fn open(args: &Args, f: &'a Path, read: &Arc<AtomicU64>, block: Option<usize>) -> Opened<'a> {
+        let stdin = f.as_os_str() == "-";
+        let name = if stdin { "<stdin>".to_string() } else { f.display().to_string() };
+        let raw = if stdin {
+            Ok(Box::new(io::stdin()) as Box<dyn Read + Send>)
+        } else {
+            File::open(f).map(|f| Box::new(f) as Box<dyn Read + Send>)
+        };
+        let input = raw.map_err(|e| Failure::Io(format!("{name}: cannot open: {e}"))).and_then(|raw| {
+            compress::decoder_with_window(
+                Counting::new(raw, read.clone()),
+                Compression::from_path(f),
+                args.max_zstd_window,
+            )
+            .map_err(|e| Failure::Input(format!("{name}: {e}")))
+        });
+        let mut opened = Opened { name, path: f, input, head: None };
+        if let (Some(block), Ok(input), false) = (block, &mut opened.input, stdin || is_jsonl(args, f)) {
+            opened.head = Some(zhclean::corpus::read_head(&opened.name, input, block));
+        }
+        opened
+    }
+}
+
+/// What the thread opening the inputs hands on, in order: plain files
+/// read whole, gathered to be cleaned side by side ([`Corpus::run_texts`]),
+/// or an input to clean alone.
+enum Input<'a> {
+    Pages(Vec<(String, Vec<u8>)>),
+    One(Opened<'a>),
+}
+
+/// Plain files read whole, gathered.
+#[derive(Default)]
+struct Pages {
+    docs: Vec<(String, Vec<u8>)>,
+    bytes: usize,
+}
+
+/// The most files gathered at once, and of bytes: what waits to be
+/// cleaned and then written in order is bounded, and the next files are
+/// read while these are cleaned.
+const MAX_PAGES: usize = 1024;
+const MAX_PAGE_BYTES: usize = 2 << 20;
+
+impl Pages {
+    /// Gathers a file: whether enough are gathered to hand them on.
+    fn add(&mut self, name: String, bytes: Vec<u8>) -> bool {
+        self.bytes += bytes.len();
+        self.docs.push((name, bytes));
+        self.docs.len() >= MAX_PAGES || self.bytes >= MAX_PAGE_BYTES
+    }
+
+    fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// The files gathered, none left.
+    fn take(&mut self) -> Vec<(String, Vec<u8>)> {
+        self.bytes = 0;
+        std::mem::take(&mut self.docs)
+    }
+}
+
+/// Cleans plain files read whole (`docs`) into `out`, with the messages
+/// and progress `run_into` gives each file: whether the run goes on (not
+/// when the reader of the output went away).
+fn run_pages(
+    corpus: &mut Corpus,
+    docs: Vec<(String, Vec<u8>)>,
+    out: &mut dyn Write,
+    audit: &mut Option<&mut (dyn Write + '_)>,
+    bar: &mut Bar,
+) -> Result<bool, Failure> {
+    let names: Vec<String> = docs.iter().map(|(n, _)| n.clone()).collect();
+    let mut drawn = |p: &Progress| bar.draw(p, false);
+    let mut sums = Vec::new();
+    let result = corpus.run_texts(docs, out, audit.as_deref_mut(), &mut drawn, &mut |i, sum| sums.push((i, *sum)));
+    for (i, sum) in sums {
+        bar.file_done(&Progress { records: 1, bytes: sum.bytes_in });
+        if sum.replaced > 0 {
+            bar.clear();
+            report_replaced(&names[i], sum.replaced);
+        }
+    }
+    Ok(ran(corpus, bar, result)?.is_some())
+}
+
+/// After an input ran (or the files gathered): says each cap reached for
+/// the first time in the run, and gives the run's result, `None` when the
+/// reader of the output went away (the run stops, with no error). A cap
+/// reached changes what a pass could judge, never loses text; it is said
+/// once per setting (the stats count every document), with or without
+/// -q, which only turns the progress bar off.
+fn ran<T>(corpus: &mut Corpus, bar: &mut Bar, result: Result<T, zhclean::Error>) -> Result<Option<T>, Failure> {
+    let notes = corpus.take_cap_notes();
+    if !notes.is_empty() {
+        bar.clear();
+        for m in &notes {
+            eprintln!("zhclean: warning: {m}");
+        }
+    }
+    match result {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if is_broken_pipe(&e) => Ok(None),
+        Err(e) => {
+            bar.clear();
+            Err(describe(e))
+        }
+    }
 }
 
 fn clean(args: &Args) -> Result<(), Failure> {
