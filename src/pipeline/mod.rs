@@ -196,6 +196,7 @@ impl Cleaner {
 
 /// Reads the first bytes of `reader` into `buf`: whether the input holds
 /// no more than `size` (then `buf` holds it all; else `size + 1` bytes).
+#[cfg(feature = "corpus")]
 pub(crate) fn read_head<R: Read>(reader: &mut R, size: usize, buf: &mut Vec<u8>) -> io::Result<bool> {
     buf.clear();
     let n = reader.take(size as u64 + 1).read_to_end(buf)?;
