@@ -2,7 +2,8 @@
 //! in the same run: the identity pipeline (framing plus copy) and script
 //! conversion alone (t2s). Report the ratios. The five
 //! seed documents are cleaned one document at a time, 12 rounds per
-//! iteration (about 1 MiB).
+//! iteration (about 1 MiB). And `calls`: a `clean` call per short document
+//! against one stream for all.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use zhclean::{CleanConfig, Cleaner};
@@ -51,5 +52,32 @@ fn pipeline(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, pipeline);
+/// Short documents (each line of the seeds one), a `Cleaner::clean` call
+/// each against one stream for all in the same run: what a call costs
+/// besides its document (a caller's loop, a Python `map`).
+fn calls(c: &mut Criterion) {
+    let text = common::documents().concat();
+    let docs: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let bytes: usize = docs.iter().map(|d| d.len()).sum();
+    let mut g = c.benchmark_group("calls");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    let cleaner = Cleaner::new(CleanConfig::default()).unwrap();
+    g.bench_function("clean-each", |b| b.iter(|| docs.iter().map(|d| cleaner.clean(d).len()).sum::<usize>()));
+    g.bench_function("one-stream", |b| {
+        let mut s = cleaner.stream();
+        b.iter(|| {
+            docs.iter()
+                .map(|d| {
+                    let mut out = String::new();
+                    s.push_str(d, &mut out).unwrap();
+                    s.finish(&mut out).unwrap();
+                    out.len()
+                })
+                .sum::<usize>()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, pipeline, calls);
 criterion_main!(benches);

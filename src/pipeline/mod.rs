@@ -39,6 +39,29 @@ struct Inner {
     config: CleanConfig,
     /// The passes' compiled data.
     compiled: passes::Compiled,
+    /// Streams that finished a document, for the next (see
+    /// [`Cleaner::clean_to`]).
+    spares: Spares,
+}
+
+/// Streams kept between [`Cleaner::clean_to`] calls: a stream is ready for
+/// the next document once it finished one, and making one (every pass's
+/// state and buffers) took more than half the time of cleaning a document
+/// of one line (20 000 of them: 50 ms with a new stream each, 23 ms with
+/// one for all). At most [`MAX_SPARES`]; one that stopped on an error is
+/// dropped. A kept stream holds what its passes keep between documents
+/// (buffers cut back to a few kilobytes, tables bounded by their caps).
+#[derive(Default)]
+struct Spares(std::sync::Mutex<Vec<Stream>>);
+
+/// See [`Spares`]: callers cleaning at the same time each take one.
+const MAX_SPARES: usize = 16;
+
+impl std::fmt::Debug for Spares {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.0.lock().map_or(0, |v| v.len());
+        write!(f, "Spares({n})")
+    }
 }
 
 /// Builds a [`Cleaner`] from a preset plus changes.
@@ -109,7 +132,7 @@ impl Cleaner {
     pub fn new(config: CleanConfig) -> Result<Cleaner, Error> {
         config.validate()?;
         let compiled = passes::Compiled::new(&config)?;
-        Ok(Cleaner { inner: Arc::new(Inner { config, compiled }) })
+        Ok(Cleaner { inner: Arc::new(Inner { config, compiled, spares: Spares::default() }) })
     }
 
     /// A builder starting from the default preset.
@@ -155,9 +178,26 @@ impl Cleaner {
     /// # Errors
     /// As [`Cleaner::try_clean`].
     pub fn clean_to(&self, text: &str, out: &mut String) -> Result<(), Error> {
-        let mut s = self.stream();
+        let mut s = self.spare_stream();
         s.push(text.as_bytes(), out)?;
-        s.finish(out)
+        s.finish(out)?;
+        self.keep_stream(s);
+        Ok(())
+    }
+
+    /// A stream a document finished (see [`Spares`]), else a new one.
+    fn spare_stream(&self) -> Stream {
+        let kept = self.inner.spares.0.lock().ok().and_then(|mut v| v.pop());
+        kept.unwrap_or_else(|| self.stream())
+    }
+
+    /// Keeps `s`, which finished a document, for the next.
+    fn keep_stream(&self, s: Stream) {
+        if let Ok(mut v) = self.inner.spares.0.lock() {
+            if v.len() < MAX_SPARES {
+                v.push(s);
+            }
+        }
     }
 
     /// Cleans one document read from `reader` into `writer`, in bounded
@@ -174,7 +214,7 @@ impl Cleaner {
     /// assert_eq!(String::from_utf8(out).unwrap(), "汇“智”聚“才”\n");
     /// ```
     pub fn clean_reader<R: Read, W: Write>(&self, reader: R, mut writer: W) -> Result<Summary, Error> {
-        let mut s = self.stream();
+        let mut s = self.spare_stream();
         let mut out = String::new();
         let mut sum = Summary::default();
         read_blocks(reader, READ_BLOCK, Error::from, |block| {
@@ -187,6 +227,7 @@ impl Cleaner {
         })?;
         sum.replaced = s.replaced();
         s.finish(&mut out)?;
+        self.keep_stream(s);
         writer.write_all(out.as_bytes())?;
         writer.flush()?;
         sum.bytes_out += out.len() as u64;
@@ -219,5 +260,63 @@ pub(crate) fn read_blocks<R: Read>(
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(read_err(e)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cleaner_cleans_each_document_as_a_new_one_would() {
+        // Documents one after another through one cleaner, which keeps
+        // the streams that finished one (from several threads at once
+        // too), and through a new cleaner each: the same output. Among
+        // them, documents that stop on a cap with strict caps halfway
+        // through a line (the stream then holds part of the document, and
+        // is dropped), read from a reader too.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seeds");
+        let mut docs: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap()).collect();
+        docs.sort();
+        let long_line = format!("{}\n{}\n", docs[0], "长".repeat(30_000));
+        docs.insert(3, long_line.clone());
+        docs.insert(7, long_line);
+        docs.extend(["", "一行", "第一段。\n\n第二段，"].map(String::from));
+        let cfg = CleanConfig { strict_caps: true, max_line_bytes: 64 << 10, ..CleanConfig::default() };
+        let fresh = |d: &str| Cleaner::new(cfg.clone()).unwrap().try_clean(d).map_err(|e| e.to_string());
+        let want: Vec<_> = docs.iter().map(|d| fresh(d)).collect();
+        assert!(want[3].is_err() && want[0].is_ok(), "a cap stops the long line");
+        let shared = Cleaner::new(cfg.clone()).unwrap();
+        for round in 0..2 {
+            let got: Vec<_> = docs.iter().map(|d| shared.try_clean(d).map_err(|e| e.to_string())).collect();
+            assert_eq!(got, want, "round {round}");
+            let mut read: Vec<_> = Vec::new();
+            for d in &docs {
+                let mut out = Vec::new();
+                let done = shared.clean_reader(d.as_bytes(), &mut out);
+                read.push(done.map(|_| String::from_utf8(out).unwrap()).map_err(|e| e.to_string()));
+            }
+            assert_eq!(read, want, "round {round}, from a reader");
+        }
+        std::thread::scope(|s| {
+            let runs: Vec<_> = (0..4)
+                .map(|k| {
+                    let (shared, docs) = (&shared, &docs);
+                    s.spawn(move || {
+                        docs.iter()
+                            .cycle()
+                            .skip(k)
+                            .take(3 * docs.len())
+                            .map(|d| shared.try_clean(d).map_err(|e| e.to_string()))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for (k, run) in runs.into_iter().enumerate() {
+                let want: Vec<_> = want.iter().cycle().skip(k).take(3 * docs.len()).cloned().collect();
+                assert_eq!(run.join().unwrap(), want, "thread {k}");
+            }
+        });
     }
 }
