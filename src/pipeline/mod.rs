@@ -20,7 +20,9 @@ const READ_BLOCK: usize = 64 * 1024;
 
 /// A compiled cleaning pipeline. Build it once, share it (it is `Clone`,
 /// `Send` and `Sync`; clones share the compiled data), and make a
-/// [`Stream`] per document or per thread.
+/// [`Stream`] per document or per thread, or call [`Cleaner::clean`] per
+/// document: the cleaner keeps the streams that finished one for the next
+/// call.
 ///
 /// ```
 /// use zhclean::Cleaner;
