@@ -61,8 +61,10 @@ const MAX_SPARES: usize = 16;
 
 impl std::fmt::Debug for Spares {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let n = self.0.lock().map_or(0, |v| v.len());
-        write!(f, "Spares({n})")
+        match self.0.try_lock() {
+            Ok(v) => write!(f, "Spares({})", v.len()),
+            Err(_) => f.write_str("Spares(..)"),
+        }
     }
 }
 
@@ -188,14 +190,18 @@ impl Cleaner {
     }
 
     /// A stream a document finished (see [`Spares`]), else a new one.
+    /// (The kept ones are never waited for: a caller that finds them taken
+    /// by another thread makes its own, and a process forked while one
+    /// was being taken cannot block on them.)
     fn spare_stream(&self) -> Stream {
-        let kept = self.inner.spares.0.lock().ok().and_then(|mut v| v.pop());
+        let kept = self.inner.spares.0.try_lock().ok().and_then(|mut v| v.pop());
         kept.unwrap_or_else(|| self.stream())
     }
 
-    /// Keeps `s`, which finished a document, for the next.
+    /// Keeps `s`, which finished a document, for the next (unless the
+    /// kept ones are being taken, or there are enough).
     fn keep_stream(&self, s: Stream) {
-        if let Ok(mut v) = self.inner.spares.0.lock() {
+        if let Ok(mut v) = self.inner.spares.0.try_lock() {
             if v.len() < MAX_SPARES {
                 v.push(s);
             }
