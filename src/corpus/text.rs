@@ -337,6 +337,8 @@ impl TextRun<'_, '_> {
         if !head.is_empty() {
             took(self, &head)?;
         }
+        // (Not held while the rest is read: up to half a MiB.)
+        drop(head);
         if self.whole {
             return Ok(());
         }

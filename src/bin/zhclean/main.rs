@@ -249,8 +249,17 @@ impl<'a> Opened<'a> {
             .map_err(|e| Failure::Input(format!("{name}: {e}")))
         });
         let mut opened = Opened { name, path: f, input, head: None };
-        if let (Some(block), Ok(input), false) = (block, &mut opened.input, stdin || is_jsonl(args, f)) {
-            opened.head = Some(zhclean::corpus::read_head(&opened.name, input, block));
+        // (Not a file longer than a block, as its size says unless it is
+        // compressed: its first bytes would be held, chained before the
+        // rest, for the whole run.)
+        let long = |block: usize| {
+            matches!(Compression::from_path(f), Compression::None)
+                && fs::metadata(f).is_ok_and(|m| m.len() > block as u64)
+        };
+        if let (Some(block), Ok(input)) = (block, &mut opened.input) {
+            if !stdin && !is_jsonl(args, f) && !long(block) {
+                opened.head = Some(zhclean::corpus::read_head(&opened.name, input, block));
+            }
         }
         opened
     }
