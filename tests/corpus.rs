@@ -621,3 +621,43 @@ fn page_files_come_out_alike_on_any_thread_count() {
     assert!(!failed[0].0.is_empty());
     assert_eq!(failed[0], failed[1]);
 }
+
+#[test]
+fn shards_of_one_batch_and_of_many_come_out_alike_on_any_thread_count() {
+    // A shard of one batch runs on the calling thread whatever the thread
+    // count (with the stream the shard before finished); a longer one on
+    // the workers. Both, one after another through one corpus, with a bad
+    // record late in the long one (a batch's worth of records in): the
+    // same output, stats and error on one to three threads, skipped or not.
+    use zhclean::corpus::{Corpus, CorpusOptions};
+    let seeds = seeds();
+    let record = |i: usize| {
+        let text: String = seeds[i % seeds.len()].chars().skip(i % 50).take(150).collect();
+        format!("{}\n", serde_json::json!({ "id": i, "text": text }))
+    };
+    let short: String = (0..5).map(record).collect();
+    let mut long: String = (0..1500).map(record).collect();
+    long = long.replacen("{\"id\":700,", "{\"id\":700,,", 1);
+    let cleaner = zhclean::Cleaner::new(Default::default()).unwrap();
+    for skip_bad in [false, true] {
+        let run = |threads: usize| {
+            let opts = CorpusOptions::default().threads(threads).skip_bad(skip_bad);
+            let mut corpus = Corpus::new(cleaner.clone(), opts);
+            let mut out = Vec::new();
+            let mut errors = Vec::new();
+            for shard in [&short, &long, &short] {
+                let r = corpus.run_jsonl("s.jsonl", shard.as_bytes(), &mut out, None, &mut |_| {});
+                errors.push(r.map_err(|e| e.to_string()).err());
+            }
+            (out, errors, corpus.stats().clone())
+        };
+        let one = run(1);
+        assert_eq!(one.1[1].is_some(), !skip_bad, "{:?}", one.1);
+        if let Some(e) = &one.1[1] {
+            assert!(e.contains("line 701"), "{e}");
+        }
+        for threads in [2, 3] {
+            assert!(run(threads) == one, "{threads} threads, skip_bad {skip_bad}");
+        }
+    }
+}

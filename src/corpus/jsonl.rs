@@ -244,15 +244,25 @@ impl Corpus {
         let (line, byte) = at;
         let mut reader = Batcher { input, name, line, byte, cap: self.ctx.opts.max_record_bytes, done: false, hint: 0 };
         let mut prog = Progress::default();
-        let (ctx, state) = (&self.ctx, &mut self.state);
-        if threads <= 1 {
-            let mut stream = ctx.cleaner.stream();
+        let Corpus { ctx, state, spare_stream } = self;
+        let ctx = &*ctx;
+        // A shard of one batch gains nothing from the workers: its batch
+        // goes to one of them while the others wait, and starting them cost
+        // more than its records (1 506 shards of 10 KB took 1.8x as long on
+        // two threads as on one). Its first batch is read to know. On this
+        // thread, the stream the shard before finished goes on.
+        let first = reader.next_batch()?;
+        if threads <= 1 || reader.done {
+            let mut stream = spare_stream.take().unwrap_or_else(|| ctx.cleaner.stream());
             let mut spares = Spares::default();
-            while let Some(batch) = reader.next_batch()? {
+            let mut next = first;
+            while let Some(batch) = next {
                 let (results, bytes) = ctx.clean_batch(&mut stream, name, batch, &mut spares);
                 state.write_batch(ctx, name, results, &bytes, output, &mut audit, &mut prog, &mut spares)?;
                 progress(&prog);
+                next = reader.next_batch()?;
             }
+            *spare_stream = Some(stream);
             return Ok(());
         }
         // Batches in flight at most: one per worker, a queue of one per
@@ -305,8 +315,8 @@ impl Corpus {
             drop((res_tx, job_rx));
             let budget = &budget;
             let read = s.spawn(move || -> Result<(), Error> {
-                let mut id = 0;
-                while let Some(batch) = reader.next_batch()? {
+                let (mut id, mut first) = (0, first);
+                while let Some(batch) = first.take().map_or_else(|| reader.next_batch(), |b| Ok(Some(b)))? {
                     let bytes = batch.records.iter().map(|r| r.span.len()).sum();
                     if !budget.acquire(bytes) || job_tx.send((id, bytes, batch)).is_err() {
                         break;
