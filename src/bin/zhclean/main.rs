@@ -100,7 +100,10 @@ fn run_into(
     // side by side on the threads; the others go one at a time. Then a
     // thread opens the files, and reads a plain one's first block, while
     // the files before are cleaned.
-    let gather = args.corpus.thread_count() >= 2;
+    // (Not for JSONL alone: a shard is read on its own threads, and a
+    // hand-off a file with nothing to gather cost 0.36 -> 0.40 s on 1 506
+    // shards of 10 KB.)
+    let gather = args.corpus.thread_count() >= 2 && files.iter().any(|f| !is_jsonl(args, f));
     let mut clean_one = |next: Input| -> Result<bool, Failure> {
         let Opened { name, path: f, input, head } = match next {
             Input::Pages(docs) => return run_pages(corpus, docs, out, &mut audit, &mut bar),
