@@ -104,11 +104,6 @@ pub const MAX_SKIP_MESSAGES: usize = 20;
 pub struct Corpus {
     ctx: Ctx,
     state: State,
-    /// The stream the last plain-text document went through on one
-    /// thread, for the next: a directory of page files is thousands of
-    /// documents of a block each, and a new stream for each (every pass's
-    /// state and buffers) took a fifth of their run.
-    spare_stream: Option<crate::pipeline::Stream>,
 }
 
 /// What the workers share (read-only).
@@ -155,7 +150,6 @@ impl Corpus {
                 cap_notes: Vec::new(),
                 encoded: Vec::new(),
             },
-            spare_stream: None,
         }
     }
 

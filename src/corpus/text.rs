@@ -31,7 +31,7 @@ impl Corpus {
         audit: Option<&mut (dyn Write + '_)>,
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<crate::Summary, Error> {
-        let Corpus { ctx, state, spare_stream } = self;
+        let (ctx, state) = (&self.ctx, &mut self.state);
         let hold = state.dedup.is_some();
         let collect = ctx.opts.collect_edits;
         // Stats without an audit file only need counts.
@@ -70,9 +70,9 @@ impl Corpus {
         } else {
             // (A stream is ready for the next document once one finished;
             // after an error it is dropped.)
-            let mut stream = spare_stream.take().unwrap_or_else(|| ctx.cleaner.stream());
+            let mut stream = ctx.cleaner.spare_stream();
             let log = text.one_thread(&mut stream, input, new_log())?;
-            *spare_stream = Some(stream);
+            ctx.cleaner.keep_stream(stream);
             Ok(log)
         }?;
         let TextRun { output, out, sum, progress, .. } = text;
@@ -100,8 +100,7 @@ impl Corpus {
         progress: &mut dyn FnMut(&Progress),
         done: &mut dyn FnMut(usize, &crate::Summary),
     ) -> Result<(), Error> {
-        let Corpus { ctx, state, spare_stream } = self;
-        let ctx = &*ctx;
+        let (ctx, state) = (&self.ctx, &mut self.state);
         let threads = ctx.opts.thread_count().min(docs.len());
         let counting = ctx.opts.collect_edits && audit.is_none();
         let names: Vec<String> = docs.iter().map(|(n, _)| n.clone()).collect();
@@ -111,11 +110,9 @@ impl Corpus {
             Ok(())
         };
         if threads <= 1 {
-            let mut stream = spare_stream.take();
             for (i, (name, bytes)) in docs.into_iter().enumerate() {
-                write(i, ctx.clean_whole(&mut stream, &name, bytes, counting))?;
+                write(i, ctx.clean_whole(&name, bytes, counting))?;
             }
-            *spare_stream = stream;
             return Ok(());
         }
         let queue = std::sync::Mutex::new(docs.into_iter().enumerate());
@@ -125,11 +122,10 @@ impl Corpus {
             for _ in 0..threads {
                 let (queue, stop, tx) = (&queue, &stop, tx.clone());
                 scope.spawn(move || {
-                    let mut stream = None;
                     while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                         let next = queue.lock().map(|mut q| q.next());
                         let Ok(Some((i, (name, bytes)))) = next else { break };
-                        if tx.send((i, ctx.clean_whole(&mut stream, &name, bytes, counting))).is_err() {
+                        if tx.send((i, ctx.clean_whole(&name, bytes, counting))).is_err() {
                             break;
                         }
                     }
@@ -158,17 +154,20 @@ impl Corpus {
 
 /// The first bytes of a plain-text input, up to one past a block
 /// (`block` bytes: [`CorpusOptions::text_block_bytes`](super::CorpusOptions::text_block_bytes)),
-/// and whether they are all of it: a caller with many files gathers the
-/// whole ones for [`Corpus::run_texts`], and hands each other one to
-/// [`Corpus::run_text`] with these bytes chained before the rest.
+/// and whether they are all of it (else they are `block + 1` bytes): a
+/// caller with many files gathers the whole ones for
+/// [`Corpus::run_texts`], and hands each other one to [`Corpus::run_text`]
+/// with these bytes chained before the rest.
 ///
 /// # Errors
 /// A read error, named after `name`.
 pub fn read_head<R: Read>(name: &str, input: &mut R, block: usize) -> Result<(Vec<u8>, bool), Error> {
     let mut head = Vec::new();
-    let whole = crate::pipeline::read_head(input, block, &mut head)
+    let n = input
+        .take(block as u64 + 1)
+        .read_to_end(&mut head)
         .map_err(|e| Error::from(e).with_source(name.to_string()))?;
-    Ok((head, whole))
+    Ok((head, n <= block))
 }
 
 /// A plain-text document cleaned: its audit, the output not yet written
@@ -188,16 +187,10 @@ impl Ctx {
     }
 
     /// Cleans a plain-text document held whole (`bytes`, a file's) on this
-    /// thread, through `stream`, the stream the document before finished
-    /// (a new one when none; dropped after an error). Its output is held,
-    /// to be written in order (see [`Corpus::run_texts`]).
-    fn clean_whole(
-        &self,
-        stream: &mut Option<crate::pipeline::Stream>,
-        name: &str,
-        bytes: Vec<u8>,
-        counting: bool,
-    ) -> Result<Cleaned, Error> {
+    /// thread, through a stream a document before finished (see
+    /// `Cleaner::spare_stream`). Its output is held, to be written in
+    /// order (see [`Corpus::run_texts`]).
+    fn clean_whole(&self, name: &str, bytes: Vec<u8>, counting: bool) -> Result<Cleaned, Error> {
         let log = self.new_log(counting);
         let (mut sink, mut quiet) = (io::sink(), |_: &Progress| {});
         let mut text = TextRun {
@@ -211,9 +204,9 @@ impl Ctx {
             head: bytes,
             whole: true,
         };
-        let mut s = stream.take().unwrap_or_else(|| self.cleaner.stream());
-        let log = text.one_thread(&mut s, io::empty(), log)?;
-        *stream = Some(s);
+        let mut stream = self.cleaner.spare_stream();
+        let log = text.one_thread(&mut stream, io::empty(), log)?;
+        self.cleaner.keep_stream(stream);
         Ok((log, text.out, text.sum))
     }
 }

@@ -189,18 +189,20 @@ impl Cleaner {
         Ok(())
     }
 
-    /// A stream a document finished (see [`Spares`]), else a new one.
-    /// (The kept ones are never waited for: a caller that finds them taken
-    /// by another thread makes its own, and a process forked while one
-    /// was being taken cannot block on them.)
-    fn spare_stream(&self) -> Stream {
+    /// A stream a document finished (see [`Spares`]), else a new one;
+    /// corpus mode takes its streams here too. (The kept ones are never
+    /// waited for: a caller that finds them taken by another thread makes
+    /// its own, and a process forked while one was being taken cannot
+    /// block on them.)
+    pub(crate) fn spare_stream(&self) -> Stream {
         let kept = self.inner.spares.0.try_lock().ok().and_then(|mut v| v.pop());
         kept.unwrap_or_else(|| self.stream())
     }
 
     /// Keeps `s`, which finished a document, for the next (unless the
-    /// kept ones are being taken, or there are enough).
-    fn keep_stream(&self, s: Stream) {
+    /// kept ones are being taken, or there are enough). A stream that
+    /// stopped on an error is not given back.
+    pub(crate) fn keep_stream(&self, s: Stream) {
         if let Ok(mut v) = self.inner.spares.0.try_lock() {
             if v.len() < MAX_SPARES {
                 v.push(s);
@@ -241,15 +243,6 @@ impl Cleaner {
         sum.bytes_out += out.len() as u64;
         Ok(sum)
     }
-}
-
-/// Reads the first bytes of `reader` into `buf`: whether the input holds
-/// no more than `size` (then `buf` holds it all; else `size + 1` bytes).
-#[cfg(feature = "corpus")]
-pub(crate) fn read_head<R: Read>(reader: &mut R, size: usize, buf: &mut Vec<u8>) -> io::Result<bool> {
-    buf.clear();
-    let n = reader.take(size as u64 + 1).read_to_end(buf)?;
-    Ok(n <= size)
 }
 
 /// Reads `reader` to its end in blocks of up to `size` bytes, handing each
