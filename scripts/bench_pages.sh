@@ -17,35 +17,32 @@ need_opencc
 ROUNDS=${1:-9}
 SIZE_KB=${2:-10}
 python3 scripts/gen_bench_corpus.py "$TMP/news" 20 > /dev/null
-mkdir "$TMP/pages"
-N=$(python3 - "$TMP/news.txt" "$TMP/pages" "$SIZE_KB" <<'PY'
-import sys
-text, out, size = open(sys.argv[1], encoding="utf-8").read(), sys.argv[2], int(sys.argv[3]) * 1000
-n, page = 0, []
-for line in text.splitlines(keepends=True):
-    page.append(line)
-    if sum(len(l.encode()) for l in page) >= size:
-        open(f"{out}/p{n:05d}.txt", "w", encoding="utf-8").write("".join(page))
-        n, page = n + 1, []
-if page:
-    open(f"{out}/p{n:05d}.txt", "w", encoding="utf-8").write("".join(page))
-    n += 1
-print(n)
+# cut IN DIR NAME SIZE_KB: the lines of IN into files DIR/NAME00000 ...
+# (NAME's suffix kept) of about SIZE_KB each, cut at line ends.
+cut() {
+  mkdir "$2"
+  python3 - "$@" <<'PY'
+import os, re, sys
+src, out, name, size = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]) * 1000
+stem, ext = os.path.splitext(name)
+n, piece, bytes_ = 0, [], 0
+def write():
+    global n, piece, bytes_
+    open(f"{out}/{stem}{n:05d}{ext}", "w", encoding="utf-8", newline="").write("".join(piece))
+    n, piece, bytes_ = n + 1, [], 0
+# (At '\n' alone: a JSON string may hold a raw U+2028, which
+# `splitlines` would cut at.)
+for line in re.findall(r"[^\n]*\n|[^\n]+$", open(src, encoding="utf-8", newline="").read()):
+    piece.append(line)
+    bytes_ += len(line.encode())
+    if bytes_ >= size:
+        write()
+if piece:
+    write()
 PY
-)
-mkdir "$TMP/shards"
-python3 - "$TMP/news.jsonl" "$TMP/shards" "$SIZE_KB" <<'PY'
-import sys
-lines, out, size = open(sys.argv[1], encoding="utf-8").readlines(), sys.argv[2], int(sys.argv[3]) * 1000
-n, shard = 0, []
-for line in lines:
-    shard.append(line)
-    if sum(len(l.encode()) for l in shard) >= size:
-        open(f"{out}/s{n:05d}.jsonl", "w", encoding="utf-8").write("".join(shard))
-        n, shard = n + 1, []
-if shard:
-    open(f"{out}/s{n:05d}.jsonl", "w", encoding="utf-8").write("".join(shard))
-PY
+}
+cut "$TMP/news.txt" "$TMP/pages" p.txt "$SIZE_KB"
+cut "$TMP/news.jsonl" "$TMP/shards" s.jsonl "$SIZE_KB"
 pages=("$TMP"/pages/p*.txt)
 shards=("$TMP"/shards/s*.jsonl)
 labels=(opencc j1 j2 one2 shards1 shards2)
@@ -66,7 +63,7 @@ for _ in $(seq "$ROUNDS"); do
 done
 cmp -s "$TMP/out.j1" "$TMP/out.j2" || { echo "output differs between 1 and 2 threads"; exit 1; }
 cmp -s "$TMP/out.shards1" "$TMP/out.shards2" || { echo "shards: output differs between 1 and 2 threads"; exit 1; }
-echo "$N page files of about $SIZE_KB KB ($(du -sb "$TMP/pages" | awk '{printf "%.1f", $1 / 1e6}') MB); one2: the same text as one file, -j 2;"
+echo "${#pages[@]} page files of about $SIZE_KB KB ($(du -sb "$TMP/pages" | awk '{printf "%.1f", $1 / 1e6}') MB); one2: the same text as one file, -j 2;"
 echo "shards: the corpus as ${#shards[@]} JSONL shards of about $SIZE_KB KB (b…: BASE_BIN)"
 for l in "${labels[@]}"; do
   python3 -c "
