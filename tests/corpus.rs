@@ -564,6 +564,90 @@ fn plain_documents_side_by_side_come_out_as_one_after_another() {
 }
 
 #[test]
+fn jsonl_shards_side_by_side_come_out_as_one_after_another() {
+    // `run_shards` on one to four threads against `run_jsonl` on each
+    // shard in turn: the same output, audit, stats, and for each shard the
+    // same progress, replacements and skipped-record messages. Shards of
+    // one record to more than a batch's (600 one-line records), an empty
+    // one, one opening with a byte-order mark; with corpus dedup and
+    // without; lossy; a bad record skipped or stopping the run; a record
+    // over the size cap stopping it after the records before it.
+    use zhclean::corpus::dedup::CorpusDedupConfig;
+    use zhclean::corpus::{Corpus, CorpusOptions};
+    use zhclean::{CleanConfig, Cleaner};
+    let mut shards: Vec<(String, Vec<u8>)> =
+        (0..24).map(|i| (format!("s{i}.jsonl"), shard(1 + i % 7).into_bytes())).collect();
+    let many: String = (0..600).map(|i| format!("{{\"id\":{i},\"text\":\"第{i}行 文字。\"}}\n")).collect();
+    shards.insert(5, ("many.jsonl".into(), many.into_bytes()));
+    shards.insert(9, ("empty.jsonl".into(), Vec::new()));
+    shards[12].1.splice(0..0, *b"\xEF\xBB\xBF");
+    // (case: dedup, lossy, skip_bad, what is wrong in shards 3 and 17)
+    let cases = [
+        (false, false, false, None),
+        (true, false, false, None),
+        (false, true, false, Some("utf8")),
+        (true, false, true, Some("json")),
+        (false, false, false, Some("json")),
+        (false, false, true, Some("long")),
+    ];
+    for (dedup, lossy, skip_bad, wrong) in cases {
+        let mut shards = shards.clone();
+        for k in [3, 17] {
+            let long = format!("{{\"text\":\"{}\"}}\n", "长".repeat(15_000));
+            match wrong {
+                Some("long") => shards[k].1.extend_from_slice(long.as_bytes()),
+                Some("utf8") => drop(shards[k].1.splice(20..20, *b"\xff")),
+                Some(_) => drop(shards[k].1.splice(20..20, *b"{")),
+                None => {}
+            }
+        }
+        let mut cfg = CleanConfig::default();
+        cfg.lossy = lossy;
+        let cleaner = Cleaner::new(cfg).unwrap();
+        let opts = |threads: usize| {
+            let d = dedup.then(CorpusDedupConfig::default);
+            let mut o = CorpusOptions::default().threads(threads).collect_edits(true).dedup(d).skip_bad(skip_bad);
+            o.max_record_bytes = 40_000;
+            o
+        };
+        let case = format!("dedup {dedup} lossy {lossy} skip {skip_bad} {wrong:?}");
+        // (Output, audit, stats, each shard's end, the error and what was
+        // skipped in its shard.)
+        let mut corpus = Corpus::new(cleaner.clone(), opts(1));
+        let (mut out, mut audit, mut ends, mut error) = (Vec::new(), Vec::new(), Vec::new(), None);
+        for (name, bytes) in &shards {
+            let replaced = corpus.stats().invalid_utf8_replaced;
+            let mut last = Default::default();
+            let r = corpus.run_jsonl(name, &bytes[..], &mut out, Some(&mut audit), &mut |p| last = *p);
+            if let Err(e) = r {
+                error = Some((e.to_string(), corpus.take_skipped()));
+                break;
+            }
+            ends.push((last, corpus.stats().invalid_utf8_replaced - replaced, corpus.take_skipped()));
+        }
+        let want = (out, audit, corpus.stats().clone(), ends, error);
+        assert_eq!(want.4.is_some(), wrong.is_some() && !lossy && !(skip_bad && wrong == Some("json")), "{case}");
+        if let Some((e, _)) = &want.4 {
+            assert!(e.contains("s3.jsonl"), "{e}");
+        }
+        let skips: usize = want.3.iter().map(|e| e.2 .0.len()).sum();
+        assert_eq!(skips, if skip_bad && wrong == Some("json") { 2 } else { 0 }, "{case}");
+        for threads in 1..=4 {
+            let mut corpus = Corpus::new(cleaner.clone(), opts(threads));
+            let (mut out, mut audit, mut ends) = (Vec::new(), Vec::new(), Vec::new());
+            let mut done = |i: usize, end: zhclean::corpus::ShardDone| {
+                assert_eq!(i, ends.len(), "in order");
+                ends.push((end.progress, end.replaced, end.skipped));
+            };
+            let got = corpus.run_shards(shards.clone(), &mut out, Some(&mut audit), &mut |_| {}, &mut done);
+            let error = got.err().map(|e| (e.to_string(), corpus.take_skipped()));
+            let stats = corpus.stats().clone();
+            assert!((out, audit, stats, ends, error) == want, "{threads} threads, {case}");
+        }
+    }
+}
+
+#[test]
 fn page_files_come_out_alike_on_any_thread_count() {
     // A directory of page files: small ones, cleaned side by side on more
     // threads, a long one among them (more than a block: alone, through
@@ -586,11 +670,29 @@ fn page_files_come_out_alike_on_any_thread_count() {
     let shard_file = dir.join("s.jsonl");
     write(&shard_file, shard(5).as_bytes());
     files.insert(20, shard_file.to_str().unwrap().to_string());
-    let runs: Vec<_> = ["1", "2", "4"]
+    let runs = on_each_thread_count(&dir, &files, &[]);
+    assert!(!runs[0].0.is_empty());
+    assert!(runs.iter().all(|r| *r == runs[0]), "the thread counts differ");
+    // An input missing among them: the files before it are written.
+    let missing = dir.join("missing.txt");
+    let mut with_missing = files.clone();
+    with_missing.insert(8, missing.to_str().unwrap().to_string());
+    let (one, two) = failed_on_one_thread_and_two(&with_missing, 3);
+    assert!(one.1.contains("missing.txt") && one.1.contains("cannot open"), "{}", one.1);
+    assert!(!one.0.is_empty());
+    assert_eq!(one, two);
+}
+
+/// The CLI over `files` with `extra` arguments on 1, 2 and 4 threads,
+/// each run succeeding: its output, audit, stats (less what varies from
+/// run to run) and messages.
+fn on_each_thread_count(dir: &Path, files: &[String], extra: &[&str]) -> Vec<(Vec<u8>, String, Value, String)> {
+    ["1", "2", "4"]
         .iter()
         .map(|threads| {
             let (audit, stats) = (dir.join(format!("a{threads}.jsonl")), dir.join(format!("s{threads}.json")));
             let mut args = vec!["-j", threads, "--audit", audit.to_str().unwrap(), "--stats", stats.to_str().unwrap()];
+            args.extend(extra);
             args.extend(files.iter().map(String::as_str));
             let (code, out, err) = run(&args);
             assert_eq!(code, 0, "{err}");
@@ -598,28 +700,60 @@ fn page_files_come_out_alike_on_any_thread_count() {
             for varies in ["wall_seconds", "threads"] {
                 stats.as_object_mut().unwrap().remove(varies);
             }
-            (out, std::fs::read_to_string(&audit).unwrap(), stats)
+            (out, std::fs::read_to_string(&audit).unwrap(), stats, err)
         })
-        .collect();
-    assert!(!runs[0].0.is_empty());
+        .collect()
+}
+
+/// The CLI over `files` on one thread and on two, each run exiting with
+/// `code`: their output and messages.
+fn failed_on_one_thread_and_two(files: &[String], code: i32) -> ((Vec<u8>, String), (Vec<u8>, String)) {
+    let fail = |threads: &str| {
+        let mut args = vec!["-j", threads];
+        args.extend(files.iter().map(String::as_str));
+        let (got, out, err) = run(&args);
+        assert_eq!(got, code, "{err}");
+        (out, err)
+    };
+    (fail("1"), fail("2"))
+}
+
+#[test]
+fn shard_files_come_out_alike_on_any_thread_count() {
+    // A crawl cut into small shards: cleaned side by side on more threads,
+    // a long shard among them (more than a block: alone, on the workers),
+    // a compressed one, an empty one and a plain page file; two with a bad
+    // record. Skipped: output, audit, stats and every message as on one
+    // thread. Not skipped: the run stops at the first, exit 1, with the
+    // same output before it and the same messages on one thread and two.
+    let dir = scratch("corpus_shard_files");
+    let mut files = Vec::new();
+    for i in 0..40 {
+        let (name, data) = match i {
+            7 => ("s07.jsonl.gz".to_string(), gzip(shard(3).as_bytes())),
+            13 => ("s13.jsonl".to_string(), shard(20).into_bytes()),
+            21 => ("s21.jsonl".to_string(), Vec::new()),
+            30 => ("p30.txt".to_string(), seeds()[1].clone().into_bytes()),
+            _ => (format!("s{i:02}.jsonl"), shard(1 + i % 4).into_bytes()),
+        };
+        let mut data = data;
+        if i == 11 || i == 25 {
+            data.splice(0..0, *b"{\"text\": 3}\n");
+        }
+        let f = dir.join(name);
+        write(&f, &data);
+        files.push(f.to_str().unwrap().to_string());
+    }
+    assert!(shard(20).len() > 256 << 10, "s13 is longer than a block");
+    let runs = on_each_thread_count(&dir, &files, &["--skip-bad"]);
+    assert_eq!(runs[0].2["bad_records"], 2);
+    let skipped: Vec<&str> = runs[0].3.lines().filter(|l| l.contains("skipped")).collect();
+    assert!(skipped.len() == 2 && skipped[0].contains("s11.jsonl") && skipped[1].contains("s25.jsonl"), "{skipped:?}");
     assert!(runs.iter().all(|r| *r == runs[0]), "the thread counts differ");
-    // An input missing among them: the files before it are written.
-    let missing = dir.join("missing.txt");
-    let mut with_missing = files.clone();
-    with_missing.insert(8, missing.to_str().unwrap().to_string());
-    let failed: Vec<_> = ["1", "2"]
-        .iter()
-        .map(|threads| {
-            let mut args = vec!["-j", threads];
-            args.extend(with_missing.iter().map(String::as_str));
-            let (code, out, err) = run(&args);
-            assert_eq!(code, 3, "{err}");
-            assert!(err.contains("missing.txt") && err.contains("cannot open"), "{err}");
-            (out, err)
-        })
-        .collect();
-    assert!(!failed[0].0.is_empty());
-    assert_eq!(failed[0], failed[1]);
+    let (one, two) = failed_on_one_thread_and_two(&files, 1);
+    assert!(one.1.contains("s11.jsonl") && one.1.contains("line 1"), "{}", one.1);
+    assert!(!one.0.is_empty());
+    assert_eq!(one, two);
 }
 
 #[test]

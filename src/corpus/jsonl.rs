@@ -354,6 +354,84 @@ impl Corpus {
     }
 }
 
+/// What [`Corpus::run_shards`] tells of a shard once it is written: what
+/// [`Corpus::run_jsonl`]'s caller learns at a shard's end.
+#[derive(Clone, Debug, Default)]
+pub struct ShardDone {
+    /// Its records and bytes, as `run_jsonl`'s last progress call gives
+    /// them.
+    pub progress: Progress,
+    /// Invalid UTF-8 sequences it had replaced (lossy runs).
+    pub replaced: u64,
+    /// Messages for its skipped records, and how many more were skipped,
+    /// as [`Corpus::take_skipped`] would give them after it.
+    pub skipped: (Vec<String>, u64),
+}
+
+impl Corpus {
+    /// Cleans JSONL shards held whole (`shards`: each a file's name and
+    /// bytes) on the run's threads, a shard on one thread each, and
+    /// writes them in order: output, audit, stats and errors as
+    /// [`Corpus::run_jsonl`] gives them one after the other (the shards
+    /// before the first error are written, and the records of its shard
+    /// before the error; none after). `done` is told each shard's place in
+    /// `shards` and what it came to once it is written. A crawl cut into
+    /// thousands of files of a few records is work one shard's workers
+    /// cannot share out: its batches are its records, on one thread.
+    ///
+    /// # Errors
+    /// As [`Corpus::run_jsonl`], for the first shard in order that has
+    /// one.
+    pub fn run_shards(
+        &mut self,
+        shards: Vec<(String, Vec<u8>)>,
+        output: &mut dyn Write,
+        mut audit: Option<&mut (dyn Write + '_)>,
+        progress: &mut dyn FnMut(&Progress),
+        done: &mut dyn FnMut(usize, ShardDone),
+    ) -> Result<(), Error> {
+        let (ctx, state) = (&self.ctx, &mut self.state);
+        let names: Vec<String> = shards.iter().map(|(n, _)| n.clone()).collect();
+        // The strings written, for the next shards' records (see
+        // `run_jsonl_at`).
+        let pool = Mutex::new(Spares::default());
+        let mut written = Spares::default();
+        super::side::in_order(
+            ctx.opts.thread_count(),
+            shards,
+            |(name, bytes)| {
+                let mut spares = Spares::default();
+                if let Ok(mut p) = pool.lock() {
+                    spares.take_from(&mut p, BATCH_RECORDS);
+                }
+                ctx.clean_shard(&name, &bytes, &mut spares)
+            },
+            |i, (batches, read): ShardCleaned| {
+                let name = &names[i];
+                let replaced = state.stats.invalid_utf8_replaced;
+                let mut prog = Progress::default();
+                for (outcomes, bytes) in batches {
+                    let n = outcomes.len();
+                    state.write_batch(ctx, name, outcomes, &bytes, output, &mut audit, &mut prog, &mut written)?;
+                    if let Ok(mut p) = pool.lock() {
+                        p.take_from(&mut written, n);
+                    }
+                    progress(&prog);
+                }
+                read?;
+                let replaced = state.stats.invalid_utf8_replaced - replaced;
+                let skipped = (std::mem::take(&mut state.skipped), std::mem::take(&mut state.skipped_unlisted));
+                done(i, ShardDone { progress: prog, replaced, skipped });
+                Ok(())
+            },
+        )
+    }
+}
+
+/// A shard held whole, cleaned: its batches' outcomes and bytes, and the
+/// error that stopped its reading after them, if one did.
+type ShardCleaned = (Vec<(Vec<Outcome>, Vec<u8>)>, Result<(), Error>);
+
 /// A record's text is pushed through the passes this much at a time.
 const RECORD_PIECE: usize = 256 * 1024;
 
@@ -380,6 +458,26 @@ impl Ctx {
     /// final-newline step.
     fn dedup_step(&self) -> usize {
         self.pass_names.len() + 1
+    }
+
+    /// Cleans a shard held whole (`bytes`) on this thread, batch by batch
+    /// as [`Corpus::run_jsonl`] reads it, through a stream a document
+    /// before finished: its batches' outcomes and bytes, and the error
+    /// that stopped the reading, if one did (after those batches).
+    fn clean_shard(&self, name: &str, bytes: &[u8], spares: &mut Spares) -> ShardCleaned {
+        let mut reader =
+            Batcher { input: bytes, name, line: 0, byte: 0, cap: self.opts.max_record_bytes, done: false, hint: 0 };
+        let mut stream = self.cleaner.spare_stream();
+        let mut batches = Vec::new();
+        loop {
+            match reader.next_batch() {
+                Ok(Some(batch)) => batches.push(self.clean_batch(&mut stream, name, batch, spares)),
+                Ok(None) => break,
+                Err(e) => return (batches, Err(e)),
+            }
+        }
+        self.cleaner.keep_stream(stream);
+        (batches, Ok(()))
     }
 
     /// Cleans a batch's records; hands back its bytes, which the

@@ -32,9 +32,10 @@ mod json;
 mod jsonl;
 mod options;
 pub mod report;
+mod side;
 mod text;
 
-pub use jsonl::{finish_record, record_tail, RecordTail, JSONL_STEP};
+pub use jsonl::{finish_record, record_tail, RecordTail, ShardDone, JSONL_STEP};
 pub use options::{CorpusOptions, CorpusStats, Progress, MAX_THREADS};
 pub use text::read_head;
 

@@ -153,7 +153,7 @@ pub struct CorpusStats {
 }
 
 /// Progress, reported after each batch is written.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Progress {
     /// Records (good, bad and blank) done in this shard.
     pub records: u64,

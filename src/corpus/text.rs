@@ -101,54 +101,18 @@ impl Corpus {
         done: &mut dyn FnMut(usize, &crate::Summary),
     ) -> Result<(), Error> {
         let (ctx, state) = (&self.ctx, &mut self.state);
-        let threads = ctx.opts.thread_count().min(docs.len());
         let counting = ctx.opts.collect_edits && audit.is_none();
         let names: Vec<String> = docs.iter().map(|(n, _)| n.clone()).collect();
-        let mut write = |i: usize, cleaned: Result<Cleaned, Error>| -> Result<(), Error> {
-            let sum = state.write_text(ctx, &names[i], cleaned?, output, audit.as_deref_mut(), progress)?;
-            done(i, &sum);
-            Ok(())
-        };
-        if threads <= 1 {
-            for (i, (name, bytes)) in docs.into_iter().enumerate() {
-                write(i, ctx.clean_whole(&name, bytes, counting))?;
-            }
-            return Ok(());
-        }
-        let queue = std::sync::Mutex::new(docs.into_iter().enumerate());
-        let stop = std::sync::atomic::AtomicBool::new(false);
-        let (tx, rx) = mpsc::channel::<(usize, Result<Cleaned, Error>)>();
-        std::thread::scope(|scope| -> Result<(), Error> {
-            for _ in 0..threads {
-                let (queue, stop, tx) = (&queue, &stop, tx.clone());
-                scope.spawn(move || {
-                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                        let next = queue.lock().map(|mut q| q.next());
-                        let Ok(Some((i, (name, bytes)))) = next else { break };
-                        if tx.send((i, ctx.clean_whole(&name, bytes, counting))).is_err() {
-                            break;
-                        }
-                    }
-                });
-            }
-            drop(tx);
-            // In order: results that come early wait for those before.
-            let mut waiting = std::collections::BTreeMap::new();
-            let mut next = 0;
-            let written = (|| -> Result<(), Error> {
-                for (i, cleaned) in &rx {
-                    waiting.insert(i, cleaned);
-                    while let Some(cleaned) = waiting.remove(&next) {
-                        write(next, cleaned)?;
-                        next += 1;
-                    }
-                }
+        super::side::in_order(
+            ctx.opts.thread_count(),
+            docs,
+            |(name, bytes)| ctx.clean_whole(&name, bytes, counting),
+            |i, cleaned| {
+                let sum = state.write_text(ctx, &names[i], cleaned?, output, audit.as_deref_mut(), progress)?;
+                done(i, &sum);
                 Ok(())
-            })();
-            // (On an error the workers stop at their next document.)
-            stop.store(true, std::sync::atomic::Ordering::Relaxed);
-            written
-        })
+            },
+        )
     }
 }
 

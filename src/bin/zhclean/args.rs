@@ -53,9 +53,9 @@ CORPUS MODE:
         --jsonl              Treat every input as JSONL
         --field NAME         The JSONL field to clean [default: text]
     -j, --threads N          Worker threads; output is identical for any N.
-                             JSONL records and plain files of up to 256 KiB
-                             are shared out; a longer plain file uses four at
-                             most [default: all cores]
+                             JSONL records, and files of up to 256 KiB each
+                             (plain or JSONL), are shared out; a longer plain
+                             file uses four at most [default: all cores]
         --skip-bad           Skip (and count) records that are not JSON objects
                              with a string field, instead of stopping
         --max-record-bytes N Cap on one JSONL record [default: 268435456]

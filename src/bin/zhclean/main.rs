@@ -1,6 +1,8 @@
 //! The `zhclean` command: a thin shell over the library. Arguments become a
 //! `CleanConfig` and `CorpusOptions`; plain files are documents cleaned by
-//! `Corpus::run_text`, JSONL shards go through `Corpus::run_jsonl`. No
+//! `Corpus::run_text`, JSONL shards go through `Corpus::run_jsonl`, and
+//! small ones of either, gathered, through `Corpus::run_texts` and
+//! `Corpus::run_shards`. No
 //! cleaning logic lives here: only argument parsing, files, progress and
 //! messages.
 
@@ -96,17 +98,15 @@ fn run_into(
     let total = files.iter().filter_map(|f| fs::metadata(f).ok()).map(|m| m.len()).sum();
     let read = Arc::new(AtomicU64::new(0));
     let mut bar = Bar::new(!args.quiet && io::stderr().is_terminal(), total, read.clone());
-    // Plain files of one block each (page files) are gathered and cleaned
-    // side by side on the threads; the others go one at a time. Then a
-    // thread opens the files, and reads a plain one's first block, while
+    // Files of one block each (page files, small shards) are gathered and
+    // cleaned side by side on the threads; the others go one at a time.
+    // Then a thread opens the files, and reads a small one whole, while
     // the files before are cleaned.
-    // (Not for JSONL alone: a shard is read on its own threads, and a
-    // hand-off a file with nothing to gather cost 0.36 -> 0.40 s on 1 506
-    // shards of 10 KB.)
-    let gather = args.corpus.thread_count() >= 2 && files.iter().any(|f| !is_jsonl(args, f));
+    let gather = args.corpus.thread_count() >= 2 && files.len() >= 2;
     let mut clean_one = |next: Input| -> Result<bool, Failure> {
         let Opened { name, path: f, input, head } = match next {
-            Input::Pages(docs) => return run_pages(corpus, docs, out, &mut audit, &mut bar),
+            Input::Pages(docs, false) => return run_pages(corpus, docs, out, &mut audit, &mut bar),
+            Input::Pages(docs, true) => return run_shards(corpus, docs, out, &mut audit, &mut bar),
             Input::One(opened) => opened,
         };
         let mut input = input?;
@@ -130,16 +130,7 @@ fn run_into(
             corpus.run_text(&name, input, out, audit.as_deref_mut(), &mut tick).map(|s| s.replaced)
         };
         bar.file_done(&last);
-        let (skipped, unlisted) = corpus.take_skipped();
-        if !skipped.is_empty() {
-            bar.clear();
-            for m in &skipped {
-                eprintln!("zhclean: {m}");
-            }
-            if unlisted > 0 {
-                eprintln!("zhclean: {name}: … and {unlisted} more skipped records");
-            }
-        }
+        report_skipped(&name, corpus.take_skipped(), &bar);
         let Some(replaced) = ran(corpus, &mut bar, result)? else { return Ok(false) };
         if replaced > 0 {
             bar.clear();
@@ -179,11 +170,25 @@ fn run_into(
     Ok(())
 }
 
+/// Says what was skipped in the input `name` (see
+/// [`Corpus::take_skipped`]).
+fn report_skipped(name: &str, (skipped, unlisted): (Vec<String>, u64), bar: &Bar) {
+    if !skipped.is_empty() {
+        bar.clear();
+        for m in &skipped {
+            eprintln!("zhclean: {m}");
+        }
+        if unlisted > 0 {
+            eprintln!("zhclean: {name}: … and {unlisted} more skipped records");
+        }
+    }
+}
+
 /// Opens the inputs `files` in order, handing each to `next` (which says
-/// whether to go on): a plain file whose first block (`block`, when given)
-/// is all of it gathered with the next ones like it (see [`Pages`]), any
-/// other input alone, after what was gathered before it. Stops after an
-/// input that could not be opened or read.
+/// whether to go on): a file whose first block (`block`, when given) is
+/// all of it gathered with the next ones of its kind (plain or JSONL; see
+/// [`Pages`]), any other input alone, after what was gathered before it.
+/// Stops after an input that could not be opened or read.
 fn open_inputs<'a>(
     args: &Args,
     files: &'a [PathBuf],
@@ -196,7 +201,12 @@ fn open_inputs<'a>(
         let mut opened = Opened::open(args, f, read, block);
         match opened.head.take() {
             Some(Ok((head, true))) => {
-                if pages.add(opened.name, head) && !next(Input::Pages(pages.take())) {
+                let jsonl = is_jsonl(args, opened.path);
+                if !pages.is_empty() && pages.jsonl != jsonl && !next(pages.take()) {
+                    return;
+                }
+                pages.jsonl = jsonl;
+                if pages.add(opened.name, head) && !next(pages.take()) {
                     return;
                 }
                 continue;
@@ -206,7 +216,7 @@ fn open_inputs<'a>(
         // (What was gathered before goes first: its output and errors
         // come before this file's.)
         let failed = opened.input.is_err() || opened.head.as_ref().is_some_and(|h| h.is_err());
-        if !pages.is_empty() && !next(Input::Pages(pages.take())) {
+        if !pages.is_empty() && !next(pages.take()) {
             return;
         }
         if !next(Input::One(opened)) || failed {
@@ -214,7 +224,7 @@ fn open_inputs<'a>(
         }
     }
     if !pages.is_empty() {
-        next(Input::Pages(pages.take()));
+        next(pages.take());
     }
 }
 
@@ -228,7 +238,7 @@ struct Opened<'a> {
     path: &'a Path,
     /// The input, decompressed.
     input: Result<Box<dyn BufRead + Send>, Failure>,
-    /// A plain file's first bytes and whether they are all of it (see
+    /// A file's first bytes and whether they are all of it (see
     /// [`zhclean::corpus::read_head`]), when read ahead: with `block`
     /// given, for a file (not stdin, which is read in its turn alone).
     head: Option<Result<(Vec<u8>, bool), zhclean::Error>>,
@@ -260,7 +270,7 @@ impl<'a> Opened<'a> {
                 && fs::metadata(f).is_ok_and(|m| m.len() > block as u64)
         };
         if let (Some(block), Ok(input)) = (block, &mut opened.input) {
-            if !stdin && !is_jsonl(args, f) && !long(block) {
+            if !stdin && !long(block) {
                 opened.head = Some(zhclean::corpus::read_head(&opened.name, input, block));
             }
         }
@@ -268,19 +278,21 @@ impl<'a> Opened<'a> {
     }
 }
 
-/// What the thread opening the inputs hands on, in order: plain files
-/// read whole, gathered to be cleaned side by side ([`Corpus::run_texts`]),
-/// or an input to clean alone.
+/// What the thread opening the inputs hands on, in order: files read
+/// whole, gathered to be cleaned side by side (plain ones by
+/// [`Corpus::run_texts`], JSONL shards, when `true`, by
+/// [`Corpus::run_shards`]), or an input to clean alone.
 enum Input<'a> {
-    Pages(Vec<(String, Vec<u8>)>),
+    Pages(Vec<(String, Vec<u8>)>, bool),
     One(Opened<'a>),
 }
 
-/// Plain files read whole, gathered.
+/// Files read whole, gathered: plain ones, or JSONL shards when `jsonl`.
 #[derive(Default)]
 struct Pages {
     docs: Vec<(String, Vec<u8>)>,
     bytes: usize,
+    jsonl: bool,
 }
 
 /// The most files gathered at once, and of bytes: what waits to be
@@ -301,10 +313,10 @@ impl Pages {
         self.docs.is_empty()
     }
 
-    /// The files gathered, none left.
-    fn take(&mut self) -> Vec<(String, Vec<u8>)> {
+    /// The files gathered, to hand on; none left.
+    fn take(&mut self) -> Input<'static> {
         self.bytes = 0;
-        std::mem::take(&mut self.docs)
+        Input::Pages(std::mem::take(&mut self.docs), self.jsonl)
     }
 }
 
@@ -328,6 +340,36 @@ fn run_pages(
             bar.clear();
             report_replaced(&names[i], sum.replaced);
         }
+    }
+    Ok(ran(corpus, bar, result)?.is_some())
+}
+
+/// Cleans JSONL shards read whole (`shards`) into `out`, with the
+/// messages and progress `run_into` gives each shard: whether the run goes
+/// on (not when the reader of the output went away).
+fn run_shards(
+    corpus: &mut Corpus,
+    shards: Vec<(String, Vec<u8>)>,
+    out: &mut dyn Write,
+    audit: &mut Option<&mut (dyn Write + '_)>,
+    bar: &mut Bar,
+) -> Result<bool, Failure> {
+    let names: Vec<String> = shards.iter().map(|(n, _)| n.clone()).collect();
+    let mut drawn = |p: &Progress| bar.draw(p, false);
+    let mut ends = Vec::new();
+    let result = corpus.run_shards(shards, out, audit.as_deref_mut(), &mut drawn, &mut |i, end| ends.push((i, end)));
+    let stopped_at = ends.len();
+    for (i, end) in ends {
+        bar.file_done(&end.progress);
+        report_skipped(&names[i], end.skipped, bar);
+        if end.replaced > 0 {
+            bar.clear();
+            report_replaced(&names[i], end.replaced);
+        }
+    }
+    // (The shard that stopped the run: what it skipped before.)
+    if let (Err(_), Some(name)) = (&result, names.get(stopped_at)) {
+        report_skipped(name, corpus.take_skipped(), bar);
     }
     Ok(ran(corpus, bar, result)?.is_some())
 }
