@@ -757,6 +757,29 @@ fn shard_files_come_out_alike_on_any_thread_count() {
 }
 
 #[test]
+fn a_truncated_shard_fails_where_it_does_on_one_thread() {
+    // A .jsonl.gz cut short, smaller than a block, which the thread that
+    // opens the inputs reads ahead: its first batches (512 records each)
+    // are cleaned and written as on one thread, after the whole file
+    // before it, then the same error.
+    let dir = scratch("corpus_truncated");
+    let records: String = (0..3000)
+        .map(|i| format!("{}\n", serde_json::json!({ "id": i, "text": format!("第{i}條記錄，一段文字。") })))
+        .collect();
+    let z = gzip(records.as_bytes());
+    let (first, cut) = (dir.join("a.jsonl"), dir.join("b.jsonl.gz"));
+    write(&first, shard(2).as_bytes());
+    write(&cut, &z[..z.len() * 3 / 5]);
+    let files = [first.to_str().unwrap().to_string(), cut.to_str().unwrap().to_string()];
+    let (one, two) = failed_on_one_thread_and_two(&files, 1);
+    assert!(one.1.contains("b.jsonl.gz") && one.1.contains("truncated"), "{}", one.1);
+    // (The first file's two records, and a batch of the second's or more.)
+    let lines = one.0.iter().filter(|&&b| b == b'\n').count();
+    assert!(lines >= 2 + 512, "{lines} lines");
+    assert!(one == two, "one thread: {lines} lines, two: {}", two.0.iter().filter(|&&b| b == b'\n').count());
+}
+
+#[test]
 fn shards_of_one_batch_and_of_many_come_out_alike_on_any_thread_count() {
     // A shard of one batch runs on the calling thread whatever the thread
     // count (with the stream the shard before finished); a longer one on

@@ -271,10 +271,53 @@ impl<'a> Opened<'a> {
         };
         if let (Some(block), Ok(input)) = (block, &mut opened.input) {
             if !stdin && !long(block) {
-                opened.head = Some(zhclean::corpus::read_head(&opened.name, input, block));
+                // A read that fails (a truncated .gz) fails where it would
+                // have in the file's turn, after the bytes before it: a
+                // shard's records before it are written, as on one thread.
+                let mut deferred = Deferred { inner: input, error: None };
+                let head = zhclean::corpus::read_head(&opened.name, &mut deferred, block);
+                opened.head = Some(match deferred.error {
+                    Some(e) => {
+                        let partial = head.map_or_else(|_| Vec::new(), |(h, _)| h);
+                        opened.input = Ok(Box::new(io::BufReader::new(Failed(Some(e)))));
+                        Ok((partial, false))
+                    }
+                    None => head,
+                });
             }
         }
         opened
+    }
+}
+
+/// A reader whose first failure (not an interruption) is kept, and reads
+/// as the input's end: the bytes read before it are handed on whole.
+struct Deferred<R> {
+    inner: R,
+    error: Option<io::Error>,
+}
+
+impl<R: Read> Read for Deferred<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.error.is_some() {
+            return Ok(0);
+        }
+        match self.inner.read(buf) {
+            Err(e) if e.kind() != io::ErrorKind::Interrupted => {
+                self.error = Some(e);
+                Ok(0)
+            }
+            r => r,
+        }
+    }
+}
+
+/// An input that fails with its error, kept by [`Deferred`], when read.
+struct Failed(Option<io::Error>);
+
+impl Read for Failed {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        self.0.take().map_or(Ok(0), Err)
     }
 }
 
