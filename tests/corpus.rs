@@ -428,6 +428,51 @@ impl std::io::Read for Trickle<'_> {
     }
 }
 
+/// `.0`, read in pieces of up to 512 bytes, then a failed read.
+struct FailsAfter<'a>(&'a [u8]);
+
+impl std::io::Read for FailsAfter<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.0.is_empty() {
+            return Err(std::io::Error::other("the disk went away"));
+        }
+        Trickle(self.0).read(buf).inspect(|&n| self.0 = &self.0[n..])
+    }
+}
+
+#[test]
+fn a_plain_document_whose_read_fails_writes_what_one_thread_does() {
+    // A read that fails partway (a truncated .gz, a disk gone): the blocks
+    // read before it go through the passes and their output is written,
+    // then the error, on any number of threads of passes as on one.
+    use zhclean::corpus::{Corpus, CorpusOptions};
+    let cleaner = zhclean::Cleaner::new(Default::default()).unwrap();
+    let doc = seeds().concat().repeat(2);
+    for round in 0..12 {
+        let block = [512, 4096, 20_000][round % 3];
+        // (Spread over the document, none on a block's edge alone.)
+        let at = doc.len() * (round * 7 % 12 + 1) / 13 + round;
+        let run = |threads: usize| {
+            let opts = CorpusOptions::default().threads(threads).text_block_bytes(block);
+            let mut corpus = Corpus::new(cleaner.clone(), opts);
+            let mut out = Vec::new();
+            let err = corpus.run_text("d.txt", FailsAfter(&doc.as_bytes()[..at]), &mut out, None, &mut |_| {});
+            (out, err.map(|_| ()).map_err(|e| e.to_string()))
+        };
+        let one = run(1);
+        assert!(one.1.as_ref().is_err_and(|e| e.contains("d.txt") && e.contains("went away")), "{:?}", one.1);
+        for threads in 2..=4 {
+            let got = run(threads);
+            assert!(
+                got == one,
+                "block {block}, fails at {at}: {threads} threads wrote {} bytes, one {}",
+                got.0.len(),
+                one.0.len()
+            );
+        }
+    }
+}
+
 #[test]
 fn plain_documents_one_after_another_come_out_as_each_alone() {
     // One corpus over many plain documents keeps the stream one finished

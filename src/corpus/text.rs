@@ -367,13 +367,25 @@ impl TextRun<'_, '_> {
             }
             let outs = inbox;
             let mut away = 0;
-            self.read(input, |this, block| {
+            let read = self.read(input, |this, block| {
                 this.hand(&block_tx, &outs, Some(block.to_vec()), (max_away, &mut away), &mut done)?;
                 while let Ok(msg) = outs.try_recv() {
                     this.take_back(msg, &mut away, &mut done)?;
                 }
                 Ok(())
-            })?;
+            });
+            if let Err(e) = read {
+                // What was read before a failed read goes through and is
+                // written, as on one thread; then the error. (After a
+                // pass's error the threads have stopped: nothing comes.)
+                while away > 0 {
+                    let Ok(msg) = outs.recv() else { break };
+                    if self.take_back(msg, &mut away, &mut done).is_err() {
+                        break;
+                    }
+                }
+                return Err(e);
+            }
             // The last thread ends its channel after its last text and the
             // audit.
             self.hand(&block_tx, &outs, None, (max_away, &mut away), &mut done)?;
