@@ -95,7 +95,10 @@ fn run_into(
 ) -> Result<(), Failure> {
     let stdin_only = [PathBuf::from("-")];
     let files = if args.files.is_empty() { &stdin_only[..] } else { &args.files[..] };
-    let total = files.iter().filter_map(|f| fs::metadata(f).ok()).map(|m| m.len()).sum();
+    // (Each file's size asked once: the bar's total, and whether a plain
+    // file is longer than a block.)
+    let sizes: Vec<Option<u64>> = files.iter().map(|f| fs::metadata(f).ok().map(|m| m.len())).collect();
+    let total = sizes.iter().flatten().sum();
     let read = Arc::new(AtomicU64::new(0));
     let mut bar = Bar::new(!args.quiet && io::stderr().is_terminal(), total, read.clone());
     // Files of one block each (page files, small shards) are gathered and
@@ -143,7 +146,8 @@ fn run_into(
         std::thread::scope(|scope| -> Result<bool, Failure> {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Input>(INPUTS_AHEAD);
             let read = &read;
-            scope.spawn(move || open_inputs(args, files, read, Some(block), |next| tx.send(next).is_ok()));
+            let sizes = &sizes;
+            scope.spawn(move || open_inputs(args, files, sizes, read, Some(block), |next| tx.send(next).is_ok()));
             for next in rx {
                 if !clean_one(next)? {
                     return Ok(false);
@@ -153,7 +157,7 @@ fn run_into(
         })?
     } else {
         let mut failed = None;
-        open_inputs(args, files, &read, None, |next| match clean_one(next) {
+        open_inputs(args, files, &sizes, &read, None, |next| match clean_one(next) {
             Ok(go_on) => go_on,
             Err(e) => {
                 failed = Some(e);
@@ -184,21 +188,23 @@ fn report_skipped(name: &str, (skipped, unlisted): (Vec<String>, u64), bar: &Bar
     }
 }
 
-/// Opens the inputs `files` in order, handing each to `next` (which says
-/// whether to go on): a file whose first block (`block`, when given) is
-/// all of it gathered with the next ones of its kind (plain or JSONL; see
-/// [`Pages`]), any other input alone, after what was gathered before it.
-/// Stops after an input that could not be opened or read.
+/// Opens the inputs `files` (of `sizes`, where known) in order, handing
+/// each to `next` (which says whether to go on): a file whose first block
+/// (`block`, when given) is all of it gathered with the next ones of its
+/// kind (plain or JSONL; see [`Pages`]), any other input alone, after what
+/// was gathered before it. Stops after an input that could not be opened
+/// or read.
 fn open_inputs<'a>(
     args: &Args,
     files: &'a [PathBuf],
+    sizes: &[Option<u64>],
     read: &Arc<AtomicU64>,
     block: Option<usize>,
     mut next: impl FnMut(Input<'a>) -> bool,
 ) {
     let mut pages = Pages::default();
-    for f in files {
-        let mut opened = Opened::open(args, f, read, block);
+    for (f, &size) in files.iter().zip(sizes) {
+        let mut opened = Opened::open(args, f, size, read, block);
         match opened.head.take() {
             Some(Ok((head, true))) => {
                 let jsonl = is_jsonl(args, opened.path);
@@ -245,7 +251,7 @@ struct Opened<'a> {
 }
 
 impl<'a> Opened<'a> {
-    fn open(args: &Args, f: &'a Path, read: &Arc<AtomicU64>, block: Option<usize>) -> Opened<'a> {
+    fn open(args: &Args, f: &'a Path, size: Option<u64>, read: &Arc<AtomicU64>, block: Option<usize>) -> Opened<'a> {
         let stdin = f.as_os_str() == "-";
         let name = if stdin { "<stdin>".to_string() } else { f.display().to_string() };
         let raw = if stdin {
@@ -266,8 +272,7 @@ impl<'a> Opened<'a> {
         // compressed: its first bytes would be held, chained before the
         // rest, for the whole run.)
         let long = |block: usize| {
-            matches!(Compression::from_path(f), Compression::None)
-                && fs::metadata(f).is_ok_and(|m| m.len() > block as u64)
+            matches!(Compression::from_path(f), Compression::None) && size.is_some_and(|n| n > block as u64)
         };
         if let (Some(block), Ok(input)) = (block, &mut opened.input) {
             if !stdin && !long(block) {
