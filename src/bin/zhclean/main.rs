@@ -12,6 +12,7 @@ mod progress;
 mod report;
 mod staged;
 
+use std::cell::RefCell;
 use std::fs::{self, File};
 use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -21,7 +22,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use zhclean::corpus::compress::{self, Compression};
-use zhclean::corpus::{Corpus, Progress};
+use zhclean::corpus::{Corpus, Progress, ShardDone};
 use zhclean::{CleanConfig, Cleaner, ErrorKind};
 
 use args::{Args, Command};
@@ -379,17 +380,20 @@ fn run_pages(
     bar: &mut Bar,
 ) -> Result<bool, Failure> {
     let names: Vec<String> = docs.iter().map(|(n, _)| n.clone()).collect();
-    let mut drawn = |p: &Progress| bar.draw(p, false);
-    let mut sums = Vec::new();
-    let result = corpus.run_texts(docs, out, audit.as_deref_mut(), &mut drawn, &mut |i, sum| sums.push((i, *sum)));
-    for (i, sum) in sums {
+    // (Drawn and told each file's end as it is written: both on this
+    // thread, one after the other.)
+    let bar = RefCell::new(bar);
+    let mut drawn = |p: &Progress| bar.borrow_mut().draw(p, false);
+    let mut done = |i: usize, sum: &zhclean::Summary| {
+        let mut bar = bar.borrow_mut();
         bar.file_done(&Progress { records: 1, bytes: sum.bytes_in });
         if sum.replaced > 0 {
             bar.clear();
             report_replaced(&names[i], sum.replaced);
         }
-    }
-    Ok(ran(corpus, bar, result)?.is_some())
+    };
+    let result = corpus.run_texts(docs, out, audit.as_deref_mut(), &mut drawn, &mut done);
+    Ok(ran(corpus, bar.into_inner(), result)?.is_some())
 }
 
 /// Cleans JSONL shards read whole (`shards`) into `out`, with the
@@ -403,20 +407,23 @@ fn run_shards(
     bar: &mut Bar,
 ) -> Result<bool, Failure> {
     let names: Vec<String> = shards.iter().map(|(n, _)| n.clone()).collect();
-    let mut drawn = |p: &Progress| bar.draw(p, false);
-    let mut ends = Vec::new();
-    let result = corpus.run_shards(shards, out, audit.as_deref_mut(), &mut drawn, &mut |i, end| ends.push((i, end)));
-    let stopped_at = ends.len();
-    for (i, end) in ends {
+    // (As in `run_pages`.)
+    let (bar, mut written) = (RefCell::new(bar), 0);
+    let mut drawn = |p: &Progress| bar.borrow_mut().draw(p, false);
+    let mut done = |i: usize, end: ShardDone| {
+        let mut bar = bar.borrow_mut();
         bar.file_done(&end.progress);
-        report_skipped(&names[i], end.skipped, bar);
+        report_skipped(&names[i], end.skipped, &bar);
         if end.replaced > 0 {
             bar.clear();
             report_replaced(&names[i], end.replaced);
         }
-    }
+        written = i + 1;
+    };
+    let result = corpus.run_shards(shards, out, audit.as_deref_mut(), &mut drawn, &mut done);
+    let bar = bar.into_inner();
     // (The shard that stopped the run: what it skipped before.)
-    if let (Err(_), Some(name)) = (&result, names.get(stopped_at)) {
+    if let (Err(_), Some(name)) = (&result, names.get(written)) {
         report_skipped(name, corpus.take_skipped(), bar);
     }
     Ok(ran(corpus, bar, result)?.is_some())
