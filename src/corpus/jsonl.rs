@@ -399,6 +399,7 @@ impl Corpus {
         super::side::in_order(
             ctx.opts.thread_count(),
             shards,
+            |(_, bytes): &(String, Vec<u8>)| bytes.len(),
             |(name, bytes)| {
                 let mut spares = Spares::default();
                 if let Ok(mut p) = pool.lock() {

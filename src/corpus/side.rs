@@ -10,14 +10,25 @@ use std::sync::{mpsc, Mutex};
 
 use crate::error::Error;
 
+/// Items a thread takes at once: up to this many bytes' worth (by the
+/// caller's `weight`), one item at least. A thread took one item at a
+/// time before, and its result woke the writer: 1 506 shards of 10 KB
+/// made 3 585 context switches on two threads, and 64 KiB at a time was
+/// 4-8% faster on them and on page files (32 KiB alike, 128 KiB no
+/// better); the last chunk of a group, which one thread runs while the
+/// other waits, stays a millisecond's work.
+const CHUNK_BYTES: usize = 64 << 10;
+
 /// Cleans `items` with `clean` on up to `threads` threads (each takes the
-/// next item when it is done with one) and hands each result to `write`
-/// in the items' order, with the item's place. Stops at the first error
-/// `write` returns, and returns it: the items before it were written, none
-/// after; the threads stop at their next item.
+/// next items, about [`CHUNK_BYTES`] of them by `weight`, when it is done
+/// with the ones before) and hands each result to `write` in the items'
+/// order, with the item's place. Stops at the first error `write`
+/// returns, and returns it: the items before it were written, none after;
+/// the threads stop at their next chunk.
 pub(super) fn in_order<I: Send, T: Send>(
     threads: usize,
     items: Vec<I>,
+    weight: impl Fn(&I) -> usize + Sync,
     clean: impl Fn(I) -> T + Sync,
     mut write: impl FnMut(usize, T) -> Result<(), Error>,
 ) -> Result<(), Error> {
@@ -27,15 +38,18 @@ pub(super) fn in_order<I: Send, T: Send>(
     }
     let queue = Mutex::new(items.into_iter().enumerate());
     let stop = AtomicBool::new(false);
-    let (tx, rx) = mpsc::channel::<(usize, T)>();
+    let (tx, rx) = mpsc::channel::<Vec<(usize, T)>>();
     std::thread::scope(|scope| -> Result<(), Error> {
         for _ in 0..threads {
-            let (queue, stop, tx, clean) = (&queue, &stop, tx.clone(), &clean);
+            let (queue, stop, tx, clean, weight) = (&queue, &stop, tx.clone(), &clean, &weight);
             scope.spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
-                    let next = queue.lock().map(|mut q| q.next());
-                    let Ok(Some((i, item))) = next else { break };
-                    if tx.send((i, clean(item))).is_err() {
+                    let Ok(next) = queue.lock().map(|mut q| chunk(&mut *q, weight)) else { break };
+                    if next.is_empty() {
+                        break;
+                    }
+                    let done: Vec<(usize, T)> = next.into_iter().map(|(i, item)| (i, clean(item))).collect();
+                    if tx.send(done).is_err() {
                         break;
                     }
                 }
@@ -46,8 +60,10 @@ pub(super) fn in_order<I: Send, T: Send>(
         let mut waiting = BTreeMap::new();
         let mut next = 0;
         let written = (|| -> Result<(), Error> {
-            for (i, cleaned) in &rx {
-                waiting.insert(i, cleaned);
+            for chunk in &rx {
+                for (i, cleaned) in chunk {
+                    waiting.insert(i, cleaned);
+                }
                 while let Some(cleaned) = waiting.remove(&next) {
                     write(next, cleaned)?;
                     next += 1;
@@ -58,6 +74,18 @@ pub(super) fn in_order<I: Send, T: Send>(
         stop.store(true, Ordering::Relaxed);
         written
     })
+}
+
+/// The next items of `queue`, [`CHUNK_BYTES`] of them by `weight` or the
+/// one item past it (none at the queue's end).
+fn chunk<I>(queue: &mut impl Iterator<Item = (usize, I)>, weight: impl Fn(&I) -> usize) -> Vec<(usize, I)> {
+    let (mut taken, mut bytes) = (Vec::new(), 0);
+    while bytes < CHUNK_BYTES {
+        let Some((i, item)) = queue.next() else { break };
+        bytes += weight(&item);
+        taken.push((i, item));
+    }
+    taken
 }
 
 #[cfg(test)]
@@ -76,9 +104,12 @@ mod tests {
                 let items: Vec<usize> = (0..n).map(|_| rng.below(3000)).collect();
                 let fail_at = if round % 3 == 0 && n > 0 { Some(rng.below(n)) } else { None };
                 let mut seen = Vec::new();
+                // (Items of 0 to 150 KB by their weight: chunks of one
+                // item to dozens.)
                 let got = in_order(
                     threads,
                     items.clone(),
+                    |&spin| spin * 50,
                     |spin| (0..spin).fold(spin as u64, |a, b| a.wrapping_mul(31).wrapping_add(b as u64)),
                     |i, v| {
                         if Some(i) == fail_at {

@@ -106,6 +106,7 @@ impl Corpus {
         super::side::in_order(
             ctx.opts.thread_count(),
             docs,
+            |(_, bytes): &(String, Vec<u8>)| bytes.len(),
             |(name, bytes)| ctx.clean_whole(&name, bytes, counting),
             |i, cleaned| {
                 let sum = state.write_text(ctx, &names[i], cleaned?, output, audit.as_deref_mut(), progress)?;
