@@ -96,8 +96,8 @@ fn run_into(
 ) -> Result<(), Failure> {
     let stdin_only = [PathBuf::from("-")];
     let files = if args.files.is_empty() { &stdin_only[..] } else { &args.files[..] };
-    // (Each file's size asked once: the bar's total, and whether a plain
-    // file is longer than a block.)
+    // (Each file's size asked once: the bar's total, and whether a file is
+    // longer than a block.)
     let sizes: Vec<Option<u64>> = files.iter().map(|f| fs::metadata(f).ok().map(|m| m.len())).collect();
     let total = sizes.iter().flatten().sum();
     let read = Arc::new(AtomicU64::new(0));
@@ -136,10 +136,7 @@ fn run_into(
         bar.file_done(&last);
         report_skipped(&name, corpus.take_skipped(), &bar);
         let Some(replaced) = ran(corpus, &mut bar, result)? else { return Ok(false) };
-        if replaced > 0 {
-            bar.clear();
-            report_replaced(&name, replaced);
-        }
+        say_replaced(&name, replaced, &bar);
         Ok(true)
     };
     let went_on = if gather {
@@ -173,6 +170,15 @@ fn run_into(
     }
     bar.clear();
     Ok(())
+}
+
+/// Says how many invalid UTF-8 sequences a lossy run replaced in the input
+/// `name`, if any, below the progress bar.
+fn say_replaced(name: &str, replaced: u64, bar: &Bar) {
+    if replaced > 0 {
+        bar.clear();
+        report_replaced(name, replaced);
+    }
 }
 
 /// Says what was skipped in the input `name` (see
@@ -387,10 +393,7 @@ fn run_pages(
     let mut done = |i: usize, sum: &zhclean::Summary| {
         let mut bar = bar.borrow_mut();
         bar.file_done(&Progress { records: 1, bytes: sum.bytes_in });
-        if sum.replaced > 0 {
-            bar.clear();
-            report_replaced(&names[i], sum.replaced);
-        }
+        say_replaced(&names[i], sum.replaced, &bar);
     };
     let result = corpus.run_texts(docs, out, audit.as_deref_mut(), &mut drawn, &mut done);
     Ok(ran(corpus, bar.into_inner(), result)?.is_some())
@@ -414,10 +417,7 @@ fn run_shards(
         let mut bar = bar.borrow_mut();
         bar.file_done(&end.progress);
         report_skipped(&names[i], end.skipped, &bar);
-        if end.replaced > 0 {
-            bar.clear();
-            report_replaced(&names[i], end.replaced);
-        }
+        say_replaced(&names[i], end.replaced, &bar);
         written = i + 1;
     };
     let result = corpus.run_shards(shards, out, audit.as_deref_mut(), &mut drawn, &mut done);
