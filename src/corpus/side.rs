@@ -96,6 +96,7 @@ mod tests {
     #[test]
     fn results_are_written_in_order_up_to_the_first_error() {
         let mut rng = crate::testing::Lcg::new(11);
+        let work = |spin: usize| (0..spin).fold(spin as u64, |a, b| a.wrapping_mul(31).wrapping_add(b as u64));
         for threads in 1..=4 {
             for round in 0..20 {
                 let n = rng.below(40);
@@ -110,7 +111,7 @@ mod tests {
                     threads,
                     items.clone(),
                     |&spin| spin * 50,
-                    |spin| (0..spin).fold(spin as u64, |a, b| a.wrapping_mul(31).wrapping_add(b as u64)),
+                    work,
                     |i, v| {
                         if Some(i) == fail_at {
                             return Err(Error::new(ErrorKind::BadRecord, format!("item {i}")));
@@ -120,13 +121,7 @@ mod tests {
                     },
                 );
                 let upto = fail_at.unwrap_or(n);
-                let want: Vec<(usize, u64)> = items[..upto]
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &spin)| {
-                        (i, (0..spin).fold(spin as u64, |a, b| a.wrapping_mul(31).wrapping_add(b as u64)))
-                    })
-                    .collect();
+                let want: Vec<(usize, u64)> = items[..upto].iter().map(|&spin| work(spin)).enumerate().collect();
                 assert_eq!(seen, want, "threads {threads} round {round}");
                 match fail_at {
                     Some(i) => assert_eq!(got.unwrap_err().to_string(), format!("item {i}")),

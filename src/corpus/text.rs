@@ -117,12 +117,13 @@ impl Corpus {
     }
 }
 
-/// The first bytes of a plain-text input, up to one past a block
-/// (`block` bytes: [`CorpusOptions::text_block_bytes`](super::CorpusOptions::text_block_bytes)),
+/// The first bytes of an input, up to one past a block (`block` bytes:
+/// [`CorpusOptions::text_block_bytes`](super::CorpusOptions::text_block_bytes)),
 /// and whether they are all of it (else they are `block + 1` bytes): a
 /// caller with many files gathers the whole ones for
-/// [`Corpus::run_texts`], and hands each other one to [`Corpus::run_text`]
-/// with these bytes chained before the rest.
+/// [`Corpus::run_texts`] (plain text) or [`Corpus::run_shards`] (JSONL),
+/// and hands each other one to [`Corpus::run_text`] or
+/// [`Corpus::run_jsonl`] with these bytes chained before the rest.
 ///
 /// # Errors
 /// A read error, named after `name`.
