@@ -529,7 +529,7 @@ impl DedupPass {
                 break;
             }
             let now = room.min(hashes.len() - from);
-            self.windows.extend(hashes.range(from, from + now));
+            self.windows.extend(hashes.range(from, from + now), self.cfg.max_windows);
             from += now;
         }
         self.hashes = hashes;
@@ -716,7 +716,7 @@ impl LinePass for DedupPass {
             // document, but sizing for a big push up front makes a table
             // the text may never fill, whose cache misses then cost more
             // per character on a long document than on a short one.
-            self.windows.reserve((input.len() / 3).min(self.cfg.max_windows).min(1 << 15));
+            self.windows.reserve((input.len() / 3).min(self.cfg.max_windows).min(1 << 15), self.cfg.max_windows);
         }
     }
 
