@@ -384,6 +384,10 @@ impl CaptionPass {
     /// A blank line (or the document's end) closes the held block: it goes
     /// as one caption, or its lines are judged one by one.
     fn end_block(&mut self, out: &mut Out<'_>) {
+        // (Most blank lines close no block.)
+        if self.block.is_empty() {
+            return;
+        }
         if let Some(reason) = self.block_reason() {
             let at = self.block[0].1;
             let text: String = self.block.drain(..).map(|(l, _)| l).collect();
@@ -504,6 +508,10 @@ impl CaptionPass {
                 }
                 None => {}
             }
+            // Nothing is held now, and no rule below takes a blank line or
+            // holds one: it goes on as it is.
+            out.push_line(line);
+            return;
         }
         if seg != Seg::Line {
             self.release_held(out);
