@@ -391,7 +391,6 @@ impl Corpus {
         done: &mut dyn FnMut(usize, ShardDone),
     ) -> Result<(), Error> {
         let (ctx, state) = (&self.ctx, &mut self.state);
-        let names: Vec<String> = shards.iter().map(|(n, _)| n.clone()).collect();
         // The strings written, for the next shards' records (see
         // `run_jsonl_at`).
         let pool = Mutex::new(Spares::default());
@@ -405,10 +404,12 @@ impl Corpus {
                 if let Ok(mut p) = pool.lock() {
                     spares.take_from(&mut p, BATCH_RECORDS);
                 }
-                ctx.clean_shard(&name, &bytes, &mut spares)
+                let cleaned = ctx.clean_shard(&name, &bytes, &mut spares);
+                // (The name goes with the result to the writer.)
+                (name, cleaned)
             },
-            |i, (batches, read): ShardCleaned| {
-                let name = &names[i];
+            |i, (name, (batches, read)): (String, ShardCleaned)| {
+                let name = name.as_str();
                 let replaced = state.stats.invalid_utf8_replaced;
                 let mut prog = Progress::default();
                 for (outcomes, bytes) in batches {

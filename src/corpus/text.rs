@@ -102,14 +102,17 @@ impl Corpus {
     ) -> Result<(), Error> {
         let (ctx, state) = (&self.ctx, &mut self.state);
         let counting = ctx.opts.collect_edits && audit.is_none();
-        let names: Vec<String> = docs.iter().map(|(n, _)| n.clone()).collect();
         super::side::in_order(
             ctx.opts.thread_count(),
             docs,
             |(_, bytes): &(String, Vec<u8>)| bytes.len(),
-            |(name, bytes)| ctx.clean_whole(&name, bytes, counting),
-            |i, cleaned| {
-                let sum = state.write_text(ctx, &names[i], cleaned?, output, audit.as_deref_mut(), progress)?;
+            // (The name goes with the result to the writer.)
+            |(name, bytes)| {
+                let cleaned = ctx.clean_whole(&name, bytes, counting);
+                (name, cleaned)
+            },
+            |i, (name, cleaned)| {
+                let sum = state.write_text(ctx, &name, cleaned?, output, audit.as_deref_mut(), progress)?;
                 done(i, &sum);
                 Ok(())
             },
